@@ -1,0 +1,88 @@
+/**
+ * Text analysis shared by indexing and querying: the same function must see both sides, or terms will not meet.
+ *
+ * Words are runs of letters and digits (internal apostrophes and hyphens split words, as Lucene's StandardAnalyzer
+ * does); they are case-folded, stripped of diacritics and of the English possessive, filtered against Lucene's English
+ * stop set and reduced with the Porter stemmer (the `stemmer` package). Stems are cached: a corpus has a few hundred
+ * thousand distinct words but hundreds of millions of occurrences.
+ */
+import { stemmer } from "stemmer";
+
+/** Bump when analysis changes: saved indexes built with another version are rebuilt, never served. */
+export const ANALYZER_VERSION = 1;
+
+/** Lucene's EnglishAnalyzer stop set (the reference BM25 figures use it). */
+const STOPWORDS = new Set(
+  "a an and are as at be but by for if in into is it no not of on or such that the their then there these they this to was will with".split(
+    " ",
+  ),
+);
+
+/**
+ * Words a question is phrased with rather than about. They are dropped from questions only (documents keep them, so a
+ * phrase search for "how it works" still matches), and they never count as evidence when deciding to abstain.
+ */
+const QUESTION_WORDS = new Set(
+  (
+    "what whats when where which who whom whose why how does do did done is are was were be been being has have had " +
+    "can could should would will shall may might must please tell me us about i you your my any some describe explain " +
+    "give show find know list there here much many he she him his her hers it its they them their we our"
+  ).split(" "),
+);
+
+const WORD = /[\p{L}\p{N}]+/gu;
+const MAX_WORD = 40;
+const stemCache = new Map<string, string>();
+
+function fold(word: string): string {
+  const lower = word.toLowerCase();
+  // Only pay for NFKD when there is something outside ASCII.
+  // eslint-disable-next-line no-control-regex
+  return /[^\u0000-\u007f]/.test(lower) ? lower.normalize("NFKD").replace(/\p{M}+/gu, "") : lower;
+}
+
+/** The index term for one raw word, or null when the word carries no meaning for retrieval. */
+export function termOf(rawWord: string): string | null {
+  let term = stemCache.get(rawWord);
+  if (term !== undefined) return term === "" ? null : term;
+  const folded = fold(rawWord);
+  term = folded.length > MAX_WORD || STOPWORDS.has(folded) ? "" : stemmer(folded);
+  if (stemCache.size < 2_000_000) stemCache.set(rawWord, term);
+  return term === "" ? null : term;
+}
+
+/** Calls `emit` with each index term of `text`, in order (repeats included). */
+export function forEachTerm(text: string, emit: (term: string) => void): void {
+  WORD.lastIndex = 0;
+  for (let m = WORD.exec(text); m !== null; m = WORD.exec(text)) {
+    const word = m[0];
+    // The possessive "s" of "Russia's" is a separate run after the apostrophe split; drop it.
+    if (word === "s" || word === "S") {
+      const before = text.charCodeAt(m.index - 1);
+      if (before === 39 /* ' */ || before === 0x2019 /* ’ */) continue;
+    }
+    const term = termOf(word);
+    if (term !== null) emit(term);
+  }
+}
+
+/** The index terms of `text`, in order, repeats included. */
+export function analyze(text: string): string[] {
+  const terms: string[] = [];
+  forEachTerm(text, (t) => terms.push(t));
+  return terms;
+}
+
+/** A question's distinct content terms with their counts, question words removed. */
+export function analyzeQuestion(question: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  WORD.lastIndex = 0;
+  for (let m = WORD.exec(question); m !== null; m = WORD.exec(question)) {
+    const word = m[0];
+    if (QUESTION_WORDS.has(fold(word))) continue;
+    if (word === "s" || word === "S") continue;
+    const term = termOf(word);
+    if (term !== null) counts.set(term, (counts.get(term) ?? 0) + 1);
+  }
+  return counts;
+}
