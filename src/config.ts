@@ -1,0 +1,326 @@
+/**
+ * Configuration, parsed once (STYLE.md §4). This is the only module that reads `process.env`
+ * (in `readEnv`); everything else receives a typed `Config`. Parsing reports every missing or
+ * invalid variable at once, one line each, saying how to fix it. Secrets are never echoed.
+ */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import dotenv from "dotenv";
+import { z } from "zod";
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** What the core and the CLI need: no Discord. */
+export interface CoreConfig {
+  corpusDir: string;
+  dataDir: string;
+  logLevel: LogLevel;
+}
+
+export interface DiscordConfig {
+  token: string;
+  applicationId: string;
+  /** Deploy commands to this server only (instant, for development); null: deploy globally. */
+  guildId: string | null;
+  /** REST base without the version, no trailing slash (discord.js appends `/v10`). */
+  apiUrl: string;
+}
+
+export interface BotConfig extends CoreConfig {
+  discord: DiscordConfig;
+  cooldownSeconds: number;
+  ownerIds: string[];
+  maxUploadBytes: number;
+  maxDocumentsPerGuild: number;
+}
+
+export type Config = BotConfig;
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+
+  /** One line per problem: the variable, what is wrong, how to fix it. */
+  constructor(readonly lines: readonly string[]) {
+    super(`Configuration problem${lines.length === 1 ? "" : "s"}:\n${lines.map((line) => `  - ${line}`).join("\n")}`);
+  }
+}
+
+export const DEFAULT_API_URL = "https://discord.com/api";
+const MIB = 1024 * 1024;
+const DEV_PORTAL = "https://discord.com/developers/applications";
+
+// ---------------------------------------------------------------------------------------------
+// Variables
+
+interface Variable {
+  schema: z.ZodType;
+  /** Completes "KEY must be …". */
+  expected: string;
+  /** How to fix it, after the colon. */
+  fix: string;
+  /** How to fix it when it is missing, if different. */
+  fixMissing?: string;
+  /** Never echo the value. */
+  secret?: boolean;
+  /** A more specific diagnosis of a bad value, if one applies. */
+  diagnose?: (value: string) => string | undefined;
+}
+
+const SNOWFLAKE = /^\d{17,20}$/;
+/** Three dot-separated base64url parts; lengths kept loose since Discord has changed them before. */
+const TOKEN_SHAPE = /^[\w-]{18,}\.[\w-]{4,}\.[\w-]{20,}$/;
+
+const snowflake = z.string().regex(SNOWFLAKE);
+const wholeNumber = (min: number, max: number): z.ZodType<number> =>
+  z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(min).max(max));
+
+const byteSize = z
+  .string()
+  .regex(/^\d+\s*(?:B|KiB|MiB)?$/i)
+  .transform((value) => {
+    const amount = Number.parseInt(value, 10);
+    const unit = /[a-z]+$/i.exec(value)?.[0].toLowerCase();
+    return amount * (unit === "mib" ? MIB : unit === "kib" ? 1024 : 1);
+  })
+  .pipe(z.number().int().min(1).max(100 * MIB));
+
+const TOKEN = {
+  schema: z.string().regex(TOKEN_SHAPE),
+  expected: "a bot token, three dot-separated parts",
+  secret: true,
+  fix: `in ${DEV_PORTAL} open your application → Bot → Reset Token, and put the new token in .env as DISCORD_TOKEN=…`,
+  fixMissing:
+    `create a bot at ${DEV_PORTAL} → New Application → Bot → Reset Token, and put the token in .env as DISCORD_TOKEN=… ` +
+    `(copy .env.example to .env to start). To try Verbatim without Discord first: npm run ask -- "your question"`,
+  diagnose: (value) => {
+    if (/^bot\s/i.test(value)) return 'remove the leading "Bot ": discord.js adds it';
+    if (!value.includes(".")) return "this looks like the client secret or public key, not the bot token";
+    return undefined;
+  },
+} satisfies Variable;
+
+const APPLICATION_ID = {
+  schema: snowflake,
+  expected: "an application ID (17–20 digits)",
+  fix: `copy the Application ID from ${DEV_PORTAL} → your application → General Information, and put it in .env as DISCORD_APPLICATION_ID=…`,
+} satisfies Variable;
+
+const GUILD_ID = {
+  schema: snowflake.optional(),
+  expected: "a server ID (17–20 digits)",
+  fix: "turn on Developer Mode (User Settings → Advanced), right-click your server → Copy Server ID; or leave DISCORD_GUILD_ID empty to deploy commands globally",
+} satisfies Variable;
+
+const API_URL = {
+  schema: z
+    .url({ protocol: /^https?$/ })
+    .refine((url) => !/\/v\d+\/*$/i.test(url))
+    .transform((url) => url.replace(/\/+$/, ""))
+    .default(DEFAULT_API_URL),
+  expected: "an http(s) URL of a Discord REST API, without the version",
+  fix: `leave DISCORD_API_URL unset to use ${DEFAULT_API_URL}, or set it to your REST proxy's base URL`,
+  diagnose: (value) =>
+    /\/v\d+\/*$/i.test(value) ? `remove the trailing ${/\/v\d+/i.exec(value)?.[0] ?? "/v10"}: discord.js adds the API version itself` : undefined,
+} satisfies Variable;
+
+const CORPUS_DIR = {
+  schema: z.string().min(1).default("corpus"),
+  expected: "a directory path",
+  fix: "point CORPUS_DIR at the folder of documents to quote (default: corpus)",
+} satisfies Variable;
+
+const DATA_DIR = {
+  schema: z.string().min(1).default("data"),
+  expected: "a directory path",
+  fix: "point DATA_DIR at a writable folder for the index and server documents (default: data)",
+} satisfies Variable;
+
+const LOG_LEVEL = {
+  schema: z
+    .string()
+    .transform((value) => value.toLowerCase())
+    .pipe(z.enum(LOG_LEVELS))
+    .default("info"),
+  expected: `one of ${LOG_LEVELS.join(", ")}`,
+  fix: "set LOG_LEVEL=info (or debug while developing)",
+} satisfies Variable;
+
+const COOLDOWN_SECONDS = {
+  schema: wholeNumber(0, 3600).default(5),
+  expected: "a whole number of seconds from 0 to 3600",
+  fix: "set e.g. COOLDOWN_SECONDS=5 (0 turns the cooldown off)",
+} satisfies Variable;
+
+const OWNER_IDS = {
+  schema: z
+    .string()
+    .transform((value) => value.split(",").map((id) => id.trim()).filter((id) => id !== ""))
+    .pipe(z.array(snowflake))
+    .default([]),
+  expected: "comma-separated user IDs (17–20 digits each)",
+  fix: "with Developer Mode on, right-click a user → Copy User ID; e.g. OWNER_IDS=123456789012345678,234567890123456789",
+  diagnose: (value) => {
+    const bad = value
+      .split(",")
+      .map((id) => id.trim())
+      .filter((id) => id !== "" && !SNOWFLAKE.test(id));
+    return bad.length > 0 ? `not user IDs: ${bad.map((id) => `"${shorten(id)}"`).join(", ")}` : undefined;
+  },
+} satisfies Variable;
+
+const MAX_UPLOAD_BYTES = {
+  schema: byteSize.default(2 * MIB),
+  expected: "a size from 1 byte to 100 MiB, in bytes or with KiB/MiB",
+  fix: "set e.g. MAX_UPLOAD_BYTES=2MiB (or 2097152)",
+} satisfies Variable;
+
+const MAX_DOCUMENTS_PER_GUILD = {
+  schema: wholeNumber(0, 1_000_000).default(1000),
+  expected: "a whole number from 0 to 1000000",
+  fix: "set e.g. MAX_DOCUMENTS_PER_GUILD=1000 (0 lets no server add documents)",
+} satisfies Variable;
+
+const CORE_VARIABLES = { CORPUS_DIR, DATA_DIR, LOG_LEVEL } satisfies Record<string, Variable>;
+
+const BOT_VARIABLES = {
+  DISCORD_TOKEN: TOKEN,
+  DISCORD_APPLICATION_ID: APPLICATION_ID,
+  DISCORD_GUILD_ID: GUILD_ID,
+  DISCORD_API_URL: API_URL,
+  ...CORE_VARIABLES,
+  COOLDOWN_SECONDS,
+  OWNER_IDS,
+  MAX_UPLOAD_BYTES,
+  MAX_DOCUMENTS_PER_GUILD,
+} satisfies Record<string, Variable>;
+
+/** Every variable the bot reads, in the order .env.example documents them. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(BOT_VARIABLES);
+
+/** Names people use by mistake for a variable, to point them at the right one. */
+const LOOKALIKES: Record<string, string[]> = {
+  DISCORD_TOKEN: ["TOKEN", "BOT_TOKEN", "DISCORD_BOT_TOKEN"],
+  DISCORD_APPLICATION_ID: ["CLIENT_ID", "DISCORD_CLIENT_ID", "APPLICATION_ID", "APP_ID"],
+  DISCORD_GUILD_ID: ["GUILD_ID", "SERVER_ID"],
+};
+
+// ---------------------------------------------------------------------------------------------
+// Parsing
+
+function shorten(value: string, max = 60): string {
+  const oneLine = value.replace(/\s+/g, " ");
+  return oneLine.length <= max ? oneLine : `${oneLine.slice(0, max - 1)}…`;
+}
+
+/** Known variables, trimmed; empty values count as unset (`KEY=` in .env). */
+function pick(env: Env, keys: readonly string[]): Record<string, string | undefined> {
+  const picked: Record<string, string | undefined> = {};
+  for (const key of keys) {
+    const value = env[key]?.trim();
+    picked[key] = value === "" ? undefined : value;
+  }
+  return picked;
+}
+
+function problemLine(key: string, variable: Variable, value: string | undefined, env: Env): string {
+  if (value === undefined) {
+    const lookalike = LOOKALIKES[key]?.find((name) => env[name]?.trim());
+    const renamed = lookalike ? ` (found ${lookalike}: rename it to ${key})` : "";
+    return `${key} is missing${renamed}: ${variable.fixMissing ?? variable.fix}`;
+  }
+  const got = variable.secret ? "" : `, got "${shorten(value)}"`;
+  const diagnosis = variable.diagnose?.(value);
+  return `${key} must be ${variable.expected}${got}${diagnosis ? ` (${diagnosis})` : ""}: ${variable.fix}`;
+}
+
+function parseVariables<V extends Record<string, Variable>>(
+  env: Env,
+  variables: V,
+): { [K in keyof V]: z.output<V[K]["schema"]> } {
+  const keys = Object.keys(variables);
+  const values = pick(env, keys);
+  const shape = Object.fromEntries(keys.map((key) => [key, (variables[key] as Variable).schema]));
+  const result = z.object(shape).safeParse(values);
+  if (result.success) return result.data as { [K in keyof V]: z.output<V[K]["schema"]> };
+  const failed = new Set(result.error.issues.map((issue) => String(issue.path[0])));
+  // In declaration order, one line per variable.
+  const lines = keys
+    .filter((key) => failed.has(key))
+    .map((key) => problemLine(key, variables[key] as Variable, values[key], env));
+  throw new ConfigError(lines);
+}
+
+/** The configuration the CLI needs (no Discord variables). Throws `ConfigError`. */
+export function parseCoreConfig(env: Env): CoreConfig {
+  const values = parseVariables(env, CORE_VARIABLES);
+  return { corpusDir: values.CORPUS_DIR, dataDir: values.DATA_DIR, logLevel: values.LOG_LEVEL };
+}
+
+/** The bot's configuration: DISCORD_TOKEN and DISCORD_APPLICATION_ID required. Throws `ConfigError`. */
+export function parseBotConfig(env: Env): BotConfig {
+  const values = parseVariables(env, BOT_VARIABLES);
+  return {
+    corpusDir: values.CORPUS_DIR,
+    dataDir: values.DATA_DIR,
+    logLevel: values.LOG_LEVEL,
+    discord: {
+      token: values.DISCORD_TOKEN,
+      applicationId: values.DISCORD_APPLICATION_ID,
+      guildId: values.DISCORD_GUILD_ID ?? null,
+      apiUrl: values.DISCORD_API_URL,
+    },
+    cooldownSeconds: values.COOLDOWN_SECONDS,
+    ownerIds: values.OWNER_IDS,
+    maxUploadBytes: values.MAX_UPLOAD_BYTES,
+    maxDocumentsPerGuild: values.MAX_DOCUMENTS_PER_GUILD,
+  };
+}
+
+/** Same as `parseBotConfig`. */
+export function parseConfig(env: Env): Config {
+  return parseBotConfig(env);
+}
+
+/** The config with the token hidden, for logs. */
+export function redactConfig<C extends CoreConfig>(config: C): C {
+  if (!("discord" in config)) return config;
+  const { discord } = config as unknown as BotConfig;
+  return { ...config, discord: { ...discord, token: "[redacted]" } };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading the environment
+
+export interface ReadEnvOptions {
+  /** The .env file to read (default `.env` in the working directory); null: none. */
+  envFile?: string | null;
+}
+
+/**
+ * The process environment over the values in `.env` (real environment variables win, as with
+ * dotenv's default). `process.env` itself is not modified. A missing .env file is fine.
+ */
+export function readEnv({ envFile = ".env" }: ReadEnvOptions = {}): Env {
+  let fromFile: Record<string, string> = {};
+  if (envFile !== null) {
+    try {
+      fromFile = dotenv.parse(readFileSync(resolve(envFile)));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
+        throw new ConfigError([`${envFile} could not be read (${(error as Error).message}): check its permissions`]);
+      }
+    }
+  }
+  return { ...fromFile, ...process.env };
+}
+
+export function loadBotConfig(options?: ReadEnvOptions): BotConfig {
+  return parseBotConfig(readEnv(options));
+}
+
+export function loadCoreConfig(options?: ReadEnvOptions): CoreConfig {
+  return parseCoreConfig(readEnv(options));
+}
