@@ -1,0 +1,26 @@
+// Discord snowflakes: 42 bits of milliseconds since the Discord epoch, then
+// worker (5), process (5) and increment (12). discord.js reads timestamps out of
+// ids (createdTimestamp, the REST bucket for deleting old messages), so ids must
+// be real snowflakes taken "now", not counters.
+const DISCORD_EPOCH = 1_420_070_400_000n;
+
+let lastMs = 0n;
+let increment = 0n;
+
+export function snowflake(at: number = Date.now()): string {
+  let ms = BigInt(at) - DISCORD_EPOCH;
+  // Keep ids strictly increasing even when many are made in the same millisecond.
+  if (ms < lastMs) ms = lastMs;
+  if (ms === lastMs) {
+    increment = (increment + 1n) & 0xfffn;
+    if (increment === 0n) ms += 1n;
+  } else {
+    increment = 0n;
+  }
+  lastMs = ms;
+  return ((ms << 22n) | (1n << 17n) | (1n << 12n) | increment).toString();
+}
+
+export function snowflakeTime(id: string): number {
+  return Number((BigInt(id) >> 22n) + DISCORD_EPOCH);
+}
