@@ -1,0 +1,56 @@
+import { ApplicationCommandOptionType } from "discord.js";
+import { UserError } from "../src/discord/errors.js";
+import { escapeInline } from "../src/discord/escape.js";
+import { renderDocument } from "../src/discord/render.js";
+import { respond } from "../src/discord/respond.js";
+import type { Source } from "../src/core/types.js";
+import type { Command } from "./types.js";
+
+/** Discord allows at most 25 choices, each name and value at most 100 characters. */
+const MAX_CHOICES = 25;
+const MAX_CHOICE = 100;
+
+function choiceName(source: Source): string {
+  const parts = [source.title ?? source.path ?? source.id];
+  if (source.publisher !== null) parts.push(source.publisher);
+  const name = parts.join(" — ");
+  return name.length <= MAX_CHOICE ? name : `${name.slice(0, MAX_CHOICE - 1)}…`;
+}
+
+export const source = {
+  data: {
+    name: "source",
+    description: "Show a document's details and how it begins.",
+    options: [
+      {
+        type: ApplicationCommandOptionType.String,
+        name: "document",
+        description: "Start typing a title",
+        required: true,
+        autocomplete: true,
+      },
+    ],
+  },
+  async execute(interaction, { answerer }) {
+    const id = interaction.options.getString("document", true).trim();
+    const view = answerer.document(id, interaction.guildId ?? undefined);
+    if (view === null) {
+      // A value typed past the suggestions: say so rather than guess which document was meant.
+      throw new UserError(
+        "document-not-found",
+        `No document has the id \`${escapeInline(id.slice(0, 100))}\`. Pick one of the suggestions as you type, or use \`/search\`.`,
+      );
+    }
+    await respond(interaction, renderDocument(view));
+  },
+  async autocomplete(interaction, { answerer }) {
+    const typed = interaction.options.getFocused();
+    const sources = answerer.suggestDocuments(typed, MAX_CHOICES, interaction.guildId ?? undefined);
+    await interaction.respond(
+      sources
+        .filter((s) => s.id.length <= MAX_CHOICE)
+        .slice(0, MAX_CHOICES)
+        .map((s) => ({ name: choiceName(s), value: s.id })),
+    );
+  },
+} satisfies Command;

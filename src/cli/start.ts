@@ -1,0 +1,59 @@
+/**
+ * `npm start`: validates the configuration once, opens the library (saved index, brought up to date), logs in, and shuts
+ * down cleanly on SIGINT/SIGTERM. discord.js reconnects (RESUME or re-IDENTIFY) on its own after a dropped connection.
+ */
+import { pino } from "pino";
+import { createBot } from "../bot/client.js";
+import { VERSION } from "../bot/version.js";
+import { ConfigError, loadBotConfig, redactConfig } from "../config.js";
+import { Library } from "../core/library.js";
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadBotConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    for (const line of error.lines) process.stderr.write(`verbatim: ${line}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  const logger = pino({ level: config.logLevel, base: { app: "verbatim", version: VERSION } });
+  logger.debug({ config: redactConfig(config) }, "configuration");
+
+  const { library, report } = await Library.open({ corpusDir: config.corpusDir, dataDir: config.dataDir });
+  for (const problem of report.problems) logger.warn(problem, "corpus file skipped");
+  if (report.discarded !== undefined) logger.warn({ reason: report.discarded }, "saved index not used; rebuilt");
+  logger.info({ index: report.index, ms: report.ms, ...library.stats(), diff: report.diff }, "corpus ready");
+
+  const client = createBot({
+    answerer: library,
+    logger,
+    apiUrl: config.discord.apiUrl,
+    cooldownSeconds: config.cooldownSeconds,
+    version: VERSION,
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    client
+      .destroy()
+      .catch((error: unknown) => logger.error({ err: error }, "error while disconnecting"))
+      .finally(() => {
+        logger.flush();
+        process.exit(0);
+      });
+  };
+  process.once("SIGINT", () => stop("SIGINT"));
+  process.once("SIGTERM", () => stop("SIGTERM"));
+
+  await client.login(config.discord.token);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`verbatim: could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});
