@@ -6,10 +6,9 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { existsSync } from "node:fs";
-import { analyzeQuestion } from "./analyze.js";
 import { documentFromText } from "./document.js";
 import { DEFAULT_ANSWER, answerQuestion, type AnswerParams } from "./quotes.js";
-import { rankPassages } from "./rank.js";
+import { retrieve } from "./retrieve.js";
 import { buildSegment, type Segment } from "./segment.js";
 import type { ChunkOptions } from "./chunk.js";
 
@@ -40,7 +39,7 @@ async function readJsonl<T>(path: string): Promise<T[]> {
 
 /** Documents ranked by their best passage, best first, at most `k`. */
 export function rankDocuments(segment: Segment, question: string, k: number, params: AnswerParams = DEFAULT_ANSWER): string[] {
-  const ranking = rankPassages([segment], analyzeQuestion(question), k * 4, params.bm25);
+  const ranking = retrieve([segment], question, k * 4, params);
   const docs: string[] = [];
   const seen = new Set<number>();
   for (const hit of ranking.hits) {

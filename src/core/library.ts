@@ -8,11 +8,10 @@
  */
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { analyzeQuestion } from "./analyze.js";
 import { type ChunkOptions, DEFAULT_CHUNK } from "./chunk.js";
 import { corpusFiles, DocumentLoadError, loadDocument } from "./load.js";
 import { answerQuestion, type AnswerParams, DEFAULT_ANSWER } from "./quotes.js";
-import { rankPassages } from "./rank.js";
+import { retrieve } from "./retrieve.js";
 import { Segment, SegmentBuilder, prepareDocument } from "./segment.js";
 import { IndexStoreError, loadSegment, saveSegment } from "./store.js";
 import { TitleIndex } from "./titles.js";
@@ -212,7 +211,7 @@ export class Library implements Answerer {
   }
 
   search(query: string, options: AskOptions = {}): SearchHit[] {
-    const ranking = rankPassages(this.segments(options.scope), analyzeQuestion(query), options.limit ?? 5, (this.options.answer ?? DEFAULT_ANSWER).bm25);
+    const ranking = retrieve(this.segments(options.scope), query, options.limit ?? 5, this.options.answer ?? DEFAULT_ANSWER);
     return ranking.hits.map(({ segment, passage, score }) => {
       const doc = segment.passageDoc[passage] as number;
       const start = segment.passageStart[passage] as number;

@@ -2,13 +2,13 @@
  * From ranked passages to an answer: the best sentences, verbatim, each with its source; near-identical sentences from
  * different sources folded into one quote ("also reported by"); and abstention when the evidence is weak.
  */
-import { analyze, analyzeQuestion } from "./analyze.js";
-import { type Bm25Params, type QueryTerm, rankPassages } from "./rank.js";
+import { analyze } from "./analyze.js";
+import type { Bm25Params, QueryTerm } from "./rank.js";
+import { pairBonus, retrieve, type RetrieveParams } from "./retrieve.js";
 import type { Segment } from "./segment.js";
 import type { Answer, Quote, Source } from "./types.js";
 
-export interface AnswerParams {
-  bm25: Bm25Params;
+export interface AnswerParams extends RetrieveParams {
   /** Passages whose sentences compete to be quoted. */
   candidatePassages: number;
   /** Weight of the enclosing passage's score in a sentence's score (context: the paragraph is about the question). */
@@ -21,8 +21,6 @@ export interface AnswerParams {
   duplicateOverlap: number;
   /** How much a quote's share of the question's terms multiplies its score. */
   coverageWeight: number;
-  /** Weight of question word pairs found side by side (a phrase the question reuses). */
-  phraseWeight: number;
   /** A quote is a run of at most this many sentences (plus the one before, when the first reads as a continuation). */
   maxSentences: number;
   /** At most this many quotes from one document. */
@@ -30,7 +28,7 @@ export interface AnswerParams {
 }
 
 export const DEFAULT_ANSWER: AnswerParams = {
-  bm25: { k1: 1.6, b: 0.6 },
+  bm25: { k1: 1.8, b: 0.6 },
   candidatePassages: 20,
   passageWeight: 0.5,
   minCoverage: 0.3,
@@ -78,22 +76,6 @@ function sentenceWeight(
   return { score, covered, matched: tf.size };
 }
 
-/** Weight of the question's adjacent term pairs that also stand side by side in `terms` (phrases reused verbatim). */
-function pairBonus(terms: string[], pairs: Map<string, number>): number {
-  if (pairs.size === 0) return 0;
-  let bonus = 0;
-  const seen = new Set<string>();
-  for (let i = 0; i + 1 < terms.length; i++) {
-    const key = `${terms[i]} ${terms[i + 1]}`;
-    const w = pairs.get(key);
-    if (w !== undefined && !seen.has(key)) {
-      seen.add(key);
-      bonus += w;
-    }
-  }
-  return bonus;
-}
-
 function overlap(a: Set<string>, b: Set<string>): number {
   if (a.size === 0 || b.size === 0) return 0;
   let shared = 0;
@@ -113,19 +95,12 @@ export function answerQuestion(
   params: AnswerParams = DEFAULT_ANSWER,
   options: { abstain?: boolean } = {},
 ): Answer {
-  const asked = analyzeQuestion(question);
-  const ranking = rankPassages(segments, asked, params.candidatePassages, params.bm25);
+  const ranking = retrieve(segments, question, params.candidatePassages, params);
+  const pairs = ranking.pairs;
   const byTerm = new Map(ranking.terms.map((t) => [t.term, t]));
   let wanted = 0;
   for (const t of ranking.terms) wanted += t.idf * t.count;
 
-  const sequence = [...asked.keys()];
-  const pairs = new Map<string, number>();
-  for (let i = 0; i + 1 < sequence.length; i++) {
-    const a = byTerm.get(sequence[i] as string) as QueryTerm;
-    const b = byTerm.get(sequence[i + 1] as string) as QueryTerm;
-    if (a.df > 0 && b.df > 0) pairs.set(`${a.term} ${b.term}`, Math.min(a.idf, b.idf));
-  }
   const candidates: Candidate[] = [];
   for (const hit of ranking.hits) {
     const { segment, passage } = hit;
@@ -134,7 +109,6 @@ export function answerQuestion(
     const sentences = segment.sentencesOf(passage);
     const analysed = sentences.map(([start, end]) => analyze(text.slice(start, end)));
     const matchedIn = analysed.map((terms) => new Set(terms.filter((t) => byTerm.has(t))));
-    const phraseBonus = pairBonus(analysed.flat(), pairs);
     for (let i = 0; i < sentences.length; i++) {
       for (let w = 1; w <= params.maxSentences && i + w <= sentences.length; w++) {
         // A quote grows by a sentence only when that sentence brings question terms the others lack.
@@ -167,7 +141,7 @@ export function answerQuestion(
           // A quote holding more of the question ranks higher: (sentence + context) × (1 + w · coverage).
           score:
             (own.score +
-            params.passageWeight * (hit.score + params.phraseWeight * phraseBonus) +
+            params.passageWeight * hit.score +
             params.phraseWeight * pairBonus(terms, pairs)) *
             (1 + params.coverageWeight * (wanted > 0 ? covered / wanted : 0)),
           coverage: wanted > 0 ? covered / wanted : 0,
