@@ -7,9 +7,10 @@
  * directory; every file's sha256 is checked on load, so a corrupt or partial index is detected and rebuilt, never served.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, open, readFile, readdir, rename, rm } from "node:fs/promises";
+import { mkdir, readFile, readdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { ANALYZER_VERSION } from "./analyze.js";
+import { syncDir, writeDurably } from "./durable.js";
 import { PackedTermTable, Segment, type SegmentDocument, type TextSource } from "./segment.js";
 
 const FORMAT = "verbatim-segment";
@@ -57,25 +58,6 @@ function kindOf(a: Typed): Kind {
 }
 
 const sha256 = (data: Uint8Array | string) => createHash("sha256").update(data).digest("hex");
-
-async function writeDurably(path: string, data: Uint8Array | string): Promise<void> {
-  const handle = await open(path, "w");
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-async function syncDir(path: string): Promise<void> {
-  const handle = await open(path, "r");
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
 
 /** Writes `segment` under `dir` and makes it the current one. Older saved segments are removed afterwards. */
 export async function saveSegment<Extra>(dir: string, segment: Segment, extra: Extra): Promise<void> {
