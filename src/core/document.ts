@@ -20,7 +20,7 @@ export function documentFromText(input: { id: string; text: string } & Partial<O
   return {
     source,
     text: input.text,
-    content: cleanText(input.text),
+    content: cleanText(input.text, { title: source.title }),
     hash: createHash("sha256").update(input.text).digest("hex"),
   };
 }

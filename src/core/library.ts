@@ -73,10 +73,17 @@ function openingOf(segment: Segment, doc: number, maxChars = 600): string {
   return opening;
 }
 
+/** A scope's own index (a server's documents), searched together with the bundled corpus. */
+interface ScopeIndex {
+  segment: Segment;
+  titles: TitleIndex;
+}
+
 export class Library implements Answerer {
   private bundled: Segment;
   private titles: TitleIndex;
   private manifest: Manifest;
+  private readonly scopes = new Map<string, ScopeIndex>();
 
   private constructor(
     private readonly options: LibraryOptions,
@@ -202,8 +209,19 @@ export class Library implements Answerer {
     return { diff, problems, changed };
   }
 
-  private segments(_scope?: string): Segment[] {
-    return [this.bundled];
+  /** Installs (or replaces) a scope's index: questions asked in that scope search it as well as the bundled corpus. */
+  setScope(scope: string, segment: Segment): void {
+    this.scopes.set(scope, { segment, titles: new TitleIndex(segment.docs.map((d) => d.source)) });
+  }
+
+  /** A scope's index, when one is installed. */
+  scopeSegment(scope: string): Segment | undefined {
+    return this.scopes.get(scope)?.segment;
+  }
+
+  private segments(scope?: string): Segment[] {
+    const own = scope === undefined ? undefined : this.scopes.get(scope);
+    return own === undefined ? [this.bundled] : [this.bundled, own.segment];
   }
 
   answer(question: string, options: AskOptions = {}): Answer {
@@ -227,12 +245,14 @@ export class Library implements Answerer {
     });
   }
 
-  suggestDocuments(prefix: string, limit: number, _scope?: string): Source[] {
-    return this.titles.suggest(prefix, limit);
+  /** The scope's own documents first (they are what its moderators look for), then the bundled corpus. */
+  suggestDocuments(prefix: string, limit: number, scope?: string): Source[] {
+    const own = scope === undefined ? [] : (this.scopes.get(scope)?.titles.suggest(prefix, limit) ?? []);
+    return [...own, ...this.titles.suggest(prefix, limit - own.length)].slice(0, limit);
   }
 
   document(id: string, scope?: string): DocumentView | null {
-    for (const segment of this.segments(scope)) {
+    for (const segment of [...this.segments(scope)].reverse()) {
       const doc = segment.docIndex(id);
       if (doc === undefined) continue;
       return {
@@ -250,7 +270,7 @@ export class Library implements Answerer {
     return {
       documents: segments.reduce((n, s) => n + s.docs.length, 0),
       passages: segments.reduce((n, s) => n + s.passageCount, 0),
-      indexedAt: this.bundled.builtAt,
+      indexedAt: segments.reduce((latest, s) => (s.builtAt > latest ? s.builtAt : latest), this.bundled.builtAt),
     };
   }
 

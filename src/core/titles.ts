@@ -44,6 +44,7 @@ export class TitleIndex {
 
   /** At most `limit` sources matching what the user has typed so far, best first. */
   suggest(typed: string, limit: number): Source[] {
+    if (limit <= 0) return [];
     const query = typed.trim();
     if (query === "") return this.sources.slice(0, limit);
     const found = new Set<number>();
