@@ -1,11 +1,15 @@
 /** Every command, listed once: the deploy script registers these and the router dispatches to them. */
 import { about } from "./about.js";
 import { ask } from "./ask.js";
+import { corpus } from "./corpus.js";
 import { help } from "./help.js";
+import { operator } from "./operator.js";
 import { search } from "./search.js";
+import { settings } from "./settings.js";
 import { source } from "./source.js";
+import { stats } from "./stats.js";
 import type { Command } from "./types.js";
 
-export const commands: readonly Command[] = [ask, search, source, help, about];
+export const commands: readonly Command[] = [ask, search, source, help, about, corpus, settings, stats, operator];
 
 export type { Command, CommandContext } from "./types.js";

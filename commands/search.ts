@@ -1,6 +1,8 @@
 import { ApplicationCommandOptionType, MessageFlags } from "discord.js";
 import { renderSearch } from "../src/discord/render.js";
 import { respond } from "../src/discord/respond.js";
+import { settingsOf } from "../src/bot/servers.js";
+import { checkChannel } from "./answering.js";
 import { readQuestion } from "./question.js";
 import type { Command } from "./types.js";
 
@@ -24,11 +26,13 @@ export const search = {
     ],
   },
   cooldown: true,
-  async execute(interaction, { answerer }) {
+  async execute(interaction, context) {
     const query = readQuestion(interaction.options.getString("query", true));
-    const ephemeral = interaction.options.getBoolean("hide") ?? false;
+    checkChannel(context, interaction.guildId, interaction.channel, interaction.channelId);
+    const ephemeral = interaction.options.getBoolean("hide") ?? settingsOf(context.servers, interaction.guildId)?.ephemeralByDefault ?? false;
     await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
-    const hits = answerer.search(query, { scope: interaction.guildId ?? undefined, limit: 5 });
+    if (interaction.guildId !== null) context.servers?.corpora.scope(interaction.guildId);
+    const hits = context.answerer.search(query, { scope: interaction.guildId ?? undefined, limit: 5 });
     await respond(interaction, renderSearch(query, hits, { ephemeral }));
   },
 } satisfies Command;

@@ -10,7 +10,7 @@ import type { Command } from "./types.js";
 const MAX_CHOICES = 25;
 const MAX_CHOICE = 100;
 
-function choiceName(source: Source): string {
+export function choiceName(source: Source): string {
   const parts = [source.title ?? source.path ?? source.id];
   if (source.publisher !== null) parts.push(source.publisher);
   const name = parts.join(" — ");
@@ -31,8 +31,9 @@ export const source = {
       },
     ],
   },
-  async execute(interaction, { answerer }) {
+  async execute(interaction, { answerer, servers }) {
     const id = interaction.options.getString("document", true).trim();
+    if (interaction.guildId !== null) servers?.corpora.scope(interaction.guildId);
     const view = answerer.document(id, interaction.guildId ?? undefined);
     if (view === null) {
       // A value typed past the suggestions: say so rather than guess which document was meant.
@@ -43,8 +44,9 @@ export const source = {
     }
     await respond(interaction, renderDocument(view));
   },
-  async autocomplete(interaction, { answerer }) {
+  async autocomplete(interaction, { answerer, servers }) {
     const typed = interaction.options.getFocused();
+    if (interaction.guildId !== null) servers?.corpora.scope(interaction.guildId);
     const sources = answerer.suggestDocuments(typed, MAX_CHOICES, interaction.guildId ?? undefined);
     await interaction.respond(
       sources

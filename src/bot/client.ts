@@ -1,27 +1,29 @@
 /**
  * The Discord client, wired: intents (no privileged ones), the REST base (a proxy in front of Discord, or the loopback
- * server in tests), mentions blocked by default on everything the client sends, and the two event handlers.
+ * server in tests), mentions blocked by default on everything the client sends, and the event handlers.
  */
 import { Client, Events, GatewayIntentBits, Partials } from "discord.js";
 import type { Logger } from "pino";
-import { commands as allCommands, type Command } from "../../commands/index.js";
+import { commands as allCommands, type Command, type CommandContext } from "../../commands/index.js";
 import type { Answerer } from "../core/types.js";
-import { createCooldown } from "../discord/cooldown.js";
 import { createMentionHandler } from "./mentions.js";
 import { createRouter } from "./router.js";
+import { Cooldowns, type ServerServices } from "./servers.js";
 
 export interface BotOptions {
   answerer: Answerer;
   logger: Logger;
   /** REST base without the version, e.g. https://discord.com/api. */
   apiUrl: string;
+  /** Default per-user cooldown; a server's settings may override it. */
   cooldownSeconds: number;
   version: string;
+  servers?: ServerServices;
   commands?: readonly Command[];
 }
 
 export function createBot(options: BotOptions): Client {
-  const { answerer, logger, version } = options;
+  const { logger } = options;
   const commands = options.commands ?? allCommands;
   const client = new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages],
@@ -30,9 +32,18 @@ export function createBot(options: BotOptions): Client {
     // Defence in depth: every send also sets this explicitly (src/discord/respond.ts).
     allowedMentions: { parse: [], repliedUser: false },
   });
-  const cooldown = createCooldown({ seconds: options.cooldownSeconds });
-  const router = createRouter(commands, { answerer, logger, version, commands: commands.map((c) => c.data) }, cooldown);
-  const onMention = createMentionHandler(client, answerer, cooldown, logger);
+  const context: CommandContext = {
+    answerer: options.answerer,
+    logger,
+    version: options.version,
+    client,
+    // /help lists what every member can use; admin commands show themselves to those who may run them.
+    commands: commands.filter((c) => c.data.default_member_permissions === undefined).map((c) => c.data),
+    cooldowns: new Cooldowns(options.cooldownSeconds),
+    ...(options.servers !== undefined ? { servers: options.servers } : {}),
+  };
+  const router = createRouter(commands, context);
+  const onMention = createMentionHandler(context);
 
   client.once(Events.ClientReady, (ready) => {
     logger.info({ user: ready.user.tag, guilds: ready.guilds.cache.size }, "connected to Discord");

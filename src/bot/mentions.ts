@@ -2,14 +2,14 @@
  * "@Verbatim when did the ambassador return to Moscow?": a message that mentions the bot is answered as a reply to it.
  * No Message Content intent is needed: Discord includes the content of messages that mention the bot.
  */
-import type { Client, Message } from "discord.js";
-import type { Logger } from "pino";
-import type { Answerer } from "../core/types.js";
-import type { Cooldown } from "../discord/cooldown.js";
+import type { Message } from "discord.js";
+import type { CommandContext } from "../../commands/index.js";
+import { answerIn, checkChannel } from "../../commands/answering.js";
+import { readQuestion } from "../../commands/question.js";
 import { renderAnswer, renderNotice } from "../discord/render.js";
 import { replyError, respond } from "../discord/respond.js";
-import { readQuestion } from "../../commands/question.js";
-import { cooldownError } from "./router.js";
+import { takeTurn } from "./router.js";
+import { answersHere, settingsOf } from "./servers.js";
 
 const USAGE = "Mention me with a question, e.g. `@Verbatim when did the ambassador return to Moscow?`, or use `/ask`.";
 
@@ -20,21 +20,23 @@ export function questionIn(message: Pick<Message, "content">, botId: string): st
   return message.content.replace(mention, " ").replace(/\s+/g, " ").trim();
 }
 
-export function createMentionHandler(client: Client, answerer: Answerer, cooldown: Cooldown, logger: Logger) {
+export function createMentionHandler(context: CommandContext) {
+  const { client, logger } = context;
   return async (message: Message): Promise<void> => {
     // Never answer bots, including ourselves: two bots quoting each other is a loop.
     if (message.author.bot || message.system || client.user === null) return;
     const question = questionIn(message, client.user.id);
     if (question === null) return;
+    // Where moderators switched Verbatim off, a mention is not an invitation to argue: stay quiet.
+    if (!answersHere(settingsOf(context.servers, message.guildId), message.channel, message.channelId)) return;
     try {
       if (question === "") {
         await respond(message, [renderNotice(USAGE, {})]);
         return;
       }
-      const check = cooldown.check(message.author.id);
-      if (!check.ok) throw cooldownError(check.retryAfterSeconds);
-      cooldown.hit(message.author.id);
-      const answer = answerer.answer(readQuestion(question), { scope: message.guildId ?? undefined });
+      checkChannel(context, message.guildId, message.channel, message.channelId);
+      takeTurn(context, message.guildId, message.author.id);
+      const answer = await answerIn(context, message.guildId, readQuestion(question));
       await respond(message, renderAnswer(answer));
     } catch (error) {
       await replyError(message, error, logger, { via: "mention" });

@@ -1,12 +1,13 @@
 /**
- * One dispatcher for every interaction: finds the command, applies the per-user cooldown, runs it, and turns any failure
- * into the right reply (a user's mistake as an ephemeral line, anything else logged and a calm generic line).
+ * One dispatcher for every interaction: finds the command (buttons and modals by their custom id's `<command>:`
+ * prefix), applies the per-user cooldown, runs it, and turns any failure into the right reply (a user's mistake as a
+ * private line, anything else logged with a calm generic line).
  */
 import type { Interaction } from "discord.js";
 import type { Command, CommandContext } from "../../commands/index.js";
-import type { Cooldown } from "../discord/cooldown.js";
 import { UserError } from "../discord/errors.js";
 import { replyError } from "../discord/respond.js";
+import { settingsOf } from "./servers.js";
 
 export interface Router {
   handle(interaction: Interaction): Promise<void>;
@@ -16,7 +17,15 @@ export function cooldownError(retryAfterSeconds: number): UserError {
   return new UserError("cooldown", `You're asking quickly: try again in ${retryAfterSeconds} s.`);
 }
 
-export function createRouter(commands: readonly Command[], context: CommandContext, cooldown: Cooldown): Router {
+/** Starts the user's cooldown, or throws the "try again in N s" refusal (the server may set its own length). */
+export function takeTurn(context: CommandContext, guildId: string | null, userId: string): void {
+  const cooldown = context.cooldowns.for(settingsOf(context.servers, guildId)?.cooldownSeconds);
+  const check = cooldown.check(userId);
+  if (!check.ok) throw cooldownError(check.retryAfterSeconds);
+  cooldown.hit(userId);
+}
+
+export function createRouter(commands: readonly Command[], context: CommandContext): Router {
   const byName = new Map(commands.map((c) => [c.data.name, c]));
   return {
     async handle(interaction) {
@@ -32,17 +41,24 @@ export function createRouter(commands: readonly Command[], context: CommandConte
         }
         return;
       }
+      if (interaction.isButton() || interaction.isModalSubmit()) {
+        const command = byName.get(interaction.customId.split(":")[0] ?? "");
+        try {
+          if (interaction.isButton() && command?.button !== undefined) await command.button(interaction, context);
+          else if (interaction.isModalSubmit() && command?.modal !== undefined) await command.modal(interaction, context);
+          else throw new UserError("stale-component", "That button or form is no longer active; run the command again.");
+        } catch (error) {
+          await replyError(interaction, error, context.logger, { customId: interaction.customId });
+        }
+        return;
+      }
       if (!interaction.isChatInputCommand()) return;
       const command = byName.get(interaction.commandName);
       try {
         if (command === undefined) {
           throw new UserError("unknown-command", "I don't know that command any more; it may have been removed. Try `/help`.");
         }
-        if (command.cooldown === true) {
-          const check = cooldown.check(interaction.user.id);
-          if (!check.ok) throw cooldownError(check.retryAfterSeconds);
-          cooldown.hit(interaction.user.id);
-        }
+        if (command.cooldown === true) takeTurn(context, interaction.guildId, interaction.user.id);
         await command.execute(interaction, context);
       } catch (error) {
         await replyError(interaction, error, context.logger, { command: interaction.commandName });

@@ -6,6 +6,8 @@ import { pino } from "pino";
 import { createBot } from "../bot/client.js";
 import { VERSION } from "../bot/version.js";
 import { ConfigError, loadBotConfig, redactConfig } from "../config.js";
+import { GuildStore } from "../core/guild-store.js";
+import { GuildCorpora } from "../core/guilds.js";
 import { Library } from "../core/library.js";
 
 async function main(): Promise<void> {
@@ -26,12 +28,29 @@ async function main(): Promise<void> {
   if (report.discarded !== undefined) logger.warn({ reason: report.discarded }, "saved index not used; rebuilt");
   logger.info({ index: report.index, ms: report.ms, ...library.stats(), diff: report.diff }, "corpus ready");
 
+  const store = await GuildStore.open(config.dataDir);
+  for (const problem of store.problems) logger.warn(problem, "stored server data set aside");
+  const corpora = new GuildCorpora(store, library, { maxUploadBytes: config.maxUploadBytes, maxDocuments: config.maxDocumentsPerGuild });
+  // Index every server's own documents now, so no first question or autocomplete pays for it.
+  for (const guildId of store.guildIds()) corpora.scope(guildId);
+
   const client = createBot({
     answerer: library,
     logger,
     apiUrl: config.discord.apiUrl,
     cooldownSeconds: config.cooldownSeconds,
     version: VERSION,
+    servers: {
+      store,
+      corpora,
+      ownerIds: config.ownerIds,
+      maxUploadBytes: config.maxUploadBytes,
+      reloadBundled: async () => {
+        const { diff, problems } = await library.reload();
+        for (const problem of problems) logger.warn(problem, "corpus file skipped");
+        return diff;
+      },
+    },
   });
 
   let stopping = false;

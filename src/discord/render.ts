@@ -13,7 +13,7 @@
  * adds (ellipsis markers, notes) sits outside the quoted lines.
  */
 import { MessageFlags } from "discord.js";
-import type { APIEmbed } from "discord-api-types/v10";
+import type { APIActionRowComponent, APIComponentInMessageActionRow, APIEmbed } from "discord-api-types/v10";
 import type { Answer, CorpusStats, DocumentView, Quote, SearchHit, Source } from "../core/types.js";
 import { escapeInline, escapeMarkdown, normalizeNewlines } from "./escape.js";
 
@@ -28,6 +28,8 @@ export interface MessagePayload {
   allowedMentions: { parse: [] };
   /** A `MessageFlags` bitfield: SuppressEmbeds, and Ephemeral for interaction replies. */
   flags?: number;
+  /** Buttons (admin confirmations, pagination), as API JSON. */
+  components?: APIActionRowComponent<APIComponentInMessageActionRow>[];
 }
 
 export interface RenderOptions {

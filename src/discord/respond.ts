@@ -15,6 +15,7 @@ import {
   type InteractionEditReplyOptions,
   type InteractionReplyOptions,
   type Message,
+  type MessageComponentInteraction,
   type MessageCreateOptions,
   type MessageReplyOptions,
   type RepliableInteraction,
@@ -59,10 +60,11 @@ function withoutEphemeral(flags: number | undefined): number | undefined {
   return flags === undefined ? undefined : flags & ~MessageFlags.Ephemeral;
 }
 
-function base(payload: MessagePayload): { content?: string; embeds?: MessagePayload["embeds"] } {
+function base(payload: MessagePayload): Pick<MessagePayload, "content" | "embeds" | "components"> {
   return {
     ...(payload.content !== undefined ? { content: payload.content } : {}),
     ...(payload.embeds !== undefined ? { embeds: payload.embeds } : {}),
+    ...(payload.components !== undefined ? { components: payload.components } : {}),
   };
 }
 
@@ -178,4 +180,10 @@ export async function replyError(
   } catch (sendError) {
     logger.warn({ ...where, err: sendError }, "could not tell the user about an error");
   }
+}
+
+/** Replaces the message a button belongs to (pagination, confirmations), with the same guarantees as `respond`. */
+export async function update(interaction: MessageComponentInteraction, payload: MessagePayload): Promise<void> {
+  assertSendable([payload]);
+  await interaction.update({ ...base(payload), components: payload.components ?? [], allowedMentions: { parse: [] }, flags: withoutEphemeral(payload.flags) });
 }

@@ -1,0 +1,38 @@
+/**
+ * `npm run reload`: the operator's reload without Discord. Brings the saved index of the bundled corpus (CORPUS_DIR,
+ * DATA_DIR) up to date with the folder and prints what changed. A running bot picks the change up at its next start or
+ * with /operator reload.
+ */
+import { ConfigError, loadCoreConfig } from "../config.js";
+import { Library } from "../core/library.js";
+
+async function main(): Promise<number> {
+  let config;
+  try {
+    config = loadCoreConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    for (const line of error.lines) process.stderr.write(`reload: ${line}\n`);
+    return 1;
+  }
+  const { library, report } = await Library.open({ corpusDir: config.corpusDir, dataDir: config.dataDir });
+  for (const p of report.problems) process.stderr.write(`reload: ${p.path}: ${p.reason}\n`);
+  if (report.discarded !== undefined) process.stderr.write(`reload: saved index not used (${report.discarded}); rebuilt\n`);
+  const { diff } = report;
+  const list = (items: string[]) => (items.length === 0 ? "none" : items.join(", "));
+  process.stdout.write(
+    `${config.corpusDir}: ${library.stats().documents} documents, ${diff.passagesAfter} passages (index ${report.index}, ${report.ms} ms)\n` +
+      `added: ${list(diff.added)}\nchanged: ${list(diff.changed)}\nremoved: ${list(diff.removed)}\npassages: ${diff.passagesBefore} → ${diff.passagesAfter}\n`,
+  );
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`reload: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);
