@@ -8,6 +8,8 @@ import { Charset, Index } from "flexsearch";
 import type { Source } from "./types.js";
 
 const SLICE = 2000;
+/** Candidates read per typed word; suggestions come from the shortest such list. */
+const CANDIDATES = 2000;
 
 function label(source: Source): string {
   return [source.title, source.publisher, source.author].filter((x): x is string => x !== null && x !== "").join(" ");
@@ -22,6 +24,13 @@ export class TitleIndex {
     this.lowered = sources.map((s) => `${label(s)} ${s.id}`.toLowerCase());
     if (sources.length <= SLICE) this.buildSlice(sources.length);
     else this.buildInBackground();
+  }
+
+  private ids: Map<string, number> | null = null;
+
+  private idIndex(): Map<string, number> {
+    this.ids ??= new Map(this.sources.map((s, i) => [s.id, i]));
+    return this.ids;
   }
 
   get ready(): boolean {
@@ -42,6 +51,15 @@ export class TitleIndex {
     setImmediate(step).unref();
   }
 
+  /** Whether some word of the title (or publisher, author, id) starts with `prefix` (as flexsearch folds it, roughly). */
+  private hasWordStarting(i: number, prefix: string): boolean {
+    const text = this.lowered[i] as string;
+    for (let at = text.indexOf(prefix); at >= 0; at = text.indexOf(prefix, at + 1)) {
+      if (at === 0 || !/[\p{L}\p{N}]/u.test(text[at - 1] as string)) return true;
+    }
+    return false;
+  }
+
   /** At most `limit` sources matching what the user has typed so far, best first. */
   suggest(typed: string, limit: number): Source[] {
     if (limit <= 0) return [];
@@ -49,11 +67,21 @@ export class TitleIndex {
     if (query === "") return this.sources.slice(0, limit);
     const found = new Set<number>();
     // An exact id typed or pasted always comes first.
-    const byId = this.sources.findIndex((s) => s.id === query);
-    if (byId >= 0) found.add(byId);
+    const byId = this.idIndex().get(query);
+    if (byId !== undefined) found.add(byId);
     if (this.ready) {
-      const ids = this.index.search(query, { limit, suggest: true }) as number[];
-      for (const id of ids) found.add(id);
+      // flexsearch's own multi-word AND intersects whole posting lists (hundreds of ms for two common prefixes at 250k
+      // titles), so each word is looked up alone, the shortest list kept, and every word checked on those candidates.
+      const words = query.toLowerCase().split(/\s+/).slice(0, 6);
+      let candidates: number[] | null = null;
+      for (const word of words) {
+        const ids = this.index.search(word, { limit: CANDIDATES }) as number[];
+        if (candidates === null || ids.length < candidates.length) candidates = ids;
+      }
+      for (const id of candidates ?? []) {
+        if (found.size >= limit) break;
+        if (words.every((w) => this.hasWordStarting(id, w))) found.add(id);
+      }
     } else {
       const words = query.toLowerCase().split(/\s+/);
       for (let i = 0; i < this.lowered.length && found.size < limit; i++) {
