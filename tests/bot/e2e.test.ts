@@ -184,6 +184,14 @@ describe("mentions", () => {
     expect(reply.mentions).toEqual([]);
   });
 
+  it("answers a mention in a thread, in that thread", async () => {
+    const thread = discord.channel("general-thread").id;
+    const message = discord.injectMessage({ channelId: thread, author: "alice", content: `<@${discord.bot.id}> Which airport did the plane leave from?` });
+    const reply = await message.waitForReply();
+    expect(reply.channel_id).toBe(thread);
+    expect(reply.content).toContain("Sheremetyevo");
+  });
+
   it("gives a usage line for a bare mention", async () => {
     const reply = await discord.injectMessage({ channelId: "general", author: "alice", content: `<@${discord.bot.id}>` }).waitForReply();
     expect(reply.content).toMatch(/Mention me with a question/);
