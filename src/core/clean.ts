@@ -74,6 +74,13 @@ const MEMBERSHIP_APPEAL: RegExp[] = [
   /\b(fund|support) our (mission|journalism|reporting)\b/iu,
 ];
 
+/** Every appeal phrase contains one of these words: lines without them skip the six patterns (most lines). */
+const APPEAL_HINT = /member|reader|fund|support/iu;
+
+function isMembershipAppeal(line: string): boolean {
+  return APPEAL_HINT.test(line) && MEMBERSHIP_APPEAL.some((re) => re.test(line));
+}
+
 /**
  * Line rules, in order; the first match names the reason a line is dropped.
  * The specific rules come first so the reason is informative; `notASentence` is the catch-all.
@@ -89,7 +96,7 @@ const LINE_RULES: LineRule[] = [
   // Reader-funding appeals: "become a member", "Gift membership", "funded by our readers", "readers like you".
   {
     name: 'membershipAppeal',
-    test: (l) => MEMBERSHIP_APPEAL.some((re) => re.test(l)),
+    test: isMembershipAppeal,
   },
   // A row of payment-card logos rendered as text: "visa masterCard americanExpress".
   {
@@ -180,7 +187,7 @@ function isTrailerMarker(line: string): boolean {
   return (
     TRAILER_HEADINGS.has(heading) ||
     /^(discover more from|leave a (reply|comment))\b/iu.test(line) ||
-    MEMBERSHIP_APPEAL.some((re) => re.test(line))
+    isMembershipAppeal(line)
   );
 }
 
