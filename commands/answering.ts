@@ -10,8 +10,17 @@ export function checkChannel(context: CommandContext, guildId: string | null, ch
   if (settings !== null && !answersHere(settings, channel, channelId)) throw notHereError(settings);
 }
 
+/**
+ * Lets waiting events run first: under a burst of questions, every pending interaction gets acknowledged before this
+ * one's answer takes the CPU (answering is synchronous work; acknowledging is a few microseconds each).
+ */
+export function yieldToEvents(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** Answers in the server's scope (its own documents plus the bundled corpus) and records the question for /stats. */
 export async function answerIn(context: CommandContext, guildId: string | null, question: string): Promise<Answer> {
+  await yieldToEvents();
   if (guildId !== null) context.servers?.corpora.scope(guildId);
   const answer = context.answerer.answer(question, { scope: guildId ?? undefined });
   if (guildId !== null && context.servers !== undefined) {

@@ -1,0 +1,84 @@
+/**
+ * The bot path under a burst: 50 /ask commands arriving at once through the real interaction handler (the discord.js
+ * client wired as `npm start` wires it), answered from the benchmark's index, against the loopback Discord on
+ * 127.0.0.1 — no real network. Measures, for each command, the time from its arrival until the server holds its
+ * acknowledgement (Discord allows 3 s), and until the answer is visible.
+ */
+import { pino } from "pino";
+import { createBot } from "../src/bot/client.js";
+import { answerQuestion } from "../src/core/quotes.js";
+import { retrieve } from "../src/core/retrieve.js";
+import { DEFAULT_ANSWER } from "../src/core/quotes.js";
+import type { Segment } from "../src/core/segment.js";
+import { TitleIndex } from "../src/core/titles.js";
+import type { Answerer, Source } from "../src/core/types.js";
+import { startLoopbackDiscord } from "../tests/support/loopback-discord/index.js";
+import { summarizeLatencies, type LatencySummary } from "./measure.js";
+
+/** An Answerer over one segment (what Library is, minus the corpus folder), with its title index. */
+export function segmentAnswerer(segment: Segment, titles: TitleIndex = new TitleIndex(segment.docs.map((d) => d.source))): Answerer {
+  const source = (p: number): Source => (segment.docs[segment.passageDoc[p] as number] as { source: Source }).source;
+  return {
+    answer: (question, options) => answerQuestion([segment], question, options?.limit ?? 3),
+    search: (query, options) =>
+      retrieve([segment], query, options?.limit ?? 5, DEFAULT_ANSWER).hits.map((h) => ({
+        passageId: String(h.passage),
+        text: segment.passageText(h.passage),
+        start: segment.passageStart[h.passage] as number,
+        end: segment.passageEnd[h.passage] as number,
+        score: h.score,
+        source: source(h.passage),
+      })),
+    suggestDocuments: (prefix, limit) => titles.suggest(prefix, limit),
+    document: () => null,
+    stats: () => ({ documents: segment.docs.length, passages: segment.passageCount, indexedAt: segment.builtAt }),
+  };
+}
+
+export interface BurstReport {
+  questions: number;
+  ack: LatencySummary;
+  answer: LatencySummary;
+  /** Acknowledgements that missed Discord's 3-second window. */
+  late: number;
+}
+
+/** Sends `questions` as simultaneous /ask commands from distinct users and times acknowledgement and answer. */
+export async function measureBurst(answerer: Answerer, questions: readonly string[]): Promise<BurstReport> {
+  const discord = await startLoopbackDiscord({
+    guilds: [{ name: "Bench", channels: [{ name: "general" }], members: questions.map((_, i) => ({ user: `user${i}` })) }],
+    waitTimeoutMs: 60_000,
+  });
+  const client = createBot({ answerer, logger: pino({ level: "silent" }), apiUrl: discord.api, cooldownSeconds: 0, version: "bench" });
+  try {
+    await client.login(discord.token);
+    await discord.waitFor(() => discord.connected, { timeoutMs: 20_000 });
+    const started = questions.map(() => 0);
+    const handles = questions.map((question, i) => {
+      started[i] = performance.now();
+      return discord.injectSlashCommand({ channelId: "general", user: `user${i}`, name: "ask", options: { question } });
+    });
+    const acks = await Promise.all(handles.map((h, i) => h.response.then(() => performance.now() - (started[i] as number), () => Number.POSITIVE_INFINITY)));
+    const answers = await Promise.all(handles.map((h, i) => h.waitForReply().then(() => performance.now() - (started[i] as number))));
+    return {
+      questions: questions.length,
+      ack: summarizeLatencies(acks),
+      answer: summarizeLatencies(answers),
+      late: acks.filter((ms) => ms > 3000).length,
+    };
+  } finally {
+    await client.destroy();
+    await discord.close();
+  }
+}
+
+/** Title autocomplete as /source answers it, for each of `prefixes` (after a short warm-up). */
+export function measureAutocomplete(answerer: Answerer, prefixes: readonly string[]): LatencySummary {
+  for (const p of prefixes.slice(0, 50)) answerer.suggestDocuments(p, 25);
+  const latencies = prefixes.map((p) => {
+    const t = performance.now();
+    answerer.suggestDocuments(p, 25);
+    return performance.now() - t;
+  });
+  return summarizeLatencies(latencies);
+}

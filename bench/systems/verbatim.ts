@@ -1,0 +1,59 @@
+/**
+ * Verbatim's own pipeline, exactly as the bot runs it: documents are cleaned and cut into passages by the core
+ * (build time includes that), indexed in a segment, saved and loaded by the core's store, and a question costs a full
+ * `answerQuestion` — retrieval, BM25 ranking and choosing the quotes.
+ */
+import { documentFromText } from "../../src/core/document.js";
+import { answerQuestion } from "../../src/core/quotes.js";
+import { prepareDocument, SegmentBuilder, type Segment } from "../../src/core/segment.js";
+import { loadSegment, saveSegment } from "../../src/core/store.js";
+import type { Answer } from "../../src/core/types.js";
+import type { BenchCorpus, BenchSystem, SystemEntry } from "./types.js";
+
+interface VerbatimResult {
+  answered: boolean;
+  docs: string[];
+}
+
+export class VerbatimSystem implements BenchSystem {
+  readonly name = "Verbatim";
+  private segment: Segment | null = null;
+
+  build(corpus: BenchCorpus): void {
+    const builder = new SegmentBuilder();
+    for (const d of corpus.documents) builder.add(prepareDocument(documentFromText({ id: d.id, title: d.title, text: d.text })));
+    this.segment = builder.build();
+  }
+
+  /** A full answer; the result keeps what identifies it (whether it answered, and its sources in order). */
+  query(question: string): VerbatimResult {
+    const answer: Answer = answerQuestion([this.ready()], question);
+    const docs = answer.answered ? answer.quotes.flatMap((q) => [q.source.id, ...q.alsoReportedBy.map((s) => s.id)]) : answer.closest.map((s) => s.id);
+    return { answered: answer.answered, docs };
+  }
+
+  resultDocIds(result: unknown): string[] {
+    return (result as VerbatimResult).docs;
+  }
+
+  async save(dir: string): Promise<void> {
+    await saveSegment(dir, this.ready(), null);
+  }
+
+  async load(dir: string): Promise<void> {
+    const saved = await loadSegment<null>(dir);
+    if (saved === null) throw new Error(`bench: no saved Verbatim index in ${dir}`);
+    this.segment = saved.segment;
+  }
+
+  dispose(): void {
+    this.segment = null;
+  }
+
+  private ready(): Segment {
+    if (this.segment === null) throw new Error("bench: Verbatim index not built or loaded");
+    return this.segment;
+  }
+}
+
+export const verbatimSystem: SystemEntry = { name: "Verbatim", create: () => new VerbatimSystem() };
