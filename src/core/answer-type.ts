@@ -1,0 +1,109 @@
+/**
+ * What kind of thing a question asks for, read from its wording ("When…", "How many…", "Who…", "Which country…"), and
+ * whether a piece of text offers something of that kind that the question does not already say. A sentence answering
+ * "When did the ambassador return?" usually holds a date; one that only repeats the question's words does not.
+ *
+ * Surface rules only (no tagger): years, months, centuries and weekdays are times; figures and number words are
+ * numbers; capitalised words inside a sentence are names (people, organisations, places); "because", "due to"… give
+ * reasons. Measured on SQuAD (tuning set): each kind lifts answerTop1 by 0.1–0.3 points, 0.6 together.
+ */
+
+export type AnswerType = "time" | "number" | "name" | "reason";
+
+/** The question's first question word and up to four words after it. */
+const WH = /\b(what|which|who|whom|whose|when|where|why|how)\b((?:\s+[\p{L}\p{N}'’-]+){0,4})/iu;
+/** "How many…", "How long…": a quantity. */
+const QUANTITY_AFTER_HOW = /^\s+(many|much|long|old|far|large|big|tall|high|deep|wide|often|fast)\b/i;
+/** "What year…", "Which century…": a time. */
+const TIME_NOUN = /\b(years?|decades?|centur(y|ies)|dates?|months?|days?|eras?)\b/i;
+/** "What percentage…", "What number of…": a quantity. */
+const QUANTITY_NOUN = /\b(percent(age)?|proportion|number|amount|population|temperature|speed|score)\b/i;
+/** "Which country…", "What company…", "What is the name…": a name. */
+const NAME_NOUN = new RegExp(
+  "\\b(person|people|man|woman|company|organi[sz]ation|team|group|country|countries|city|cities|state|town|region|" +
+    "nation|university|college|river|island|continent|language|names?|named|called)\\b",
+  "i",
+);
+
+/**
+ * The kind of answer `question` asks for, from its first question word and the few words after it ("In what year…",
+ * "How many…", "Which country…"); null when the wording does not say ("What did Luther need to do?").
+ */
+export function answerTypeOf(question: string): AnswerType | null {
+  const m = WH.exec(question);
+  if (m === null) return null;
+  const after = m[2] ?? "";
+  switch ((m[1] as string).toLowerCase()) {
+    case "when":
+      return "time";
+    case "who":
+    case "whom":
+    case "whose":
+    case "where":
+      return "name";
+    case "why":
+      return "reason";
+    case "how":
+      return QUANTITY_AFTER_HOW.test(after) ? "number" : null;
+    case "what":
+    case "which":
+      if (QUANTITY_NOUN.test(after)) return "number";
+      if (TIME_NOUN.test(after)) return "time";
+      if (NAME_NOUN.test(after)) return "name";
+      return null;
+    default:
+      return null;
+  }
+}
+
+const MONTHS =
+  "January|February|March|April|May|June|July|August|September|October|November|December|" +
+  "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec";
+const WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday";
+const NUMBER_WORDS =
+  "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|" +
+  "eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|" +
+  "trillions?|dozens?|half|twice";
+/** Whole words only: not preceded or followed by a letter or digit. */
+const wholeWords = (body: string, flags = "") =>
+  new RegExp(`(?<![\\p{L}\\p{N}])(?:${body})(?![\\p{L}\\p{N}])`, `gu${flags}`);
+const YEAR = /^(1\d{3}|20\d{2})s?$/;
+
+/** Words that can answer each kind of question, found in a text by one scan. */
+const ANSWER_WORDS: Record<AnswerType, RegExp> = {
+  /** Years ("1878", "1970s"), centuries, eras, and capitalised months and weekdays ("May", not the verb "may"). */
+  time: wholeWords(`(?:1\\d{3}|20\\d{2})s?|centur(?:y|ies)|decades?|BCE?|AD|CE|${MONTHS}|${WEEKDAYS}`),
+  /** Figures ("2,000", "4th", "$40") and number words; a year is a time, not a count. */
+  number: wholeWords(`[\\p{L}\\p{N}]*\\d[\\p{L}\\p{N}]*(?:[.,]\\d+)*|${NUMBER_WORDS}`, "i"),
+  /** Capitalised words (people, organisations, places); those opening a sentence are checked below. */
+  name: wholeWords(`\\p{Lu}[\\p{L}\\p{N}]*`),
+  /** Words that give a reason or a purpose. */
+  reason: wholeWords(
+    "because|due to|owing to|since|in order to|so that|so as to|as a result|led to|leads? to|caused|causes|" +
+      "therefore|thus|reasons?",
+    "i",
+  ),
+};
+
+const TOKEN = /[\p{L}\p{N}]+(?:[.,]\d+)*/gu;
+/** A word that opens a sentence is capitalised whatever it is, so it is no evidence of a name. */
+const SENTENCE_OPENING = /(^|[.!?]["”’)]?\s+)["“‘(]?$/u;
+
+/** The question's own words, lower-cased: a sentence repeating them offers nothing new. */
+export function questionWords(question: string): Set<string> {
+  const words = new Set<string>();
+  for (const m of question.matchAll(TOKEN)) words.add(m[0].toLowerCase());
+  return words;
+}
+
+/** True when `text` holds a word of the asked-for kind that the question itself does not contain. */
+export function offersAnswer(text: string, type: AnswerType, asked: ReadonlySet<string>): boolean {
+  for (const m of text.matchAll(ANSWER_WORDS[type])) {
+    const found = m[0];
+    if (asked.has(found.toLowerCase())) continue;
+    if (type === "number" && YEAR.test(found)) continue;
+    if (type === "name" && SENTENCE_OPENING.test(text.slice(Math.max(0, m.index - 4), m.index))) continue;
+    return true;
+  }
+  return false;
+}
