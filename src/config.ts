@@ -324,3 +324,18 @@ export function loadBotConfig(options?: ReadEnvOptions): BotConfig {
 export function loadCoreConfig(options?: ReadEnvOptions): CoreConfig {
   return parseCoreConfig(readEnv(options));
 }
+
+/**
+ * For entry points: the configuration, or null after printing each problem on its own line (prefixed with the
+ * command's name) and setting a failing exit code.
+ */
+export function configOrReport<C>(load: () => C, command: string): C | null {
+  try {
+    return load();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    for (const line of error.lines) process.stderr.write(`${command}: ${line}\n`);
+    process.exitCode = 1;
+    return null;
+  }
+}

@@ -4,7 +4,7 @@
  */
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
-import { parseCoreConfig } from "../config.js";
+import { configOrReport, loadCoreConfig } from "../config.js";
 import { Library } from "../core/library.js";
 import type { Answer, Source } from "../core/types.js";
 import { formatAnswer } from "./format.js";
@@ -52,7 +52,8 @@ async function main(): Promise<number> {
     );
     return 0;
   }
-  const config = parseCoreConfig(process.env);
+  const config = configOrReport(loadCoreConfig, "verbatim");
+  if (config === null) return 1;
   const corpusDir = values.corpus ?? config.corpusDir;
   // Another corpus keeps its own saved index, so switching corpora never discards the bundled one's.
   const dataDir = values.data ?? (values.corpus === undefined ? config.dataDir : `${config.dataDir}/corpora/${Buffer.from(corpusDir).toString("base64url")}`);

@@ -3,18 +3,11 @@
  * or globally otherwise. Idempotent: a bulk overwrite.
  */
 import { deployCommands } from "../bot/deploy.js";
-import { ConfigError, loadBotConfig } from "../config.js";
+import { configOrReport, loadBotConfig } from "../config.js";
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadBotConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    for (const line of error.lines) process.stderr.write(`deploy: ${line}\n`);
-    process.exitCode = 1;
-    return;
-  }
+  const config = configOrReport(loadBotConfig, "deploy");
+  if (config === null) return;
   const names = await deployCommands(config.discord);
   const where = config.discord.guildId === null ? "globally (may take up to an hour to appear)" : `to server ${config.discord.guildId}`;
   process.stdout.write(`Registered ${names.length} commands ${where}: ${names.map((n) => `/${n}`).join(", ")}\n`);

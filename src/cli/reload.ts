@@ -3,18 +3,12 @@
  * DATA_DIR) up to date with the folder and prints what changed. A running bot picks the change up at its next start or
  * with /operator reload.
  */
-import { ConfigError, loadCoreConfig } from "../config.js";
+import { configOrReport, loadCoreConfig } from "../config.js";
 import { Library } from "../core/library.js";
 
 async function main(): Promise<number> {
-  let config;
-  try {
-    config = loadCoreConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    for (const line of error.lines) process.stderr.write(`reload: ${line}\n`);
-    return 1;
-  }
+  const config = configOrReport(loadCoreConfig, "reload");
+  if (config === null) return 1;
   const { library, report } = await Library.open({ corpusDir: config.corpusDir, dataDir: config.dataDir });
   for (const p of report.problems) process.stderr.write(`reload: ${p.path}: ${p.reason}\n`);
   if (report.discarded !== undefined) process.stderr.write(`reload: saved index not used (${report.discarded}); rebuilt\n`);

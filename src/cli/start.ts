@@ -5,21 +5,14 @@
 import { pino } from "pino";
 import { createBot } from "../bot/client.js";
 import { VERSION } from "../bot/version.js";
-import { ConfigError, loadBotConfig, redactConfig } from "../config.js";
+import { configOrReport, loadBotConfig, redactConfig } from "../config.js";
 import { GuildStore } from "../core/guild-store.js";
 import { GuildCorpora } from "../core/guilds.js";
 import { Library } from "../core/library.js";
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadBotConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    for (const line of error.lines) process.stderr.write(`verbatim: ${line}\n`);
-    process.exitCode = 1;
-    return;
-  }
+  const config = configOrReport(loadBotConfig, "verbatim");
+  if (config === null) return;
   const logger = pino({ level: config.logLevel, base: { app: "verbatim", version: VERSION } });
   logger.debug({ config: redactConfig(config) }, "configuration");
 
