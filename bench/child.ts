@@ -172,6 +172,9 @@ async function load(task: LoadTask): Promise<LoadReport> {
   return { loadMs, memoryBefore, memoryAfter, indexBytes: memoryAfter.heap - memoryBefore.heap, probesMatched, probesTotal: task.probes.length };
 }
 
+// If the runner goes away, stop rather than burn a core for an hour on results nobody will read.
+process.once("disconnect", () => process.exit(1));
+
 process.once("message", (task: RunTask | LoadTask) => {
   const work = task.task === "run" ? run(task) : load(task);
   work.then(

@@ -9,7 +9,7 @@
  * the reason. The estimate extrapolates from this system's last result at a smaller size (kept in
  * bench-out/results/), or from a quick calibration run at a tenth of the size when there is none.
  */
-import { fork } from "node:child_process";
+import { fork, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { totalmem } from "node:os";
 import { join } from "node:path";
@@ -112,6 +112,18 @@ function parseSettings(argv: string[]): Settings {
 // ---------------------------------------------------------------------------------------------
 // Child processes
 
+/** What to clean up if the run is interrupted (Ctrl-C, SIGTERM): the running child and the index directory. */
+const running: { child: ChildProcess | null; dir: string | null; keepIndex: boolean } = { child: null, dir: null, keepIndex: false };
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    running.child?.kill("SIGKILL");
+    if (running.dir && !running.keepIndex) rmSync(running.dir, { recursive: true, force: true });
+    process.stderr.write(`bench: interrupted by ${signal}\n`);
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  });
+}
+
 class ChildFailure extends Error {
   override name = "ChildFailure";
 }
@@ -124,6 +136,7 @@ function runChild<R>(task: RunTask | LoadTask, settings: Settings, timeoutMs: nu
       execArgv: ["--expose-gc", `--max-old-space-size=${settings.maxHeapMb}`, "--import", "tsx"],
       stdio: ["ignore", "inherit", "pipe", "ipc"],
     });
+    running.child = child;
     let stderrTail = "";
     child.stderr?.on("data", (chunk: Buffer) => {
       const text = chunk.toString();
@@ -140,6 +153,7 @@ function runChild<R>(task: RunTask | LoadTask, settings: Settings, timeoutMs: nu
     }, timeoutMs);
     child.on("exit", (code, signal) => {
       clearTimeout(timer);
+      running.child = null;
       const processMs = performance.now() - started;
       const m = message as ChildMessage | null;
       if (m?.ok) resolve({ report: m.report as R, processMs });
@@ -215,6 +229,8 @@ async function benchSystem(entry: SystemEntry, settings: Settings): Promise<Syst
 
   mkdirSync(OUT_DIR, { recursive: true });
   const dir = mkdtempSync(join(OUT_DIR, `index-${entry.name.toLowerCase()}-${settings.size}-`));
+  running.dir = dir;
+  running.keepIndex = settings.keepIndex;
   const started = performance.now();
   try {
     log(settings, `${entry.name}: building and answering (${settings.passages.toLocaleString("en")} passages)`);
@@ -252,6 +268,7 @@ async function benchSystem(entry: SystemEntry, settings: Settings): Promise<Syst
     throw error;
   } finally {
     if (!settings.keepIndex) rmSync(dir, { recursive: true, force: true });
+    running.dir = null;
   }
 }
 
