@@ -278,6 +278,23 @@ describe("operators", () => {
   });
 });
 
+describe("a server the bot has left", () => {
+  it("refuses admin commands there and keeps what was stored", async () => {
+    const stored = bot.store.documents(A).map((d) => d.id);
+    // What a GUILD_DELETE leaves behind: the client no longer holds the server.
+    bot.client.guilds.cache.delete(A);
+    try {
+      const cmd = corpus(A, "list");
+      const response = await cmd.response;
+      expect(isPrivate(response)).toBe(true);
+      expect(text(response)).toMatch(/not a member of this server/);
+      expect(bot.store.documents(A).map((d) => d.id)).toEqual(stored);
+    } finally {
+      await bot.client.guilds.fetch(A);
+    }
+  });
+});
+
 describe("restart", () => {
   it("restores documents, settings, audit trail and answers", async () => {
     const before = {
