@@ -215,7 +215,6 @@ export const corpus = {
       await respond(interaction, [listPage(documents, interaction.options.getInteger("page") ?? 1)]);
     } else if (sub === "show") {
       const document = documentOption(interaction, documents);
-      servers.corpora.scope(guildId);
       const view = context.answerer.document(document.id, guildId);
       if (view === null) throw new UserError("document-not-found", "That document is not indexed yet; try `/corpus reindex`.");
       await respond(interaction, renderDocument(view, { ephemeral: true }));

@@ -31,9 +31,8 @@ export const source = {
       },
     ],
   },
-  async execute(interaction, { answerer, servers }) {
+  async execute(interaction, { answerer }) {
     const id = interaction.options.getString("document", true).trim();
-    if (interaction.guildId !== null) servers?.corpora.scope(interaction.guildId);
     const view = answerer.document(id, interaction.guildId ?? undefined);
     if (view === null) {
       // A value typed past the suggestions: say so rather than guess which document was meant.
@@ -44,9 +43,8 @@ export const source = {
     }
     await respond(interaction, renderDocument(view));
   },
-  async autocomplete(interaction, { answerer, servers }) {
+  async autocomplete(interaction, { answerer }) {
     const typed = interaction.options.getFocused();
-    if (interaction.guildId !== null) servers?.corpora.scope(interaction.guildId);
     const sources = answerer.suggestDocuments(typed, MAX_CHOICES, interaction.guildId ?? undefined);
     await interaction.respond(
       sources

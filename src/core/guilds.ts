@@ -50,6 +50,7 @@ export interface GuildStats {
 }
 
 const DAY = 86_400_000;
+const SNOWFLAKE = /^\d{1,20}$/;
 const PATHLIKE = /(^|[\\/])\.\.([\\/]|$)|[\\/]|^[a-z]:/i;
 
 function mib(bytes: number): string {
@@ -71,19 +72,22 @@ export class GuildCorpora {
     private readonly store: GuildStore,
     private readonly library: Library,
     private readonly limits: GuildLimits,
-  ) {}
+  ) {
+    // The library asks for a server's index the first time a question, search or lookup in that server needs it.
+    library.setScopeLoader((guildId) => (SNOWFLAKE.test(guildId) ? this.build(guildId) : undefined));
+  }
 
-  /** Makes sure the server's scope is indexed (built on first use after start-up) and returns it. */
-  scope(guildId: string): Segment | undefined {
-    const existing = this.library.scopeSegment(guildId);
-    if (existing !== undefined) return existing;
+  private build(guildId: string): Segment | undefined {
     const docs = this.store.documents(guildId);
     if (docs.length === 0) return undefined;
     const builder = new SegmentBuilder();
     for (const d of docs) builder.add(prepareDocument(corpusDocumentOf(d)));
-    const segment = builder.build();
-    this.library.setScope(guildId, segment);
-    return segment;
+    return builder.build();
+  }
+
+  /** The server's index (built on first use after start-up), or undefined when it has no documents. */
+  scope(guildId: string): Segment | undefined {
+    return this.library.scopeSegment(guildId);
   }
 
   documents(guildId: string): StoredDocument[] {

@@ -84,6 +84,7 @@ export class Library implements Answerer {
   private titles: TitleIndex;
   private manifest: Manifest;
   private readonly scopes = new Map<string, ScopeIndex>();
+  private scopeLoader: ((scope: string) => Segment | undefined) | undefined;
 
   private constructor(
     private readonly options: LibraryOptions,
@@ -214,13 +215,30 @@ export class Library implements Answerer {
     this.scopes.set(scope, { segment, titles: new TitleIndex(segment.docs.map((d) => d.source)) });
   }
 
-  /** A scope's index, when one is installed. */
+  /** Builds a scope's index the first time it is needed (e.g. a server's documents after a restart). */
+  setScopeLoader(loader: (scope: string) => Segment | undefined): void {
+    this.scopeLoader = loader;
+  }
+
+  private scopeIndex(scope: string | undefined): ScopeIndex | undefined {
+    if (scope === undefined) return undefined;
+    let own = this.scopes.get(scope);
+    if (own === undefined) {
+      const segment = this.scopeLoader?.(scope);
+      if (segment === undefined) return undefined;
+      this.setScope(scope, segment);
+      own = this.scopes.get(scope);
+    }
+    return own;
+  }
+
+  /** A scope's index (loaded on first use), or undefined when the scope has none. */
   scopeSegment(scope: string): Segment | undefined {
-    return this.scopes.get(scope)?.segment;
+    return this.scopeIndex(scope)?.segment;
   }
 
   private segments(scope?: string): Segment[] {
-    const own = scope === undefined ? undefined : this.scopes.get(scope);
+    const own = this.scopeIndex(scope);
     return own === undefined ? [this.bundled] : [this.bundled, own.segment];
   }
 
@@ -247,7 +265,7 @@ export class Library implements Answerer {
 
   /** The scope's own documents first (they are what its moderators look for), then the bundled corpus. */
   suggestDocuments(prefix: string, limit: number, scope?: string): Source[] {
-    const own = scope === undefined ? [] : (this.scopes.get(scope)?.titles.suggest(prefix, limit) ?? []);
+    const own = this.scopeIndex(scope)?.titles.suggest(prefix, limit) ?? [];
     return [...own, ...this.titles.suggest(prefix, limit - own.length)].slice(0, limit);
   }
 
