@@ -1,7 +1,8 @@
 /** What /ask and mentions share: the server's settings, its own documents, and the record of what was asked. */
-import type { TextBasedChannel } from "discord.js";
+import { MessageFlags, type ChatInputCommandInteraction, type TextBasedChannel } from "discord.js";
 import type { Answer } from "../src/core/types.js";
 import { answersHere, notHereError, settingsOf } from "../src/bot/servers.js";
+import { readQuestion } from "./question.js";
 import type { CommandContext } from "./types.js";
 
 /** Throws the "I answer in #…" refusal when the server limits Verbatim to other channels. */
@@ -21,7 +22,6 @@ export function yieldToEvents(): Promise<void> {
 /** Answers in the server's scope (its own documents plus the bundled corpus) and records the question for /stats. */
 export async function answerIn(context: CommandContext, guildId: string | null, question: string): Promise<Answer> {
   await yieldToEvents();
-  if (guildId !== null) context.servers?.corpora.scope(guildId);
   const answer = context.answerer.answer(question, { scope: guildId ?? undefined });
   if (guildId !== null && context.servers !== undefined) {
     await context.servers.store
@@ -29,4 +29,20 @@ export async function answerIn(context: CommandContext, guildId: string | null, 
       .catch((error: unknown) => context.logger.warn({ err: error, guildId }, "could not record a question"));
   }
   return answer;
+}
+
+/**
+ * The start of /ask and /search: read the text, check the channel, choose visibility (`hide`, else the server's
+ * default) and acknowledge at once — answering is fast, but a busy process must never miss Discord's 3-second window.
+ */
+export async function beginQuestion(
+  interaction: ChatInputCommandInteraction,
+  context: CommandContext,
+  option: string,
+): Promise<{ question: string; ephemeral: boolean }> {
+  const question = readQuestion(interaction.options.getString(option, true));
+  checkChannel(context, interaction.guildId, interaction.channel, interaction.channelId);
+  const ephemeral = interaction.options.getBoolean("hide") ?? settingsOf(context.servers, interaction.guildId)?.ephemeralByDefault ?? false;
+  await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
+  return { question, ephemeral };
 }

@@ -1,9 +1,7 @@
-import { ApplicationCommandOptionType, MessageFlags } from "discord.js";
+import { ApplicationCommandOptionType } from "discord.js";
 import { renderAnswer } from "../src/discord/render.js";
 import { respond } from "../src/discord/respond.js";
-import { settingsOf } from "../src/bot/servers.js";
-import { answerIn, checkChannel } from "./answering.js";
-import { readQuestion } from "./question.js";
+import { answerIn, beginQuestion } from "./answering.js";
 import type { Command } from "./types.js";
 
 export const ask = {
@@ -27,11 +25,7 @@ export const ask = {
   },
   cooldown: true,
   async execute(interaction, context) {
-    const question = readQuestion(interaction.options.getString("question", true));
-    checkChannel(context, interaction.guildId, interaction.channel, interaction.channelId);
-    const ephemeral = interaction.options.getBoolean("hide") ?? settingsOf(context.servers, interaction.guildId)?.ephemeralByDefault ?? false;
-    // Acknowledge first: answering is fast, but a busy process must never miss Discord's 3-second window.
-    await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
+    const { question, ephemeral } = await beginQuestion(interaction, context, "question");
     const answer = await answerIn(context, interaction.guildId, question);
     await respond(interaction, renderAnswer(answer, { ephemeral }));
   },
