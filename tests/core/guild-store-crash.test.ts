@@ -14,24 +14,14 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { GuildStore } from "../../src/core/guild-store.js";
+// The benchmark's seeded PRNG, so a failing schedule of kills can be replayed with CRASH_SEED.
+import { mulberry32 } from "../../bench/random.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const WRITER = join(ROOT, "tests/support/crash-writer.ts");
 const GUILDS = ["100000000000000001", "100000000000000002"];
 const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 30);
 const SEED = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000);
-
-/** mulberry32: a small seeded PRNG, so a failing schedule of kills can be replayed with CRASH_SEED. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface RoundLog {
   lines: string[];
@@ -87,7 +77,7 @@ describe("GuildStore under SIGKILL", () => {
   it(`keeps every acknowledged write across ${ROUNDS} kills (seed ${SEED})`, { timeout: 180_000 }, async () => {
     const dir = await mkdtemp(join(tmpdir(), "verbatim-crash-"));
     dirs.push(dir);
-    const random = prng(SEED);
+    const random = mulberry32(SEED);
     const started = Date.now();
     let lastReadyMs = 800;
 
