@@ -9,7 +9,7 @@
 import { stemmer } from "stemmer";
 
 /** Bump when analysis changes: saved indexes built with another version are rebuilt, never served. */
-export const ANALYZER_VERSION = 1;
+export const ANALYZER_VERSION = 2;
 
 /** Lucene's EnglishAnalyzer stop set (the reference BM25 figures use it). */
 const STOPWORDS = new Set(
@@ -30,7 +30,8 @@ const QUESTION_WORDS = new Set(
   ).split(" "),
 );
 
-const WORD = /[\p{L}\p{N}]+/gu;
+/** A word, or letters joined by "&" with no spaces ("V&A", "AT&T", "R&B"), which is one name, not two letters. */
+const WORD = /[\p{L}\p{N}]+(?:&[\p{L}\p{N}]+)*/gu;
 const MAX_WORD = 40;
 const stemCache = new Map<string, string>();
 
@@ -46,7 +47,7 @@ export function termOf(rawWord: string): string | null {
   let term = stemCache.get(rawWord);
   if (term !== undefined) return term === "" ? null : term;
   const folded = fold(rawWord);
-  term = folded.length > MAX_WORD || STOPWORDS.has(folded) ? "" : stemmer(folded);
+  term = folded.length > MAX_WORD || STOPWORDS.has(folded) ? "" : folded.includes("&") ? folded : stemmer(folded);
   if (stemCache.size < 2_000_000) stemCache.set(rawWord, term);
   return term === "" ? null : term;
 }
@@ -85,4 +86,17 @@ export function analyzeQuestion(question: string): Map<string, number> {
     if (term !== null) counts.set(term, (counts.get(term) ?? 0) + 1);
   }
   return counts;
+}
+
+/** Content words of `text` with their terms: lower-cased, stop words (and, for questions, question words) removed. */
+export function contentWords(text: string, isQuestion: boolean): Array<{ word: string; term: string }> {
+  const out: Array<{ word: string; term: string }> = [];
+  WORD.lastIndex = 0;
+  for (let m = WORD.exec(text); m !== null; m = WORD.exec(text)) {
+    const word = fold(m[0]);
+    if (isQuestion && QUESTION_WORDS.has(word)) continue;
+    const term = termOf(m[0]);
+    if (term !== null) out.push({ word, term });
+  }
+  return out;
 }
