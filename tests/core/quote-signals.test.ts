@@ -1,7 +1,8 @@
 /**
- * Word vectors: the shipped file loads and knows that different words can say the same thing; a damaged file is refused;
- * and in answers they decide between sentences that share the question's words, without ever making a quote of a
- * sentence that shares none.
+ * Signals beyond exact words that decide between candidate quotes: word vectors (the shipped file loads, knows that
+ * different words can say the same thing, refuses a damaged file, and never makes a quote of a sentence that shares none
+ * of the question's words), definitions for "What is X?", the document's title as context, and names joined by "&".
+ * Each ranking test is paired with one showing the signal, not the sentences' order, decides it.
  */
 import { describe, expect, it } from "vitest";
 import { analyze } from "../../src/core/analyze.js";
@@ -97,5 +98,34 @@ describe("definitionTest", () => {
 describe("names joined by &", () => {
   it("are one term, not two letters", () => {
     expect(analyze("The V&A owns AT&T shares")).toEqual(["v&a", "own", "at&t", "share"]);
+  });
+});
+
+describe("the title as context", () => {
+  // The Newcastle article's sentence does not name Newcastle; the other article's sentence shares more of the words.
+  const segment = buildSegment([
+    documentFromText({
+      id: "gateshead",
+      title: "Gateshead",
+      text:
+        "The Evolution Festival is held every May on the Quayside, with rock, indie, folk and dance acts from Newcastle " +
+        "and the wider region playing on several open-air stages over the bank holiday weekend.",
+    }),
+    documentFromText({
+      id: "newcastle",
+      title: "Newcastle upon Tyne",
+      text: "The city has many theatres. In October, there is the Design Event festival, an annual show of new work.",
+    }),
+  ]);
+  const question = "What festival is held in October in Newcastle?";
+
+  it("a sentence of the article the question names wins", () => {
+    const top = answerQuestion([segment], question, 1, DEFAULT_ANSWER, { abstain: false }).quotes[0];
+    expect(top?.source.id).toBe("newcastle");
+  });
+
+  it("without it the other article's sentence would (the test above is decided by the title)", () => {
+    const top = answerQuestion([segment], question, 1, { ...DEFAULT_ANSWER, titleWeight: 0 }, { abstain: false }).quotes[0];
+    expect(top?.source.id).toBe("gateshead");
   });
 });
