@@ -283,7 +283,7 @@ export function answerQuestion(
     // How much of the question's proper-noun weight the passage holds, its document's title included.
     let properShare = 1;
     if (properWeight > 0) {
-      const held = new Set([...analysed.flat(), ...analyze(sourceOf(segment, doc).title ?? "").map(familyOf)]);
+      const held = new Set([...analysed.flat(), ...titleTerms]);
       let found = 0;
       for (const t of proper) if (held.has(t)) found += (byTerm.get(t) as QueryTerm).idf;
       properShare = found / properWeight;
@@ -363,8 +363,8 @@ export function answerQuestion(
           doc,
           start: from,
           end,
-          // (sentence + context + side-by-side pairs) × e^(coverage − spread + definition + proper nouns)
-          // × (answer of the asked kind).
+          // (sentence + other words + context + side-by-side pairs)
+          // × e^(coverage − spread + definition + proper nouns + title) × (answer of the asked kind).
           score:
             (own.score + params.passageWeight * hit.score + params.phraseWeight * pairBonus(terms, pairs)) *
             Math.exp(
