@@ -74,29 +74,41 @@ export function analyze(text: string): string[] {
   return terms;
 }
 
+/** A content word: as written, folded (lower case, no diacritics), and its index term. */
+export interface ContentWord {
+  raw: string;
+  word: string;
+  term: string;
+  /** The text's first word (capitalised whatever it is). */
+  opening: boolean;
+}
+
+/**
+ * The content words of `text`, in order: stop words and the possessive "s" dropped; for a question (`isQuestion`), the
+ * words it is phrased with ("what", "did", "tell me") and any lone "s" dropped too. Their terms are exactly `analyze`'s
+ * (or `analyzeQuestion`'s) for the same text.
+ */
+export function contentWords(text: string, isQuestion: boolean): ContentWord[] {
+  const out: ContentWord[] = [];
+  WORD.lastIndex = 0;
+  let opening = true;
+  for (let m = WORD.exec(text); m !== null; m = WORD.exec(text), opening = false) {
+    const raw = m[0];
+    if (raw === "s" || raw === "S") {
+      const before = text.charCodeAt(m.index - 1);
+      if (isQuestion || before === 39 /* ' */ || before === 0x2019 /* ’ */) continue;
+    }
+    const word = fold(raw);
+    if (isQuestion && QUESTION_WORDS.has(word)) continue;
+    const term = termOf(raw);
+    if (term !== null) out.push({ raw, word, term, opening });
+  }
+  return out;
+}
+
 /** A question's distinct content terms with their counts, question words removed. */
 export function analyzeQuestion(question: string): Map<string, number> {
   const counts = new Map<string, number>();
-  WORD.lastIndex = 0;
-  for (let m = WORD.exec(question); m !== null; m = WORD.exec(question)) {
-    const word = m[0];
-    if (QUESTION_WORDS.has(fold(word))) continue;
-    if (word === "s" || word === "S") continue;
-    const term = termOf(word);
-    if (term !== null) counts.set(term, (counts.get(term) ?? 0) + 1);
-  }
+  for (const { term } of contentWords(question, true)) counts.set(term, (counts.get(term) ?? 0) + 1);
   return counts;
-}
-
-/** Content words of `text` with their terms: lower-cased, stop words (and, for questions, question words) removed. */
-export function contentWords(text: string, isQuestion: boolean): Array<{ word: string; term: string }> {
-  const out: Array<{ word: string; term: string }> = [];
-  WORD.lastIndex = 0;
-  for (let m = WORD.exec(text); m !== null; m = WORD.exec(text)) {
-    const word = fold(m[0]);
-    if (isQuestion && QUESTION_WORDS.has(word)) continue;
-    const term = termOf(m[0]);
-    if (term !== null) out.push({ word, term });
-  }
-  return out;
 }

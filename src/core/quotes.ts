@@ -21,7 +21,7 @@
  * sentence-local idf, question-order chains of terms, a learned linear re-ranker, down-weighting the question's
  * answer-kind nouns ("what *year*", "the *name* of": +0.1 point) (no better, or worse, or too little).
  */
-import { analyze, contentWords } from "./analyze.js";
+import { analyze, type ContentWord, contentWords } from "./analyze.js";
 import { answerTypeOf, offersAnswer, questionWords } from "./answer-type.js";
 import type { Bm25Params, QueryTerm } from "./rank.js";
 import { pairBonus, retrieve, type RetrieveParams } from "./retrieve.js";
@@ -213,14 +213,9 @@ export function definitionTest(question: string): RegExp | null {
 }
 
 /** The terms of the question's proper nouns (capitalised words after its first) that the corpus holds. */
-function properNouns(question: string, known: ReadonlyMap<string, QueryTerm>): Set<string> {
+function properNouns(question: readonly ContentWord[], known: ReadonlyMap<string, QueryTerm>): Set<string> {
   const proper = new Set<string>();
-  const words = question.match(/[\p{L}\p{N}]+(?:&[\p{L}\p{N}]+)*/gu) ?? [];
-  for (const word of words.slice(1)) {
-    if (!/^\p{Lu}/u.test(word)) continue;
-    const term = contentWords(word, true)[0]?.term;
-    if (term !== undefined && known.has(term)) proper.add(term);
-  }
+  for (const w of question) if (!w.opening && /^\p{Lu}/u.test(w.raw) && known.has(w.term)) proper.add(w.term);
   return proper;
 }
 
@@ -254,8 +249,8 @@ export function answerQuestion(
 
   // Word vectors (null: exact words only). Each asked word's similarity to a document word is computed once.
   const vectors = options.vectors === undefined ? shippedVectors() : options.vectors;
-  const askedWords =
-    vectors === null ? [] : contentWords(question, true).filter((w) => byTerm.has(w.term) && vectors.has(w.word));
+  const questionContent = contentWords(question, true);
+  const askedWords = vectors === null ? [] : questionContent.filter((w) => byTerm.has(w.term) && vectors.has(w.word));
   const similarities = new Map<string, Float64Array>();
   const similaritiesTo = (word: string): Float64Array => {
     let sims = similarities.get(word);
@@ -267,7 +262,7 @@ export function answerQuestion(
     return sims;
   };
   const defines = definitionTest(question);
-  const proper = properNouns(question, byTerm);
+  const proper = properNouns(questionContent, byTerm);
   let properWeight = 0;
   for (const t of proper) properWeight += (byTerm.get(t) as QueryTerm).idf;
 
@@ -277,7 +272,9 @@ export function answerQuestion(
     const doc = segment.passageDoc[passage] as number;
     const text = segment.text(doc);
     const sentences = segment.sentencesOf(passage);
-    const analysed = sentences.map(([start, end]) => analyze(text.slice(start, end)).map(familyOf));
+    // One pass over each sentence: its terms (joined to the question's word families) and, for vectors, its words.
+    const scanned = sentences.map(([start, end]) => contentWords(text.slice(start, end), false));
+    const analysed = scanned.map((ws) => ws.map((w) => familyOf(w.term)));
     const matchedIn = analysed.map((terms) => new Set(terms.filter((t) => byTerm.has(t))));
     const titleTerms = new Set(analyze(sourceOf(segment, doc).title ?? "").map(familyOf));
     // How much of the question's proper-noun weight the passage holds, its document's title included.
@@ -288,13 +285,11 @@ export function answerQuestion(
       for (const t of proper) if (held.has(t)) found += (byTerm.get(t) as QueryTerm).idf;
       properShare = found / properWeight;
     }
-    const words = sentences.map(([start, end]) =>
-      vectors === null ? [] : contentWords(text.slice(start, end), false).map((w) => w.word),
-    );
     // Each asked word's best similarity to one of each sentence's words.
-    const closest = words.map((sentenceWords) => {
+    const closest = scanned.map((ws) => {
       const best = new Float64Array(askedWords.length);
-      for (const word of sentenceWords) {
+      if (askedWords.length === 0) return best;
+      for (const { word } of ws) {
         const sims = similaritiesTo(word);
         for (let k = 0; k < sims.length; k++) if ((sims[k] as number) > (best[k] as number)) best[k] = sims[k] as number;
       }
@@ -377,7 +372,7 @@ export function answerQuestion(
             (typed ? 1 + params.answerTypeWeight : 1),
           coverage,
           matched,
-          terms: new Set(terms),
+          terms: quoted,
         });
       }
     }
