@@ -299,6 +299,18 @@ async function readLog<T>(path: string, schema: z.ZodType<T>, problems: LoadProb
 
 type Migration = (root: string, problems: LoadProblem[]) => Promise<void>;
 
+/** `bytes` as JSON checked against `schema`, or null when it is not JSON or not valid (the caller says which file). */
+function jsonAs<T>(schema: z.ZodType<T>, bytes: Buffer): T | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(bytes.toString("utf8"));
+  } catch {
+    return null;
+  }
+  const parsed = schema.safeParse(value);
+  return parsed.success ? parsed.data : null;
+}
+
 /**
  * Version 0 (before this module): per guild, one `documents.json` holding `{ "documents": [{ id, source, text,
  * addedBy, addedAt }] }` (no hash; ids not guaranteed file-safe) and a `settings.json` that may lack newer keys.
@@ -333,13 +345,7 @@ async function migrateV0toV1(root: string, problems: LoadProblem[]): Promise<voi
     const legacyPath = join(dir, "documents.json");
     const legacyBytes = await readIfExists(legacyPath);
     if (legacyBytes !== null) {
-      let legacy: z.infer<typeof LegacyFileSchema> | null = null;
-      try {
-        const parsed = LegacyFileSchema.safeParse(JSON.parse(legacyBytes.toString("utf8")));
-        if (parsed.success) legacy = parsed.data;
-      } catch {
-        legacy = null;
-      }
+      const legacy = jsonAs(LegacyFileSchema, legacyBytes);
       if (legacy === null) {
         await quarantine(dir, legacyPath, "version-0 documents file is unreadable", problems);
       } else {
@@ -386,13 +392,8 @@ async function migrateV0toV1(root: string, problems: LoadProblem[]): Promise<voi
     const settingsPath = join(dir, "settings.json");
     const settingsBytes = await readIfExists(settingsPath);
     if (settingsBytes !== null) {
-      let settings: GuildSettings | null = null;
-      try {
-        const parsed = SettingsPatchSchema.safeParse(JSON.parse(settingsBytes.toString("utf8")));
-        if (parsed.success) settings = { ...DEFAULT_SETTINGS, ...parsed.data };
-      } catch {
-        settings = null;
-      }
+      const patch = jsonAs(SettingsPatchSchema, settingsBytes);
+      const settings: GuildSettings | null = patch === null ? null : { ...DEFAULT_SETTINGS, ...patch };
       if (settings === null) await quarantine(dir, settingsPath, "version-0 settings file is unreadable", problems);
       else await replaceDurably(settingsPath, JSON.stringify(settings, null, 2));
     }
@@ -411,16 +412,10 @@ async function layoutVersion(root: string): Promise<number | null> {
   const path = join(root, "schema.json");
   const bytes = await readIfExists(path);
   if (bytes !== null) {
-    let value: unknown;
-    try {
-      value = JSON.parse(bytes.toString("utf8"));
-    } catch {
-      value = undefined;
-    }
-    const parsed = SchemaFileSchema.safeParse(value);
+    const schema = jsonAs(SchemaFileSchema, bytes);
     // Guessing a version could run the wrong migration over people's documents: refuse instead.
-    if (!parsed.success) throw new GuildStoreError(`${path} is unreadable; restore it (e.g. {"format":"${FORMAT}","version":${STORE_SCHEMA_VERSION}})`);
-    return parsed.data.version;
+    if (schema === null) throw new GuildStoreError(`${path} is unreadable; restore it (e.g. {"format":"${FORMAT}","version":${STORE_SCHEMA_VERSION}})`);
+    return schema.version;
   }
   const guilds = (await listDir(root)).filter((name) => SNOWFLAKE.test(name));
   return guilds.length > 0 ? 0 : null;
@@ -485,14 +480,8 @@ async function loadGuild(root: string, guildId: string, problems: LoadProblem[],
   const settingsPath = join(dir, "settings.json");
   const settingsBytes = await readIfExists(settingsPath);
   if (settingsBytes !== null) {
-    let value: unknown;
-    try {
-      value = JSON.parse(settingsBytes.toString("utf8"));
-    } catch {
-      value = undefined;
-    }
-    const parsed = SettingsSchema.safeParse(value);
-    if (parsed.success) settings = parsed.data;
+    const stored = jsonAs(SettingsSchema, settingsBytes);
+    if (stored !== null) settings = stored;
     else await quarantine(dir, settingsPath, "unreadable settings; defaults apply until they are set again", problems);
   }
 
