@@ -6,14 +6,13 @@
  */
 import { parseArgs } from "node:util";
 import { documentFromText } from "../src/core/document.js";
-import { prepareDocument, SegmentBuilder } from "../src/core/segment.js";
+import { buildSegment } from "../src/core/segment.js";
 import { TitleIndex } from "../src/core/titles.js";
 import { measureAutocomplete, measureBurst, segmentAnswerer } from "./concurrency.js";
 import { machineInfo } from "./measure.js";
 import { mulberry32 } from "./random.js";
-import { buildWorkload } from "./workload.js";
-
-const SIZES: Record<string, number> = { "10k": 10_000, "100k": 100_000, "1m": 1_000_000 };
+import { corpusDocuments } from "./systems/verbatim.js";
+import { buildWorkload, SIZES } from "./workload.js";
 
 const { values } = parseArgs({
   options: {
@@ -32,9 +31,7 @@ if (passages === undefined) {
 const seed = Number(values.seed);
 const workload = buildWorkload({ passages, questions: 1000, seed });
 const titlesOnly = values["titles-only"];
-const builder = new SegmentBuilder();
-for (const d of titlesOnly ? [] : workload.documents) builder.add(prepareDocument(documentFromText({ id: d.id, title: d.title, text: d.text })));
-const segment = builder.build();
+const segment = buildSegment(corpusDocuments(titlesOnly ? [] : workload.documents));
 const sources = workload.documents.map((d) => documentFromText({ id: d.id, title: d.title, text: "" }).source);
 
 const started = performance.now();

@@ -82,6 +82,30 @@ export function splitSentences(paragraph: string): string[] {
   return out;
 }
 
+export interface SentenceSpan {
+  text: string;
+  /** Offset into the document's text. */
+  start: number;
+  /** Words, counted by spaces. */
+  words: number;
+}
+
+/** Sentences of a document (paragraphs separated by blank lines) with their offsets into its text. */
+export function sentencesWithOffsets(text: string): SentenceSpan[] {
+  const out: SentenceSpan[] = [];
+  let offset = 0;
+  for (const paragraph of text.split("\n\n")) {
+    let from = 0;
+    for (const sentence of splitSentences(paragraph)) {
+      const at = paragraph.indexOf(sentence, from);
+      from = at + sentence.length;
+      out.push({ text: sentence, start: offset + at, words: sentence.split(" ").length });
+    }
+    offset += paragraph.length + 2;
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Pool
 

@@ -1,11 +1,13 @@
 /**
  * Cuts benchmark documents into the passages both systems index.
  *
- * A stand-in until the core's own chunker exists (`chunkDocument` in src/core/chunk.ts): swap it in
- * here so MiniSearch and Verbatim index exactly the passages Verbatim would make. Whole sentences are
- * grouped to about 80 words (40–120); a sentence longer than 120 words is cut at word boundaries.
+ * A stand-in for the core's chunker (`chunkDocument` in src/core/chunk.ts), which Verbatim's own build
+ * still uses: swapping it in here would make MiniSearch index exactly Verbatim's passages, but it makes
+ * fewer, longer ones (about 110 words), so the corpus sizes and per-passage figures would change. Whole
+ * sentences are grouped to about 80 words (40–120); a sentence longer than 120 words is cut at word
+ * boundaries.
  */
-import { splitSentences, type BenchDoc } from "./corpus.js";
+import { sentencesWithOffsets, type BenchDoc } from "./corpus.js";
 
 export interface BenchPassage {
   /** `${docId}#${ordinal}` */
@@ -31,25 +33,18 @@ interface Piece {
 /** Sentence pieces of a document with offsets; over-long sentences split into ≤ 80-word pieces. */
 function pieces(text: string): Piece[] {
   const out: Piece[] = [];
-  let offset = 0;
-  for (const paragraph of text.split("\n\n")) {
-    let from = 0;
-    for (const sentence of splitSentences(paragraph)) {
-      const at = paragraph.indexOf(sentence, from);
-      from = at + sentence.length;
-      const words = sentence.split(" ");
-      if (words.length <= MAX_WORDS) {
-        out.push({ start: offset + at, end: offset + at + sentence.length, words: words.length });
-        continue;
-      }
-      let pos = offset + at;
-      for (let w = 0; w < words.length; w += TARGET_WORDS) {
-        const slice = words.slice(w, w + TARGET_WORDS).join(" ");
-        out.push({ start: pos, end: pos + slice.length, words: Math.min(TARGET_WORDS, words.length - w) });
-        pos += slice.length + 1;
-      }
+  for (const sentence of sentencesWithOffsets(text)) {
+    if (sentence.words <= MAX_WORDS) {
+      out.push({ start: sentence.start, end: sentence.start + sentence.text.length, words: sentence.words });
+      continue;
     }
-    offset += paragraph.length + 2;
+    const words = sentence.text.split(" ");
+    let pos = sentence.start;
+    for (let w = 0; w < words.length; w += TARGET_WORDS) {
+      const slice = words.slice(w, w + TARGET_WORDS).join(" ");
+      out.push({ start: pos, end: pos + slice.length, words: Math.min(TARGET_WORDS, words.length - w) });
+      pos += slice.length + 1;
+    }
   }
   return out;
 }

@@ -5,8 +5,7 @@
  * document), half are 3–6 scattered content words from one passage-sized window (stopwords and the
  * document's inserted code-name sentence skipped), the way a user types keywords.
  */
-import type { BenchDoc } from "./corpus.js";
-import { splitSentences } from "./corpus.js";
+import { sentencesWithOffsets, type BenchDoc, type SentenceSpan } from "./corpus.js";
 import { deriveSeed, mulberry32, randomInt, type Random } from "./random.js";
 import { STOPWORDS } from "./stopwords.js";
 
@@ -23,28 +22,6 @@ export interface BenchQuestion {
 export interface QuestionOptions {
   count: number;
   seed: number;
-}
-
-interface Sentence {
-  text: string;
-  start: number;
-  words: number;
-}
-
-/** Sentences of a document with their offsets into `doc.text`. */
-function sentencesWithOffsets(text: string): Sentence[] {
-  const out: Sentence[] = [];
-  let offset = 0;
-  for (const paragraph of text.split("\n\n")) {
-    let from = 0;
-    for (const sentence of splitSentences(paragraph)) {
-      const at = paragraph.indexOf(sentence, from);
-      from = at + sentence.length;
-      out.push({ text: sentence, start: offset + at, words: sentence.split(" ").length });
-    }
-    offset += paragraph.length + 2;
-  }
-  return out;
 }
 
 const CONTENT_WORD = /\p{L}[\p{L}'’-]*\p{L}|\p{L}/gu;
@@ -70,12 +47,12 @@ export function makeQuestions(docs: readonly BenchDoc[], options: QuestionOption
 }
 
 /** A window of whole sentences, about one passage (stops before passing 120 words, aims at 80). */
-function pickWindow(sentences: Sentence[], random: Random): Sentence[] {
+function pickWindow(sentences: SentenceSpan[], random: Random): SentenceSpan[] {
   const first = Math.floor(random() * sentences.length);
-  const window: Sentence[] = [];
+  const window: SentenceSpan[] = [];
   let words = 0;
   for (let i = first; i < sentences.length; i++) {
-    const s = sentences[i] as Sentence;
+    const s = sentences[i] as SentenceSpan;
     if (window.length > 0 && (words >= 80 || words + s.words > 120)) break;
     window.push(s);
     words += s.words;
@@ -90,7 +67,7 @@ function phraseQuestion(doc: BenchDoc, random: Random): QuestionBody | null {
   const window = pickWindow(sentences, random);
   const usable = window.filter((s) => s.words >= 5 && !s.text.includes(doc.tag));
   if (usable.length === 0) return null;
-  const sentence = usable[Math.floor(random() * usable.length)] as Sentence;
+  const sentence = usable[Math.floor(random() * usable.length)] as SentenceSpan;
   const tokens = sentence.text.split(" ");
   const length = Math.min(tokens.length, randomInt(random, 4, 8));
   const from = randomInt(random, 0, tokens.length - length);
@@ -120,8 +97,8 @@ function wordsQuestion(doc: BenchDoc, random: Random): QuestionBody | null {
   return { text, ...span(window) };
 }
 
-function span(window: Sentence[]): { start: number; end: number } {
-  const first = window[0] as Sentence;
-  const last = window.at(-1) as Sentence;
+function span(window: SentenceSpan[]): { start: number; end: number } {
+  const first = window[0] as SentenceSpan;
+  const last = window.at(-1) as SentenceSpan;
   return { start: first.start, end: last.start + last.text.length };
 }

@@ -21,8 +21,8 @@ import { METHOD, corpusWarnings, figuresOf, formatSeconds, ratiosOf, renderText,
 import { BASELINE, SYSTEMS, findSystem } from "./systems/index.js";
 import type { SystemEntry } from "./systems/types.js";
 import { estimateFit, skipReason, type StoredResult } from "./estimate.js";
+import { SIZES } from "./workload.js";
 
-export const SIZES: Record<string, number> = { "10k": 10_000, "100k": 100_000, "1m": 1_000_000 };
 
 const HERE = fileURLToPath(new URL(".", import.meta.url));
 const OUT_DIR = join(HERE, "..", "bench-out");

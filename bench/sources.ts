@@ -163,18 +163,3 @@ export function readSourceText(file: SourceFile, maxChars = 400_000): SourceText
   const parsed = file.format === "roff" ? parseRoff(text) : file.format === "markdown" ? parseMarkdown(text) : parsePlain(text);
   return { ...parsed, file };
 }
-
-/** Lazily reads every listed file. */
-export function* readSources(files: readonly SourceFile[], maxCharsPerFile?: number): Generator<SourceText> {
-  for (const file of files) {
-    const text = readSourceText(file, maxCharsPerFile);
-    if (text && text.sections.length > 0) yield text;
-  }
-}
-
-/** A short label for reports: which places were found and how many files each gave. */
-export function describeFiles(files: readonly SourceFile[]): Record<SourceOrigin, number> {
-  const counts: Record<SourceOrigin, number> = { license: 0, doc: 0, man: 0, node_modules: 0 };
-  for (const f of files) counts[f.origin]++;
-  return counts;
-}

@@ -10,6 +10,9 @@ import { since } from "./measure.js";
 import { chunkDocument, type BenchPassage } from "./passages.js";
 import { makeQuestions, type BenchQuestion } from "./questions.js";
 
+/** The benchmark's corpus sizes, in passages, by the name given to --size. */
+export const SIZES: Record<string, number> = { "10k": 10_000, "100k": 100_000, "1m": 1_000_000 };
+
 export interface WorkloadOptions {
   seed: number;
   /** Target passage count (the last document may add a few more). */

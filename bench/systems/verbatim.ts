@@ -5,10 +5,16 @@
  */
 import { documentFromText } from "../../src/core/document.js";
 import { answerQuestion } from "../../src/core/quotes.js";
-import { prepareDocument, SegmentBuilder, type Segment } from "../../src/core/segment.js";
+import { buildSegment, type Segment } from "../../src/core/segment.js";
 import { loadSegment, saveSegment } from "../../src/core/store.js";
-import type { Answer } from "../../src/core/types.js";
+import type { Answer, CorpusDocument } from "../../src/core/types.js";
+import type { BenchDoc } from "../corpus.js";
 import type { BenchCorpus, BenchSystem, SystemEntry } from "./types.js";
+
+/** Benchmark documents as the core's documents, one at a time (so a 1M build never holds them all cleaned at once). */
+export function* corpusDocuments(docs: Iterable<BenchDoc>): Generator<CorpusDocument> {
+  for (const d of docs) yield documentFromText({ id: d.id, title: d.title, text: d.text });
+}
 
 interface VerbatimResult {
   answered: boolean;
@@ -20,9 +26,7 @@ export class VerbatimSystem implements BenchSystem {
   private segment: Segment | null = null;
 
   build(corpus: BenchCorpus): void {
-    const builder = new SegmentBuilder();
-    for (const d of corpus.documents) builder.add(prepareDocument(documentFromText({ id: d.id, title: d.title, text: d.text })));
-    this.segment = builder.build();
+    this.segment = buildSegment(corpusDocuments(corpus.documents));
   }
 
   /** A full answer; the result keeps what identifies it (whether it answered, and its sources in order). */
