@@ -1,21 +1,15 @@
 /** What /ask and mentions share: the server's settings, its own documents, and the record of what was asked. */
-import { MessageFlags, type ChatInputCommandInteraction, type TextBasedChannel } from "discord.js";
+import { MessageFlags, type ChatInputCommandInteraction } from "discord.js";
 import type { Answer } from "../src/core/types.js";
 import { answersHere, notHereError, settingsOf } from "../src/bot/servers.js";
 import { readQuestion } from "./question.js";
 import type { CommandContext } from "./types.js";
 
-/** Throws the "I answer in #…" refusal when the server limits Verbatim to other channels. */
-export function checkChannel(context: CommandContext, guildId: string | null, channel: TextBasedChannel | null, channelId: string): void {
-  const settings = settingsOf(context.servers, guildId);
-  if (settings !== null && !answersHere(settings, channel, channelId)) throw notHereError(settings);
-}
-
 /**
  * Lets waiting events run first: under a burst of questions, every pending interaction gets acknowledged before this
  * one's answer takes the CPU (answering is synchronous work; acknowledging is a few microseconds each).
  */
-export function yieldToEvents(): Promise<void> {
+function yieldToEvents(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
@@ -41,8 +35,10 @@ export async function beginQuestion(
   option: string,
 ): Promise<{ question: string; ephemeral: boolean }> {
   const question = readQuestion(interaction.options.getString(option, true));
-  checkChannel(context, interaction.guildId, interaction.channel, interaction.channelId);
-  const ephemeral = interaction.options.getBoolean("hide") ?? settingsOf(context.servers, interaction.guildId)?.ephemeralByDefault ?? false;
+  const settings = settingsOf(context.servers, interaction.guildId);
+  // Where the server limits Verbatim to other channels, say where it answers.
+  if (settings !== null && !answersHere(settings, interaction.channel, interaction.channelId)) throw notHereError(settings);
+  const ephemeral = interaction.options.getBoolean("hide") ?? settings?.ephemeralByDefault ?? false;
   await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
   return { question, ephemeral };
 }

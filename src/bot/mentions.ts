@@ -4,7 +4,7 @@
  */
 import type { Message } from "discord.js";
 import type { CommandContext } from "../../commands/index.js";
-import { answerIn, checkChannel } from "../../commands/answering.js";
+import { answerIn } from "../../commands/answering.js";
 import { readQuestion } from "../../commands/question.js";
 import { renderAnswer, renderNotice } from "../discord/render.js";
 import { replyError, respond } from "../discord/respond.js";
@@ -34,7 +34,6 @@ export function createMentionHandler(context: CommandContext) {
         await respond(message, [renderNotice(USAGE, {})]);
         return;
       }
-      checkChannel(context, message.guildId, message.channel, message.channelId);
       takeTurn(context, message.guildId, message.author.id);
       const answer = await answerIn(context, message.guildId, readQuestion(question));
       await respond(message, renderAnswer(answer));

@@ -13,7 +13,7 @@ export interface Router {
   handle(interaction: Interaction): Promise<void>;
 }
 
-export function cooldownError(retryAfterSeconds: number): UserError {
+function cooldownError(retryAfterSeconds: number): UserError {
   return new UserError("cooldown", `You're asking quickly: try again in ${retryAfterSeconds} s.`);
 }
 
