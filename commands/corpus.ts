@@ -86,12 +86,13 @@ async function download(url: string, max: number): Promise<Buffer> {
   return size > max ? Buffer.alloc(max + 1) : Buffer.concat(chunks);
 }
 
+/** Adds a document for a moderator already checked by `requireManager` (which gives `guildId` and `servers`). */
 async function addDocument(
   interaction: ChatInputCommandInteraction | ModalSubmitInteraction,
   context: CommandContext,
+  { guildId, servers }: Awaited<ReturnType<typeof requireManager>>,
   input: DocumentInput,
 ): Promise<void> {
-  const { guildId, servers } = await requireManager(interaction, context.client, context.servers, context.logger, "add document");
   try {
     const { document, passages } = await servers.corpora.add(guildId, interaction.user.id, input);
     await audit(context.client, servers, context.logger, { guildId, userId: interaction.user.id, action: "add document", outcome: "ok", documentId: document.id, detail: document.source.title ?? undefined });
@@ -201,12 +202,12 @@ export const corpus = {
         );
         return;
       }
-      await requireManager(interaction, context.client, context.servers, context.logger, "add document");
+      const manager = await requireManager(interaction, context.client, context.servers, context.logger, "add document");
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-      const limit = context.servers?.maxUploadBytes ?? 0;
+      const limit = manager.servers.maxUploadBytes;
       // Refuse on the declared size before downloading anything; the download itself also stops at the limit.
       const bytes = file.size > limit ? Buffer.alloc(limit + 1) : await download(file.url, limit);
-      await addDocument(interaction, context, { fileName: file.name, bytes, metadata });
+      await addDocument(interaction, context, manager, { fileName: file.name, bytes, metadata });
       return;
     }
     const { guildId, servers } = await requireManager(interaction, context.client, context.servers, context.logger, `${sub} documents`);
@@ -246,8 +247,9 @@ export const corpus = {
     const pending = pendingForms.get(key);
     pendingForms.delete(key);
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    const manager = await requireManager(interaction, context.client, context.servers, context.logger, "add document");
     const field = (id: string) => interaction.fields.getTextInputValue(id).trim() || undefined;
-    await addDocument(interaction, context, {
+    await addDocument(interaction, context, manager, {
       text: interaction.fields.getTextInputValue("text"),
       metadata: { ...pending?.metadata, title: field("title"), publisher: field("publisher"), author: field("author"), date: field("date") },
     });
