@@ -10,6 +10,7 @@ import type { CorpusDiff } from "../core/library.js";
 import { createCooldown, type Cooldown } from "../discord/cooldown.js";
 import { UserError } from "../discord/errors.js";
 import { escapeInline } from "../discord/escape.js";
+import { post } from "../discord/respond.js";
 import { renderNotice } from "../discord/render.js";
 
 export interface ServerServices {
@@ -79,7 +80,7 @@ export async function audit(
     const what = [`**${escapeInline(entry.action)}**`, entry.outcome === "ok" ? "" : ` (${entry.outcome})`].join("");
     const doc = entry.documentId === undefined ? "" : ` · \`${escapeInline(entry.documentId)}\``;
     const detail = entry.detail === undefined ? "" : `\n-# ${escapeInline(entry.detail).slice(0, 300)}`;
-    await channel.send(renderNotice(`${what} by <@${entry.userId}>${doc} · <t:${Math.floor(Date.parse(full.at) / 1000)}:f>${detail}`, {}));
+    await post(channel, [renderNotice(`${what} by <@${entry.userId}>${doc} · <t:${Math.floor(Date.parse(full.at) / 1000)}:f>${detail}`, {})]);
   } catch (error) {
     logger.warn({ err: error, channelId }, "could not post to the audit channel");
   }

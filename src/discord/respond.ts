@@ -19,6 +19,7 @@ import {
   type MessageCreateOptions,
   type MessageReplyOptions,
   type RepliableInteraction,
+  type SendableChannels,
 } from "discord.js";
 import type { Logger } from "pino";
 import { PayloadError, isUserError } from "./errors.js";
@@ -128,6 +129,14 @@ export async function respond(target: ReplyTarget, payloads: readonly MessagePay
   for (const send of planMessageSends(payloads)) {
     if (send.method === "send" && channel.isSendable()) await channel.send(send.options);
     else await target.reply({ ...send.options, allowedMentions: { parse: [], repliedUser: false }, failIfNotExists: false });
+  }
+}
+
+/** Posts `payloads` to a channel on the bot's own initiative (an audit line): nothing to reply to, in order. */
+export async function post(channel: SendableChannels, payloads: readonly MessagePayload[]): Promise<void> {
+  assertSendable(payloads);
+  for (const payload of payloads) {
+    await channel.send({ ...base(payload), allowedMentions: { parse: [] }, flags: withoutEphemeral(payload.flags) });
   }
 }
 
