@@ -5,9 +5,9 @@
  *   time to acknowledge each (Discord's limit: 3 s) and to answer.
  */
 import { parseArgs } from "node:util";
-import { documentFromText } from "../src/core/document.js";
-import { buildSegment } from "../src/core/segment.js";
-import { TitleIndex } from "../src/core/titles.js";
+import { documentFromText } from "../src/core/ingest/document.js";
+import { buildSegment } from "../src/core/search/segment.js";
+import { TitleIndex } from "../src/core/search/titles.js";
 import { measureAutocomplete, measureBurst, segmentAnswerer } from "./concurrency.js";
 import { machineInfo } from "./measure.js";
 import { mulberry32 } from "./random.js";

@@ -6,11 +6,11 @@
  */
 import { pino } from "pino";
 import { createBot } from "../src/bot/client.js";
-import { answerQuestion } from "../src/core/quotes.js";
-import { retrieve } from "../src/core/retrieve.js";
-import { DEFAULT_ANSWER } from "../src/core/quotes.js";
-import type { Segment } from "../src/core/segment.js";
-import { TitleIndex } from "../src/core/titles.js";
+import { answerQuestion } from "../src/core/answer/quotes.js";
+import { retrieve } from "../src/core/search/retrieve.js";
+import { DEFAULT_ANSWER } from "../src/core/answer/quotes.js";
+import type { Segment } from "../src/core/search/segment.js";
+import { TitleIndex } from "../src/core/search/titles.js";
 import type { Answerer, Source } from "../src/core/types.js";
 import { startLoopbackDiscord } from "../tests/support/loopback-discord/index.js";
 import { summarizeLatencies, type LatencySummary } from "./measure.js";

@@ -1,7 +1,7 @@
 /**
  * Cuts benchmark documents into the passages both systems index.
  *
- * A stand-in for the core's chunker (`chunkDocument` in src/core/chunk.ts), which Verbatim's own build
+ * A stand-in for the core's chunker (`chunkDocument` in src/core/ingest/chunk.ts), which Verbatim's own build
  * still uses: swapping it in here would make MiniSearch index exactly Verbatim's passages, but it makes
  * fewer, longer ones (about 110 words), so the corpus sizes and per-passage figures would change. Whole
  * sentences are grouped to about 80 words (40–120); a sentence longer than 120 words is cut at word

@@ -1,6 +1,6 @@
-import { renderAbout } from "../src/discord/render.js";
+import { renderAbout } from "../src/discord/render/render.js";
 import { respond } from "../src/discord/respond.js";
-import type { Command } from "./types.js";
+import type { Command } from "../src/bot/command.js";
 
 export const about = {
   data: { name: "about", description: "What Verbatim is and what its documents hold." },

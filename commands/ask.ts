@@ -1,8 +1,8 @@
 import { ApplicationCommandOptionType } from "discord.js";
-import { renderAnswer } from "../src/discord/render.js";
+import { renderAnswer } from "../src/discord/render/render.js";
 import { respond } from "../src/discord/respond.js";
-import { answerIn, beginQuestion } from "./answering.js";
-import type { Command } from "./types.js";
+import { answerIn, beginQuestion } from "../src/bot/answering.js";
+import type { Command } from "../src/bot/command.js";
 
 export const ask = {
   data: {

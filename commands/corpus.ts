@@ -18,16 +18,16 @@ import {
   type ModalSubmitInteraction,
 } from "discord.js";
 import { randomBytes } from "node:crypto";
-import { InputError, type DocumentInput } from "../src/core/guilds.js";
-import type { StoredDocument } from "../src/core/guild-store.js";
-import type { CorpusDiff } from "../src/core/library.js";
+import { InputError, type DocumentInput } from "../src/core/servers/corpora.js";
+import type { StoredDocument } from "../src/core/servers/store.js";
+import type { CorpusDiff } from "../src/core/library/library.js";
 import { audit, requireManager } from "../src/bot/servers.js";
 import { UserError } from "../src/discord/errors.js";
-import { escapeInline } from "../src/discord/escape.js";
-import { renderDocument, renderNotice, type MessagePayload } from "../src/discord/render.js";
+import { escapeInline } from "../src/discord/render/escape.js";
+import { renderDocument, renderNotice, type MessagePayload } from "../src/discord/render/render.js";
 import { respond, update } from "../src/discord/respond.js";
 import { choiceName } from "./source.js";
-import type { Command, CommandContext } from "./types.js";
+import type { Command, CommandContext } from "../src/bot/command.js";
 
 const PAGE = 10;
 const MODAL_TTL_MS = 15 * 60_000;

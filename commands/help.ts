@@ -1,6 +1,6 @@
-import { renderHelp } from "../src/discord/render.js";
+import { renderHelp } from "../src/discord/render/render.js";
 import { respond } from "../src/discord/respond.js";
-import type { Command } from "./types.js";
+import type { Command } from "../src/bot/command.js";
 
 export const help = {
   data: { name: "help", description: "How to ask Verbatim questions." },

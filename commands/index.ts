@@ -8,8 +8,8 @@ import { search } from "./search.js";
 import { settings } from "./settings.js";
 import { source } from "./source.js";
 import { stats } from "./stats.js";
-import type { Command } from "./types.js";
+import type { Command } from "../src/bot/command.js";
 
 export const commands: readonly Command[] = [ask, search, source, help, about, corpus, settings, stats, operator];
 
-export type { Command, CommandContext } from "./types.js";
+export type { Command, CommandContext } from "../src/bot/command.js";

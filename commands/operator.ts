@@ -1,10 +1,10 @@
 /** /operator: the bundled corpus belongs to whoever runs the bot (OWNER_IDS), whatever their role in a server. */
 import { ApplicationCommandOptionType, InteractionContextType, MessageFlags } from "discord.js";
 import { UserError } from "../src/discord/errors.js";
-import { escapeInline } from "../src/discord/escape.js";
-import { renderNotice } from "../src/discord/render.js";
+import { escapeInline } from "../src/discord/render/escape.js";
+import { renderNotice } from "../src/discord/render/render.js";
 import { respond } from "../src/discord/respond.js";
-import type { Command } from "./types.js";
+import type { Command } from "../src/bot/command.js";
 
 export const operator = {
   data: {

@@ -1,8 +1,8 @@
 import { ApplicationCommandOptionType } from "discord.js";
-import { renderSearch } from "../src/discord/render.js";
+import { renderSearch } from "../src/discord/render/render.js";
 import { respond } from "../src/discord/respond.js";
-import { beginQuestion } from "./answering.js";
-import type { Command } from "./types.js";
+import { beginQuestion } from "../src/bot/answering.js";
+import type { Command } from "../src/bot/command.js";
 
 export const search = {
   data: {

@@ -1,10 +1,10 @@
 /** /settings: where Verbatim answers in this server, whether answers are private by default, cooldown, audit channel. */
 import { ApplicationCommandOptionType, ChannelType, InteractionContextType, PermissionFlagsBits } from "discord.js";
-import type { GuildSettings } from "../src/core/guild-store.js";
+import type { GuildSettings } from "../src/core/servers/store.js";
 import { audit, requireManager } from "../src/bot/servers.js";
-import { renderNotice } from "../src/discord/render.js";
+import { renderNotice } from "../src/discord/render/render.js";
 import { respond } from "../src/discord/respond.js";
-import type { Command } from "./types.js";
+import type { Command } from "../src/bot/command.js";
 
 const TEXT_CHANNELS: Array<ChannelType.GuildText | ChannelType.GuildAnnouncement | ChannelType.GuildForum> = [
   ChannelType.GuildText,

@@ -1,10 +1,10 @@
 import { ApplicationCommandOptionType } from "discord.js";
 import { UserError } from "../src/discord/errors.js";
-import { escapeInline } from "../src/discord/escape.js";
-import { renderDocument } from "../src/discord/render.js";
+import { escapeInline } from "../src/discord/render/escape.js";
+import { renderDocument } from "../src/discord/render/render.js";
 import { respond } from "../src/discord/respond.js";
 import type { Source } from "../src/core/types.js";
-import type { Command } from "./types.js";
+import type { Command } from "../src/bot/command.js";
 
 /** Discord allows at most 25 choices, each name and value at most 100 characters. */
 const MAX_CHOICES = 25;

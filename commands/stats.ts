@@ -1,10 +1,10 @@
 /** /stats: what this server's Verbatim knows and how it has been doing, with the questions it could not answer. */
 import { InteractionContextType, PermissionFlagsBits } from "discord.js";
 import { requireManager } from "../src/bot/servers.js";
-import { escapeInline } from "../src/discord/escape.js";
-import { renderNotice } from "../src/discord/render.js";
+import { escapeInline } from "../src/discord/render/escape.js";
+import { renderNotice } from "../src/discord/render/render.js";
 import { respond } from "../src/discord/respond.js";
-import type { Command } from "./types.js";
+import type { Command } from "../src/bot/command.js";
 
 export const stats = {
   data: {

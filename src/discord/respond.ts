@@ -23,7 +23,7 @@ import {
 } from "discord.js";
 import type { Logger } from "pino";
 import { PayloadError, isUserError } from "./errors.js";
-import { payloadProblems, renderNotice, type MessagePayload } from "./render.js";
+import { payloadProblems, renderNotice, type MessagePayload } from "./render/render.js";
 
 export type ReplyTarget = RepliableInteraction | Message;
 

@@ -10,9 +10,9 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBot } from "../../src/bot/client.js";
 import { deployCommands } from "../../src/bot/deploy.js";
-import { GuildStore } from "../../src/core/guild-store.js";
-import { GuildCorpora } from "../../src/core/guilds.js";
-import { Library } from "../../src/core/library.js";
+import { GuildStore } from "../../src/core/servers/store.js";
+import { GuildCorpora } from "../../src/core/servers/corpora.js";
+import { Library } from "../../src/core/library/library.js";
 import { type LoopbackDiscord, startLoopbackDiscord } from "../support/loopback-discord/index.js";
 
 const MOD = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.ManageGuild;

@@ -11,9 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commands } from "../../commands/index.js";
 import { createBot } from "../../src/bot/client.js";
 import { deployCommands } from "../../src/bot/deploy.js";
-import { Library } from "../../src/core/library.js";
+import { Library } from "../../src/core/library/library.js";
 import type { Answerer } from "../../src/core/types.js";
-import { unescapeMarkdown } from "../../src/discord/escape.js";
+import { unescapeMarkdown } from "../../src/discord/render/escape.js";
 import { type LoopbackDiscord, startLoopbackDiscord } from "../support/loopback-discord/index.js";
 
 const EPHEMERAL = 1 << 6;

@@ -1,0 +1,44 @@
+/** What /ask and mentions share: the server's settings, its own documents, and the record of what was asked. */
+import { MessageFlags, type ChatInputCommandInteraction } from "discord.js";
+import type { Answer } from "../core/types.js";
+import { answersHere, notHereError, settingsOf } from "./servers.js";
+import { readQuestion } from "./question.js";
+import type { CommandContext } from "./command.js";
+
+/**
+ * Lets waiting events run first: under a burst of questions, every pending interaction gets acknowledged before this
+ * one's answer takes the CPU (answering is synchronous work; acknowledging is a few microseconds each).
+ */
+function yieldToEvents(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Answers in the server's scope (its own documents plus the bundled corpus) and records the question for /stats. */
+export async function answerIn(context: CommandContext, guildId: string | null, question: string): Promise<Answer> {
+  await yieldToEvents();
+  const answer = context.answerer.answer(question, { scope: guildId ?? undefined });
+  if (guildId !== null && context.servers !== undefined) {
+    await context.servers.store
+      .recordQuestion(guildId, { at: new Date().toISOString(), question, answered: answer.answered })
+      .catch((error: unknown) => context.logger.warn({ err: error, guildId }, "could not record a question"));
+  }
+  return answer;
+}
+
+/**
+ * The start of /ask and /search: read the text, check the channel, choose visibility (`hide`, else the server's
+ * default) and acknowledge at once — answering is fast, but a busy process must never miss Discord's 3-second window.
+ */
+export async function beginQuestion(
+  interaction: ChatInputCommandInteraction,
+  context: CommandContext,
+  option: string,
+): Promise<{ question: string; ephemeral: boolean }> {
+  const question = readQuestion(interaction.options.getString(option, true));
+  const settings = settingsOf(context.servers, interaction.guildId);
+  // Where the server limits Verbatim to other channels, say where it answers.
+  if (settings !== null && !answersHere(settings, interaction.channel, interaction.channelId)) throw notHereError(settings);
+  const ephemeral = interaction.options.getBoolean("hide") ?? settings?.ephemeralByDefault ?? false;
+  await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
+  return { question, ephemeral };
+}

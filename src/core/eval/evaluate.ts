@@ -1,0 +1,123 @@
+/**
+ * Retrieval evaluation on the shared collections' format: docs.jsonl {id,title,text}, queries.jsonl {id,text},
+ * qrels.tsv (query TAB doc TAB grade) and, for SQuAD, answers.jsonl {id, answers[]}.
+ * Documents go through the same pipeline as the bot's corpus (cleaning, passages, index, ranking, quotes).
+ */
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { existsSync } from "node:fs";
+import { documentFromText } from "../ingest/document.js";
+import { DEFAULT_ANSWER, answerQuestion, type AnswerParams } from "../answer/quotes.js";
+import { retrieve } from "../search/retrieve.js";
+import { buildSegment, type Segment } from "../search/segment.js";
+import type { ChunkOptions } from "../ingest/chunk.js";
+
+export interface EvalResult {
+  "ndcg@10": number;
+  "mrr@10": number;
+  "recall@100": number;
+  answerTop1: number | null;
+  answerTop5: number | null;
+  queries: number;
+  seconds: number;
+}
+
+export interface EvalOptions {
+  answer?: AnswerParams;
+  chunk?: ChunkOptions;
+  /** Evaluate at most this many queries (first ones in file order). */
+  maxQueries?: number;
+}
+
+async function readJsonl<T>(path: string): Promise<T[]> {
+  const text = await readFile(path, "utf8");
+  return text
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => JSON.parse(line) as T);
+}
+
+/** Documents ranked by their best passage, best first, at most `k`. */
+export function rankDocuments(segment: Segment, question: string, k: number, params: AnswerParams = DEFAULT_ANSWER): string[] {
+  const ranking = retrieve([segment], question, k * 4, params);
+  const docs: string[] = [];
+  const seen = new Set<number>();
+  for (const hit of ranking.hits) {
+    const d = segment.passageDoc[hit.passage] as number;
+    if (seen.has(d)) continue;
+    seen.add(d);
+    docs.push((segment.docs[d] as { source: { id: string } }).source.id);
+    if (docs.length >= k) break;
+  }
+  return docs;
+}
+
+function dcg(grades: number[]): number {
+  return grades.reduce((sum, g, i) => sum + (2 ** g - 1) / Math.log2(i + 2), 0);
+}
+
+const normalise = (s: string) => s.toLowerCase().replace(/\s+/g, " ").trim();
+
+export async function evaluate(dir: string, options: EvalOptions = {}): Promise<EvalResult> {
+  const started = performance.now();
+  const params = options.answer ?? DEFAULT_ANSWER;
+  const docs = await readJsonl<{ id: string; title?: string; text: string }>(join(dir, "docs.jsonl"));
+  let queries = await readJsonl<{ id: string; text: string }>(join(dir, "queries.jsonl"));
+  const qrels = new Map<string, Map<string, number>>();
+  for (const line of (await readFile(join(dir, "qrels.tsv"), "utf8")).split("\n")) {
+    const [q, d, g] = line.split("\t");
+    if (q === undefined || d === undefined || g === undefined || q === "") continue;
+    const grade = Number(g);
+    if (!(grade > 0)) continue;
+    if (!qrels.has(q)) qrels.set(q, new Map());
+    qrels.get(q)?.set(d, grade);
+  }
+  const answersPath = join(dir, "answers.jsonl");
+  const answers = new Map<string, string[]>();
+  if (existsSync(answersPath)) {
+    for (const a of await readJsonl<{ id: string; answers: string[] }>(answersPath)) answers.set(a.id, a.answers.map(normalise));
+  }
+  queries = queries.filter((q) => qrels.has(q.id));
+  if (options.maxQueries !== undefined) queries = queries.slice(0, options.maxQueries);
+
+  const segment = buildSegment(
+    docs.map((d) => documentFromText({ id: d.id, title: d.title ?? null, text: d.text })),
+    options.chunk,
+  );
+
+  let ndcg = 0;
+  let mrr = 0;
+  let recall = 0;
+  let top1 = 0;
+  let top5 = 0;
+  let withAnswers = 0;
+  for (const q of queries) {
+    const relevant = qrels.get(q.id) as Map<string, number>;
+    const ranked = rankDocuments(segment, q.text, 100, params);
+    const gains = ranked.slice(0, 10).map((d) => relevant.get(d) ?? 0);
+    const ideal = [...relevant.values()].sort((a, b) => b - a).slice(0, 10);
+    ndcg += dcg(ideal) > 0 ? dcg(gains) / dcg(ideal) : 0;
+    const first = gains.findIndex((g) => g > 0);
+    mrr += first >= 0 ? 1 / (first + 1) : 0;
+    recall += ranked.filter((d) => relevant.has(d)).length / relevant.size;
+    const expected = answers.get(q.id);
+    if (expected !== undefined) {
+      withAnswers++;
+      const quotes = answerQuestion([segment], q.text, 5, params, { abstain: false }).quotes.map((x) => normalise(x.text));
+      const hit = (n: number) => quotes.slice(0, n).some((text) => expected.some((a) => text.includes(a)));
+      if (hit(1)) top1++;
+      if (hit(5)) top5++;
+    }
+  }
+  const n = Math.max(queries.length, 1);
+  const round = (x: number) => Math.round(x * 10000) / 10000;
+  return {
+    "ndcg@10": round(ndcg / n),
+    "mrr@10": round(mrr / n),
+    "recall@100": round(recall / n),
+    answerTop1: withAnswers > 0 ? round(top1 / withAnswers) : null,
+    answerTop5: withAnswers > 0 ? round(top5 / withAnswers) : null,
+    queries: queries.length,
+    seconds: Math.round((performance.now() - started) / 100) / 10,
+  };
+}

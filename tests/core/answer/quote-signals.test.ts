@@ -1,0 +1,131 @@
+/**
+ * Signals beyond exact words that decide between candidate quotes: word vectors (the shipped file loads, knows that
+ * different words can say the same thing, refuses a damaged file, and never makes a quote of a sentence that shares none
+ * of the question's words), definitions for "What is X?", the document's title as context, and names joined by "&".
+ * Each ranking test is paired with one showing the signal, not the sentences' order, decides it.
+ */
+import { describe, expect, it } from "vitest";
+import { analyze } from "../../../src/core/search/analyze.js";
+import { documentFromText } from "../../../src/core/ingest/document.js";
+import { DEFAULT_ANSWER, answerQuestion, definitionTest } from "../../../src/core/answer/quotes.js";
+import { buildSegment } from "../../../src/core/search/segment.js";
+import { WordVectors, shippedVectors } from "../../../src/core/answer/vectors.js";
+
+describe("shipped word vectors", () => {
+  const vectors = shippedVectors();
+
+  it("load: 40,000 words of 100 dimensions", () => {
+    expect(vectors).not.toBeNull();
+    expect(vectors?.size).toBe(40_000);
+    expect(vectors?.dimensions).toBe(100);
+  });
+
+  it("rate words for the same thing above unrelated words", () => {
+    const v = vectors as WordVectors;
+    expect(v.similarity("center", "centre")).toBeGreaterThan(0.6);
+    expect(v.similarity("destroyed", "demolished")).toBeGreaterThan(0.6);
+    expect(v.similarity("destroyed", "banana")).toBeLessThan(0.3);
+    expect(v.similarity("destroyed", "notaword-xyz")).toBeNull();
+  });
+
+  it("a damaged file is refused", () => {
+    expect(() => WordVectors.fromBuffer(Buffer.from("not vectors at all"))).toThrow(/VWV1/);
+    const header = Buffer.alloc(12);
+    header.write("VWV1", 0, "ascii");
+    header.writeUInt32LE(10, 4);
+    header.writeUInt32LE(100, 8);
+    expect(() => WordVectors.fromBuffer(Buffer.concat([header, Buffer.alloc(50)]))).toThrow(/truncated/);
+  });
+});
+
+describe("answers with word vectors", () => {
+  // Both sentences hold "Grainger market building"; only the second says what the question asks, in other words.
+  const segment = buildSegment([
+    documentFromText({
+      id: "grainger",
+      title: "Newcastle",
+      text:
+        "The Grainger market building hosts a weekly fair for local traders and visitors. " +
+        "The Grainger market building was demolished by the council to make way for a shopping centre.",
+    }),
+  ]);
+  const question = "Who destroyed the Grainger market building?";
+
+  it("prefer the sentence that says the question's missing word in other words", () => {
+    const top = answerQuestion([segment], question, 1, DEFAULT_ANSWER, { abstain: false }).quotes[0];
+    expect(top?.text).toContain("demolished");
+  });
+
+  it("without them the tie goes to the earlier sentence (the test above is not decided by order)", () => {
+    const top = answerQuestion([segment], question, 1, DEFAULT_ANSWER, { abstain: false, vectors: null }).quotes[0];
+    expect(top?.text).toContain("weekly fair");
+  });
+
+  it("never make a quote of a sentence without the question's own words", () => {
+    const only = buildSegment([
+      documentFromText({ id: "x", title: "X", text: "The old hall was demolished in 1960. Tickets are sold at the door." }),
+    ]);
+    const answer = answerQuestion([only], "When was the Grainger market destroyed?", 3, DEFAULT_ANSWER);
+    expect(answer.answered).toBe(false);
+  });
+});
+
+describe("definitionTest", () => {
+  it("finds text that defines what a 'What is X?' question asks about", () => {
+    const test = definitionTest("What is the immune system?") as RegExp;
+    expect(test.test("The immune system is a system of many biological structures.")).toBe(true);
+    expect(test.test("Vaccines train the immune system to fight disease.")).toBe(false);
+    expect(test.test("In many species, the immune system can be classified into subsystems.")).toBe(false);
+    expect(definitionTest("What does ATP mean?")).toBeNull();
+    expect(definitionTest("What is the name of the largest city in the region of the north?")).toBeNull();
+  });
+
+  it("ranks the defining sentence first", () => {
+    const segment = buildSegment([
+      documentFromText({
+        id: "immune",
+        title: "Immune system",
+        text:
+          "In many species, the immune system can be classified into subsystems, such as the innate immune system. " +
+          "The immune system is a system of many biological structures and processes that protects against disease.",
+      }),
+    ]);
+    const top = answerQuestion([segment], "What is the immune system?", 1).quotes[0];
+    expect(top?.text).toContain("protects against disease");
+  });
+});
+
+describe("names joined by &", () => {
+  it("are one term, not two letters", () => {
+    expect(analyze("The V&A owns AT&T shares")).toEqual(["v&a", "own", "at&t", "share"]);
+  });
+});
+
+describe("the title as context", () => {
+  // The Newcastle article's sentence does not name Newcastle; the other article's sentence shares more of the words.
+  const segment = buildSegment([
+    documentFromText({
+      id: "gateshead",
+      title: "Gateshead",
+      text:
+        "The Evolution Festival is held every May on the Quayside, with rock, indie, folk and dance acts from Newcastle " +
+        "and the wider region playing on several open-air stages over the bank holiday weekend.",
+    }),
+    documentFromText({
+      id: "newcastle",
+      title: "Newcastle upon Tyne",
+      text: "The city has many theatres. In October, there is the Design Event festival, an annual show of new work.",
+    }),
+  ]);
+  const question = "What festival is held in October in Newcastle?";
+
+  it("a sentence of the article the question names wins", () => {
+    const top = answerQuestion([segment], question, 1, DEFAULT_ANSWER, { abstain: false }).quotes[0];
+    expect(top?.source.id).toBe("newcastle");
+  });
+
+  it("without it the other article's sentence would (the test above is decided by the title)", () => {
+    const top = answerQuestion([segment], question, 1, { ...DEFAULT_ANSWER, titleWeight: 0 }, { abstain: false }).quotes[0];
+    expect(top?.source.id).toBe("gateshead");
+  });
+});

@@ -1,0 +1,140 @@
+/**
+ * Choosing the sentence that answers: the kind of answer a question asks for, how tightly a sentence holds the
+ * question's terms, word families Porter leaves apart, and how these decide between otherwise similar sentences.
+ */
+import { describe, expect, it } from "vitest";
+import { answerTypeOf, offersAnswer, questionWords } from "../../../src/core/answer/answer-type.js";
+import { documentFromText } from "../../../src/core/ingest/document.js";
+import { DEFAULT_ANSWER, answerQuestion, spread, wordFamilies } from "../../../src/core/answer/quotes.js";
+import type { QueryTerm } from "../../../src/core/search/rank.js";
+import { buildSegment } from "../../../src/core/search/segment.js";
+
+describe("answerTypeOf", () => {
+  it.each([
+    ["When did the ambassador return to Moscow?", "time"],
+    ["In what year did Antonov graduate?", "time"],
+    ["What was the first year that Yale and Harvard played football?", "time"],
+    ["Which century saw the first printed Bible?", "time"],
+    ["How many yards was the missed field goal?", "number"],
+    ["How old is Antonov?", "number"],
+    ["What percentage of people voted in favour?", "number"],
+    ["How many years did the war last?", "number"],
+    ["Who is Antonov's successor?", "name"],
+    ["Where was the summit held?", "name"],
+    ["Which Ukrainian town did Russian forces capture?", "name"],
+    ["What is the name of the stadium?", "name"],
+    ["Why was Antonov recalled in March?", "reason"],
+  ])("%s → %s", (question, type) => {
+    expect(answerTypeOf(question)).toBe(type);
+  });
+
+  it.each([
+    "What did Luther need to do to avoid excommunication?",
+    "How does Antonov approach negotiations?",
+    // "when" here joins a clause; the question asks "what".
+    "What path does a ball take when seen by an outside observer?",
+    "banana bread recipe",
+  ])("%s → none", (question) => {
+    expect(answerTypeOf(question)).toBeNull();
+  });
+});
+
+describe("offersAnswer", () => {
+  const asked = questionWords("When did Tesla leave Graz in 1878?");
+
+  it("finds times the question does not already give", () => {
+    expect(offersAnswer("In December he left Graz.", "time", asked)).toBe(true);
+    expect(offersAnswer("By the 1880s he was in Paris.", "time", asked)).toBe(true);
+    expect(offersAnswer("In 1878, Tesla left Graz.", "time", asked)).toBe(false);
+    expect(offersAnswer("He may leave Graz soon.", "time", asked)).toBe(false);
+  });
+
+  it("counts figures and number words as numbers, but not years", () => {
+    const none = new Set<string>();
+    expect(offersAnswer("The host committee raised over $40 million.", "number", none)).toBe(true);
+    expect(offersAnswer("Seventy men stayed behind.", "number", none)).toBe(true);
+    expect(offersAnswer("The stadium opened in 2014.", "number", none)).toBe(false);
+  });
+
+  it("takes capitalised words inside a sentence as names, not the one that opens it", () => {
+    const who = questionWords("Who did Tesla meet?");
+    expect(offersAnswer("Tesla met Brown in New York.", "name", who)).toBe(true);
+    expect(offersAnswer("Tesla met him. He left.", "name", who)).toBe(false);
+  });
+
+  it("finds reasons by their connectives", () => {
+    expect(offersAnswer("He was recalled because Biden called Putin a killer.", "reason", new Set())).toBe(true);
+    expect(offersAnswer("He was recalled in March.", "reason", new Set())).toBe(false);
+  });
+});
+
+describe("spread", () => {
+  const question = new Map([
+    ["tesla", 1],
+    ["graz", 1],
+  ]);
+
+  it("is 1 when the question's terms stand side by side or only one matches", () => {
+    expect(spread(["1878", "tesla", "graz", "left"], question)).toBe(1);
+    expect(spread(["tesla", "born", "smiljan"], question)).toBe(1);
+  });
+
+  it("grows with the words between them, using the tightest run", () => {
+    const far = ["tesla", "a", "b", "c", "d", "e", "f", "g", "graz"];
+    expect(spread(far, question)).toBe(4.5);
+    expect(spread([...far, "tesla"], question)).toBe(1);
+  });
+});
+
+describe("wordFamilies", () => {
+  const term = (t: string, df = 3): QueryTerm => ({ term: t, count: 1, df, idf: 1 });
+
+  it("joins words Porter leaves apart, in both directions", () => {
+    const familyOf = wordFamilies([term("discov"), term("departur")], 5, 3);
+    expect(familyOf("discoveri")).toBe("discov");
+    expect(familyOf("depart")).toBe("departur");
+  });
+
+  it("leaves other words, short stems, long suffixes and terms the corpus lacks alone", () => {
+    expect(wordFamilies([term("state")], 5, 3)("statement")).toBe("statement");
+    expect(wordFamilies([term("war")], 5, 3)("warm")).toBe("warm");
+    expect(wordFamilies([term("studi", 0)], 5, 3)("studio")).toBe("studio");
+    expect(wordFamilies([term("discov")], 5, 3)("moscow")).toBe("moscow");
+  });
+});
+
+describe("answerQuestion chooses the sentence that answers", () => {
+  const segment = buildSegment([
+    documentFromText({
+      id: "treaty",
+      title: "The treaty",
+      text:
+        "The treaty was signed by both governments after many long rounds of difficult talks between the delegations. " +
+        "The treaty was finally signed by both governments in Geneva on 8 December 1987, with the press present. " +
+        "Trade between the two countries grew.",
+    }),
+    documentFromText({ id: "other", title: "Other", text: "The weather in Geneva was cold. Talks about trade resumed later." }),
+  ]);
+  const top = (question: string, params = DEFAULT_ANSWER) => answerQuestion([segment], question, 3, params).quotes[0]?.text;
+
+  it("a When question prefers the sentence with a date", () => {
+    expect(top("When was the treaty signed by both governments?")).toContain("1987");
+  });
+
+  it("…which plain term matching would not", () => {
+    const untyped = { ...DEFAULT_ANSWER, answerTypeWeight: 0 };
+    expect(top("When was the treaty signed by both governments?", untyped)).not.toContain("1987");
+  });
+
+  it("a question of no particular kind is scored on its terms alone", () => {
+    expect(top("What grew between the two countries?")).toBe("Trade between the two countries grew.");
+  });
+
+  it("quotes stay exact slices of the document", () => {
+    const answer = answerQuestion([segment], "When was the treaty signed?", 3);
+    expect(answer.quotes.length).toBeGreaterThan(0);
+    for (const q of answer.quotes) {
+      expect(segment.text(segment.docIndex(q.source.id) as number).slice(q.start, q.end)).toBe(q.text);
+    }
+  });
+});
