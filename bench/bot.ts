@@ -5,10 +5,8 @@
  *   time to acknowledge each (Discord's limit: 3 s) and to answer.
  */
 import { parseArgs } from "node:util";
-import { documentFromText } from "../src/core/ingest/document.js";
-import { buildSegment } from "../src/core/search/segment.js";
-import { TitleIndex } from "../src/core/search/titles.js";
-import { measureAutocomplete, measureBurst, segmentAnswerer } from "./concurrency.js";
+import { buildSegment, documentFromText, Library, TitleIndex } from "../src/core/index.js";
+import { measureAutocomplete, measureBurst } from "./concurrency.js";
 import { machineInfo } from "./measure.js";
 import { mulberry32 } from "./random.js";
 import { corpusDocuments } from "./systems/verbatim.js";
@@ -47,9 +45,8 @@ const prefixes = Array.from({ length: 1000 }, (_, i) => {
   const first = pick().slice(0, 2 + Math.floor(random() * 5));
   return i % 3 === 0 ? `${first} ${pick().slice(0, 2 + Math.floor(random() * 3))}` : first;
 });
-const answerer = segmentAnswerer(segment, titles);
-const autocomplete = measureAutocomplete(answerer, prefixes);
-const burst = titlesOnly ? null : await measureBurst(answerer, workload.questions.slice(0, 50).map((q) => q.text));
+const autocomplete = measureAutocomplete((prefix, limit) => titles.suggest(prefix, limit), prefixes);
+const burst = titlesOnly ? null : await measureBurst(Library.fromSegment(segment), workload.questions.slice(0, 50).map((q) => q.text));
 
 const machine = machineInfo();
 const result = { size: values.size, passages: workload.passages.length, documents: sources.length, titleIndexBuildMs: titleBuildMs, autocomplete, burst, machine };

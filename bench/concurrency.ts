@@ -5,35 +5,11 @@
  * acknowledgement (Discord allows 3 s), and until the answer is visible.
  */
 import { pino } from "pino";
-import { createBot } from "../src/bot/client.js";
-import { answerQuestion } from "../src/core/answer/quotes.js";
-import { retrieve } from "../src/core/search/retrieve.js";
-import { DEFAULT_ANSWER } from "../src/core/answer/quotes.js";
-import type { Segment } from "../src/core/search/segment.js";
-import { TitleIndex } from "../src/core/search/titles.js";
-import type { Answerer, Source } from "../src/core/types.js";
+import { commands } from "../commands/index.js";
+import { createVerbatim } from "../src/app.js";
+import type { Library, Source } from "../src/core/index.js";
 import { startLoopbackDiscord } from "../tests/support/loopback-discord/index.js";
 import { summarizeLatencies, type LatencySummary } from "./measure.js";
-
-/** An Answerer over one segment (what Library is, minus the corpus folder), with its title index. */
-export function segmentAnswerer(segment: Segment, titles: TitleIndex = new TitleIndex(segment.docs.map((d) => d.source))): Answerer {
-  const source = (p: number): Source => (segment.docs[segment.passageDoc[p] as number] as { source: Source }).source;
-  return {
-    answer: (question, options) => answerQuestion([segment], question, options?.limit ?? 3),
-    search: (query, options) =>
-      retrieve([segment], query, options?.limit ?? 5, DEFAULT_ANSWER).hits.map((h) => ({
-        passageId: String(h.passage),
-        text: segment.passageText(h.passage),
-        start: segment.passageStart[h.passage] as number,
-        end: segment.passageEnd[h.passage] as number,
-        score: h.score,
-        source: source(h.passage),
-      })),
-    suggestDocuments: (prefix, limit) => titles.suggest(prefix, limit),
-    document: () => null,
-    stats: () => ({ documents: segment.docs.length, passages: segment.passageCount, indexedAt: segment.builtAt }),
-  };
-}
 
 export interface BurstReport {
   questions: number;
@@ -44,12 +20,14 @@ export interface BurstReport {
 }
 
 /** Sends `questions` as simultaneous /ask commands from distinct users and times acknowledgement and answer. */
-export async function measureBurst(answerer: Answerer, questions: readonly string[]): Promise<BurstReport> {
+export async function measureBurst(library: Library, questions: readonly string[]): Promise<BurstReport> {
   const discord = await startLoopbackDiscord({
     guilds: [{ name: "Bench", channels: [{ name: "general" }], members: questions.map((_, i) => ({ user: `user${i}` })) }],
     waitTimeoutMs: 60_000,
   });
-  const client = createBot({ answerer, logger: pino({ level: "silent" }), apiUrl: discord.api, cooldownSeconds: 0, version: "bench" });
+  const logger = pino({ level: "silent" });
+  const verbatim = await createVerbatim({ corpusDir: "", dataDir: null, library, logger, maxUploadBytes: 0, maxDocumentsPerGuild: 0, ownerIds: [] });
+  const client = verbatim.createClient({ commands, apiUrl: discord.api, cooldownSeconds: 0, version: "bench" });
   try {
     await client.login(discord.token);
     await discord.waitFor(() => discord.connected, { timeoutMs: 20_000 });
@@ -73,11 +51,11 @@ export async function measureBurst(answerer: Answerer, questions: readonly strin
 }
 
 /** Title autocomplete as /source answers it, for each of `prefixes` (after a short warm-up). */
-export function measureAutocomplete(answerer: Answerer, prefixes: readonly string[]): LatencySummary {
-  for (const p of prefixes.slice(0, 50)) answerer.suggestDocuments(p, 25);
+export function measureAutocomplete(suggest: (prefix: string, limit: number) => Source[], prefixes: readonly string[]): LatencySummary {
+  for (const p of prefixes.slice(0, 50)) suggest(p, 25);
   const latencies = prefixes.map((p) => {
     const t = performance.now();
-    answerer.suggestDocuments(p, 25);
+    suggest(p, 25);
     return performance.now() - t;
   });
   return summarizeLatencies(latencies);

@@ -1,5 +1,5 @@
 import { ApplicationCommandOptionType } from "discord.js";
-import { renderAnswer } from "../src/discord/render/render.js";
+import { renderAnswer } from "../src/discord/render/index.js";
 import { respond } from "../src/discord/respond.js";
 import { answerIn, beginQuestion } from "../src/bot/answering.js";
 import type { Command } from "../src/bot/command.js";

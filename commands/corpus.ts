@@ -5,8 +5,6 @@
 import {
   ActionRowBuilder,
   ApplicationCommandOptionType,
-  ButtonBuilder,
-  ButtonStyle,
   InteractionContextType,
   MessageFlags,
   ModalBuilder,
@@ -18,18 +16,24 @@ import {
   type ModalSubmitInteraction,
 } from "discord.js";
 import { randomBytes } from "node:crypto";
-import { InputError, type DocumentInput } from "../src/core/servers/corpora.js";
-import type { StoredDocument } from "../src/core/servers/store.js";
-import type { CorpusDiff } from "../src/core/library/library.js";
-import { audit, requireManager } from "../src/bot/servers.js";
+import { InputError, type DocumentInput, type StoredDocument } from "../src/core/index.js";
+import { audit } from "../src/bot/guilds.js";
 import { UserError } from "../src/discord/errors.js";
-import { escapeInline } from "../src/discord/render/escape.js";
-import { renderDocument, renderNotice, type MessagePayload } from "../src/discord/render/render.js";
+import {
+  choiceName,
+  escapeInline,
+  renderAdded,
+  renderDocument,
+  renderDocumentList,
+  renderNothingRemoved,
+  renderNotice,
+  renderReindexed,
+  renderRemoveConfirmation,
+  renderRemoved,
+} from "../src/discord/render/index.js";
 import { respond, update } from "../src/discord/respond.js";
-import { choiceName } from "./source.js";
-import type { Command, CommandContext } from "../src/bot/command.js";
+import type { Command, ManagerContext } from "../src/bot/command.js";
 
-const PAGE = 10;
 const MODAL_TTL_MS = 15 * 60_000;
 const DOWNLOAD_TIMEOUT_MS = 15_000;
 
@@ -38,33 +42,6 @@ const pendingForms = new Map<string, { metadata: DocumentInput["metadata"]; expi
 
 function forgetExpiredForms(now = Date.now()): void {
   for (const [key, form] of pendingForms) if (form.expires < now) pendingForms.delete(key);
-}
-
-/** A core InputError is a user's mistake: shown to them as it is. */
-function asUserError(error: unknown): unknown {
-  return error instanceof InputError ? new UserError(error.code, error.message) : error;
-}
-
-function describe(document: StoredDocument): string {
-  const s = document.source;
-  const title = escapeInline(s.title ?? s.path ?? document.id);
-  const details = [
-    s.publisher ? `publisher ${escapeInline(s.publisher)}` : null,
-    s.author ? `author ${escapeInline(s.author)}` : null,
-    s.date ? `date ${escapeInline(s.date)}${s.dateInferred ? " (inferred)" : ""}` : null,
-    s.url ? `URL <${escapeInline(s.url)}>` : null,
-  ].filter((x): x is string => x !== null);
-  return `**${title}** (id \`${escapeInline(document.id)}\`)${details.length > 0 ? `\nDetected: ${details.join(" · ")}` : "\nNo publisher, author, date or URL detected."}`;
-}
-
-function diffLine(diff: CorpusDiff): string {
-  const list = (items: string[]) => (items.length === 0 ? "none" : items.slice(0, 10).map((i) => `\`${escapeInline(i)}\``).join(", ") + (items.length > 10 ? ` and ${items.length - 10} more` : ""));
-  return [
-    `Added: ${list(diff.added)}`,
-    `Changed: ${list(diff.changed)}`,
-    `Removed: ${list(diff.removed)}`,
-    `Passages: ${diff.passagesBefore} → ${diff.passagesAfter}`,
-  ].join("\n");
 }
 
 /** Downloads an attachment, refusing to read more than `max` bytes whatever its declared size. */
@@ -86,37 +63,20 @@ async function download(url: string, max: number): Promise<Buffer> {
   return size > max ? Buffer.alloc(max + 1) : Buffer.concat(chunks);
 }
 
-/** Adds a document for a moderator already checked by `requireManager` (which gives `guildId` and `servers`). */
-async function addDocument(
-  interaction: ChatInputCommandInteraction | ModalSubmitInteraction,
-  context: CommandContext,
-  { guildId, servers }: Awaited<ReturnType<typeof requireManager>>,
-  input: DocumentInput,
-): Promise<void> {
+/** Adds a document for a moderator (the interaction is already acknowledged), answers, then audits. */
+async function addDocument(interaction: ChatInputCommandInteraction | ModalSubmitInteraction, context: ManagerContext, input: DocumentInput): Promise<void> {
+  const { guildId, guilds } = context;
+  const userId = interaction.user.id;
   try {
-    const { document, passages } = await servers.corpora.add(guildId, interaction.user.id, input);
-    await audit(context.client, servers, context.logger, { guildId, userId: interaction.user.id, action: "add document", outcome: "ok", documentId: document.id, detail: document.source.title ?? undefined });
-    await respond(interaction, [renderNotice(`Added ${describe(document)}\nIndexed ${passages} passage${passages === 1 ? "" : "s"}; answered only in this server.`)]);
+    const { document, passages } = await guilds.corpora.add(guildId, userId, input);
+    await respond(interaction, [renderAdded(document, passages)]);
+    await audit(context.client, guilds, context.logger, { guildId, userId, action: "add document", outcome: "ok", documentId: document.id, detail: document.source.title ?? undefined });
   } catch (error) {
-    if (error instanceof InputError) {
-      await audit(context.client, servers, context.logger, { guildId, userId: interaction.user.id, action: "add document", outcome: "refused", detail: error.code });
-    }
-    throw asUserError(error);
+    if (!(error instanceof InputError)) throw error;
+    // A core InputError is a moderator's mistake: shown as it is, then audited as refused.
+    await respond(interaction, [renderNotice(error.message)]);
+    await audit(context.client, guilds, context.logger, { guildId, userId, action: "add document", outcome: "refused", detail: error.code });
   }
-}
-
-function listPage(documents: StoredDocument[], page: number): MessagePayload {
-  const pages = Math.max(1, Math.ceil(documents.length / PAGE));
-  const current = Math.min(Math.max(1, page), pages);
-  const lines = documents
-    .slice((current - 1) * PAGE, current * PAGE)
-    .map((d, i) => `${(current - 1) * PAGE + i + 1}. ${escapeInline(choiceName(d.source))} · \`${escapeInline(d.id)}\` · added <t:${Math.floor(Date.parse(d.addedAt) / 1000)}:d>`);
-  const text = documents.length === 0 ? "This server has no documents of its own yet. Add one with `/corpus add`." : `**This server's documents** (page ${current} of ${pages}, ${documents.length} in all)\n${lines.join("\n")}`;
-  const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
-    new ButtonBuilder().setCustomId(`corpus:list:${current - 1}`).setLabel("Previous").setStyle(ButtonStyle.Secondary).setDisabled(current <= 1),
-    new ButtonBuilder().setCustomId(`corpus:list:${current + 1}`).setLabel("Next").setStyle(ButtonStyle.Secondary).setDisabled(current >= pages),
-  );
-  return { ...renderNotice(text), components: documents.length > PAGE ? [row.toJSON()] : [] };
 }
 
 function documentOption(interaction: ChatInputCommandInteraction, documents: StoredDocument[]): StoredDocument {
@@ -167,7 +127,9 @@ export const corpus = {
       { type: ApplicationCommandOptionType.Subcommand, name: "reindex", description: "Rebuild this server's index and show what changed." },
     ],
   },
+  requires: "manager",
   async execute(interaction, context) {
+    const { guildId, guilds } = context;
     const sub = interaction.options.getSubcommand();
     if (sub === "add") {
       const file = interaction.options.getAttachment("file");
@@ -179,7 +141,6 @@ export const corpus = {
         url: interaction.options.getString("url") ?? undefined,
       };
       if (file === null) {
-        await requireManager(interaction, context.client, context.servers, context.logger, "add document");
         forgetExpiredForms();
         const key = randomBytes(6).toString("hex");
         pendingForms.set(key, { metadata, expires: Date.now() + MODAL_TTL_MS });
@@ -202,42 +163,34 @@ export const corpus = {
         );
         return;
       }
-      const manager = await requireManager(interaction, context.client, context.servers, context.logger, "add document");
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-      const limit = manager.servers.maxUploadBytes;
+      const limit = guilds.maxUploadBytes;
       // Refuse on the declared size before downloading anything; the download itself also stops at the limit.
       const bytes = file.size > limit ? Buffer.alloc(limit + 1) : await download(file.url, limit);
-      await addDocument(interaction, context, manager, { fileName: file.name, bytes, metadata });
+      await addDocument(interaction, context, { fileName: file.name, bytes, metadata });
       return;
     }
-    const { guildId, servers } = await requireManager(interaction, context.client, context.servers, context.logger, `${sub} documents`);
-    const documents = servers.corpora.documents(guildId);
+    const documents = guilds.corpora.documents(guildId);
     if (sub === "list") {
-      await respond(interaction, [listPage(documents, interaction.options.getInteger("page") ?? 1)]);
+      await respond(interaction, [renderDocumentList(documents, interaction.options.getInteger("page") ?? 1)]);
     } else if (sub === "show") {
       const document = documentOption(interaction, documents);
       const view = context.answerer.document(document.id, guildId);
       if (view === null) throw new UserError("document-not-found", "That document is not indexed yet; try `/corpus reindex`.");
       await respond(interaction, renderDocument(view, { ephemeral: true }));
     } else if (sub === "remove") {
-      const document = documentOption(interaction, documents);
-      const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
-        new ButtonBuilder().setCustomId(`corpus:remove:${document.id}`).setLabel("Remove").setStyle(ButtonStyle.Danger),
-        new ButtonBuilder().setCustomId("corpus:cancel").setLabel("Cancel").setStyle(ButtonStyle.Secondary),
-      );
-      await respond(interaction, [{ ...renderNotice(`Remove ${describe(document)}?\nIt will no longer be quoted, and its stored copy is deleted.`), components: [row.toJSON()] }]);
+      await respond(interaction, [renderRemoveConfirmation(documentOption(interaction, documents))]);
     } else if (sub === "reindex") {
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-      const diff = await servers.corpora.reindex(guildId);
-      await audit(context.client, servers, context.logger, { guildId, userId: interaction.user.id, action: "reindex", outcome: "ok", detail: `${diff.passagesBefore} → ${diff.passagesAfter} passages` });
-      await respond(interaction, [renderNotice(`Reindexed this server's documents.\n${diffLine(diff)}`)]);
+      const diff = await guilds.corpora.reindex(guildId);
+      await respond(interaction, [renderReindexed(diff)]);
+      await audit(context.client, guilds, context.logger, { guildId, userId: interaction.user.id, action: "reindex", outcome: "ok", detail: `${diff.passagesBefore} → ${diff.passagesAfter} passages` });
     }
   },
-  async autocomplete(interaction, { servers }) {
-    if (servers === undefined || interaction.guildId === null) return interaction.respond([]);
+  async autocomplete(interaction, { guildId, guilds }) {
     const typed = interaction.options.getFocused().toLowerCase();
-    const matches = servers.corpora
-      .documents(interaction.guildId)
+    const matches = guilds.corpora
+      .documents(guildId)
       .filter((d) => typed === "" || `${d.source.title ?? ""} ${d.source.publisher ?? ""} ${d.id}`.toLowerCase().includes(typed))
       .slice(0, 25);
     await interaction.respond(matches.map((d) => ({ name: choiceName(d.source), value: d.id })));
@@ -247,32 +200,31 @@ export const corpus = {
     const pending = pendingForms.get(key);
     pendingForms.delete(key);
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    const manager = await requireManager(interaction, context.client, context.servers, context.logger, "add document");
     const field = (id: string) => interaction.fields.getTextInputValue(id).trim() || undefined;
-    await addDocument(interaction, context, manager, {
+    await addDocument(interaction, context, {
       text: interaction.fields.getTextInputValue("text"),
       metadata: { ...pending?.metadata, title: field("title"), publisher: field("publisher"), author: field("author"), date: field("date") },
     });
   },
   async button(interaction: ButtonInteraction, context) {
     const [, action, arg] = interaction.customId.split(":");
+    const { guildId, guilds } = context;
     if (action === "cancel") {
-      await update(interaction, renderNotice("Nothing was removed."));
+      await update(interaction, renderNothingRemoved());
       return;
     }
-    const { guildId, servers } = await requireManager(interaction, context.client, context.servers, context.logger, action === "list" ? "list documents" : "remove document");
     if (action === "list") {
-      await update(interaction, listPage(servers.corpora.documents(guildId), Number(arg)));
+      await update(interaction, renderDocumentList(guilds.corpora.documents(guildId), Number(arg)));
       return;
     }
     if (action === "remove" && arg !== undefined) {
-      const removed = await servers.corpora.remove(guildId, arg);
-      if (removed === null) {
-        await update(interaction, renderNotice("That document was already removed."));
-        return;
+      // Removing waits for the disk: acknowledge the click first.
+      await interaction.deferUpdate();
+      const removed = await guilds.corpora.remove(guildId, arg);
+      await update(interaction, renderRemoved(removed));
+      if (removed !== null) {
+        await audit(context.client, guilds, context.logger, { guildId, userId: interaction.user.id, action: "remove document", outcome: "ok", documentId: removed.id, detail: removed.source.title ?? undefined });
       }
-      await audit(context.client, servers, context.logger, { guildId, userId: interaction.user.id, action: "remove document", outcome: "ok", documentId: removed.id, detail: removed.source.title ?? undefined });
-      await update(interaction, renderNotice(`Removed ${describe(removed)}.`));
     }
   },
 } satisfies Command;

@@ -1,11 +1,11 @@
-import { renderHelp } from "../src/discord/render/render.js";
-import { respond } from "../src/discord/respond.js";
+/** /help: how to ask, listing the commands every member can use (from their own data). */
 import type { Command } from "../src/bot/command.js";
+import { renderHelp } from "../src/discord/render/index.js";
+import { respond } from "../src/discord/respond.js";
 
 export const help = {
   data: { name: "help", description: "How to ask Verbatim questions." },
   async execute(interaction, { commands }) {
-    // Listed from the registered commands so help never mentions one that does not exist.
-    await respond(interaction, renderHelp(commands.map((c) => ({ name: c.name, description: c.description }))));
+    await respond(interaction, renderHelp(commands));
   },
 } satisfies Command;

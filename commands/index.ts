@@ -1,4 +1,4 @@
-/** Every command, listed once: the deploy script registers these and the router dispatches to them. */
+/** Every command, listed once: the entry points hand this list to the deploy script and to the bot's router. */
 import { about } from "./about.js";
 import { ask } from "./ask.js";
 import { corpus } from "./corpus.js";
@@ -12,4 +12,3 @@ import type { Command } from "../src/bot/command.js";
 
 export const commands: readonly Command[] = [ask, search, source, help, about, corpus, settings, stats, operator];
 
-export type { Command, CommandContext } from "../src/bot/command.js";

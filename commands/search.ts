@@ -1,5 +1,5 @@
 import { ApplicationCommandOptionType } from "discord.js";
-import { renderSearch } from "../src/discord/render/render.js";
+import { renderSearch } from "../src/discord/render/index.js";
 import { respond } from "../src/discord/respond.js";
 import { beginQuestion } from "../src/bot/answering.js";
 import type { Command } from "../src/bot/command.js";

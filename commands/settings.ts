@@ -1,8 +1,8 @@
 /** /settings: where Verbatim answers in this server, whether answers are private by default, cooldown, audit channel. */
-import { ApplicationCommandOptionType, ChannelType, InteractionContextType, PermissionFlagsBits } from "discord.js";
-import type { GuildSettings } from "../src/core/servers/store.js";
-import { audit, requireManager } from "../src/bot/servers.js";
-import { renderNotice } from "../src/discord/render/render.js";
+import { ApplicationCommandOptionType, ChannelType, InteractionContextType, MessageFlags, PermissionFlagsBits } from "discord.js";
+import type { GuildSettings } from "../src/core/index.js";
+import { audit } from "../src/bot/guilds.js";
+import { renderSettings } from "../src/discord/render/index.js";
 import { respond } from "../src/discord/respond.js";
 import type { Command } from "../src/bot/command.js";
 
@@ -11,15 +11,6 @@ const TEXT_CHANNELS: Array<ChannelType.GuildText | ChannelType.GuildAnnouncement
   ChannelType.GuildAnnouncement,
   ChannelType.GuildForum,
 ];
-
-export function describeSettings(s: GuildSettings, defaultCooldown: string): string {
-  return [
-    `**Answers in:** ${s.channels.length === 0 ? "every channel" : s.channels.map((id) => `<#${id}>`).join(", ")}`,
-    `**Answers private by default:** ${s.ephemeralByDefault ? "yes" : "no"}`,
-    `**Cooldown per member:** ${s.cooldownSeconds === null ? defaultCooldown : `${s.cooldownSeconds} s`}`,
-    `**Audit channel:** ${s.auditChannelId === null ? "none" : `<#${s.auditChannelId}>`}`,
-  ].join("\n");
-}
 
 export const settings = {
   data: {
@@ -59,10 +50,11 @@ export const settings = {
       },
     ],
   },
+  requires: "manager",
   async execute(interaction, context) {
+    const { guildId, guilds } = context;
     const sub = interaction.options.getSubcommand();
-    const { guildId, servers } = await requireManager(interaction, context.client, context.servers, context.logger, `settings ${sub}`);
-    const current = servers.store.settings(guildId);
+    const current = guilds.store.settings(guildId);
     let patch: Partial<GuildSettings> | null = null;
     if (sub === "channel") {
       const channel = interaction.options.getChannel("channel", true);
@@ -78,11 +70,14 @@ export const settings = {
     } else if (sub === "audit-channel") {
       patch = { auditChannelId: interaction.options.getChannel("channel")?.id ?? null };
     }
-    const updated = patch === null ? current : await servers.store.updateSettings(guildId, patch);
-    if (patch !== null) {
-      await audit(context.client, servers, context.logger, { guildId, userId: interaction.user.id, action: `settings ${sub}`, outcome: "ok", detail: JSON.stringify(patch) });
+    if (patch === null) {
+      await respond(interaction, [renderSettings(current, false)]);
+      return;
     }
-    const head = patch === null ? "Settings for this server:" : "Saved. Settings for this server:";
-    await respond(interaction, [renderNotice(`${head}\n${describeSettings(updated, "the bot's default")}`)]);
+    // Saving waits for the disk: acknowledge first, so the 3-second window never depends on it.
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    const updated = await guilds.store.updateSettings(guildId, patch);
+    await respond(interaction, [renderSettings(updated, true)]);
+    await audit(context.client, guilds, context.logger, { guildId, userId: interaction.user.id, action: `settings ${sub}`, outcome: "ok", detail: JSON.stringify(patch) });
   },
 } satisfies Command;

@@ -1,21 +1,13 @@
+/** /source: a document's details and how it begins; autocompletes titles. */
 import { ApplicationCommandOptionType } from "discord.js";
-import { UserError } from "../src/discord/errors.js";
-import { escapeInline } from "../src/discord/render/escape.js";
-import { renderDocument } from "../src/discord/render/render.js";
-import { respond } from "../src/discord/respond.js";
-import type { Source } from "../src/core/types.js";
 import type { Command } from "../src/bot/command.js";
+import { UserError } from "../src/discord/errors.js";
+import { choiceName, escapeInline, renderDocument } from "../src/discord/render/index.js";
+import { respond } from "../src/discord/respond.js";
 
-/** Discord allows at most 25 choices, each name and value at most 100 characters. */
+/** Discord allows at most 25 choices, each value at most 100 characters. */
 const MAX_CHOICES = 25;
-const MAX_CHOICE = 100;
-
-export function choiceName(source: Source): string {
-  const parts = [source.title ?? source.path ?? source.id];
-  if (source.publisher !== null) parts.push(source.publisher);
-  const name = parts.join(" — ");
-  return name.length <= MAX_CHOICE ? name : `${name.slice(0, MAX_CHOICE - 1)}…`;
-}
+const MAX_VALUE = 100;
 
 export const source = {
   data: {
@@ -48,7 +40,7 @@ export const source = {
     const sources = answerer.suggestDocuments(typed, MAX_CHOICES, interaction.guildId ?? undefined);
     await interaction.respond(
       sources
-        .filter((s) => s.id.length <= MAX_CHOICE)
+        .filter((s) => s.id.length <= MAX_VALUE)
         .slice(0, MAX_CHOICES)
         .map((s) => ({ name: choiceName(s), value: s.id })),
     );

@@ -3,11 +3,7 @@
  * (build time includes that), indexed in a segment, saved and loaded by the core's store, and a question costs a full
  * `answerQuestion` — retrieval, BM25 ranking and choosing the quotes.
  */
-import { documentFromText } from "../../src/core/ingest/document.js";
-import { answerQuestion } from "../../src/core/answer/quotes.js";
-import { buildSegment, type Segment } from "../../src/core/search/segment.js";
-import { loadSegment, saveSegment } from "../../src/core/search/persist.js";
-import type { Answer, CorpusDocument } from "../../src/core/types.js";
+import { documentFromText, answerQuestion, buildSegment, type Segment, loadSegment, saveSegment, type Answer, type CorpusDocument } from "../../src/core/index.js";
 import type { BenchDoc } from "../corpus.js";
 import type { BenchCorpus, BenchSystem, SystemEntry } from "./types.js";
 

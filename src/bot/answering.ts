@@ -1,7 +1,7 @@
 /** What /ask and mentions share: the server's settings, its own documents, and the record of what was asked. */
 import { MessageFlags, type ChatInputCommandInteraction } from "discord.js";
-import type { Answer } from "../core/types.js";
-import { answersHere, notHereError, settingsOf } from "./servers.js";
+import type { Answer } from "../core/index.js";
+import { answersHere, notHereError, settingsOf } from "./guilds.js";
 import { readQuestion } from "./question.js";
 import type { CommandContext } from "./command.js";
 
@@ -17,8 +17,8 @@ function yieldToEvents(): Promise<void> {
 export async function answerIn(context: CommandContext, guildId: string | null, question: string): Promise<Answer> {
   await yieldToEvents();
   const answer = context.answerer.answer(question, { scope: guildId ?? undefined });
-  if (guildId !== null && context.servers !== undefined) {
-    await context.servers.store
+  if (guildId !== null && context.guilds !== undefined) {
+    await context.guilds.store
       .recordQuestion(guildId, { at: new Date().toISOString(), question, answered: answer.answered })
       .catch((error: unknown) => context.logger.warn({ err: error, guildId }, "could not record a question"));
   }
@@ -35,7 +35,7 @@ export async function beginQuestion(
   option: string,
 ): Promise<{ question: string; ephemeral: boolean }> {
   const question = readQuestion(interaction.options.getString(option, true));
-  const settings = settingsOf(context.servers, interaction.guildId);
+  const settings = settingsOf(context.guilds, interaction.guildId);
   // Where the server limits Verbatim to other channels, say where it answers.
   if (settings !== null && !answersHere(settings, interaction.channel, interaction.channelId)) throw notHereError(settings);
   const ephemeral = interaction.options.getBoolean("hide") ?? settings?.ephemeralByDefault ?? false;

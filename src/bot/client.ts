@@ -4,11 +4,12 @@
  */
 import { Client, Events, GatewayIntentBits, Partials } from "discord.js";
 import type { Logger } from "pino";
-import { commands as allCommands, type Command, type CommandContext } from "../../commands/index.js";
-import type { Answerer } from "../core/types.js";
+import type { Answerer } from "../core/index.js";
+import { type Command, type CommandContext, memberCommands } from "./command.js";
+import { Cooldowns } from "./cooldown.js";
+import type { GuildServices } from "./guilds.js";
 import { createMentionHandler } from "./mentions.js";
 import { createRouter } from "./router.js";
-import { Cooldowns, type ServerServices } from "./servers.js";
 
 export interface BotOptions {
   answerer: Answerer;
@@ -18,13 +19,14 @@ export interface BotOptions {
   /** Default per-user cooldown; a server's settings may override it. */
   cooldownSeconds: number;
   version: string;
-  servers?: ServerServices;
-  commands?: readonly Command[];
+  guilds?: GuildServices;
+  /** The commands to dispatch to (the entry point's list, commands/index.ts). */
+  commands: readonly Command[];
 }
 
 export function createBot(options: BotOptions): Client {
   const { logger } = options;
-  const commands = options.commands ?? allCommands;
+  const { commands } = options;
   const client = new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages],
     partials: [Partials.Channel],
@@ -38,9 +40,9 @@ export function createBot(options: BotOptions): Client {
     version: options.version,
     client,
     // /help lists what every member can use; admin commands show themselves to those who may run them.
-    commands: commands.filter((c) => c.data.default_member_permissions === undefined).map((c) => c.data),
+    commands: memberCommands(commands),
     cooldowns: new Cooldowns(options.cooldownSeconds),
-    ...(options.servers !== undefined ? { servers: options.servers } : {}),
+    ...(options.guilds !== undefined ? { guilds: options.guilds } : {}),
   };
   const router = createRouter(commands, context);
   const onMention = createMentionHandler(context);

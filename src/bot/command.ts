@@ -1,7 +1,11 @@
 /**
- * A command is plain data (what Discord registers) plus behaviour, checked with `satisfies Command`
- * (the discord.js template's shape). Commands reach the core only through `Answerer` and the server services.
- * Buttons and modals a command shows carry custom ids starting with `<command name>:`, and come back to it.
+ * A command is plain data (what Discord registers) plus behaviour, checked with `satisfies Command` (the discord.js
+ * template's shape). Commands reach the core only through `Answerer` and the server services. Buttons and modals a
+ * command shows carry custom ids starting with `<command name>:`, and come back to it.
+ *
+ * Who may run a command is declared, not coded: `requires: "manager"` (Manage Server, inside a server the bot is in)
+ * or `requires: "operator"` (OWNER_IDS). The router checks it once, for the command and for every button, form and
+ * autocomplete that comes back to it, and hands the command a context in which the check has already passed.
  */
 import type {
   AutocompleteInteraction,
@@ -12,27 +16,57 @@ import type {
   RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from "discord.js";
 import type { Logger } from "pino";
-import type { Answerer } from "../core/types.js";
-import type { Cooldowns, ServerServices } from "./servers.js";
+import type { Answerer } from "../core/index.js";
+import type { Cooldowns } from "./cooldown.js";
+import type { GuildServices } from "./guilds.js";
+
+/** A command's name and description, as /help lists them. */
+export interface CommandSummary {
+  name: string;
+  description: string;
+}
 
 export interface CommandContext {
   answerer: Answerer;
   logger: Logger;
   version: string;
   client: Client;
-  /** The registered commands' names and descriptions (for /help). */
-  commands: ReadonlyArray<{ name: string; description: string }>;
+  /** The commands every member can use, from their own data (for /help). */
+  commands: readonly CommandSummary[];
   /** Per-server documents, settings and audit trail; absent when the bot runs without a data folder. */
-  servers?: ServerServices;
+  guilds?: GuildServices;
   cooldowns: Cooldowns;
 }
 
-export interface Command {
+/** What a manager's command runs with: the check passed in this server, whose services exist. */
+export interface ManagerContext extends CommandContext {
+  guildId: string;
+  guilds: GuildServices;
+}
+
+/** What an operator's command runs with. */
+export interface OperatorContext extends CommandContext {
+  guilds: GuildServices;
+}
+
+interface Handlers<C> {
   data: RESTPostAPIChatInputApplicationCommandsJSONBody;
   /** Rate-limited per user (questions cost work; browsing and help do not). */
   cooldown?: boolean;
-  execute(interaction: ChatInputCommandInteraction, context: CommandContext): Promise<void>;
-  autocomplete?(interaction: AutocompleteInteraction, context: CommandContext): Promise<void>;
-  button?(interaction: ButtonInteraction, context: CommandContext): Promise<void>;
-  modal?(interaction: ModalSubmitInteraction, context: CommandContext): Promise<void>;
+  execute(interaction: ChatInputCommandInteraction, context: C): Promise<void>;
+  autocomplete?(interaction: AutocompleteInteraction, context: C): Promise<void>;
+  button?(interaction: ButtonInteraction, context: C): Promise<void>;
+  modal?(interaction: ModalSubmitInteraction, context: C): Promise<void>;
+}
+
+export type Requirement = "manager" | "operator";
+
+export type Command =
+  | (Handlers<CommandContext> & { requires?: undefined })
+  | (Handlers<ManagerContext> & { requires: "manager" })
+  | (Handlers<OperatorContext> & { requires: "operator" });
+
+/** The commands /help lists: those every member may run. */
+export function memberCommands(commands: readonly Command[]): CommandSummary[] {
+  return commands.filter((c) => c.requires === undefined).map((c) => ({ name: c.data.name, description: c.data.description }));
 }

@@ -65,3 +65,18 @@ export function createCooldown({ seconds, now = Date.now, maxEntries = 10_000 }:
     },
   };
 }
+
+/** Per-server cooldown lengths share one tracker per length, so a user's wait is the same wherever it is checked. */
+export class Cooldowns {
+  private readonly bySeconds = new Map<number, Cooldown>();
+  constructor(private readonly defaultSeconds: number) {}
+  for(seconds: number | null | undefined): Cooldown {
+    const s = seconds ?? this.defaultSeconds;
+    let cooldown = this.bySeconds.get(s);
+    if (cooldown === undefined) {
+      cooldown = createCooldown({ seconds: s });
+      this.bySeconds.set(s, cooldown);
+    }
+    return cooldown;
+  }
+}

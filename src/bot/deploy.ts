@@ -3,9 +3,12 @@
  * or globally otherwise. A bulk overwrite (PUT), so running it twice changes nothing. Never run on start-up.
  */
 import { REST, Routes } from "discord.js";
-import { commands } from "../../commands/index.js";
+import type { Command } from "./command.js";
 
-export async function deployCommands(options: { token: string; applicationId: string; guildId: string | null; apiUrl: string }) {
+export async function deployCommands(
+  commands: readonly Command[],
+  options: { token: string; applicationId: string; guildId: string | null; apiUrl: string },
+): Promise<string[]> {
   const rest = new REST({ api: options.apiUrl }).setToken(options.token);
   const route =
     options.guildId === null

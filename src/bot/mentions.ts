@@ -3,13 +3,13 @@
  * No Message Content intent is needed: Discord includes the content of messages that mention the bot.
  */
 import type { Message } from "discord.js";
-import type { CommandContext } from "../../commands/index.js";
+import type { CommandContext } from "./command.js";
 import { answerIn } from "./answering.js";
 import { readQuestion } from "./question.js";
-import { renderAnswer, renderNotice } from "../discord/render/render.js";
+import { renderAnswer, renderNotice } from "../discord/render/index.js";
 import { replyError, respond } from "../discord/respond.js";
 import { takeTurn } from "./router.js";
-import { answersHere, settingsOf } from "./servers.js";
+import { answersHere, settingsOf } from "./guilds.js";
 
 const USAGE = "Mention me with a question, e.g. `@Verbatim when did the ambassador return to Moscow?`, or use `/ask`.";
 
@@ -28,7 +28,7 @@ export function createMentionHandler(context: CommandContext) {
     const question = questionIn(message, client.user.id);
     if (question === null) return;
     // Where moderators switched Verbatim off, a mention is not an invitation to argue: stay quiet.
-    if (!answersHere(settingsOf(context.servers, message.guildId), message.channel, message.channelId)) return;
+    if (!answersHere(settingsOf(context.guilds, message.guildId), message.channel, message.channelId)) return;
     try {
       if (question === "") {
         await respond(message, [renderNotice(USAGE, {})]);

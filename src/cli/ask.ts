@@ -5,8 +5,7 @@
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { configOrReport, loadCoreConfig } from "../config.js";
-import { Library } from "../core/library/library.js";
-import type { Answer, Source } from "../core/types.js";
+import { Library, type Answer, type Source } from "../core/index.js";
 import { formatAnswer } from "./format.js";
 
 function toJson(answer: Answer): string {

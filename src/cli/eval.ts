@@ -4,7 +4,7 @@
  * answerTop1/answerTop5 (the answer string inside the top-1/top-5 quotes).
  */
 import { parseArgs } from "node:util";
-import { evaluate } from "../core/eval/evaluate.js";
+import { evaluate } from "../core/index.js";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

@@ -1,5 +1,5 @@
 /** The CLI's readable answer: each quote verbatim, then who said it. */
-import type { Answer, Quote, Source } from "../core/types.js";
+import type { Answer, Quote, Source } from "../core/index.js";
 
 export function describeSource(source: Source): string {
   const parts = [source.title ?? source.path ?? source.id];

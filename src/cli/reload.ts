@@ -4,7 +4,7 @@
  * with /operator reload.
  */
 import { configOrReport, loadCoreConfig } from "../config.js";
-import { Library } from "../core/library/library.js";
+import { Library } from "../core/index.js";
 
 async function main(): Promise<number> {
   const config = configOrReport(loadCoreConfig, "reload");

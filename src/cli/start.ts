@@ -3,12 +3,10 @@
  * down cleanly on SIGINT/SIGTERM. discord.js reconnects (RESUME or re-IDENTIFY) on its own after a dropped connection.
  */
 import { pino } from "pino";
-import { createBot } from "../bot/client.js";
+import { commands } from "../../commands/index.js";
+import { createVerbatim } from "../app.js";
 import { VERSION } from "../bot/version.js";
 import { configOrReport, loadBotConfig, redactConfig } from "../config.js";
-import { GuildStore } from "../core/servers/store.js";
-import { GuildCorpora } from "../core/servers/corpora.js";
-import { Library } from "../core/library/library.js";
 
 async function main(): Promise<void> {
   const config = configOrReport(loadBotConfig, "verbatim");
@@ -16,35 +14,15 @@ async function main(): Promise<void> {
   const logger = pino({ level: config.logLevel, base: { app: "verbatim", version: VERSION } });
   logger.debug({ config: redactConfig(config) }, "configuration");
 
-  const { library, report } = await Library.open({ corpusDir: config.corpusDir, dataDir: config.dataDir });
-  for (const problem of report.problems) logger.warn(problem, "corpus file skipped");
-  if (report.discarded !== undefined) logger.warn({ reason: report.discarded }, "saved index not used; rebuilt");
-  logger.info({ index: report.index, ms: report.ms, ...library.stats(), diff: report.diff }, "corpus ready");
-
-  const store = await GuildStore.open(config.dataDir);
-  for (const problem of store.problems) logger.warn(problem, "stored server data set aside");
-  const corpora = new GuildCorpora(store, library, { maxUploadBytes: config.maxUploadBytes, maxDocuments: config.maxDocumentsPerGuild });
-  // Index every server's own documents now, so no first question or autocomplete pays for it.
-  for (const guildId of store.guildIds()) corpora.scope(guildId);
-
-  const client = createBot({
-    answerer: library,
+  const verbatim = await createVerbatim({
+    corpusDir: config.corpusDir,
+    dataDir: config.dataDir,
     logger,
-    apiUrl: config.discord.apiUrl,
-    cooldownSeconds: config.cooldownSeconds,
-    version: VERSION,
-    servers: {
-      store,
-      corpora,
-      ownerIds: config.ownerIds,
-      maxUploadBytes: config.maxUploadBytes,
-      reloadBundled: async () => {
-        const { diff, problems } = await library.reload();
-        for (const problem of problems) logger.warn(problem, "corpus file skipped");
-        return diff;
-      },
-    },
+    maxUploadBytes: config.maxUploadBytes,
+    maxDocumentsPerGuild: config.maxDocumentsPerGuild,
+    ownerIds: config.ownerIds,
   });
+  const client = verbatim.createClient({ commands, apiUrl: config.discord.apiUrl, cooldownSeconds: config.cooldownSeconds, version: VERSION });
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -66,6 +66,8 @@ export interface Answer {
   question: string;
   answered: boolean;
   quotes: Quote[];
+  /** Independent sources behind the quotes (src/core/sources.ts): what the CLI, the JSON and the bot all report. */
+  independentSources: number;
   /** When not answered: the closest sources, best first (never presented as an answer). */
   closest: Source[];
 }

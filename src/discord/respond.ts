@@ -23,7 +23,7 @@ import {
 } from "discord.js";
 import type { Logger } from "pino";
 import { PayloadError, isUserError } from "./errors.js";
-import { payloadProblems, renderNotice, type MessagePayload } from "./render/render.js";
+import { payloadProblems, renderNotice, type MessagePayload } from "./render/index.js";
 
 export type ReplyTarget = RepliableInteraction | Message;
 
@@ -61,10 +61,9 @@ function withoutEphemeral(flags: number | undefined): number | undefined {
   return flags === undefined ? undefined : flags & ~MessageFlags.Ephemeral;
 }
 
-function base(payload: MessagePayload): Pick<MessagePayload, "content" | "embeds" | "components"> {
+function base(payload: MessagePayload): Pick<MessagePayload, "content" | "components"> {
   return {
     ...(payload.content !== undefined ? { content: payload.content } : {}),
-    ...(payload.embeds !== undefined ? { embeds: payload.embeds } : {}),
     ...(payload.components !== undefined ? { components: payload.components } : {}),
   };
 }
@@ -191,8 +190,13 @@ export async function replyError(
   }
 }
 
-/** Replaces the message a button belongs to (pagination, confirmations), with the same guarantees as `respond`. */
+/**
+ * Replaces the message a button belongs to (pagination, confirmations), with the same guarantees as `respond`: as the
+ * click's response, or by editing once the click was acknowledged with `deferUpdate` (work that waits for the disk).
+ */
 export async function update(interaction: MessageComponentInteraction, payload: MessagePayload): Promise<void> {
   assertSendable([payload]);
-  await interaction.update({ ...base(payload), components: payload.components ?? [], allowedMentions: { parse: [] }, flags: withoutEphemeral(payload.flags) });
+  const options = { ...base(payload), components: payload.components ?? [], allowedMentions: { parse: [] as [] } };
+  if (interaction.deferred || interaction.replied) await interaction.editReply(options);
+  else await interaction.update({ ...options, flags: withoutEphemeral(payload.flags) });
 }

@@ -8,11 +8,12 @@ import { join } from "node:path";
 import { PermissionFlagsBits, type Client } from "discord.js";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createBot } from "../../src/bot/client.js";
+import { commands } from "../../commands/index.js";
+import { createVerbatim } from "../../src/app.js";
 import { deployCommands } from "../../src/bot/deploy.js";
-import { GuildStore } from "../../src/core/servers/store.js";
-import { GuildCorpora } from "../../src/core/servers/corpora.js";
+import { GuildStore } from "../../src/core/guilds/store.js";
 import { Library } from "../../src/core/library/library.js";
+import { eventually } from "../support/eventually.js";
 import { type LoopbackDiscord, startLoopbackDiscord } from "../support/loopback-discord/index.js";
 
 const MOD = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.ManageGuild;
@@ -27,27 +28,17 @@ let A: string;
 let B: string;
 
 async function startBot(dataDir: string, ownerIds: string[] = []) {
-  const corpusDir = join(work, "corpus");
-  const { library } = await Library.open({ corpusDir, dataDir });
-  const store = await GuildStore.open(dataDir);
-  const corpora = new GuildCorpora(store, library, { maxUploadBytes: 4096, maxDocuments: 3 });
-  for (const guildId of store.guildIds()) corpora.scope(guildId);
-  const client = createBot({
-    answerer: library,
+  const verbatim = await createVerbatim({
+    corpusDir: join(work, "corpus"),
+    dataDir,
     logger: pino({ level: "silent" }),
-    apiUrl: discord.api,
-    cooldownSeconds: 0,
-    version: "test",
-    servers: {
-      store,
-      corpora,
-      ownerIds,
-      maxUploadBytes: 4096,
-      reloadBundled: async () => (await library.reload()).diff,
-    },
+    maxUploadBytes: 4096,
+    maxDocumentsPerGuild: 3,
+    ownerIds,
   });
+  const client = verbatim.createClient({ commands, apiUrl: discord.api, cooldownSeconds: 0, version: "test" });
   await client.login(discord.token);
-  return { client, store, library };
+  return { client, store: verbatim.store as GuildStore, library: verbatim.library };
 }
 
 const text = (response: { data?: unknown }) => (response.data as { content?: string } | undefined)?.content ?? "";
@@ -89,7 +80,7 @@ beforeAll(async () => {
   });
   A = discord.guild("Guild A").id;
   B = discord.guild("Guild B").id;
-  for (const guildId of [A, B]) await deployCommands({ token: discord.token, applicationId: discord.applicationId, guildId, apiUrl: discord.api });
+  for (const guildId of [A, B]) await deployCommands(commands, { token: discord.token, applicationId: discord.applicationId, guildId, apiUrl: discord.api });
   bot = await startBot(join(work, "data"), [discord.user("owner").id]);
 });
 
@@ -138,7 +129,8 @@ describe("a server's own documents", () => {
     expect(isPrivate(response)).toBe(true);
     expect(text(response)).toMatch(/Manage Server/);
     expect(bot.store.document(A, id)).toBeDefined();
-    expect(bot.store.auditLog(A).some((e) => e.outcome === "refused" && e.userId === discord.user("alice").id)).toBe(true);
+    // Audited after the refusal was answered.
+    await eventually(() => bot.store.auditLog(A).some((e) => e.outcome === "refused" && e.userId === discord.user("alice").id));
   });
 
   it("refuses admin commands in a DM", async () => {
@@ -151,7 +143,9 @@ describe("a server's own documents", () => {
     const confirm = await cmd.waitForReply();
     expect(confirm.content).toMatch(/Remove/);
     const click = discord.injectComponent({ message: confirm.id, user: "mod", customId: `corpus:remove:${id}`, memberPermissions: MOD } as never);
-    expect((await click.waitForReply()).content).toMatch(/Removed/);
+    // The click is acknowledged at once (deferred update), then the message is edited once the removal is durable.
+    expect((await click.response).type).toBe(6);
+    expect((await click.waitForReply({ until: (m) => m.content.startsWith("Removed") })).content).toMatch(/Removed/);
     expect(bot.store.document(A, id)).toBeUndefined();
     expect(await ask(A, "When does the harbour office open?")).not.toContain("7:30");
     const files = await readdir(join(work, "data", "guilds", A, "documents")).catch(() => []);

@@ -9,11 +9,11 @@ import type { Client } from "discord.js";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commands } from "../../commands/index.js";
-import { createBot } from "../../src/bot/client.js";
+import { createVerbatim } from "../../src/app.js";
 import { deployCommands } from "../../src/bot/deploy.js";
 import { Library } from "../../src/core/library/library.js";
 import type { Answerer } from "../../src/core/types.js";
-import { unescapeMarkdown } from "../../src/discord/render/escape.js";
+import { unescapeMarkdown } from "../../src/discord/render/index.js";
 import { type LoopbackDiscord, startLoopbackDiscord } from "../support/loopback-discord/index.js";
 
 const EPHEMERAL = 1 << 6;
@@ -27,9 +27,10 @@ let library: Library;
 const logs: string[] = [];
 const logger = pino({ level: "debug" }, { write: (line: string) => void logs.push(line) });
 
-async function startBot(answerer: Answerer, cooldownSeconds = 0): Promise<Client> {
-  const bot = createBot({ answerer, logger, apiUrl: discord.api, cooldownSeconds, version: "test" });
-  await bot.login(discord.token);
+async function startBot(answerer: Answerer, cooldownSeconds = 0, on: LoopbackDiscord = discord): Promise<Client> {
+  const verbatim = await createVerbatim({ corpusDir: "", dataDir: null, library, logger, maxUploadBytes: 0, maxDocumentsPerGuild: 0, ownerIds: [] });
+  const bot = verbatim.createClient({ commands, answerer, apiUrl: on.api, cooldownSeconds, version: "test" });
+  await bot.login(on.token);
   return bot;
 }
 
@@ -44,7 +45,7 @@ beforeAll(async () => {
   await writeFile(join(corpusDir, "annex.md"), `---\ntitle: Treaty annex\n---\n${LONG_SENTENCE}\n`);
   ({ library } = await Library.open({ corpusDir }));
   discord = await startLoopbackDiscord();
-  await deployCommands({ token: discord.token, applicationId: discord.applicationId, guildId: discord.guild("Loopback Guild").id, apiUrl: discord.api });
+  await deployCommands(commands, { token: discord.token, applicationId: discord.applicationId, guildId: discord.guild("Loopback Guild").id, apiUrl: discord.api });
   client = await startBot(library);
 });
 
@@ -66,8 +67,8 @@ function ask(question: string, extra: Record<string, unknown> = {}, user = "alic
 describe("deploy", () => {
   it("registers every command, idempotently", async () => {
     const options = { token: discord.token, applicationId: discord.applicationId, guildId: discord.guild("Loopback Guild").id, apiUrl: discord.api };
-    const first = await deployCommands(options);
-    const second = await deployCommands(options);
+    const first = await deployCommands(commands, options);
+    const second = await deployCommands(commands, options);
     expect(second).toEqual(first);
     expect(first.sort()).toEqual(commands.map((c) => c.data.name).sort());
     expect(discord.commands.length).toBe(commands.length);
@@ -224,8 +225,7 @@ describe("resilience", () => {
       stats: () => library.stats(),
     };
     const other = await startLoopbackDiscord();
-    const bot = createBot({ answerer: broken, logger, apiUrl: other.api, cooldownSeconds: 0, version: "test" });
-    await bot.login(other.token);
+    const bot = await startBot(broken, 0, other);
     try {
       const reply = await other.injectSlashCommand({ channelId: "general", user: "alice", name: "ask", options: { question: "anything at all?" } }).waitForReply();
       expect(reply.content).toMatch(/Something went wrong on my side/);
@@ -239,8 +239,7 @@ describe("resilience", () => {
 
   it("applies a per-user cooldown with a clear retry time", async () => {
     const other = await startLoopbackDiscord();
-    const bot = createBot({ answerer: library, logger, apiUrl: other.api, cooldownSeconds: 30, version: "test" });
-    await bot.login(other.token);
+    const bot = await startBot(library, 30, other);
     try {
       const first = other.injectSlashCommand({ channelId: "general", user: "alice", name: "ask", options: { question: "How old is Antonov?" } });
       await first.waitForReply();

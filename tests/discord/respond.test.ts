@@ -1,7 +1,7 @@
 import { MessageFlags } from "discord.js";
 import { describe, expect, it } from "vitest";
 import { PayloadError, UserError, isUserError } from "../../src/discord/errors.js";
-import { type MessagePayload, renderAnswer } from "../../src/discord/render/render.js";
+import { type MessagePayload, renderAnswer } from "../../src/discord/render/index.js";
 import { genericErrorLine, planInteractionSends, planMessageSends } from "../../src/discord/respond.js";
 
 const payload = (content: string, flags: number = MessageFlags.SuppressEmbeds): MessagePayload => ({
@@ -60,6 +60,7 @@ describe("planInteractionSends", () => {
     const payloads = renderAnswer({
       question: "q",
       answered: true,
+      independentSources: 1,
       closest: [],
       quotes: Array.from({ length: 6 }, (_, index) => ({
         text: "A sentence. ".repeat(150),

@@ -17,7 +17,7 @@
  * Usage: node --import tsx tests/support/crash-writer.ts <dir> [maxOpsPerGuild]
  */
 import { randomBytes } from "node:crypto";
-import { GuildStore } from "../../src/core/servers/store.js";
+import { GuildStore } from "../../src/core/guilds/store.js";
 
 const CRASH_GUILDS = ["100000000000000001", "100000000000000002"] as const;
 

@@ -24,12 +24,16 @@
 import { analyze, type ContentWord, contentWords } from "../search/analyze.js";
 import { answerTypeOf, offersAnswer, questionWords } from "./answer-type.js";
 import type { Bm25Params, QueryTerm } from "../search/rank.js";
-import { pairBonus, retrieve, type RetrieveParams } from "../search/retrieve.js";
+import { retrieve, type RetrieveParams } from "../search/retrieve.js";
+import { pairBonus, questionPairs } from "./pairs.js";
 import type { Segment } from "../search/segment.js";
+import { independentSources } from "../sources.js";
 import type { Answer, Quote, Source } from "../types.js";
 import { shippedVectors, type WordVectors } from "./vectors.js";
 
 export interface AnswerParams extends RetrieveParams {
+  /** Weight of each adjacent question-term pair found side by side, in units of the pair's smaller idf. */
+  phraseWeight: number;
   /** Passages whose sentences compete to be quoted. */
   candidatePassages: number;
   /** Weight of the enclosing passage's score in a sentence's score (context: the paragraph is about the question). */
@@ -239,7 +243,7 @@ export function answerQuestion(
   options: { abstain?: boolean; vectors?: WordVectors | null } = {},
 ): Answer {
   const ranking = retrieve(segments, question, params.candidatePassages, params);
-  const pairs = ranking.pairs;
+  const pairs = questionPairs(ranking.asked, ranking.terms);
   const byTerm = new Map(ranking.terms.map((t) => [t.term, t]));
   const answerType = answerTypeOf(question);
   const asked = questionWords(question);
@@ -413,7 +417,7 @@ export function answerQuestion(
       if (!closest.some((s) => s.id === source.id)) closest.push(source);
       if (closest.length >= 3) break;
     }
-    return { question, answered: false, quotes: [], closest };
+    return { question, answered: false, quotes: [], independentSources: 0, closest };
   }
   const quotes: Quote[] = chosen.map((c) => ({
     text: c.segment.text(c.doc).slice(c.start, c.end),
@@ -423,5 +427,5 @@ export function answerQuestion(
     source: sourceOf(c.segment, c.doc),
     alsoReportedBy: c.also,
   }));
-  return { question, answered: true, quotes, closest: [] };
+  return { question, answered: true, quotes, independentSources: independentSources(quotes), closest: [] };
 }

@@ -1,43 +1,18 @@
 /**
  * The library: the bundled corpus kept in step with its folder, its saved index, and the questions asked of it.
- * This is what the CLI and the bot hold; it implements `Answerer`.
- *
- * Start-up reuses the saved index when the corpus has not changed. Files are recognised as unchanged by size and
- * modification time first (as git does) and by content hash otherwise; a changed, added or removed file is re-read
- * alone, and the other documents' postings are carried over from the saved index without re-analysing their text.
+ * This is what the CLI and the bot hold; it implements `Answerer`. Start-up reuses the saved index when the corpus has
+ * not changed (see sync.ts for how changes are found).
  */
-import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { type ChunkOptions, DEFAULT_CHUNK } from "../ingest/chunk.js";
-import { corpusFiles, DocumentLoadError, loadDocument } from "../ingest/load.js";
 import { answerQuestion, type AnswerParams, DEFAULT_ANSWER } from "../answer/quotes.js";
 import { retrieve } from "../search/retrieve.js";
-import { Segment, SegmentBuilder, prepareDocument } from "../search/segment.js";
+import { Segment, SegmentBuilder } from "../search/segment.js";
+import { type CorpusDiff, type Manifest, syncCorpus } from "./sync.js";
 import { IndexStoreError, loadSegment, saveSegment } from "../search/persist.js";
 import { TitleIndex } from "../search/titles.js";
+export type { CorpusDiff } from "./sync.js";
 import type { Answer, Answerer, AskOptions, CorpusStats, DocumentView, LoadProblem, SearchHit, Source } from "../types.js";
-import { createHash } from "node:crypto";
-
-export interface FileRecord {
-  path: string;
-  size: number;
-  mtimeMs: number;
-  hash: string;
-  docId: string;
-}
-
-interface Manifest {
-  chunk: ChunkOptions;
-  files: FileRecord[];
-}
-
-export interface CorpusDiff {
-  added: string[];
-  changed: string[];
-  removed: string[];
-  passagesBefore: number;
-  passagesAfter: number;
-}
 
 export interface OpenReport {
   /** How the index came to be: loaded as saved, updated for changed files, or built from nothing. */
@@ -50,7 +25,8 @@ export interface OpenReport {
 }
 
 export interface LibraryOptions {
-  corpusDir: string;
+  /** The bundled corpus's folder; null for a library over a segment built elsewhere (the benchmark's). */
+  corpusDir: string | null;
   /** Where the index is saved; without it nothing is written. */
   dataDir?: string;
   chunk?: ChunkOptions;
@@ -97,7 +73,7 @@ export class Library implements Answerer {
   }
 
   /** Opens the library: loads the saved index, brings it up to date with the corpus folder, saves if anything changed. */
-  static async open(options: LibraryOptions): Promise<{ library: Library; report: OpenReport }> {
+  static async open(options: LibraryOptions & { corpusDir: string }): Promise<{ library: Library; report: OpenReport }> {
     const started = performance.now();
     const chunk = options.chunk ?? DEFAULT_CHUNK;
     let saved: { segment: Segment; extra: Manifest } | null = null;
@@ -123,6 +99,11 @@ export class Library implements Answerer {
     return { library, report };
   }
 
+  /** A library over an index built elsewhere (no corpus folder, nothing saved): what the benchmark measures. */
+  static fromSegment(segment: Segment, options: Pick<LibraryOptions, "answer"> = {}): Library {
+    return new Library({ ...options, corpusDir: null }, segment, { chunk: DEFAULT_CHUNK, files: [] });
+  }
+
   /** Re-reads the corpus folder and re-indexes what changed (operators' "reload"). */
   async reload(): Promise<{ diff: CorpusDiff; problems: LoadProblem[] }> {
     const { diff, problems } = await this.sync();
@@ -130,84 +111,21 @@ export class Library implements Answerer {
   }
 
   private async sync(): Promise<{ diff: CorpusDiff; problems: LoadProblem[]; changed: boolean }> {
-    const { corpusDir } = this.options;
     const chunk = this.options.chunk ?? DEFAULT_CHUNK;
-    const known = new Map(this.manifest.files.map((f) => [f.path, f]));
-    const files = await corpusFiles(corpusDir).catch((error: unknown) => {
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new DocumentLoadError(corpusDir, code === "ENOENT" ? "corpus directory not found" : `cannot read corpus directory (${code ?? String(error)})`);
-    });
-    const problems: LoadProblem[] = [];
-    const records: FileRecord[] = [];
-    const fresh: ReturnType<typeof prepareDocument>[] = [];
-    const diff: CorpusDiff = { added: [], changed: [], removed: [], passagesBefore: this.bundled.passageCount, passagesAfter: 0 };
-    const keepDocs = new Set<string>();
-    const takenIds = new Set<string>();
-    for (const path of files) {
-      const full = join(corpusDir, path);
-      const previous = known.get(path);
-      let info;
-      try {
-        info = await stat(full);
-      } catch (error) {
-        problems.push({ path, reason: `cannot read file (${(error as NodeJS.ErrnoException).code ?? String(error)})` });
-        continue;
-      }
-      if (previous !== undefined && previous.size === info.size && previous.mtimeMs === info.mtimeMs) {
-        records.push(previous);
-        keepDocs.add(previous.docId);
-        takenIds.add(previous.docId);
-        continue;
-      }
-      let bytes: Buffer;
-      try {
-        bytes = await readFile(full);
-      } catch (error) {
-        problems.push({ path, reason: `cannot read file (${(error as NodeJS.ErrnoException).code ?? String(error)})` });
-        continue;
-      }
-      const hash = createHash("sha256").update(bytes).digest("hex");
-      if (previous !== undefined && previous.hash === hash) {
-        records.push({ ...previous, size: info.size, mtimeMs: info.mtimeMs });
-        keepDocs.add(previous.docId);
-        takenIds.add(previous.docId);
-        continue;
-      }
-      try {
-        const warnings: string[] = [];
-        const doc = loadDocument(path, bytes, { onWarning: (w) => warnings.push(w) });
-        let id = doc.source.id;
-        for (let n = 2; takenIds.has(id); n++) id = `${doc.source.id}-${n}`;
-        doc.source.id = id;
-        takenIds.add(id);
-        problems.push(...warnings.map((w) => ({ path, reason: `warning: ${w}` })));
-        fresh.push(prepareDocument(doc, chunk));
-        records.push({ path, size: info.size, mtimeMs: info.mtimeMs, hash, docId: id });
-        (previous === undefined ? diff.added : diff.changed).push(path);
-      } catch (error) {
-        problems.push({ path, reason: error instanceof DocumentLoadError ? error.reason : String(error) });
-        // A file that no longer loads is no longer served.
-        if (previous !== undefined) diff.removed.push(path);
-      }
+    if (this.options.corpusDir === null) {
+      const count = this.bundled.passageCount;
+      return { diff: { added: [], changed: [], removed: [], passagesBefore: count, passagesAfter: count }, problems: [], changed: false };
     }
-    const present = new Set(files);
-    for (const f of this.manifest.files) if (!present.has(f.path)) diff.removed.push(f.path);
-    const changed = diff.added.length + diff.changed.length + diff.removed.length > 0;
-    if (changed) {
-      const builder = new SegmentBuilder();
-      builder.addFromSegment(this.bundled, (d) => keepDocs.has((this.bundled.docs[d] as { source: Source }).source.id));
-      for (const p of fresh) builder.add(p);
-      this.bundled = builder.build();
+    const result = await syncCorpus(this.options.corpusDir, this.bundled, this.manifest, chunk);
+    if (result.changed) {
+      this.bundled = result.segment;
       this.titles = new TitleIndex(this.bundled.docs.map((d) => d.source));
     }
-    const old = this.manifest.files;
-    const manifestChanged = changed || records.length !== old.length || records.some((r, i) => r !== old[i]);
-    this.manifest = { chunk, files: records };
-    diff.passagesAfter = this.bundled.passageCount;
-    if (this.options.dataDir !== undefined && manifestChanged) {
+    this.manifest = result.manifest;
+    if (this.options.dataDir !== undefined && result.manifestChanged) {
       await saveSegment(join(this.options.dataDir, "index"), this.bundled, this.manifest);
     }
-    return { diff, problems, changed };
+    return { diff: result.diff, problems: result.problems, changed: result.changed };
   }
 
   /** Installs (or replaces) a scope's index: questions asked in that scope search it as well as the bundled corpus. */

@@ -1,13 +1,14 @@
 import type { InteractionEditReplyOptions, InteractionReplyOptions, MessageReplyOptions } from "discord.js";
 import { MessageFlags } from "discord.js";
 import { describe, expect, expectTypeOf, it } from "vitest";
-import type { Answer, Quote, SearchHit, Source } from "../../../src/core/types.js";
-import { normalizeNewlines, unescapeMarkdown } from "../../../src/discord/render/escape.js";
+import { type Answer, independentSources, type Quote, type SearchHit, type Source } from "../../../src/core/index.js";
 import {
   DISCORD_LIMITS,
   MAX_ANSWER_MESSAGES,
   type MessagePayload,
   cutPoint,
+  normalizeNewlines,
+  unescapeMarkdown,
   fitQuote,
   payloadProblems,
   renderAbout,
@@ -17,7 +18,7 @@ import {
   renderHelp,
   renderNotice,
   renderSearch,
-} from "../../../src/discord/render/render.js";
+} from "../../../src/discord/render/index.js";
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures and helpers
@@ -40,7 +41,7 @@ function quote(text: string, overrides: Partial<Quote> = {}): Quote {
 }
 
 function answer(quotes: Quote[], overrides: Partial<Answer> = {}): Answer {
-  return { question: "How much did library funding rise?", answered: true, quotes, closest: [], ...overrides };
+  return { question: "How much did library funding rise?", answered: true, quotes, independentSources: independentSources(quotes), closest: [], ...overrides };
 }
 
 const content = (payload: MessagePayload | undefined): string => payload?.content ?? "";
@@ -479,7 +480,7 @@ describe("renderDocument", () => {
 
 describe("renderHelp, renderAbout, renderNotice", () => {
   it("renders help as an ephemeral message within limits", () => {
-    const payloads = renderHelp();
+    const payloads = renderHelp([{ name: "ask", description: "Ask a question." }]);
     expectSendable(payloads);
     expect(content(payloads[0])).toContain("`/ask`");
     expect((payloads[0]?.flags ?? 0) & MessageFlags.Ephemeral).toBe(MessageFlags.Ephemeral);
@@ -505,26 +506,11 @@ describe("payloadProblems", () => {
 
   it("accepts a valid payload", () => {
     expect(payloadProblems(ok)).toEqual([]);
-    expect(payloadProblems({ embeds: [{ title: "t", description: "d", fields: [{ name: "n", value: "v" }] }], allowedMentions: { parse: [] } })).toEqual([]);
   });
 
   it.each<[string, MessagePayload, RegExp]>([
     ["content over 2000", { ...ok, content: "x".repeat(2001) }, /content is 2001 characters/],
     ["an empty message", { ...ok, content: "  " }, /empty/],
-    ["more than 10 embeds", { ...ok, embeds: Array.from({ length: 11 }, () => ({ description: "d" })) }, /11 embeds/],
-    ["an embed title over 256", { ...ok, embeds: [{ title: "x".repeat(257) }] }, /title is 257/],
-    ["a description over 4096", { ...ok, embeds: [{ description: "x".repeat(4097) }] }, /description is 4097/],
-    ["more than 25 fields", { ...ok, embeds: [{ fields: Array.from({ length: 26 }, () => ({ name: "n", value: "v" })) }] }, /26 fields/],
-    ["a field name over 256", { ...ok, embeds: [{ fields: [{ name: "x".repeat(257), value: "v" }] }] }, /field 1 name is 257/],
-    ["a field value over 1024", { ...ok, embeds: [{ fields: [{ name: "n", value: "x".repeat(1025) }] }] }, /field 1 value is 1025/],
-    ["an empty field", { ...ok, embeds: [{ fields: [{ name: " ", value: "v" }] }] }, /field 1 is empty/],
-    ["a footer over 2048", { ...ok, embeds: [{ footer: { text: "x".repeat(2049) } }] }, /footer is 2049/],
-    ["an author name over 256", { ...ok, embeds: [{ author: { name: "x".repeat(257) } }] }, /author name is 257/],
-    [
-      "embeds totalling over 6000",
-      { ...ok, embeds: [{ description: "x".repeat(4000) }, { description: "x".repeat(2001) }] },
-      /embeds total 6001/,
-    ],
     ["mentions allowed", { ...ok, allowedMentions: { parse: ["everyone"] } as unknown as { parse: [] } }, /allowedMentions/],
     ["no allowedMentions", { content: "hi" } as MessagePayload, /allowedMentions/],
     ["unknown flags", { ...ok, flags: 1 << 3 }, /unexpected flags/],

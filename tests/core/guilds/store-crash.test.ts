@@ -5,15 +5,15 @@
  * so each round also opens over the previous round's debris.
  *
  * SIGKILL tests process crashes (the page cache survives). Power loss is covered by the fsync ordering argued in
- * src/core/servers/store.ts, which this test cannot simulate.
+ * src/core/guilds/store.ts, which this test cannot simulate.
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { GuildStore } from "../../../src/core/servers/store.js";
+import { GuildStore } from "../../../src/core/guilds/store.js";
 // The benchmark's seeded PRNG, so a failing schedule of kills can be replayed with CRASH_SEED.
 import { mulberry32 } from "../../../bench/random.js";
 import { REPO_ROOT } from "../../support/paths.js";

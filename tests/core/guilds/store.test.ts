@@ -12,7 +12,7 @@ import {
   type AuditEntry,
   type DocumentInput,
   type StoredDocument,
-} from "../../../src/core/servers/store.js";
+} from "../../../src/core/guilds/store.js";
 import { KeyedMutex } from "../../../src/core/storage/mutex.js";
 
 const GUILD = "123456789012345678";

@@ -1,0 +1,34 @@
+/**
+ * The core's one public entry: what the CLI, the bot and the benchmark may use. Nothing here knows about Discord.
+ *
+ * Rooms, each importing only those above it in this list:
+ *   types.ts   plain data that crosses the boundary (sources, quotes, answers)
+ *   storage/   crash-safe file writes and keyed locks
+ *   ingest/    files into documents: loading, HTML, cleaning, sentences, passages
+ *   search/    analysis, the inverted index (segments), BM25, saving and loading it, title autocomplete
+ *   answer/    from ranked passages to quotes or an honest abstention
+ *   library/   the bundled corpus kept in step with its folder, and the answering facade
+ *   guilds/    each server's own documents, settings and logs, stored durably
+ *   eval/      retrieval and QA test collections
+ */
+export type * from "./types.js";
+export { independenceKey, independentSources, sourceLabel } from "./sources.js";
+export { DocumentLoadError, loadDocument, SUPPORTED_EXTENSIONS } from "./ingest/load.js";
+export { documentFromText } from "./ingest/document.js";
+export { buildSegment, type Segment } from "./search/segment.js";
+export { loadSegment, saveSegment } from "./search/persist.js";
+export { TitleIndex } from "./search/titles.js";
+export { answerQuestion, type AnswerParams, DEFAULT_ANSWER } from "./answer/quotes.js";
+export { Library, type LibraryOptions, type OpenReport } from "./library/library.js";
+export type { CorpusDiff } from "./library/sync.js";
+export {
+  type AuditEntry,
+  DEFAULT_SETTINGS,
+  type GuildSettings,
+  GuildStore,
+  GuildStoreError,
+  type QuestionRecord,
+  type StoredDocument,
+} from "./guilds/store.js";
+export { type AddedDocument, type DocumentInput, GuildCorpora, type GuildLimits, type GuildStats, InputError } from "./guilds/corpora.js";
+export { evaluate, type EvalResult } from "./eval/evaluate.js";

@@ -1,0 +1,111 @@
+/**
+ * An answer as Discord messages. Plain message content, not embeds: quotes are blockquotes (`> `) followed by an
+ * attribution line, which reads well on phones, can be selected and copied, is read by screen readers, and is still
+ * shown to users who turned off "embeds and link previews". Its one cost is the 2,000-character limit, handled by
+ * trimming an over-long quote at a sentence (or word) boundary and spreading quotes over follow-up messages.
+ *
+ * Verbatim text is only ever escaped (reversibly, see escape.ts), never altered; anything the bot adds (ellipsis
+ * markers, notes) sits outside the quoted lines.
+ */
+import { independentSources, type Answer, type Quote, type Source } from "../../core/index.js";
+import { clipInline, fitQuote } from "./cut.js";
+import { renderDate } from "./dates.js";
+import { DISCORD_LIMITS, MAX_ANSWER_MESSAGES, payload, plural, type MessagePayload, type RenderOptions } from "./payload.js";
+import { alsoReportedLine, attribution, NAME_MAX, titleLink } from "./sources.js";
+
+// Budgets, in rendered characters.
+const QUESTION_MAX = 300;
+const HEADER_RESERVE = 420; // "**Q:** " + question + summary line
+export const NOTE_RESERVE = 90; // "N more quotes didn't fit" at the end of the last message
+const BLOCK_MAX = DISCORD_LIMITS.content - HEADER_RESERVE - 2 - NOTE_RESERVE - 2;
+
+/** A quote with its attribution, at most `BLOCK_MAX` characters. */
+function quoteBlock(quote: Quote): string {
+  const credit = `— ${attribution(quote.source)}`;
+  const also = alsoReportedLine(quote);
+  // Room for the trim note, whose length depends only on the number it states.
+  const note = (omitted: number): string => `-# […] Quote shortened here: ${plural(omitted, "more character")} in the source.`;
+  const fixed = credit.length + 1 + (also ? also.length + 1 : 0) + note(quote.text.length).length + 1;
+  const fitted = fitQuote(quote.text, BLOCK_MAX - fixed);
+  const lines: string[] = [];
+  if (fitted.rendered) lines.push(fitted.rendered);
+  if (fitted.omitted > 0) lines.push(note(fitted.omitted));
+  lines.push(credit);
+  if (also) lines.push(also);
+  return lines.join("\n");
+}
+
+/**
+ * Packs blocks into at most `maxMessages` messages of 2,000 characters, keeping `HEADER_RESERVE` free at the top of
+ * the first and `NOTE_RESERVE` at the end of the last. Blocks are never split, so a quote always shares its message
+ * with its attribution. Returns the groups and how many blocks fit.
+ */
+function pack(blocks: string[], maxMessages: number): { groups: string[][]; shown: number } {
+  const groups: string[][] = [[]];
+  let used = HEADER_RESERVE;
+  let shown = 0;
+  for (const block of blocks) {
+    const room = DISCORD_LIMITS.content - (groups.length === maxMessages ? NOTE_RESERVE + 2 : 0);
+    const current = groups[groups.length - 1] as string[];
+    if (used + 2 + block.length <= room) {
+      current.push(block);
+      used += 2 + block.length;
+    } else if (groups.length < maxMessages) {
+      groups.push([block]);
+      used = block.length;
+    } else {
+      break;
+    }
+    shown++;
+  }
+  return { groups, shown };
+}
+
+export function questionLine(question: string): string | null {
+  const text = question.trim();
+  return text ? `**Q:** ${clipInline(text, QUESTION_MAX)}` : null;
+}
+
+/**
+ * An answer: the question, a count of quotes and independent sources, then each quote with its attribution. Returns
+ * the reply first, then follow-ups. When nothing answered, one message says so and lists the closest sources by
+ * title, never as quotes.
+ */
+export function renderAnswer(answer: Answer, options: RenderOptions = {}): MessagePayload[] {
+  const question = questionLine(answer.question);
+  // A blank quote answers nothing.
+  const quotes = answer.quotes.filter((quote) => quote.text.trim() !== "");
+  if (!answer.answered || quotes.length === 0) return [renderNotAnswered(question, answer.closest, options)];
+
+  const blocks = quotes.map(quoteBlock);
+  const { groups, shown } = pack(blocks, MAX_ANSWER_MESSAGES);
+  // The core's count, unless some quotes did not fit: then the same count over the quotes shown.
+  const independent = shown === answer.quotes.length ? answer.independentSources : independentSources(quotes.slice(0, shown));
+  const summary = `-# ${plural(shown, "quote")} from ${independent === 1 ? "1 source" : plural(independent, "independent source")}, quoted word for word.`;
+  const header = [question, summary].filter((line) => line !== null).join("\n");
+
+  const dropped = blocks.length - shown;
+  if (dropped > 0) {
+    (groups[groups.length - 1] as string[]).push(`-# ${plural(dropped, "more quote")} did not fit; try a narrower question.`);
+  }
+  return groups.map((group, index) => payload((index === 0 ? [header, ...group] : group).join("\n\n"), options));
+}
+
+function renderNotAnswered(question: string | null, closest: readonly Source[], options: RenderOptions): MessagePayload {
+  const lines = ["**Not in the corpus.** No passage I have answers this, so I won't guess."];
+  if (closest.length === 0) lines.push("Nothing in the corpus came close.");
+  else lines.push("Closest sources (they do not answer it):");
+  let text = [question, ...lines].filter((line) => line !== null).join("\n");
+  for (const source of closest) {
+    const parts = [titleLink(source, false)];
+    const publisher = source.publisher?.trim();
+    if (publisher) parts.push(clipInline(publisher, NAME_MAX));
+    const date = renderDate(source.date, source.dateInferred);
+    if (date) parts.push(date);
+    const line = `\n- ${parts.join(" · ")}`;
+    // The first always fits (question ≤ 310, a source line ≤ 900); the rest only while they do.
+    if (text.length + line.length > DISCORD_LIMITS.content) break;
+    text += line;
+  }
+  return payload(text, options);
+}
