@@ -46,10 +46,23 @@ const prefixes = Array.from({ length: 1000 }, (_, i) => {
   return i % 3 === 0 ? `${first} ${pick().slice(0, 2 + Math.floor(random() * 3))}` : first;
 });
 const autocomplete = measureAutocomplete((prefix, limit) => titles.suggest(prefix, limit), prefixes);
-const burst = titlesOnly ? null : await measureBurst(Library.fromSegment(segment), workload.questions.slice(0, 50).map((q) => q.text));
+const burst = titlesOnly
+  ? null
+  : await measureBurst(
+      Library.fromSegment(segment),
+      workload.questions.slice(0, 50).map((q) => q.text),
+    );
 
 const machine = machineInfo();
-const result = { size: values.size, passages: workload.passages.length, documents: sources.length, titleIndexBuildMs: titleBuildMs, autocomplete, burst, machine };
+const result = {
+  size: values.size,
+  passages: workload.passages.length,
+  documents: sources.length,
+  titleIndexBuildMs: titleBuildMs,
+  autocomplete,
+  burst,
+  machine,
+};
 if (values.json) {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 } else {

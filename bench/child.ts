@@ -11,7 +11,15 @@
  * - load: start from a saved index, measure time and memory, and check that the first questions
  *         give exactly the answers the built index gave.
  */
-import { collectGarbage, sampleMemory, since, directorySize, summarizeLatencies, type LatencySummary, type MemorySample } from "./measure.js";
+import {
+  collectGarbage,
+  sampleMemory,
+  since,
+  directorySize,
+  summarizeLatencies,
+  type LatencySummary,
+  type MemorySample,
+} from "./measure.js";
 import { findSystem } from "./systems/index.js";
 import type { BenchSystem } from "./systems/types.js";
 import { buildWorkload, type CorpusReport } from "./workload.js";
@@ -78,7 +86,11 @@ function progress(message: string): void {
 async function run(task: RunTask): Promise<RunReport> {
   const entry = findSystem(task.system);
   progress(`${entry.name}: generating ${task.passages.toLocaleString("en")} passages`);
-  let workload: ReturnType<typeof buildWorkload> | null = buildWorkload({ seed: task.seed, passages: task.passages, questions: task.questions });
+  let workload: ReturnType<typeof buildWorkload> | null = buildWorkload({
+    seed: task.seed,
+    passages: task.passages,
+    questions: task.questions,
+  });
   const { documents, passages, questions, report: corpus } = workload;
   workload = null;
   progress(
@@ -97,7 +109,8 @@ async function run(task: RunTask): Promise<RunReport> {
   // Progress every quarter, so a long pass at 1M passages visibly moves.
   const quarter = Math.max(1, Math.ceil(questions.length / 4));
   const tick = (pass: string, i: number, from: number) => {
-    if ((i + 1) % quarter === 0 && i + 1 < questions.length) progress(`${entry.name}: ${pass} ${i + 1}/${questions.length} (${(since(from) / 1000).toFixed(0)} s)`);
+    if ((i + 1) % quarter === 0 && i + 1 < questions.length)
+      progress(`${entry.name}: ${pass} ${i + 1}/${questions.length} (${(since(from) / 1000).toFixed(0)} s)`);
   };
   let warmupMs: number | null = null;
   if (task.warmup) {
@@ -132,7 +145,9 @@ async function run(task: RunTask): Promise<RunReport> {
     const share = ([hit, all]: number[]) => (all ? (hit ?? 0) / all : null);
     found = { phrase: share(tally.phrase), words: share(tally.words) };
   }
-  const probes = questions.slice(0, task.probes).map((q, i) => ({ question: q.text, expected: JSON.stringify(results[i]) }));
+  const probes = questions
+    .slice(0, task.probes)
+    .map((q, i) => ({ question: q.text, expected: JSON.stringify(results[i]) }));
 
   let save: RunReport["save"] = null;
   if (task.saveDir) {
@@ -169,7 +184,14 @@ async function load(task: LoadTask): Promise<LoadReport> {
   for (const probe of task.probes) if (JSON.stringify(system.query(probe.question)) === probe.expected) probesMatched++;
   system.dispose();
   collectGarbage();
-  return { loadMs, memoryBefore, memoryAfter, indexBytes: memoryAfter.heap - memoryBefore.heap, probesMatched, probesTotal: task.probes.length };
+  return {
+    loadMs,
+    memoryBefore,
+    memoryAfter,
+    indexBytes: memoryAfter.heap - memoryBefore.heap,
+    probesMatched,
+    probesTotal: task.probes.length,
+  };
 }
 
 // If the runner goes away, stop rather than burn a core for an hour on results nobody will read.

@@ -22,11 +22,21 @@ export interface BurstReport {
 /** Sends `questions` as simultaneous /ask commands from distinct users and times acknowledgement and answer. */
 export async function measureBurst(library: Library, questions: readonly string[]): Promise<BurstReport> {
   const discord = await startLoopbackDiscord({
-    guilds: [{ name: "Bench", channels: [{ name: "general" }], members: questions.map((_, i) => ({ user: `user${i}` })) }],
+    guilds: [
+      { name: "Bench", channels: [{ name: "general" }], members: questions.map((_, i) => ({ user: `user${i}` })) },
+    ],
     waitTimeoutMs: 60_000,
   });
   const logger = pino({ level: "silent" });
-  const verbatim = await createVerbatim({ corpusDir: "", dataDir: null, library, logger, maxUploadBytes: 0, maxDocumentsPerGuild: 0, ownerIds: [] });
+  const verbatim = await createVerbatim({
+    corpusDir: "",
+    dataDir: null,
+    library,
+    logger,
+    maxUploadBytes: 0,
+    maxDocumentsPerGuild: 0,
+    ownerIds: [],
+  });
   const client = verbatim.createClient({ commands, apiUrl: discord.api, cooldownSeconds: 0, version: "bench" });
   try {
     await client.login(discord.token);
@@ -36,8 +46,17 @@ export async function measureBurst(library: Library, questions: readonly string[
       started[i] = performance.now();
       return discord.injectSlashCommand({ channelId: "general", user: `user${i}`, name: "ask", options: { question } });
     });
-    const acks = await Promise.all(handles.map((h, i) => h.response.then(() => performance.now() - (started[i] as number), () => Number.POSITIVE_INFINITY)));
-    const answers = await Promise.all(handles.map((h, i) => h.waitForReply().then(() => performance.now() - (started[i] as number))));
+    const acks = await Promise.all(
+      handles.map((h, i) =>
+        h.response.then(
+          () => performance.now() - (started[i] as number),
+          () => Number.POSITIVE_INFINITY,
+        ),
+      ),
+    );
+    const answers = await Promise.all(
+      handles.map((h, i) => h.waitForReply().then(() => performance.now() - (started[i] as number))),
+    );
     return {
       questions: questions.length,
       ack: summarizeLatencies(acks),
@@ -51,7 +70,10 @@ export async function measureBurst(library: Library, questions: readonly string[
 }
 
 /** Title autocomplete as /source answers it, for each of `prefixes` (after a short warm-up). */
-export function measureAutocomplete(suggest: (prefix: string, limit: number) => Source[], prefixes: readonly string[]): LatencySummary {
+export function measureAutocomplete(
+  suggest: (prefix: string, limit: number) => Source[],
+  prefixes: readonly string[],
+): LatencySummary {
   for (const p of prefixes.slice(0, 50)) suggest(p, 25);
   const latencies = prefixes.map((p) => {
     const t = performance.now();

@@ -148,7 +148,13 @@ export function loadTextPool(options: PoolOptions = {}): TextPool {
         `${Object.values(roots).join(", ")}; the benchmark corpus is made from text already on the machine`,
     );
   }
-  return { docs: builder.docs, words: builder.words, files: read, wordsByOrigin: builder.wordsByOrigin, loadMs: performance.now() - started };
+  return {
+    docs: builder.docs,
+    words: builder.words,
+    files: read,
+    wordsByOrigin: builder.wordsByOrigin,
+    loadMs: performance.now() - started,
+  };
 }
 
 /** A pool from given texts (paragraphs separated by blank lines), for tests and custom corpora. */
@@ -156,11 +162,20 @@ export function poolFromTexts(texts: readonly { title: string; text: string }[],
   const started = performance.now();
   const builder = new PoolBuilder(seed);
   for (const { title, text } of texts) {
-    const paragraphs = text.split(/\n\s*\n/).map(collapse).filter(Boolean);
+    const paragraphs = text
+      .split(/\n\s*\n/)
+      .map(collapse)
+      .filter(Boolean);
     builder.add(title, { title, sections: [{ heading: null, paragraphs }] }, "doc");
   }
   if (builder.docs.length === 0) throw new CorpusError("poolFromTexts: no prose paragraphs in the given texts");
-  return { docs: builder.docs, words: builder.words, files: texts.length, wordsByOrigin: builder.wordsByOrigin, loadMs: performance.now() - started };
+  return {
+    docs: builder.docs,
+    words: builder.words,
+    files: texts.length,
+    wordsByOrigin: builder.wordsByOrigin,
+    loadMs: performance.now() - started,
+  };
 }
 
 function titleCase(heading: string): string {
@@ -191,7 +206,11 @@ class PoolBuilder {
         const words = countWords(paragraph);
         if (!current) {
           const heading = section.heading ? titleCase(section.heading) : null;
-          current = { title: heading && heading !== fileTitle ? `${fileTitle} — ${heading}` : fileTitle, paragraphs: [], words: 0 };
+          current = {
+            title: heading && heading !== fileTitle ? `${fileTitle} — ${heading}` : fileTitle,
+            paragraphs: [],
+            words: 0,
+          };
           target = randomInt(this.random, 120, 450);
           fileDocs.push(current);
         }
@@ -286,7 +305,13 @@ export function* generateDocuments(pool: TextPool, options: CorpusOptions): Gene
   }
 }
 
-function makeDocument(base: readonly PoolDoc[], source: PoolDoc, round: number, ordinal: number, random: Random): BenchDoc {
+function makeDocument(
+  base: readonly PoolDoc[],
+  source: PoolDoc,
+  round: number,
+  ordinal: number,
+  random: Random,
+): BenchDoc {
   let paragraphs: string[][];
   if (round === 0) {
     paragraphs = source.paragraphs.map((p) => p.slice());
@@ -335,5 +360,8 @@ export function generateCorpus(pool: TextPool, options: CorpusOptions): { docs: 
     estimatedPassages += estimatePassages(w);
     docs.push(doc);
   }
-  return { docs, stats: { documents: docs.length, words, characters, estimatedPassages, generateMs: performance.now() - started } };
+  return {
+    docs,
+    stats: { documents: docs.length, words, characters, estimatedPassages, generateMs: performance.now() - started },
+  };
 }

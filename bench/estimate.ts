@@ -26,7 +26,11 @@ export interface FitEstimate {
  * twice (saving serialises it) and build time grows 1.25× faster than linear; per-question time
  * grows with the corpus (posting lists get longer).
  */
-export function estimateFit(prior: StoredResult, passages: number, settings: { questions: number; warmup: boolean }): FitEstimate {
+export function estimateFit(
+  prior: StoredResult,
+  passages: number,
+  settings: { questions: number; warmup: boolean },
+): FitEstimate {
   const run = prior.run;
   const s = passages / run.corpus.passages;
   const rawHeap = run.memoryBefore.heap * s;
@@ -42,9 +46,11 @@ export function estimateFit(prior: StoredResult, passages: number, settings: { q
   return { fromPassages: run.corpus.passages, heapBytes: rawHeap + indexHeap, seconds: ms / 1000 };
 }
 
-
 /** Null if the estimate fits in memory and in the time budget, else the reason to skip. */
-export function skipReason(estimate: FitEstimate, limits: { availableBytes: number; budgetMin: number }): string | null {
+export function skipReason(
+  estimate: FitEstimate,
+  limits: { availableBytes: number; budgetMin: number },
+): string | null {
   const from = `extrapolated from ${estimate.fromPassages.toLocaleString("en")} passages`;
   if (estimate.heapBytes > limits.availableBytes) {
     return `needs about ${formatBytes(estimate.heapBytes)} but ${formatBytes(limits.availableBytes)} is available (${from}; --max-heap-mb)`;

@@ -53,7 +53,10 @@ export function chunkDocument(doc: BenchDoc): BenchPassage[] {
   const groups: Piece[] = [];
   let current: Piece | null = null;
   for (const piece of pieces(doc.text)) {
-    if (current && (current.words >= TARGET_WORDS || (current.words + piece.words > MAX_WORDS && current.words >= MIN_WORDS))) {
+    if (
+      current &&
+      (current.words >= TARGET_WORDS || (current.words + piece.words > MAX_WORDS && current.words >= MIN_WORDS))
+    ) {
       groups.push(current);
       current = null;
     }

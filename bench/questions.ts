@@ -37,7 +37,8 @@ export function makeQuestions(docs: readonly BenchDoc[], options: QuestionOption
   const questions: BenchQuestion[] = [];
   let attempts = 0;
   while (questions.length < options.count) {
-    if (++attempts > options.count * 50) throw new Error("makeQuestions: the documents are too short to cut questions from");
+    if (++attempts > options.count * 50)
+      throw new Error("makeQuestions: the documents are too short to cut questions from");
     const doc = docs[Math.floor(random() * docs.length)] as BenchDoc;
     const kind = questions.length % 2 === 0 ? "phrase" : "words";
     const q = kind === "phrase" ? phraseQuestion(doc, random) : wordsQuestion(doc, random);
@@ -71,7 +72,10 @@ function phraseQuestion(doc: BenchDoc, random: Random): QuestionBody | null {
   const tokens = sentence.text.split(" ");
   const length = Math.min(tokens.length, randomInt(random, 4, 8));
   const from = randomInt(random, 0, tokens.length - length);
-  const text = tokens.slice(from, from + length).join(" ").replace(TRIM_PUNCTUATION, "");
+  const text = tokens
+    .slice(from, from + length)
+    .join(" ")
+    .replace(TRIM_PUNCTUATION, "");
   const wordCount = text.match(CONTENT_WORD)?.length ?? 0;
   if (wordCount < 4 || text.split(" ").length < 4) return null;
   return { text, ...span(window) };
@@ -93,7 +97,10 @@ function wordsQuestion(doc: BenchDoc, random: Random): QuestionBody | null {
   // Keep the words in text order, as someone skimming the passage would type them.
   const chosen = new Set<number>();
   while (chosen.size < want) chosen.add(Math.floor(random() * candidates.length));
-  const text = [...chosen].sort((a, b) => a - b).map((i) => candidates[i]).join(" ");
+  const text = [...chosen]
+    .sort((a, b) => a - b)
+    .map((i) => candidates[i])
+    .join(" ");
   return { text, ...span(window) };
 }
 

@@ -34,7 +34,13 @@ export interface Figures {
 }
 
 export type SystemResult =
-  | { status: "ok"; figures: Figures; run: RunReport; load: (LoadReport & { processMs: number }) | null; loadCheck: string | null }
+  | {
+      status: "ok";
+      figures: Figures;
+      run: RunReport;
+      load: (LoadReport & { processMs: number }) | null;
+      loadCheck: string | null;
+    }
   | { status: "skipped"; reason: string }
   | { status: "failed"; reason: string };
 
@@ -92,8 +98,13 @@ export function corpusWarnings(systems: Record<string, SystemResult>): string[] 
   const first = runs[0];
   if (!first) return [];
   return runs
-    .filter(({ c }) => c.documents !== first.c.documents || c.passages !== first.c.passages || c.words !== first.c.words)
-    .map(({ name, c }) => `${name} saw ${c.documents} documents / ${c.passages} passages / ${c.words} words, ${first.name} ${first.c.documents} / ${first.c.passages} / ${first.c.words}: the text on the machine changed between runs`);
+    .filter(
+      ({ c }) => c.documents !== first.c.documents || c.passages !== first.c.passages || c.words !== first.c.words,
+    )
+    .map(
+      ({ name, c }) =>
+        `${name} saw ${c.documents} documents / ${c.passages} passages / ${c.words} words, ${first.name} ${first.c.documents} / ${first.c.passages} / ${first.c.words}: the text on the machine changed between runs`,
+    );
 }
 
 export function ratiosOf(systems: Record<string, SystemResult>, baseline: string): BenchResult["ratios"] {
@@ -173,7 +184,9 @@ function pad(text: string, width: number, right = false): string {
 export function renderText(result: BenchResult): string {
   const lines: string[] = [];
   const m = result.machine;
-  lines.push(`Retrieval benchmark — ${result.size} (${count(result.targetPassages)} passages), seed ${result.seed}, ${result.questions} questions`);
+  lines.push(
+    `Retrieval benchmark — ${result.size} (${count(result.targetPassages)} passages), seed ${result.seed}, ${result.questions} questions`,
+  );
   lines.push(
     `Machine: ${m.cores} cores, ${m.cpu}, ${formatBytes(m.totalMemory)} RAM (${formatBytes(m.freeMemory)} free), Node ${m.node}, ${m.platform}`,
   );
@@ -183,7 +196,9 @@ export function renderText(result: BenchResult): string {
       `Corpus: ${count(c.documents)} documents, ${count(c.passages)} passages, ${count(c.words)} words, ${formatBytes(c.characters)} of text ` +
         `(${(c.words / c.passages).toFixed(0)} words/passage)`,
     );
-    const origins = Object.entries(c.poolWordsByOrigin).map(([k, v]) => `${k} ${count(v)}`).join(", ");
+    const origins = Object.entries(c.poolWordsByOrigin)
+      .map(([k, v]) => `${k} ${count(v)}`)
+      .join(", ");
     lines.push(
       `  from a pool of ${count(c.poolWords)} distinct words of prose in ${count(c.poolDocuments)} documents (${count(c.poolFiles)} files: ${origins}); ` +
         `read ${formatSeconds(c.poolLoadMs / 1000)}, generate ${formatSeconds(c.generateMs / 1000)}, chunk ${formatSeconds(c.chunkMs / 1000)}, questions ${formatSeconds(c.questionMs / 1000)}`,

@@ -17,12 +17,20 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { ChildMessage, LoadReport, LoadTask, RunReport, RunTask } from "./child.js";
 import { availableMemory, machineInfo } from "./measure.js";
-import { METHOD, corpusWarnings, figuresOf, formatSeconds, ratiosOf, renderText, type BenchResult, type SystemResult } from "./report.js";
+import {
+  METHOD,
+  corpusWarnings,
+  figuresOf,
+  formatSeconds,
+  ratiosOf,
+  renderText,
+  type BenchResult,
+  type SystemResult,
+} from "./report.js";
 import { BASELINE, SYSTEMS, findSystem } from "./systems/index.js";
 import type { SystemEntry } from "./systems/types.js";
 import { estimateFit, skipReason, type StoredResult } from "./estimate.js";
 import { SIZES } from "./workload.js";
-
 
 const HERE = fileURLToPath(new URL(".", import.meta.url));
 const OUT_DIR = join(HERE, "..", "bench-out");
@@ -71,7 +79,8 @@ function parseSettings(argv: string[]): Settings {
   const problems: string[] = [];
   const size = values.size.toLowerCase();
   const passages = SIZES[size];
-  if (passages === undefined) problems.push(`--size must be one of ${Object.keys(SIZES).join(", ")} (got "${values.size}")`);
+  if (passages === undefined)
+    problems.push(`--size must be one of ${Object.keys(SIZES).join(", ")} (got "${values.size}")`);
   const integer = (name: string, text: string, min: number): number => {
     const n = Number(text);
     if (!Number.isInteger(n) || n < min) problems.push(`--${name} must be an integer ≥ ${min} (got "${text}")`);
@@ -80,9 +89,11 @@ function parseSettings(argv: string[]): Settings {
   const questions = integer("questions", values.questions, 1);
   const seed = integer("seed", values.seed, 0);
   const budgetMin = Number(values["budget-min"]);
-  if (!(budgetMin > 0)) problems.push(`--budget-min must be a positive number of minutes (got "${values["budget-min"]}")`);
+  if (!(budgetMin > 0))
+    problems.push(`--budget-min must be a positive number of minutes (got "${values["budget-min"]}")`);
   const defaultHeapMb = Math.floor((totalmem() / 1024 ** 2) * 0.85);
-  const maxHeapMb = values["max-heap-mb"] === undefined ? defaultHeapMb : integer("max-heap-mb", values["max-heap-mb"], 256);
+  const maxHeapMb =
+    values["max-heap-mb"] === undefined ? defaultHeapMb : integer("max-heap-mb", values["max-heap-mb"], 256);
   let systems: SystemEntry[] = [...SYSTEMS];
   if (values.systems) {
     try {
@@ -113,7 +124,11 @@ function parseSettings(argv: string[]): Settings {
 // Child processes
 
 /** What to clean up if the run is interrupted (Ctrl-C, SIGTERM): the running child and the index directory. */
-const running: { child: ChildProcess | null; dir: string | null; keepIndex: boolean } = { child: null, dir: null, keepIndex: false };
+const running: { child: ChildProcess | null; dir: string | null; keepIndex: boolean } = {
+  child: null,
+  dir: null,
+  keepIndex: false,
+};
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
@@ -129,7 +144,11 @@ class ChildFailure extends Error {
 }
 
 /** Runs one task in a fresh process; rejects with a readable reason on error, crash, out-of-memory or timeout. */
-function runChild<R>(task: RunTask | LoadTask, settings: Settings, timeoutMs: number): Promise<{ report: R; processMs: number }> {
+function runChild<R>(
+  task: RunTask | LoadTask,
+  settings: Settings,
+  timeoutMs: number,
+): Promise<{ report: R; processMs: number }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = fork(CHILD, [], {
@@ -149,7 +168,11 @@ function runChild<R>(task: RunTask | LoadTask, settings: Settings, timeoutMs: nu
     });
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new ChildFailure(`${task.system} ${task.task} exceeded the time budget (${formatSeconds(timeoutMs / 1000)}; raise --budget-min)`));
+      reject(
+        new ChildFailure(
+          `${task.system} ${task.task} exceeded the time budget (${formatSeconds(timeoutMs / 1000)}; raise --budget-min)`,
+        ),
+      );
     }, timeoutMs);
     child.on("exit", (code, signal) => {
       clearTimeout(timer);
@@ -157,10 +180,20 @@ function runChild<R>(task: RunTask | LoadTask, settings: Settings, timeoutMs: nu
       const processMs = performance.now() - started;
       const m = message as ChildMessage | null;
       if (m?.ok) resolve({ report: m.report as R, processMs });
-      else if (m) reject(new ChildFailure(`${task.system} ${task.task} failed: ${m.error.split("\n").slice(0, 4).join(" | ")}`));
+      else if (m)
+        reject(new ChildFailure(`${task.system} ${task.task} failed: ${m.error.split("\n").slice(0, 4).join(" | ")}`));
       else if (/heap out of memory|Reached heap limit|Allocation failed/i.test(stderrTail)) {
-        reject(new ChildFailure(`${task.system} ${task.task} ran out of memory (heap limit ${settings.maxHeapMb} MB; --max-heap-mb)`));
-      } else reject(new ChildFailure(`${task.system} ${task.task} exited with ${signal ?? `code ${code}`}: ${stderrTail.trim().split("\n").slice(-3).join(" | ")}`));
+        reject(
+          new ChildFailure(
+            `${task.system} ${task.task} ran out of memory (heap limit ${settings.maxHeapMb} MB; --max-heap-mb)`,
+          ),
+        );
+      } else
+        reject(
+          new ChildFailure(
+            `${task.system} ${task.task} exited with ${signal ?? `code ${code}`}: ${stderrTail.trim().split("\n").slice(-3).join(" | ")}`,
+          ),
+        );
     });
     child.send(task);
   });
@@ -207,23 +240,49 @@ async function benchSystem(entry: SystemEntry, settings: Settings): Promise<Syst
   let prior = priorResult(entry.name, settings.passages);
   const calibrationSize = Math.max(10_000, Math.floor(settings.passages / 10));
   if (!prior && settings.passages > calibrationSize) {
-    log(settings, `${entry.name}: no result at a smaller size yet; calibrating at ${calibrationSize.toLocaleString("en")} passages`);
+    log(
+      settings,
+      `${entry.name}: no result at a smaller size yet; calibrating at ${calibrationSize.toLocaleString("en")} passages`,
+    );
     const questions = Math.min(settings.questions, 200);
     try {
       const { report } = await runChild<RunReport>(
-        { task: "run", system: entry.name, seed: settings.seed, passages: calibrationSize, questions, warmup: false, saveDir: null, probes: 0 },
+        {
+          task: "run",
+          system: entry.name,
+          seed: settings.seed,
+          passages: calibrationSize,
+          questions,
+          warmup: false,
+          saveDir: null,
+          probes: 0,
+        },
         settings,
         budgetMs,
       );
-      prior = { system: entry.name, passages: calibrationSize, questions, warmup: false, calibration: true, run: report, load: null };
+      prior = {
+        system: entry.name,
+        passages: calibrationSize,
+        questions,
+        warmup: false,
+        calibration: true,
+        run: report,
+        load: null,
+      };
       storeResult(prior);
     } catch (error) {
-      return { status: "skipped", reason: `calibration at ${calibrationSize.toLocaleString("en")} passages failed: ${(error as Error).message}` };
+      return {
+        status: "skipped",
+        reason: `calibration at ${calibrationSize.toLocaleString("en")} passages failed: ${(error as Error).message}`,
+      };
     }
   }
   if (prior) {
     const availableBytes = Math.min(availableMemory(), settings.maxHeapMb * 1024 ** 2);
-    const reason = skipReason(estimateFit(prior, settings.passages, settings), { availableBytes, budgetMin: settings.budgetMin });
+    const reason = skipReason(estimateFit(prior, settings.passages, settings), {
+      availableBytes,
+      budgetMin: settings.budgetMin,
+    });
     if (reason) return { status: "skipped", reason };
   }
 
@@ -253,7 +312,11 @@ async function benchSystem(entry: SystemEntry, settings: Settings): Promise<Syst
     let loadCheck: string | null = null;
     try {
       const remaining = Math.max(60_000, budgetMs - (performance.now() - started));
-      const { report, processMs } = await runChild<LoadReport>({ task: "load", system: entry.name, dir, probes: run.probes }, settings, remaining);
+      const { report, processMs } = await runChild<LoadReport>(
+        { task: "load", system: entry.name, dir, probes: run.probes },
+        settings,
+        remaining,
+      );
       load = { ...report, processMs };
       if (report.probesMatched !== report.probesTotal) {
         loadCheck = `the reloaded index answered ${report.probesMatched} of ${report.probesTotal} check questions like the built one`;
@@ -261,7 +324,15 @@ async function benchSystem(entry: SystemEntry, settings: Settings): Promise<Syst
     } catch (error) {
       loadCheck = `starting from the saved index failed: ${(error as Error).message}`;
     }
-    storeResult({ system: entry.name, passages: settings.passages, questions: settings.questions, warmup: settings.warmup, calibration: false, run, load });
+    storeResult({
+      system: entry.name,
+      passages: settings.passages,
+      questions: settings.questions,
+      warmup: settings.warmup,
+      calibration: false,
+      run,
+      load,
+    });
     return { status: "ok", figures: figuresOf(run, load), run, load, loadCheck };
   } catch (error) {
     if (error instanceof ChildFailure) return { status: "failed", reason: error.message };
@@ -298,7 +369,15 @@ async function main(): Promise<void> {
       systems: Object.fromEntries(
         Object.entries(systems).map(([name, r]) => [
           name,
-          r.status === "ok" ? { status: r.status, figures: r.figures, loadCheck: r.loadCheck, run: { ...r.run, probes: undefined }, load: r.load } : r,
+          r.status === "ok"
+            ? {
+                status: r.status,
+                figures: r.figures,
+                loadCheck: r.loadCheck,
+                run: { ...r.run, probes: undefined },
+                load: r.load,
+              }
+            : r,
         ]),
       ),
     };

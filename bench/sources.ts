@@ -83,7 +83,8 @@ export function listSourceFiles(options: ListOptions = {}): SourceFile[] {
     const dir = join(roots.docs, pkg);
     for (const name of safeReaddir(dir)) {
       const plain = stripGz(name);
-      if (!/^(?:README(?:\.Debian|\.md|\.txt)?|copyright|changelog(?:\.Debian)?|NEWS(?:\.Debian|\.md)?)$/i.test(plain)) continue;
+      if (!/^(?:README(?:\.Debian|\.md|\.txt)?|copyright|changelog(?:\.Debian)?|NEWS(?:\.Debian|\.md)?)$/i.test(plain))
+        continue;
       const path = join(dir, name);
       if (!isFile(path)) continue;
       const kind = plain.replace(/\.(?:md|txt)$/i, "").replace(/\.Debian$/, " (Debian)");
@@ -106,7 +107,9 @@ export function listSourceFiles(options: ListOptions = {}): SourceFile[] {
     }
     for (const list of families.values()) {
       if (list.length <= maxPerFamily) files.push(...list);
-      else for (let i = 0; i < maxPerFamily; i++) files.push(list[Math.floor((i * list.length) / maxPerFamily)] as SourceFile);
+      else
+        for (let i = 0; i < maxPerFamily; i++)
+          files.push(list[Math.floor((i * list.length) / maxPerFamily)] as SourceFile);
     }
   }
 
@@ -120,7 +123,10 @@ function findReadmes(nodeModules: string, depth = 0): SourceFile[] {
   for (const entry of safeReaddir(nodeModules)) {
     if (entry.startsWith(".")) continue;
     const packageDirs = entry.startsWith("@")
-      ? safeReaddir(join(nodeModules, entry)).map((sub) => ({ dir: join(nodeModules, entry, sub), name: `${entry}/${sub}` }))
+      ? safeReaddir(join(nodeModules, entry)).map((sub) => ({
+          dir: join(nodeModules, entry, sub),
+          name: `${entry}/${sub}`,
+        }))
       : [{ dir: join(nodeModules, entry), name: entry }];
     for (const { dir, name } of packageDirs) {
       const readme = safeReaddir(dir).find((f) => /^readme\.md$/i.test(f));
@@ -160,6 +166,7 @@ export function readSourceText(file: SourceFile, maxChars = 400_000): SourceText
   }
   if (text.includes("\u0000")) return null;
   if (text.length > maxChars) text = text.slice(0, text.lastIndexOf("\n", maxChars) + 1 || maxChars);
-  const parsed = file.format === "roff" ? parseRoff(text) : file.format === "markdown" ? parseMarkdown(text) : parsePlain(text);
+  const parsed =
+    file.format === "roff" ? parseRoff(text) : file.format === "markdown" ? parseMarkdown(text) : parsePlain(text);
   return { ...parsed, file };
 }

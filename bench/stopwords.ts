@@ -9,5 +9,7 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
   their theirs them themselves then there there's these they they'd they'll they're they've this those though
   through thus to too under until up upon us very via was wasn't we we'd we'll we're we've were weren't what what's
   when when's where where's whether which while who who's whom whose why why's will with within without won't would
-  wouldn't yet you you'd you'll you're you've your yours yourself yourselves`.split(/\s+/).filter(Boolean),
+  wouldn't yet you you'd you'll you're you've your yours yourself yourselves`
+    .split(/\s+/)
+    .filter(Boolean),
 );

@@ -72,9 +72,36 @@ export function collapse(text: string): string {
 // roff (man and mdoc)
 
 const ROFF_GLYPHS: Record<string, string> = {
-  em: "—", en: "–", hy: "-", mi: "-", aq: "'", dq: '"', lq: '"', rq: '"', oq: "'", cq: "'",
-  bu: "•", co: "©", rg: "®", tm: "™", ga: "`", ti: "~", ha: "^", rs: "\\", Fo: "«", Fc: "»",
-  fo: "‹", fc: "›", ua: "↑", da: "↓", ra: "→", la: "←", ">=": "≥", "<=": "≤", mu: "×", de: "°",
+  em: "—",
+  en: "–",
+  hy: "-",
+  mi: "-",
+  aq: "'",
+  dq: '"',
+  lq: '"',
+  rq: '"',
+  oq: "'",
+  cq: "'",
+  bu: "•",
+  co: "©",
+  rg: "®",
+  tm: "™",
+  ga: "`",
+  ti: "~",
+  ha: "^",
+  rs: "\\",
+  Fo: "«",
+  Fc: "»",
+  fo: "‹",
+  fc: "›",
+  ua: "↑",
+  da: "↓",
+  ra: "→",
+  la: "←",
+  ">=": "≥",
+  "<=": "≤",
+  mu: "×",
+  de: "°",
 };
 
 /** Replaces roff escape sequences inside a text line by what they print (or nothing). */
@@ -105,17 +132,91 @@ function roffArgs(rest: string): string[] {
 
 /** Macros whose arguments are printed text (man font macros and mdoc semantic macros). */
 const TEXT_MACROS = new Set([
-  "B", "I", "SM", "SB", "Nm", "Nd", "Fl", "Ar", "Pa", "Xr", "Em", "Sy", "Li", "Dq", "Sq", "Ql", "Op", "Va",
-  "Ev", "Cm", "Ic", "Dv", "Er", "Fn", "Fa", "Ft", "Cd", "Ad", "Ms", "Tn", "Lk", "Mt", "Aq", "Pq", "Bq", "Qq",
-  "Dl", "St", "An", "Lb", "Vt", "Ot", "Sx", "Ux", "At", "Bx", "Ox", "Fx", "Nx", "Dx", "D1", "Xo", "Xc", "No", "Ns",
+  "B",
+  "I",
+  "SM",
+  "SB",
+  "Nm",
+  "Nd",
+  "Fl",
+  "Ar",
+  "Pa",
+  "Xr",
+  "Em",
+  "Sy",
+  "Li",
+  "Dq",
+  "Sq",
+  "Ql",
+  "Op",
+  "Va",
+  "Ev",
+  "Cm",
+  "Ic",
+  "Dv",
+  "Er",
+  "Fn",
+  "Fa",
+  "Ft",
+  "Cd",
+  "Ad",
+  "Ms",
+  "Tn",
+  "Lk",
+  "Mt",
+  "Aq",
+  "Pq",
+  "Bq",
+  "Qq",
+  "Dl",
+  "St",
+  "An",
+  "Lb",
+  "Vt",
+  "Ot",
+  "Sx",
+  "Ux",
+  "At",
+  "Bx",
+  "Ox",
+  "Fx",
+  "Nx",
+  "Dx",
+  "D1",
+  "Xo",
+  "Xc",
+  "No",
+  "Ns",
 ]);
 /** man macros that alternate fonts between arguments and print them without spaces. */
 const ALTERNATING_MACROS = new Set(["BR", "BI", "IB", "IR", "RI", "RB"]);
 const BREAK_MACROS = new Set([
-  "PP", "P", "LP", "sp", "IP", "TP", "TQ", "HP", "RS", "RE", "Pp", "Lp", "Bl", "El", "It", "Bd", "Ed", "br", "in", "ti", "bp", "ne",
+  "PP",
+  "P",
+  "LP",
+  "sp",
+  "IP",
+  "TP",
+  "TQ",
+  "HP",
+  "RS",
+  "RE",
+  "Pp",
+  "Lp",
+  "Bl",
+  "El",
+  "It",
+  "Bd",
+  "Ed",
+  "br",
+  "in",
+  "ti",
+  "bp",
+  "ne",
 ]);
 /** mdoc macro names that appear as arguments of other mdoc macros (`.It Fl a Ar file`). */
-const MDOC_CALLABLE = /^(?:Fl|Ar|Pa|Xr|Em|Sy|Li|Dq|Sq|Ql|Op|Oo|Oc|Va|Ev|Cm|Ic|Dv|Er|Fn|Fa|Ft|Ad|Ms|Tn|Aq|Pq|Bq|Qq|Ns|No|Xo|Xc|Sx|Nm|Vt|Pf|Ek|Ux|Ta)$/;
+const MDOC_CALLABLE =
+  /^(?:Fl|Ar|Pa|Xr|Em|Sy|Li|Dq|Sq|Ql|Op|Oo|Oc|Va|Ev|Cm|Ic|Dv|Er|Fn|Fa|Ft|Ad|Ms|Tn|Aq|Pq|Bq|Qq|Ns|No|Xo|Xc|Sx|Nm|Vt|Pf|Ek|Ux|Ta)$/;
 
 export function parseRoff(source: string): ParsedText {
   const out = new SectionBuilder();
@@ -149,9 +250,21 @@ export function parseRoff(source: string): ParsedText {
       skipUntil = /^\.\.\s*$/;
       continue;
     }
-    if (name === "TS") { skipUntil = /^\.TE\b/; out.breakParagraph(); continue; }
-    if (name === "nf" || name === "EX") { skipUntil = /^\.(?:fi|EE)\b/; out.breakParagraph(); continue; }
-    if (name === "Bd" && /-literal|-unfilled/.test(rest)) { skipUntil = /^\.Ed\b/; out.breakParagraph(); continue; }
+    if (name === "TS") {
+      skipUntil = /^\.TE\b/;
+      out.breakParagraph();
+      continue;
+    }
+    if (name === "nf" || name === "EX") {
+      skipUntil = /^\.(?:fi|EE)\b/;
+      out.breakParagraph();
+      continue;
+    }
+    if (name === "Bd" && /-literal|-unfilled/.test(rest)) {
+      skipUntil = /^\.Ed\b/;
+      out.breakParagraph();
+      continue;
+    }
     if ((name === "if" || name === "ie" || name === "el") && rest.includes("\\{")) {
       if (!rest.includes("\\}")) skipUntil = /\\}/;
       continue;
@@ -180,7 +293,10 @@ export function parseRoff(source: string): ParsedText {
     }
     if (ALTERNATING_MACROS.has(name)) {
       const text = roffArgs(unescapeRoff(rest)).join("");
-      if (tagLine) { out.item(`${text}:`); tagLine = false; } else out.text(text);
+      if (tagLine) {
+        out.item(`${text}:`);
+        tagLine = false;
+      } else out.text(text);
       continue;
     }
     if (TEXT_MACROS.has(name)) {
@@ -189,7 +305,10 @@ export function parseRoff(source: string): ParsedText {
       if (name === "Fl") text = args.map((a) => `-${a}`).join(" ");
       if (name === "Xr" && args.length >= 2) text = `${args[0]}(${args[1]})${args.slice(2).join("")}`;
       if (name === "Nd") text = `— ${text}`;
-      if (tagLine) { out.item(`${text}:`); tagLine = false; } else out.text(text);
+      if (tagLine) {
+        out.item(`${text}:`);
+        tagLine = false;
+      } else out.text(text);
       continue;
     }
     // Every other request (registers, strings, fonts, spacing, hyperlinks) prints nothing we want.
@@ -234,8 +353,15 @@ export function parseMarkdown(source: string): ParsedText {
       continue;
     }
     const fenceOpen = /^\s*(```|~~~)/.exec(line);
-    if (fenceOpen) { fence = fenceOpen[1] ?? "```"; out.breakParagraph(); continue; }
-    if (/<!--/.test(line) && !/-->/.test(line)) { inHtmlComment = true; continue; }
+    if (fenceOpen) {
+      fence = fenceOpen[1] ?? "```";
+      out.breakParagraph();
+      continue;
+    }
+    if (/<!--/.test(line) && !/-->/.test(line)) {
+      inHtmlComment = true;
+      continue;
+    }
     const heading = /^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$/.exec(line);
     if (heading) {
       const text = collapse(unmarkInline(heading[2] ?? ""));
@@ -243,8 +369,14 @@ export function parseMarkdown(source: string): ParsedText {
       out.heading(text);
       continue;
     }
-    if (/^\s*$/.test(line)) { out.breakParagraph(); continue; }
-    if (/^\s*(?:\||[-=]{3,}\s*$|[-*_](?:\s*[-*_]){2,}\s*$)/.test(line)) { out.breakParagraph(); continue; } // tables, rules, setext underlines
+    if (/^\s*$/.test(line)) {
+      out.breakParagraph();
+      continue;
+    }
+    if (/^\s*(?:\||[-=]{3,}\s*$|[-*_](?:\s*[-*_]){2,}\s*$)/.test(line)) {
+      out.breakParagraph();
+      continue;
+    } // tables, rules, setext underlines
     if (/^( {4}|\t)/.test(line)) continue; // indented code
     const item = /^\s*(?:[-*+]|\d+[.)])\s+(.*)$/.exec(line);
     if (item) out.item(unmarkInline(item[1] ?? ""));
@@ -260,12 +392,27 @@ export function parsePlain(source: string): ParsedText {
   const out = new SectionBuilder();
   for (const raw of source.split("\n")) {
     const line = raw.replace(/\r$/, "");
-    if (/^\s*\.?\s*$/.test(line)) { out.breakParagraph(); continue; } // blank, or a DEP-5 " ." paragraph break
-    if (/^\s*[-=*_~]{3,}\s*$/.test(line)) { out.breakParagraph(); continue; } // underlines and rules
-    if (/^ -- .*<[^>]*>/.test(line)) { out.breakParagraph(); continue; } // Debian changelog sign-off
+    if (/^\s*\.?\s*$/.test(line)) {
+      out.breakParagraph();
+      continue;
+    } // blank, or a DEP-5 " ." paragraph break
+    if (/^\s*[-=*_~]{3,}\s*$/.test(line)) {
+      out.breakParagraph();
+      continue;
+    } // underlines and rules
+    if (/^ -- .*<[^>]*>/.test(line)) {
+      out.breakParagraph();
+      continue;
+    } // Debian changelog sign-off
     const changelogEntry = /^(\S+) \(([^)]+)\) [^;]*; urgency=/.exec(line);
-    if (changelogEntry) { out.heading(`${changelogEntry[1]} ${changelogEntry[2]}`); continue; }
-    const field = /^(Files|Copyright|License|Upstream-Name|Upstream-Contact|Source|Format|Comment|Disclaimer|Files-Excluded):\s*(.*)$/.exec(line);
+    if (changelogEntry) {
+      out.heading(`${changelogEntry[1]} ${changelogEntry[2]}`);
+      continue;
+    }
+    const field =
+      /^(Files|Copyright|License|Upstream-Name|Upstream-Contact|Source|Format|Comment|Disclaimer|Files-Excluded):\s*(.*)$/.exec(
+        line,
+      );
     if (field) {
       out.breakParagraph();
       if (field[1] === "License" && field[2]) out.item(`License: ${field[2]}`);

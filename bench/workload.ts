@@ -5,7 +5,15 @@
  * into passages as they come, until the real passage count reaches the target — so a size label
  * means that many passages, not an estimate.
  */
-import { countWords, generateDocuments, loadTextPool, WORDS_PER_PASSAGE, type BenchDoc, type PoolOptions, type TextPool } from "./corpus.js";
+import {
+  countWords,
+  generateDocuments,
+  loadTextPool,
+  WORDS_PER_PASSAGE,
+  type BenchDoc,
+  type PoolOptions,
+  type TextPool,
+} from "./corpus.js";
 import { since } from "./measure.js";
 import { chunkDocument, type BenchPassage } from "./passages.js";
 import { makeQuestions, type BenchQuestion } from "./questions.js";
@@ -51,7 +59,8 @@ export function poolWordsFor(passages: number): number {
 }
 
 export function buildWorkload(options: WorkloadOptions, pool?: TextPool): Workload {
-  const textPool = pool ?? loadTextPool({ seed: options.seed, maxWords: poolWordsFor(options.passages), ...options.pool });
+  const textPool =
+    pool ?? loadTextPool({ seed: options.seed, maxWords: poolWordsFor(options.passages), ...options.pool });
   const documents: BenchDoc[] = [];
   const passages: BenchPassage[] = [];
   let words = 0;

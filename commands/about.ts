@@ -6,6 +6,9 @@ import { respond } from "../src/discord/respond.js";
 export const about = {
   data: { name: "about", description: "What Verbatim is and what its documents hold." },
   async execute(interaction, { answerer, version }) {
-    await respond(interaction, renderAbout(answerer.stats(interaction.guildId ?? undefined), version, { ephemeral: true }));
+    await respond(
+      interaction,
+      renderAbout(answerer.stats(interaction.guildId ?? undefined), version, { ephemeral: true }),
+    );
   },
 } satisfies Command;

@@ -47,7 +47,8 @@ function forgetExpiredForms(now = Date.now()): void {
 /** Downloads an attachment, refusing to read more than `max` bytes whatever its declared size. */
 async function download(url: string, max: number): Promise<Buffer> {
   const response = await fetch(url, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
-  if (!response.ok || response.body === null) throw new UserError("download", "I couldn't download that attachment; please upload it again.");
+  if (!response.ok || response.body === null)
+    throw new UserError("download", "I couldn't download that attachment; please upload it again.");
   const chunks: Buffer[] = [];
   let size = 0;
   const reader = response.body.getReader();
@@ -64,18 +65,35 @@ async function download(url: string, max: number): Promise<Buffer> {
 }
 
 /** Adds a document for a moderator (the interaction is already acknowledged), answers, then audits. */
-async function addDocument(interaction: ChatInputCommandInteraction | ModalSubmitInteraction, context: ManagerContext, input: DocumentInput): Promise<void> {
+async function addDocument(
+  interaction: ChatInputCommandInteraction | ModalSubmitInteraction,
+  context: ManagerContext,
+  input: DocumentInput,
+): Promise<void> {
   const { guildId, guilds } = context;
   const userId = interaction.user.id;
   try {
     const { document, passages } = await guilds.corpora.add(guildId, userId, input);
     await respond(interaction, [renderAdded(document, passages)]);
-    await audit(context.client, guilds, context.logger, { guildId, userId, action: "add document", outcome: "ok", documentId: document.id, detail: document.source.title ?? undefined });
+    await audit(context.client, guilds, context.logger, {
+      guildId,
+      userId,
+      action: "add document",
+      outcome: "ok",
+      documentId: document.id,
+      detail: document.source.title ?? undefined,
+    });
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     // A core InputError is a moderator's mistake: shown as it is, then audited as refused.
     await respond(interaction, [renderNotice(error.message)]);
-    await audit(context.client, guilds, context.logger, { guildId, userId, action: "add document", outcome: "refused", detail: error.code });
+    await audit(context.client, guilds, context.logger, {
+      guildId,
+      userId,
+      action: "add document",
+      outcome: "refused",
+      detail: error.code,
+    });
   }
 }
 
@@ -83,7 +101,10 @@ function documentOption(interaction: ChatInputCommandInteraction, documents: Sto
   const id = interaction.options.getString("document", true).trim();
   const found = documents.find((d) => d.id === id);
   if (found === undefined) {
-    throw new UserError("document-not-found", `This server has no document with the id \`${escapeInline(id.slice(0, 100))}\`. Pick one of the suggestions, or see \`/corpus list\`.`);
+    throw new UserError(
+      "document-not-found",
+      `This server has no document with the id \`${escapeInline(id.slice(0, 100))}\`. Pick one of the suggestions, or see \`/corpus list\`.`,
+    );
   }
   return found;
 }
@@ -108,23 +129,58 @@ export const corpus = {
         name: "add",
         description: "Add a document from a .txt, .md or .html file, or type it into a form.",
         options: [
-          { type: ApplicationCommandOptionType.Attachment, name: "file", description: "A .txt, .md or .html file (leave out to type the text)" },
-          { type: ApplicationCommandOptionType.String, name: "title", description: "Title (overrides the file's)", max_length: 200 },
+          {
+            type: ApplicationCommandOptionType.Attachment,
+            name: "file",
+            description: "A .txt, .md or .html file (leave out to type the text)",
+          },
+          {
+            type: ApplicationCommandOptionType.String,
+            name: "title",
+            description: "Title (overrides the file's)",
+            max_length: 200,
+          },
           { type: ApplicationCommandOptionType.String, name: "publisher", description: "Publisher", max_length: 200 },
           { type: ApplicationCommandOptionType.String, name: "author", description: "Author", max_length: 200 },
-          { type: ApplicationCommandOptionType.String, name: "date", description: "Publication date, YYYY-MM-DD", max_length: 40 },
-          { type: ApplicationCommandOptionType.String, name: "url", description: "Where the document is published", max_length: 500 },
+          {
+            type: ApplicationCommandOptionType.String,
+            name: "date",
+            description: "Publication date, YYYY-MM-DD",
+            max_length: 40,
+          },
+          {
+            type: ApplicationCommandOptionType.String,
+            name: "url",
+            description: "Where the document is published",
+            max_length: 500,
+          },
         ],
       },
-      { type: ApplicationCommandOptionType.Subcommand, name: "remove", description: "Remove one of this server's documents.", options: [documentArg("The document to remove")] },
+      {
+        type: ApplicationCommandOptionType.Subcommand,
+        name: "remove",
+        description: "Remove one of this server's documents.",
+        options: [documentArg("The document to remove")],
+      },
       {
         type: ApplicationCommandOptionType.Subcommand,
         name: "list",
         description: "List this server's documents.",
-        options: [{ type: ApplicationCommandOptionType.Integer, name: "page", description: "Page number", min_value: 1 }],
+        options: [
+          { type: ApplicationCommandOptionType.Integer, name: "page", description: "Page number", min_value: 1 },
+        ],
       },
-      { type: ApplicationCommandOptionType.Subcommand, name: "show", description: "Show one of this server's documents.", options: [documentArg("The document to show")] },
-      { type: ApplicationCommandOptionType.Subcommand, name: "reindex", description: "Rebuild this server's index and show what changed." },
+      {
+        type: ApplicationCommandOptionType.Subcommand,
+        name: "show",
+        description: "Show one of this server's documents.",
+        options: [documentArg("The document to show")],
+      },
+      {
+        type: ApplicationCommandOptionType.Subcommand,
+        name: "reindex",
+        description: "Rebuild this server's index and show what changed.",
+      },
     ],
   },
   requires: "manager",
@@ -144,8 +200,20 @@ export const corpus = {
         forgetExpiredForms();
         const key = randomBytes(6).toString("hex");
         pendingForms.set(key, { metadata, expires: Date.now() + MODAL_TTL_MS });
-        const field = (id: string, label: string, style: TextInputStyle, required: boolean, value?: string, max = 200) => {
-          const input = new TextInputBuilder().setCustomId(id).setLabel(label).setStyle(style).setRequired(required).setMaxLength(max);
+        const field = (
+          id: string,
+          label: string,
+          style: TextInputStyle,
+          required: boolean,
+          value?: string,
+          max = 200,
+        ) => {
+          const input = new TextInputBuilder()
+            .setCustomId(id)
+            .setLabel(label)
+            .setStyle(style)
+            .setRequired(required)
+            .setMaxLength(max);
           if (value !== undefined) input.setValue(value);
           return new ActionRowBuilder<TextInputBuilder>().addComponents(input);
         };
@@ -176,7 +244,8 @@ export const corpus = {
     } else if (sub === "show") {
       const document = documentOption(interaction, documents);
       const view = context.answerer.document(document.id, guildId);
-      if (view === null) throw new UserError("document-not-found", "That document is not indexed yet; try `/corpus reindex`.");
+      if (view === null)
+        throw new UserError("document-not-found", "That document is not indexed yet; try `/corpus reindex`.");
       await respond(interaction, renderDocument(view, { ephemeral: true }));
     } else if (sub === "remove") {
       await respond(interaction, [renderRemoveConfirmation(documentOption(interaction, documents))]);
@@ -184,14 +253,23 @@ export const corpus = {
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       const diff = await guilds.corpora.reindex(guildId);
       await respond(interaction, [renderReindexed(diff)]);
-      await audit(context.client, guilds, context.logger, { guildId, userId: interaction.user.id, action: "reindex", outcome: "ok", detail: `${diff.passagesBefore} → ${diff.passagesAfter} passages` });
+      await audit(context.client, guilds, context.logger, {
+        guildId,
+        userId: interaction.user.id,
+        action: "reindex",
+        outcome: "ok",
+        detail: `${diff.passagesBefore} → ${diff.passagesAfter} passages`,
+      });
     }
   },
   async autocomplete(interaction, { guildId, guilds }) {
     const typed = interaction.options.getFocused().toLowerCase();
     const matches = guilds.corpora
       .documents(guildId)
-      .filter((d) => typed === "" || `${d.source.title ?? ""} ${d.source.publisher ?? ""} ${d.id}`.toLowerCase().includes(typed))
+      .filter(
+        (d) =>
+          typed === "" || `${d.source.title ?? ""} ${d.source.publisher ?? ""} ${d.id}`.toLowerCase().includes(typed),
+      )
       .slice(0, 25);
     await interaction.respond(matches.map((d) => ({ name: choiceName(d.source), value: d.id })));
   },
@@ -203,7 +281,13 @@ export const corpus = {
     const field = (id: string) => interaction.fields.getTextInputValue(id).trim() || undefined;
     await addDocument(interaction, context, {
       text: interaction.fields.getTextInputValue("text"),
-      metadata: { ...pending?.metadata, title: field("title"), publisher: field("publisher"), author: field("author"), date: field("date") },
+      metadata: {
+        ...pending?.metadata,
+        title: field("title"),
+        publisher: field("publisher"),
+        author: field("author"),
+        date: field("date"),
+      },
     });
   },
   async button(interaction: ButtonInteraction, context) {
@@ -223,7 +307,14 @@ export const corpus = {
       const removed = await guilds.corpora.remove(guildId, arg);
       await update(interaction, renderRemoved(removed));
       if (removed !== null) {
-        await audit(context.client, guilds, context.logger, { guildId, userId: interaction.user.id, action: "remove document", outcome: "ok", documentId: removed.id, detail: removed.source.title ?? undefined });
+        await audit(context.client, guilds, context.logger, {
+          guildId,
+          userId: interaction.user.id,
+          action: "remove document",
+          outcome: "ok",
+          documentId: removed.id,
+          detail: removed.source.title ?? undefined,
+        });
       }
     }
   },

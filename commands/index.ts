@@ -11,4 +11,3 @@ import { stats } from "./stats.js";
 import type { Command } from "../src/bot/command.js";
 
 export const commands: readonly Command[] = [ask, search, source, help, about, corpus, settings, stats, operator];
-

@@ -10,7 +10,13 @@ export const operator = {
     description: "Bot operator tools (OWNER_IDS only).",
     // Hidden from everyone but administrators by default; the OWNER_IDS check is what decides.
     default_member_permissions: "0",
-    options: [{ type: ApplicationCommandOptionType.Subcommand, name: "reload", description: "Re-read the bundled corpus from disk and show what changed." }],
+    options: [
+      {
+        type: ApplicationCommandOptionType.Subcommand,
+        name: "reload",
+        description: "Re-read the bundled corpus from disk and show what changed.",
+      },
+    ],
   },
   requires: "operator",
   async execute(interaction, { guilds, logger }) {

@@ -1,5 +1,11 @@
 /** /settings: where Verbatim answers in this server, whether answers are private by default, cooldown, audit channel. */
-import { ApplicationCommandOptionType, ChannelType, InteractionContextType, MessageFlags, PermissionFlagsBits } from "discord.js";
+import {
+  ApplicationCommandOptionType,
+  ChannelType,
+  InteractionContextType,
+  MessageFlags,
+  PermissionFlagsBits,
+} from "discord.js";
 import type { GuildSettings } from "../src/core/index.js";
 import { audit } from "../src/bot/guilds.js";
 import { renderSettings } from "../src/discord/render/index.js";
@@ -25,28 +31,60 @@ export const settings = {
         name: "channel",
         description: "Answer in a channel, or stop answering there (answers everywhere while none is set).",
         options: [
-          { type: ApplicationCommandOptionType.Channel, name: "channel", description: "The channel", required: true, channel_types: TEXT_CHANNELS },
-          { type: ApplicationCommandOptionType.Boolean, name: "answer", description: "Answer in it (true) or not (false)", required: true },
+          {
+            type: ApplicationCommandOptionType.Channel,
+            name: "channel",
+            description: "The channel",
+            required: true,
+            channel_types: TEXT_CHANNELS,
+          },
+          {
+            type: ApplicationCommandOptionType.Boolean,
+            name: "answer",
+            description: "Answer in it (true) or not (false)",
+            required: true,
+          },
         ],
       },
-      { type: ApplicationCommandOptionType.Subcommand, name: "all-channels", description: "Answer in every channel again." },
+      {
+        type: ApplicationCommandOptionType.Subcommand,
+        name: "all-channels",
+        description: "Answer in every channel again.",
+      },
       {
         type: ApplicationCommandOptionType.Subcommand,
         name: "private",
         description: "Make answers visible only to the asker by default.",
-        options: [{ type: ApplicationCommandOptionType.Boolean, name: "on", description: "Private by default", required: true }],
+        options: [
+          { type: ApplicationCommandOptionType.Boolean, name: "on", description: "Private by default", required: true },
+        ],
       },
       {
         type: ApplicationCommandOptionType.Subcommand,
         name: "cooldown",
         description: "Seconds a member waits between questions (leave out for the bot's default).",
-        options: [{ type: ApplicationCommandOptionType.Integer, name: "seconds", description: "0 to 3600", min_value: 0, max_value: 3600 }],
+        options: [
+          {
+            type: ApplicationCommandOptionType.Integer,
+            name: "seconds",
+            description: "0 to 3600",
+            min_value: 0,
+            max_value: 3600,
+          },
+        ],
       },
       {
         type: ApplicationCommandOptionType.Subcommand,
         name: "audit-channel",
         description: "Post every admin action to a channel (leave out to stop).",
-        options: [{ type: ApplicationCommandOptionType.Channel, name: "channel", description: "The channel", channel_types: TEXT_CHANNELS }],
+        options: [
+          {
+            type: ApplicationCommandOptionType.Channel,
+            name: "channel",
+            description: "The channel",
+            channel_types: TEXT_CHANNELS,
+          },
+        ],
       },
     ],
   },
@@ -78,6 +116,12 @@ export const settings = {
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const updated = await guilds.store.updateSettings(guildId, patch);
     await respond(interaction, [renderSettings(updated, true)]);
-    await audit(context.client, guilds, context.logger, { guildId, userId: interaction.user.id, action: `settings ${sub}`, outcome: "ok", detail: JSON.stringify(patch) });
+    await audit(context.client, guilds, context.logger, {
+      guildId,
+      userId: interaction.user.id,
+      action: `settings ${sub}`,
+      outcome: "ok",
+      detail: JSON.stringify(patch),
+    });
   },
 } satisfies Command;

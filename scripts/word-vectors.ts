@@ -13,7 +13,11 @@ if (source === undefined || out === undefined) {
   process.stderr.write("Usage: npx tsx scripts/word-vectors.ts SOURCE.json OUT.bin [WORDS]\n");
   process.exit(2);
 }
-const json = JSON.parse(readFileSync(source, "utf8")) as { words: string[]; dimensions: number; vectors: Record<string, number[]> };
+const json = JSON.parse(readFileSync(source, "utf8")) as {
+  words: string[];
+  dimensions: number;
+  vectors: Record<string, number[]>;
+};
 const words = json.words.filter((w) => /^[a-z]+(?:[-'][a-z]+)*$/.test(w)).slice(0, Number(wanted));
 const dims = json.dimensions;
 const body = new Int8Array(words.length * dims);

@@ -53,7 +53,10 @@ export async function createVerbatim(options: VerbatimOptions): Promise<Verbatim
   let library = options.library;
   let report: OpenReport | null = null;
   if (library === undefined) {
-    const opened = await Library.open({ corpusDir: options.corpusDir, ...(options.dataDir === null ? {} : { dataDir: options.dataDir }) });
+    const opened = await Library.open({
+      corpusDir: options.corpusDir,
+      ...(options.dataDir === null ? {} : { dataDir: options.dataDir }),
+    });
     ({ library, report } = opened);
     for (const problem of report.problems) logger.warn(problem, "corpus file skipped");
     if (report.discarded !== undefined) logger.warn({ reason: report.discarded }, "saved index not used; rebuilt");
@@ -64,7 +67,10 @@ export async function createVerbatim(options: VerbatimOptions): Promise<Verbatim
   if (options.dataDir !== null) {
     store = await GuildStore.open(options.dataDir);
     for (const problem of store.problems) logger.warn(problem, "stored server data set aside");
-    corpora = new GuildCorpora(store, library, { maxUploadBytes: options.maxUploadBytes, maxDocuments: options.maxDocumentsPerGuild });
+    corpora = new GuildCorpora(store, library, {
+      maxUploadBytes: options.maxUploadBytes,
+      maxDocuments: options.maxDocumentsPerGuild,
+    });
     // Index every server's own documents now, so no first question or autocomplete pays for it.
     for (const guildId of store.guildIds()) corpora.scope(guildId);
   }

@@ -37,8 +37,6 @@ export interface BotConfig extends CoreConfig {
   maxDocumentsPerGuild: number;
 }
 
-export type Config = BotConfig;
-
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
 
@@ -85,7 +83,13 @@ const byteSize = z
     const unit = /[a-z]+$/i.exec(value)?.[0].toLowerCase();
     return amount * (unit === "mib" ? MIB : unit === "kib" ? 1024 : 1);
   })
-  .pipe(z.number().int().min(1).max(100 * MIB));
+  .pipe(
+    z
+      .number()
+      .int()
+      .min(1)
+      .max(100 * MIB),
+  );
 
 const TOKEN = {
   schema: z.string().regex(TOKEN_SHAPE),
@@ -123,7 +127,9 @@ const API_URL = {
   expected: "an http(s) URL of a Discord REST API, without the version",
   fix: `leave DISCORD_API_URL unset to use ${DEFAULT_API_URL}, or set it to your REST proxy's base URL`,
   diagnose: (value) =>
-    /\/v\d+\/*$/i.test(value) ? `remove the trailing ${/\/v\d+/i.exec(value)?.[0] ?? "/v10"}: discord.js adds the API version itself` : undefined,
+    /\/v\d+\/*$/i.test(value)
+      ? `remove the trailing ${/\/v\d+/i.exec(value)?.[0] ?? "/v10"}: discord.js adds the API version itself`
+      : undefined,
 } satisfies Variable;
 
 const CORPUS_DIR = {
@@ -157,7 +163,12 @@ const COOLDOWN_SECONDS = {
 const OWNER_IDS = {
   schema: z
     .string()
-    .transform((value) => value.split(",").map((id) => id.trim()).filter((id) => id !== ""))
+    .transform((value) =>
+      value
+        .split(",")
+        .map((id) => id.trim())
+        .filter((id) => id !== ""),
+    )
     .pipe(z.array(snowflake))
     .default([]),
   expected: "comma-separated user IDs (17–20 digits each)",
@@ -277,11 +288,6 @@ export function parseBotConfig(env: Env): BotConfig {
     maxUploadBytes: values.MAX_UPLOAD_BYTES,
     maxDocumentsPerGuild: values.MAX_DOCUMENTS_PER_GUILD,
   };
-}
-
-/** Same as `parseBotConfig`. */
-export function parseConfig(env: Env): Config {
-  return parseBotConfig(env);
 }
 
 /** The config with the token hidden, for logs. */

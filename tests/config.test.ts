@@ -8,7 +8,6 @@ import {
   ConfigError,
   DEFAULT_API_URL,
   parseBotConfig,
-  parseConfig,
   parseCoreConfig,
   readEnv,
   redactConfig,
@@ -21,7 +20,10 @@ const TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456
 const APP_ID = "123456789012345678";
 const VALID = { DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: APP_ID };
 
-function problems(env: Record<string, string | undefined>, parse: (env: Record<string, string | undefined>) => unknown = parseBotConfig): string[] {
+function problems(
+  env: Record<string, string | undefined>,
+  parse: (env: Record<string, string | undefined>) => unknown = parseBotConfig,
+): string[] {
   try {
     parse(env);
   } catch (error) {
@@ -76,7 +78,12 @@ describe("parseBotConfig", () => {
   });
 
   it("treats empty values as unset, and trims values", () => {
-    const config = parseBotConfig({ DISCORD_TOKEN: ` ${TOKEN} `, DISCORD_APPLICATION_ID: APP_ID, DISCORD_GUILD_ID: "", LOG_LEVEL: "  " });
+    const config = parseBotConfig({
+      DISCORD_TOKEN: ` ${TOKEN} `,
+      DISCORD_APPLICATION_ID: APP_ID,
+      DISCORD_GUILD_ID: "",
+      LOG_LEVEL: "  ",
+    });
     expect(config.discord.token).toBe(TOKEN);
     expect(config.discord.guildId).toBeNull();
     expect(config.logLevel).toBe("info");
@@ -85,10 +92,14 @@ describe("parseBotConfig", () => {
   it("explains how to get a token, and how to try Verbatim offline, when there is none", () => {
     const lines = problems({});
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^DISCORD_TOKEN is missing: create a bot at https:\/\/discord\.com\/developers\/applications .*Bot → Reset Token/);
+    expect(lines[0]).toMatch(
+      /^DISCORD_TOKEN is missing: create a bot at https:\/\/discord\.com\/developers\/applications .*Bot → Reset Token/,
+    );
     expect(lines[0]).toContain("DISCORD_TOKEN=…");
     expect(lines[0]).toContain('npm run ask -- "your question"');
-    expect(lines[1]).toMatch(/^DISCORD_APPLICATION_ID is missing: copy the Application ID from https:\/\/discord\.com\/developers\/applications/);
+    expect(lines[1]).toMatch(
+      /^DISCORD_APPLICATION_ID is missing: copy the Application ID from https:\/\/discord\.com\/developers\/applications/,
+    );
   });
 
   it("reports every invalid variable at once, one line each, naming it", () => {
@@ -119,7 +130,9 @@ describe("parseBotConfig", () => {
       'COOLDOWN_SECONDS must be a whole number of seconds from 0 to 3600, got "5s": set e.g. COOLDOWN_SECONDS=5 (0 turns the cooldown off)',
     );
     expect(lines.find((line) => line.startsWith("OWNER_IDS"))).toContain('not user IDs: "alice"');
-    expect(lines.find((line) => line.startsWith("LOG_LEVEL"))).toContain("one of fatal, error, warn, info, debug, trace, silent");
+    expect(lines.find((line) => line.startsWith("LOG_LEVEL"))).toContain(
+      "one of fatal, error, warn, info, debug, trace, silent",
+    );
   });
 
   it("never echoes the token", () => {
@@ -127,12 +140,16 @@ describe("parseBotConfig", () => {
     const lines = problems({ ...VALID, DISCORD_TOKEN: secret });
     expect(lines.join("\n")).not.toContain("MTIzNDU2");
     expect(lines[0]).toContain('remove the leading "Bot "');
-    expect(problems({ ...VALID, DISCORD_TOKEN: "0123456789abcdef0123456789abcdef" })[0]).toContain("client secret or public key");
+    expect(problems({ ...VALID, DISCORD_TOKEN: "0123456789abcdef0123456789abcdef" })[0]).toContain(
+      "client secret or public key",
+    );
   });
 
   it("rejects an API URL that already carries the version, saying why", () => {
     const [line] = problems({ ...VALID, DISCORD_API_URL: "https://proxy.example/api/v10" });
-    expect(line).toMatch(/^DISCORD_API_URL must be .*remove the trailing \/v10: discord\.js adds the API version itself/);
+    expect(line).toMatch(
+      /^DISCORD_API_URL must be .*remove the trailing \/v10: discord\.js adds the API version itself/,
+    );
     expect(problems({ ...VALID, DISCORD_API_URL: "https://proxy.example/api/v9/" })[0]).toContain("/v9");
   });
 
@@ -144,21 +161,27 @@ describe("parseBotConfig", () => {
     expect(problems({ ...VALID, MAX_UPLOAD_BYTES: "101MiB" })).toHaveLength(1);
     expect(problems({ ...VALID, MAX_UPLOAD_BYTES: "0" })).toHaveLength(1);
     expect(problems({ ...VALID, DISCORD_APPLICATION_ID: "1".repeat(21) })).toHaveLength(1);
-    expect(parseBotConfig({ ...VALID, DISCORD_APPLICATION_ID: "1".repeat(17) }).discord.applicationId).toBe("1".repeat(17));
+    expect(parseBotConfig({ ...VALID, DISCORD_APPLICATION_ID: "1".repeat(17) }).discord.applicationId).toBe(
+      "1".repeat(17),
+    );
   });
 
   it("points at a look-alike variable name", () => {
     const lines = problems({ DISCORD_TOKEN: TOKEN, DISCORD_CLIENT_ID: APP_ID });
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^DISCORD_APPLICATION_ID is missing \(found DISCORD_CLIENT_ID: rename it to DISCORD_APPLICATION_ID\)/);
+    expect(lines[0]).toMatch(
+      /^DISCORD_APPLICATION_ID is missing \(found DISCORD_CLIENT_ID: rename it to DISCORD_APPLICATION_ID\)/,
+    );
   });
 
   it("formats the error message with every line", () => {
     try {
-      parseConfig({});
+      parseBotConfig({});
       expect.unreachable();
     } catch (error) {
-      expect((error as ConfigError).message).toMatch(/^Configuration problems:\n {2}- DISCORD_TOKEN is missing[^\n]*\n {2}- DISCORD_APPLICATION_ID/);
+      expect((error as ConfigError).message).toMatch(
+        /^Configuration problems:\n {2}- DISCORD_TOKEN is missing[^\n]*\n {2}- DISCORD_APPLICATION_ID/,
+      );
     }
   });
 });
@@ -198,7 +221,10 @@ describe("readEnv", () => {
     const dir = mkdtempSync(join(tmpdir(), "verbatim-config-"));
     const file = join(dir, ".env");
     writeFileSync(file, `${key}=from-file\nVERBATIM_CONFIG_TEST_ONLY_IN_FILE="quoted value"\n`);
-    expect(readEnv({ envFile: file })).toMatchObject({ [key]: "from-file", VERBATIM_CONFIG_TEST_ONLY_IN_FILE: "quoted value" });
+    expect(readEnv({ envFile: file })).toMatchObject({
+      [key]: "from-file",
+      VERBATIM_CONFIG_TEST_ONLY_IN_FILE: "quoted value",
+    });
     expect(process.env.VERBATIM_CONFIG_TEST_ONLY_IN_FILE).toBeUndefined();
     process.env[key] = "from-environment";
     expect(readEnv({ envFile: file })[key]).toBe("from-environment");

@@ -84,14 +84,23 @@ export class MiniSearchSystem implements BenchSystem {
       else index.push(JSON.parse(line) as AsPlainObject["index"][number]);
     }
     const [first, documentIds, fieldLength, storedFields] = parts as [
-      { format: string; header: Omit<AsPlainObject, "index" | "documentIds" | "fieldLength" | "storedFields">; terms: number },
+      {
+        format: string;
+        header: Omit<AsPlainObject, "index" | "documentIds" | "fieldLength" | "storedFields">;
+        terms: number;
+      },
       AsPlainObject["documentIds"],
       AsPlainObject["fieldLength"],
       AsPlainObject["storedFields"],
     ];
-    if (first?.format !== FORMAT) throw new Error(`MiniSearchSystem: ${join(dir, FILE)} is not a saved benchmark index`);
-    if (index.length !== first.terms) throw new Error(`MiniSearchSystem: ${join(dir, FILE)} is truncated (${index.length} of ${first.terms} terms)`);
-    this.index = MiniSearch.loadJS<BenchPassage>({ ...first.header, documentIds, fieldLength, storedFields, index }, MINISEARCH_OPTIONS);
+    if (first?.format !== FORMAT)
+      throw new Error(`MiniSearchSystem: ${join(dir, FILE)} is not a saved benchmark index`);
+    if (index.length !== first.terms)
+      throw new Error(`MiniSearchSystem: ${join(dir, FILE)} is truncated (${index.length} of ${first.terms} terms)`);
+    this.index = MiniSearch.loadJS<BenchPassage>(
+      { ...first.header, documentIds, fieldLength, storedFields, index },
+      MINISEARCH_OPTIONS,
+    );
   }
 
   dispose(): void {

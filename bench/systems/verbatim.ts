@@ -3,7 +3,16 @@
  * (build time includes that), indexed in a segment, saved and loaded by the core's store, and a question costs a full
  * `answerQuestion` — retrieval, BM25 ranking and choosing the quotes.
  */
-import { documentFromText, answerQuestion, buildSegment, type Segment, loadSegment, saveSegment, type Answer, type CorpusDocument } from "../../src/core/index.js";
+import {
+  documentFromText,
+  answerQuestion,
+  buildSegment,
+  type Segment,
+  loadSegment,
+  saveSegment,
+  type Answer,
+  type CorpusDocument,
+} from "../../src/core/index.js";
 import type { BenchDoc } from "../corpus.js";
 import type { BenchCorpus, BenchSystem, SystemEntry } from "./types.js";
 
@@ -28,7 +37,9 @@ export class VerbatimSystem implements BenchSystem {
   /** A full answer; the result keeps what identifies it (whether it answered, and its sources in order). */
   query(question: string): VerbatimResult {
     const answer: Answer = answerQuestion([this.ready()], question);
-    const docs = answer.answered ? answer.quotes.flatMap((q) => [q.source.id, ...q.alsoReportedBy.map((s) => s.id)]) : answer.closest.map((s) => s.id);
+    const docs = answer.answered
+      ? answer.quotes.flatMap((q) => [q.source.id, ...q.alsoReportedBy.map((s) => s.id)])
+      : answer.closest.map((s) => s.id);
     return { answered: answer.answered, docs };
   }
 

@@ -37,7 +37,8 @@ export async function beginQuestion(
   const question = readQuestion(interaction.options.getString(option, true));
   const settings = settingsOf(context.guilds, interaction.guildId);
   // Where the server limits Verbatim to other channels, say where it answers.
-  if (settings !== null && !answersHere(settings, interaction.channel, interaction.channelId)) throw notHereError(settings);
+  if (settings !== null && !answersHere(settings, interaction.channel, interaction.channelId))
+    throw notHereError(settings);
   const ephemeral = interaction.options.getBoolean("hide") ?? settings?.ephemeralByDefault ?? false;
   await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
   return { question, ephemeral };

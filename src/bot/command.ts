@@ -68,5 +68,7 @@ export type Command =
 
 /** The commands /help lists: those every member may run. */
 export function memberCommands(commands: readonly Command[]): CommandSummary[] {
-  return commands.filter((c) => c.requires === undefined).map((c) => ({ name: c.data.name, description: c.data.description }));
+  return commands
+    .filter((c) => c.requires === undefined)
+    .map((c) => ({ name: c.data.name, description: c.data.description }));
 }

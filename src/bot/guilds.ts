@@ -31,13 +31,20 @@ function channelIdsOf(channel: TextBasedChannel | null, channelId: string): stri
 }
 
 /** Whether Verbatim answers in this channel under the server's settings. */
-export function answersHere(settings: GuildSettings | null, channel: TextBasedChannel | null, channelId: string): boolean {
+export function answersHere(
+  settings: GuildSettings | null,
+  channel: TextBasedChannel | null,
+  channelId: string,
+): boolean {
   if (settings === null || settings.channels.length === 0) return true;
   return channelIdsOf(channel, channelId).some((id) => settings.channels.includes(id));
 }
 
 export function notHereError(settings: GuildSettings): UserError {
-  const list = settings.channels.slice(0, 10).map((id) => `<#${id}>`).join(", ");
+  const list = settings.channels
+    .slice(0, 10)
+    .map((id) => `<#${id}>`)
+    .join(", ");
   return new UserError("channel", `In this server I answer in ${list}.`);
 }
 
@@ -45,7 +52,12 @@ export function notHereError(settings: GuildSettings): UserError {
  * Records an admin action durably and, when the server has an audit channel, posts it there in the background: the
  * post never delays or fails the moderator's answer (call this after responding). Never throws.
  */
-export async function audit(client: Client, guilds: GuildServices, logger: Logger, entry: Omit<AuditEntry, "at">): Promise<void> {
+export async function audit(
+  client: Client,
+  guilds: GuildServices,
+  logger: Logger,
+  entry: Omit<AuditEntry, "at">,
+): Promise<void> {
   const full: AuditEntry = { at: new Date().toISOString(), ...entry };
   try {
     await guilds.store.audit(full);
@@ -54,7 +66,9 @@ export async function audit(client: Client, guilds: GuildServices, logger: Logge
   }
   const channelId = guilds.store.settings(entry.guildId).auditChannelId;
   if (channelId === null) return;
-  void postAudit(client, channelId, full).catch((error: unknown) => logger.warn({ err: error, channelId }, "could not post to the audit channel"));
+  void postAudit(client, channelId, full).catch((error: unknown) =>
+    logger.warn({ err: error, channelId }, "could not post to the audit channel"),
+  );
 }
 
 async function postAudit(client: Client, channelId: string, entry: AuditEntry): Promise<void> {
@@ -82,7 +96,8 @@ export function actionOf(interaction: Interaction): string {
     const sub = interaction.options.getSubcommand(false);
     return sub === null ? interaction.commandName : `${interaction.commandName} ${sub}`;
   }
-  if (interaction.isMessageComponent() || interaction.isModalSubmit()) return interaction.customId.split(":").slice(0, 2).join(":");
+  if (interaction.isMessageComponent() || interaction.isModalSubmit())
+    return interaction.customId.split(":").slice(0, 2).join(":");
   return interaction.isCommand() || interaction.isAutocomplete() ? interaction.commandName : "interaction";
 }
 
@@ -91,7 +106,11 @@ export function actionOf(interaction: Interaction): string {
  * Manage Server by default, but a server can change that and a forged or stale client can send them anyway. Reads
  * only memory, so the refusal can be the first response; `auditRefusal` records it afterwards.
  */
-export function checkManager(interaction: Interaction, client: Client, guilds: GuildServices | undefined): { guildId: string; guilds: GuildServices } {
+export function checkManager(
+  interaction: Interaction,
+  client: Client,
+  guilds: GuildServices | undefined,
+): { guildId: string; guilds: GuildServices } {
   if (guilds === undefined) throw new UserError("unavailable", "Server documents are not enabled on this bot.");
   if (!interaction.inGuild()) throw new UserError("dm", "This command works only inside a server.");
   const guildId = interaction.guildId;
@@ -99,7 +118,12 @@ export function checkManager(interaction: Interaction, client: Client, guilds: G
     throw new UserError("not-member", "I'm not a member of this server any more, so I can't manage its documents.");
   }
   if (!interaction.memberPermissions.has(PermissionFlagsBits.ManageGuild)) {
-    throw new Refusal("permission", "You need the **Manage Server** permission to do that.", guildId, "missing Manage Server");
+    throw new Refusal(
+      "permission",
+      "You need the **Manage Server** permission to do that.",
+      guildId,
+      "missing Manage Server",
+    );
   }
   return { guildId, guilds };
 }
@@ -107,7 +131,12 @@ export function checkManager(interaction: Interaction, client: Client, guilds: G
 /** The operator's check: the user is in OWNER_IDS (the bundled corpus belongs to whoever runs the bot). */
 export function checkOperator(interaction: Interaction, guilds: GuildServices | undefined): { guilds: GuildServices } {
   if (guilds === undefined || !guilds.ownerIds.includes(interaction.user.id)) {
-    throw new Refusal("not-operator", "Only the bot's operators (OWNER_IDS) can do that.", interaction.guildId, "not in OWNER_IDS");
+    throw new Refusal(
+      "not-operator",
+      "Only the bot's operators (OWNER_IDS) can do that.",
+      interaction.guildId,
+      "not in OWNER_IDS",
+    );
   }
   return { guilds };
 }
@@ -115,7 +144,10 @@ export function checkOperator(interaction: Interaction, guilds: GuildServices | 
 /** After a refusal was answered: audit it (in its server) and log it. Never throws. */
 export async function auditRefusal(error: unknown, interaction: Interaction, context: CommandContext): Promise<void> {
   if (!(error instanceof Refusal)) return;
-  context.logger.warn({ userId: interaction.user.id, guildId: interaction.guildId, action: actionOf(interaction) }, "admin command refused");
+  context.logger.warn(
+    { userId: interaction.user.id, guildId: interaction.guildId, action: actionOf(interaction) },
+    "admin command refused",
+  );
   if (error.guildId === null || context.guilds === undefined) return;
   await audit(context.client, context.guilds, context.logger, {
     guildId: error.guildId,

@@ -6,10 +6,16 @@ const MAX_QUESTION = 300;
 export function readQuestion(raw: string): string {
   const question = raw.replace(/\s+/g, " ").trim();
   if (question === "" || !/[\p{L}\p{N}]/u.test(question)) {
-    throw new UserError("empty-question", "Ask me a question in words, e.g. `/ask question: when did the ambassador return to Moscow?`");
+    throw new UserError(
+      "empty-question",
+      "Ask me a question in words, e.g. `/ask question: when did the ambassador return to Moscow?`",
+    );
   }
   if (question.length > MAX_QUESTION) {
-    throw new UserError("question-too-long", `That question is ${question.length} characters long; please keep it under ${MAX_QUESTION}.`);
+    throw new UserError(
+      "question-too-long",
+      `That question is ${question.length} characters long; please keep it under ${MAX_QUESTION}.`,
+    );
   }
   return question;
 }

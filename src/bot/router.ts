@@ -32,8 +32,10 @@ export function takeTurn(context: CommandContext, guildId: string | null, userId
  * can take it; a member's command only reads what `CommandContext` holds.
  */
 function grant(command: Command, interaction: Interaction, context: CommandContext): ManagerContext {
-  if (command.requires === "manager") return { ...context, ...checkManager(interaction, context.client, context.guilds) };
-  if (command.requires === "operator") return { ...context, ...checkOperator(interaction, context.guilds) } as ManagerContext;
+  if (command.requires === "manager")
+    return { ...context, ...checkManager(interaction, context.client, context.guilds) };
+  if (command.requires === "operator")
+    return { ...context, ...checkOperator(interaction, context.guilds) } as ManagerContext;
   return context as ManagerContext;
 }
 
@@ -48,7 +50,8 @@ export function createRouter(commands: readonly Command[], context: CommandConte
           else await command.autocomplete(interaction, grant(command, interaction, context));
         } catch (error) {
           // Autocomplete has no error message to show; an empty list is the honest fallback (also for a refusal).
-          if (!(error instanceof UserError)) context.logger.error({ err: error, command: interaction.commandName }, "autocomplete failed");
+          if (!(error instanceof UserError))
+            context.logger.error({ err: error, command: interaction.commandName }, "autocomplete failed");
           if (!interaction.responded) await interaction.respond([]).catch(() => undefined);
         }
         return;
@@ -56,11 +59,14 @@ export function createRouter(commands: readonly Command[], context: CommandConte
       if (interaction.isButton() || interaction.isModalSubmit()) {
         const command = byName.get(interaction.customId.split(":")[0] ?? "");
         try {
-          if (command === undefined) throw new UserError("stale-component", "That button or form is no longer active; run the command again.");
+          if (command === undefined)
+            throw new UserError("stale-component", "That button or form is no longer active; run the command again.");
           const granted = grant(command, interaction, context);
           if (interaction.isButton() && command.button !== undefined) await command.button(interaction, granted);
-          else if (interaction.isModalSubmit() && command.modal !== undefined) await command.modal(interaction, granted);
-          else throw new UserError("stale-component", "That button or form is no longer active; run the command again.");
+          else if (interaction.isModalSubmit() && command.modal !== undefined)
+            await command.modal(interaction, granted);
+          else
+            throw new UserError("stale-component", "That button or form is no longer active; run the command again.");
         } catch (error) {
           await replyError(interaction, error, context.logger, { customId: interaction.customId });
           await auditRefusal(error, interaction, context);
@@ -71,7 +77,10 @@ export function createRouter(commands: readonly Command[], context: CommandConte
       const command = byName.get(interaction.commandName);
       try {
         if (command === undefined) {
-          throw new UserError("unknown-command", "I don't know that command any more; it may have been removed. Try `/help`.");
+          throw new UserError(
+            "unknown-command",
+            "I don't know that command any more; it may have been removed. Try `/help`.",
+          );
         }
         const granted = grant(command, interaction, context);
         if (command.cooldown === true) takeTurn(context, interaction.guildId, interaction.user.id);

@@ -21,6 +21,7 @@ function toJson(answer: Answer): string {
   return JSON.stringify({
     question: answer.question,
     answered: answer.answered,
+    independentSources: answer.independentSources,
     quotes: answer.quotes.map((q) => ({
       text: q.text,
       start: q.start,
@@ -55,7 +56,11 @@ async function main(): Promise<number> {
   if (config === null) return 1;
   const corpusDir = values.corpus ?? config.corpusDir;
   // Another corpus keeps its own saved index, so switching corpora never discards the bundled one's.
-  const dataDir = values.data ?? (values.corpus === undefined ? config.dataDir : `${config.dataDir}/corpora/${Buffer.from(corpusDir).toString("base64url")}`);
+  const dataDir =
+    values.data ??
+    (values.corpus === undefined
+      ? config.dataDir
+      : `${config.dataDir}/corpora/${Buffer.from(corpusDir).toString("base64url")}`);
   const limit = values.limit === undefined ? 3 : Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 20) {
     process.stderr.write("--limit must be a whole number from 1 to 20\n");
@@ -63,7 +68,8 @@ async function main(): Promise<number> {
   }
   const { library, report } = await Library.open({ corpusDir, dataDir });
   for (const p of report.problems) process.stderr.write(`verbatim: ${p.path}: ${p.reason}\n`);
-  if (report.discarded !== undefined) process.stderr.write(`verbatim: saved index not used (${report.discarded}); rebuilt\n`);
+  if (report.discarded !== undefined)
+    process.stderr.write(`verbatim: saved index not used (${report.discarded}); rebuilt\n`);
 
   const question = positionals.join(" ").trim();
   if (question !== "") {

@@ -10,7 +10,10 @@ async function main(): Promise<void> {
   const config = configOrReport(loadBotConfig, "deploy");
   if (config === null) return;
   const names = await deployCommands(commands, config.discord);
-  const where = config.discord.guildId === null ? "globally (may take up to an hour to appear)" : `to server ${config.discord.guildId}`;
+  const where =
+    config.discord.guildId === null
+      ? "globally (may take up to an hour to appear)"
+      : `to server ${config.discord.guildId}`;
   process.stdout.write(`Registered ${names.length} commands ${where}: ${names.map((n) => `/${n}`).join(", ")}\n`);
 }
 

@@ -1,8 +1,8 @@
 /** The CLI's readable answer: each quote verbatim, then who said it. */
-import type { Answer, Quote, Source } from "../core/index.js";
+import { type Answer, type Quote, type Source, sourceLabel } from "../core/index.js";
 
 export function describeSource(source: Source): string {
-  const parts = [source.title ?? source.path ?? source.id];
+  const parts = [sourceLabel(source).label];
   if (source.publisher !== null) parts.push(source.publisher);
   if (source.author !== null) parts.push(`by ${source.author}`);
   if (source.date !== null) parts.push(source.dateInferred === true ? `${source.date} (inferred)` : source.date);
@@ -11,11 +11,12 @@ export function describeSource(source: Source): string {
 }
 
 /** A short credit for "also reported by": the publisher when known, else the title. */
-const credit = (s: Source) => s.publisher ?? s.title ?? s.path ?? s.id;
+const credit = (s: Source) => s.publisher ?? sourceLabel(s).label;
 
 function formatQuote(quote: Quote, n: number): string {
   const text = quote.text.replace(/\s*\n\s*/g, " ");
-  const also = quote.alsoReportedBy.length > 0 ? `\n    also reported by: ${quote.alsoReportedBy.map(credit).join("; ")}` : "";
+  const also =
+    quote.alsoReportedBy.length > 0 ? `\n    also reported by: ${quote.alsoReportedBy.map(credit).join("; ")}` : "";
   return `${n}. “${text}”\n    — ${describeSource(quote.source)}${also}\n`;
 }
 
@@ -24,7 +25,7 @@ export function formatAnswer(answer: Answer): string {
     const closest = answer.closest.map((s) => `  - ${describeSource(s)}`).join("\n");
     return `Not in the corpus: no passage answers “${answer.question}”.\n${closest !== "" ? `Closest sources:\n${closest}\n` : ""}`;
   }
-  const sources = new Set(answer.quotes.flatMap((q) => [q.source.id, ...q.alsoReportedBy.map((s) => s.id)]));
-  const head = `${answer.quotes.length} quote${answer.quotes.length === 1 ? "" : "s"} from ${sources.size} independent source${sources.size === 1 ? "" : "s"}:\n\n`;
+  const n = answer.independentSources;
+  const head = `${answer.quotes.length} quote${answer.quotes.length === 1 ? "" : "s"} from ${n} independent source${n === 1 ? "" : "s"}:\n\n`;
   return head + answer.quotes.map((q, i) => formatQuote(q, i + 1)).join("\n");
 }

@@ -11,7 +11,8 @@ async function main(): Promise<number> {
   if (config === null) return 1;
   const { library, report } = await Library.open({ corpusDir: config.corpusDir, dataDir: config.dataDir });
   for (const p of report.problems) process.stderr.write(`reload: ${p.path}: ${p.reason}\n`);
-  if (report.discarded !== undefined) process.stderr.write(`reload: saved index not used (${report.discarded}); rebuilt\n`);
+  if (report.discarded !== undefined)
+    process.stderr.write(`reload: saved index not used (${report.discarded}); rebuilt\n`);
   const { diff } = report;
   const list = (items: string[]) => (items.length === 0 ? "none" : items.join(", "));
   process.stdout.write(

@@ -22,7 +22,12 @@ async function main(): Promise<void> {
     maxDocumentsPerGuild: config.maxDocumentsPerGuild,
     ownerIds: config.ownerIds,
   });
-  const client = verbatim.createClient({ commands, apiUrl: config.discord.apiUrl, cooldownSeconds: config.cooldownSeconds, version: VERSION });
+  const client = verbatim.createClient({
+    commands,
+    apiUrl: config.discord.apiUrl,
+    cooldownSeconds: config.cooldownSeconds,
+    version: VERSION,
+  });
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -30,5 +30,12 @@ export {
   type QuestionRecord,
   type StoredDocument,
 } from "./guilds/store.js";
-export { type AddedDocument, type DocumentInput, GuildCorpora, type GuildLimits, type GuildStats, InputError } from "./guilds/corpora.js";
+export {
+  type AddedDocument,
+  type DocumentInput,
+  GuildCorpora,
+  type GuildLimits,
+  type GuildStats,
+  InputError,
+} from "./guilds/corpora.js";
 export { evaluate, type EvalResult } from "./eval/evaluate.js";

@@ -32,6 +32,7 @@ export function independenceKey(source: Source): string {
 /** How many independent sources stand behind `quotes`: their own sources and those that also reported them. */
 export function independentSources(quotes: readonly Quote[]): number {
   const keys = new Set<string>();
-  for (const quote of quotes) for (const source of [quote.source, ...quote.alsoReportedBy]) keys.add(independenceKey(source));
+  for (const quote of quotes)
+    for (const source of [quote.source, ...quote.alsoReportedBy]) keys.add(independenceKey(source));
   return keys.size;
 }

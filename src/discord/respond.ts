@@ -41,8 +41,7 @@ export type InteractionSend =
   | { method: "followUp"; options: InteractionReplyOptions };
 
 export type MessageSend =
-  | { method: "reply"; options: MessageReplyOptions }
-  | { method: "send"; options: MessageCreateOptions };
+  { method: "reply"; options: MessageReplyOptions } | { method: "send"; options: MessageCreateOptions };
 
 /** Throws `PayloadError` unless every payload can be sent as it is. */
 export function assertSendable(payloads: readonly MessagePayload[]): void {
@@ -103,7 +102,12 @@ export function planMessageSends(payloads: readonly MessagePayload[]): MessageSe
     if (index === 0) {
       return {
         method: "reply",
-        options: { ...base(payload), allowedMentions: { parse: [], repliedUser: false }, flags, failIfNotExists: false },
+        options: {
+          ...base(payload),
+          allowedMentions: { parse: [], repliedUser: false },
+          flags,
+          failIfNotExists: false,
+        },
       };
     }
     return { method: "send", options: { ...base(payload), allowedMentions: { parse: [] }, flags } };
@@ -127,7 +131,12 @@ export async function respond(target: ReplyTarget, payloads: readonly MessagePay
   const channel = target.channel;
   for (const send of planMessageSends(payloads)) {
     if (send.method === "send" && channel.isSendable()) await channel.send(send.options);
-    else await target.reply({ ...send.options, allowedMentions: { parse: [], repliedUser: false }, failIfNotExists: false });
+    else
+      await target.reply({
+        ...send.options,
+        allowedMentions: { parse: [], repliedUser: false },
+        failIfNotExists: false,
+      });
   }
 }
 

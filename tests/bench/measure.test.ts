@@ -24,15 +24,32 @@ describe("percentile", () => {
 function runReport(passages: number, scale: number): RunReport {
   return {
     corpus: {
-      poolWords: 1, poolDocuments: 1, poolFiles: 1, poolWordsByOrigin: {}, poolLoadMs: 1_000,
-      documents: passages / 2, passages, words: passages * 80, characters: passages * 500,
-      generateMs: 100 * scale, chunkMs: 400 * scale, questionMs: 100,
+      poolWords: 1,
+      poolDocuments: 1,
+      poolFiles: 1,
+      poolWordsByOrigin: {},
+      poolLoadMs: 1_000,
+      documents: passages / 2,
+      passages,
+      words: passages * 80,
+      characters: passages * 500,
+      generateMs: 100 * scale,
+      chunkMs: 400 * scale,
+      questionMs: 100,
     },
     memoryBefore: { heap: 50e6 * scale, heapUsed: 50e6 * scale, external: 0, rss: 200e6 * scale },
     memoryAfter: { heap: 90e6 * scale, heapUsed: 90e6 * scale, external: 0, rss: 300e6 * scale },
     buildMs: 3_000 * scale,
     indexBytes: 40e6 * scale,
-    latency: { count: 1000, meanMs: 10 * scale, p50Ms: 8 * scale, p95Ms: 40 * scale, p99Ms: 70 * scale, maxMs: 90 * scale, perSecond: 100 / scale },
+    latency: {
+      count: 1000,
+      meanMs: 10 * scale,
+      p50Ms: 8 * scale,
+      p95Ms: 40 * scale,
+      p99Ms: 70 * scale,
+      maxMs: 90 * scale,
+      perSecond: 100 / scale,
+    },
     warmupMs: 1,
     found: { phrase: 0.9, words: 0.95 },
     probes: [],
@@ -41,7 +58,15 @@ function runReport(passages: number, scale: number): RunReport {
 }
 
 describe("estimateFit", () => {
-  const prior: StoredResult = { system: "X", passages: 10_000, questions: 1000, warmup: true, calibration: false, run: runReport(10_000, 1), load: null };
+  const prior: StoredResult = {
+    system: "X",
+    passages: 10_000,
+    questions: 1000,
+    warmup: true,
+    calibration: false,
+    run: runReport(10_000, 1),
+    load: null,
+  };
 
   it("scales memory and time with the passage count", () => {
     const e = estimateFit(prior, 100_000, { questions: 1000, warmup: true });
@@ -52,7 +77,9 @@ describe("estimateFit", () => {
 
   it("explains why a size is skipped", () => {
     const e = estimateFit(prior, 1_000_000, { questions: 1000, warmup: true });
-    expect(skipReason(e, { availableBytes: 1e9, budgetMin: 1e6 })).toMatch(/^needs about .* GiB but .* is available \(extrapolated from 10,000 passages/);
+    expect(skipReason(e, { availableBytes: 1e9, budgetMin: 1e6 })).toMatch(
+      /^needs about .* GiB but .* is available \(extrapolated from 10,000 passages/,
+    );
     expect(skipReason(e, { availableBytes: 1e12, budgetMin: 1 })).toMatch(/over the 1 min budget/);
     expect(skipReason(e, { availableBytes: 1e12, budgetMin: 1e6 })).toBeNull();
   });
@@ -77,7 +104,13 @@ describe("ratiosOf", () => {
 
 describe("report", () => {
   const base = runReport(10_000, 1);
-  const ok = (run: RunReport): SystemResult => ({ status: "ok", figures: figuresOf(run, null), run, load: null, loadCheck: null });
+  const ok = (run: RunReport): SystemResult => ({
+    status: "ok",
+    figures: figuresOf(run, null),
+    run,
+    load: null,
+    loadCheck: null,
+  });
 
   it("warns when systems saw different corpora", () => {
     expect(corpusWarnings({ A: ok(base), B: ok(runReport(10_000, 2)) })).toEqual([]);
@@ -87,13 +120,24 @@ describe("report", () => {
   });
 
   it("renders figures, ratios, skipped systems and the machine line", () => {
-    const systems: Record<string, SystemResult> = { Verbatim: ok(runReport(10_000, 2)), MiniSearch: ok(base), Other: { status: "skipped", reason: "needs 40 GiB" } };
+    const systems: Record<string, SystemResult> = {
+      Verbatim: ok(runReport(10_000, 2)),
+      MiniSearch: ok(base),
+      Other: { status: "skipped", reason: "needs 40 GiB" },
+    };
     const text = renderText({
       size: "10k",
       targetPassages: 10_000,
       seed: 1,
       questions: 1000,
-      machine: { cores: 2, cpu: "Test CPU", totalMemory: 2 ** 34, freeMemory: 2 ** 33, node: "v20.20.2", platform: "linux x64" },
+      machine: {
+        cores: 2,
+        cpu: "Test CPU",
+        totalMemory: 2 ** 34,
+        freeMemory: 2 ** 33,
+        node: "v20.20.2",
+        platform: "linux x64",
+      },
       corpus: base.corpus,
       systems,
       ratios: ratiosOf(systems, "MiniSearch"),

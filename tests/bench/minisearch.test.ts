@@ -18,7 +18,9 @@ describe("MiniSearchSystem", () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("answers from the passages, and a saved index reloads with identical answers", async () => {
-    const pool = poolFromTexts(PARAGRAPHS.map((text, i) => ({ title: `Text ${i}`, text: `${text}\n\n${PARAGRAPHS[(i + 1) % 4]}` })));
+    const pool = poolFromTexts(
+      PARAGRAPHS.map((text, i) => ({ title: `Text ${i}`, text: `${text}\n\n${PARAGRAPHS[(i + 1) % 4]}` })),
+    );
     const { documents, passages, questions } = buildWorkload({ seed: 1, passages: 60, questions: 20 }, pool);
     const built = new MiniSearchSystem();
     built.build({ documents, passages });

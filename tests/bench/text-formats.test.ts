@@ -37,13 +37,27 @@ describe("parseRoff", () => {
   });
 
   it("handles a heading on the line after .SH and mdoc macros", () => {
-    const parsed = parseRoff([".Dt SCP 1", ".Sh", "DESCRIPTION", ".Nm scp", "copies files between hosts.", ".Fl r", "recursively copies."].join("\n"));
+    const parsed = parseRoff(
+      [
+        ".Dt SCP 1",
+        ".Sh",
+        "DESCRIPTION",
+        ".Nm scp",
+        "copies files between hosts.",
+        ".Fl r",
+        "recursively copies.",
+      ].join("\n"),
+    );
     expect(parsed.title).toBe("scp(1)");
-    expect(parsed.sections).toEqual([{ heading: "DESCRIPTION", paragraphs: ["scp copies files between hosts. -r recursively copies."] }]);
+    expect(parsed.sections).toEqual([
+      { heading: "DESCRIPTION", paragraphs: ["scp copies files between hosts. -r recursively copies."] },
+    ]);
   });
 
   it("turns escapes into the characters they print", () => {
-    expect(unescapeRoff("a \\(em b \\(lqq\\(rq \\*(lqx\\*(rq c\\&d \\e e\\ f \\s-1small\\s0")).toBe('a — b "q" "x" cd \\ e f small');
+    expect(unescapeRoff("a \\(em b \\(lqq\\(rq \\*(lqx\\*(rq c\\&d \\e e\\ f \\s-1small\\s0")).toBe(
+      'a — b "q" "x" cd \\ e f small',
+    );
   });
 });
 
@@ -84,21 +98,35 @@ describe("parsePlain", () => {
       " -- Julian Andres Klode <jak@debian.org>  Thu, 25 May 2023 16:11:37 +0200",
     ].join("\n");
     expect(parsePlain(text).sections).toEqual([
-      { heading: "apt 2.6.1", paragraphs: ["Restore adduser dependency for bookworm. This caused some regressions. Point gitlab-ci to bookworm."] },
+      {
+        heading: "apt 2.6.1",
+        paragraphs: [
+          "Restore adduser dependency for bookworm. This caused some regressions. Point gitlab-ci to bookworm.",
+        ],
+      },
     ]);
   });
 
   it("treats DEP-5 ' .' lines as paragraph breaks", () => {
-    expect(parsePlain(" First paragraph here.\n .\n Second one.").sections[0]?.paragraphs).toEqual(["First paragraph here.", "Second one."]);
+    expect(parsePlain(" First paragraph here.\n .\n Second one.").sections[0]?.paragraphs).toEqual([
+      "First paragraph here.",
+      "Second one.",
+    ]);
   });
 });
 
 describe("isProse", () => {
   it("accepts English sentences and rejects code, lists of names and translations", () => {
-    expect(isProse("The purpose of this License is to make a manual, textbook, or other functional and useful document free.")).toBe(true);
+    expect(
+      isProse(
+        "The purpose of this License is to make a manual, textbook, or other functional and useful document free.",
+      ),
+    ).toBe(true);
     expect(isProse("Too short to count.")).toBe(false);
     expect(isProse("0x7f 0x80 0x81 0x82 0x83 0x84 0x85 0x86 0x87 0x88")).toBe(false);
     expect(isProse("foo_bar(baz); qux->x = 1; return y[2] + z[3] * w;")).toBe(false);
-    expect(isProse("Дистрибутив содержит программы, которые можно свободно распространять и изменять вот так.")).toBe(false);
+    expect(isProse("Дистрибутив содержит программы, которые можно свободно распространять и изменять вот так.")).toBe(
+      false,
+    );
   });
 });

@@ -19,7 +19,8 @@ import { type LoopbackDiscord, startLoopbackDiscord } from "../support/loopback-
 const MOD = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.ManageGuild;
 const MEMBER = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages;
 const EPHEMERAL = 1 << 6;
-const NOTE = "---\ntitle: Harbour opening hours\npublisher: Port authority\n---\nThe harbour office opens at 7:30 and closes at 16:00 on weekdays, and the ferry to Lindholm leaves every ninety minutes.\n";
+const NOTE =
+  "---\ntitle: Harbour opening hours\npublisher: Port authority\n---\nThe harbour office opens at 7:30 and closes at 16:00 on weekdays, and the ferry to Lindholm leaves every ninety minutes.\n";
 
 let work: string;
 let discord: LoopbackDiscord;
@@ -42,9 +43,17 @@ async function startBot(dataDir: string, ownerIds: string[] = []) {
 }
 
 const text = (response: { data?: unknown }) => (response.data as { content?: string } | undefined)?.content ?? "";
-const isPrivate = (response: { data?: unknown }) => (((response.data as { flags?: number } | undefined)?.flags ?? 0) & EPHEMERAL) !== 0;
+const isPrivate = (response: { data?: unknown }) =>
+  (((response.data as { flags?: number } | undefined)?.flags ?? 0) & EPHEMERAL) !== 0;
 
-function command(guild: string, name: string, options: Record<string, unknown>, user = "mod", permissions: bigint = MOD, subcommand?: string) {
+function command(
+  guild: string,
+  name: string,
+  options: Record<string, unknown>,
+  user = "mod",
+  permissions: bigint = MOD,
+  subcommand?: string,
+) {
   return discord.injectSlashCommand({
     channelId: guild === A ? "a-general" : "b-general",
     user,
@@ -55,8 +64,13 @@ function command(guild: string, name: string, options: Record<string, unknown>, 
   });
 }
 
-const corpus = (guild: string, sub: string, options: Record<string, unknown> = {}, user = "mod", permissions: bigint = MOD) =>
-  command(guild, "corpus", options, user, permissions, sub);
+const corpus = (
+  guild: string,
+  sub: string,
+  options: Record<string, unknown> = {},
+  user = "mod",
+  permissions: bigint = MOD,
+) => command(guild, "corpus", options, user, permissions, sub);
 
 async function upload(guild: string, filename: string, data: string | Buffer, extra: Record<string, unknown> = {}) {
   const file = discord.addAttachment({ filename, data });
@@ -74,13 +88,23 @@ beforeAll(async () => {
   discord = await startLoopbackDiscord({
     users: [],
     guilds: [
-      { name: "Guild A", channels: [{ name: "a-general" }, { name: "a-quiet" }, { name: "a-audit" }], members: [{ user: "mod" }, { user: "alice" }, { user: "owner" }] },
+      {
+        name: "Guild A",
+        channels: [{ name: "a-general" }, { name: "a-quiet" }, { name: "a-audit" }],
+        members: [{ user: "mod" }, { user: "alice" }, { user: "owner" }],
+      },
       { name: "Guild B", channels: [{ name: "b-general" }], members: [{ user: "mod" }, { user: "alice" }] },
     ],
   });
   A = discord.guild("Guild A").id;
   B = discord.guild("Guild B").id;
-  for (const guildId of [A, B]) await deployCommands(commands, { token: discord.token, applicationId: discord.applicationId, guildId, apiUrl: discord.api });
+  for (const guildId of [A, B])
+    await deployCommands(commands, {
+      token: discord.token,
+      applicationId: discord.applicationId,
+      guildId,
+      apiUrl: discord.api,
+    });
   bot = await startBot(join(work, "data"), [discord.user("owner").id]);
 });
 
@@ -113,7 +137,15 @@ describe("a server's own documents", () => {
   it("lists, shows and autocompletes the server's documents", async () => {
     expect((await corpus(A, "list").waitForReply()).content).toContain("Harbour opening hours");
     expect((await corpus(B, "list").waitForReply()).content).toMatch(/no documents of its own/);
-    const choices = await discord.injectAutocomplete({ channelId: "a-general", user: "mod", name: "corpus", subcommand: "remove", options: { document: "harb" }, focused: "document", memberPermissions: MOD }).choices;
+    const choices = await discord.injectAutocomplete({
+      channelId: "a-general",
+      user: "mod",
+      name: "corpus",
+      subcommand: "remove",
+      options: { document: "harb" },
+      focused: "document",
+      memberPermissions: MOD,
+    }).choices;
     expect(choices.map((c) => c.value)).toEqual([id]);
     expect((await corpus(A, "show", { document: id }).waitForReply()).content).toContain("opens at 7:30");
   });
@@ -130,11 +162,19 @@ describe("a server's own documents", () => {
     expect(text(response)).toMatch(/Manage Server/);
     expect(bot.store.document(A, id)).toBeDefined();
     // Audited after the refusal was answered.
-    await eventually(() => bot.store.auditLog(A).some((e) => e.outcome === "refused" && e.userId === discord.user("alice").id));
+    await eventually(() =>
+      bot.store.auditLog(A).some((e) => e.outcome === "refused" && e.userId === discord.user("alice").id),
+    );
   });
 
   it("refuses admin commands in a DM", async () => {
-    const cmd = discord.injectSlashCommand({ channelId: discord.dmChannel("mod").id, user: "mod", name: "corpus", subcommand: "list", options: {} });
+    const cmd = discord.injectSlashCommand({
+      channelId: discord.dmChannel("mod").id,
+      user: "mod",
+      name: "corpus",
+      subcommand: "list",
+      options: {},
+    });
     expect(text(await cmd.response)).toMatch(/only inside a server/);
   });
 
@@ -142,7 +182,12 @@ describe("a server's own documents", () => {
     const cmd = corpus(A, "remove", { document: id });
     const confirm = await cmd.waitForReply();
     expect(confirm.content).toMatch(/Remove/);
-    const click = discord.injectComponent({ message: confirm.id, user: "mod", customId: `corpus:remove:${id}`, memberPermissions: MOD } as never);
+    const click = discord.injectComponent({
+      message: confirm.id,
+      user: "mod",
+      customId: `corpus:remove:${id}`,
+      memberPermissions: MOD,
+    } as never);
     // The click is acknowledged at once (deferred update), then the message is edited once the removal is durable.
     expect((await click.response).type).toBe(6);
     expect((await click.waitForReply({ until: (m) => m.content.startsWith("Removed") })).content).toMatch(/Removed/);
@@ -162,7 +207,13 @@ describe("a server's own documents", () => {
       channelId: "a-general",
       user: "mod",
       customId,
-      fields: { title: "Ferry notice", text: "The Lindholm ferry will not run on 24 December because of the storm warning.", publisher: "", author: "", date: "2025-12-20" },
+      fields: {
+        title: "Ferry notice",
+        text: "The Lindholm ferry will not run on 24 December because of the storm warning.",
+        publisher: "",
+        author: "",
+        date: "2025-12-20",
+      },
       memberPermissions: MOD,
     } as never);
     const reply = await submit.waitForReply();
@@ -174,13 +225,49 @@ describe("a server's own documents", () => {
 
 describe("bad input gets a clear private message and loses nothing", () => {
   const cases: Array<[string, string, string | Buffer, Record<string, unknown>, RegExp]> = [
-    ["a file over the size limit", "big.txt", `Big file.\n${"All work and no play makes a dull archive. ".repeat(200)}`, {}, /limit is 4 KiB/],
-    ["a binary file", "photo.txt", Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00, 0x1a, 0x0a]), {}, /can't use that document/i],
-    ["a non-UTF-8 file", "latin1.txt", Buffer.from("Caf\xe9 cr\xe8me, na\xefve r\xe9sum\xe9 of the harbour.", "latin1"), {}, /can't use that document/i],
+    [
+      "a file over the size limit",
+      "big.txt",
+      `Big file.\n${"All work and no play makes a dull archive. ".repeat(200)}`,
+      {},
+      /limit is 4 KiB/,
+    ],
+    [
+      "a binary file",
+      "photo.txt",
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00, 0x1a, 0x0a]),
+      {},
+      /can't use that document/i,
+    ],
+    [
+      "a non-UTF-8 file",
+      "latin1.txt",
+      Buffer.from("Caf\xe9 cr\xe8me, na\xefve r\xe9sum\xe9 of the harbour.", "latin1"),
+      {},
+      /can't use that document/i,
+    ],
     ["an empty document", "empty.md", "   \n\n", {}, /can't use that document/i],
-    ["HTML that is all scripts", "page.html", "<html><head><script>var a=1;</script></head><body><script>track()</script><style>p{}</style></body></html>", {}, /no article text/i],
-    ["a path-like title", "x.md", "A perfectly fine sentence about the harbour and its cranes.", { title: "../../x" }, /looks like a file path/],
-    ["a path-like file name", "../../etc/passwd.txt", "A perfectly fine sentence about the harbour and its cranes.", {}, /looks like a path/],
+    [
+      "HTML that is all scripts",
+      "page.html",
+      "<html><head><script>var a=1;</script></head><body><script>track()</script><style>p{}</style></body></html>",
+      {},
+      /no article text/i,
+    ],
+    [
+      "a path-like title",
+      "x.md",
+      "A perfectly fine sentence about the harbour and its cranes.",
+      { title: "../../x" },
+      /looks like a file path/,
+    ],
+    [
+      "a path-like file name",
+      "../../etc/passwd.txt",
+      "A perfectly fine sentence about the harbour and its cranes.",
+      {},
+      /looks like a path/,
+    ],
     ["an unsupported file type", "deck.pdf", "%PDF-1.4", {}, /not `\.pdf`/],
   ];
   it.each(cases)("%s", async (_what, filename, data, extra, message) => {
@@ -199,8 +286,17 @@ describe("bad input gets a clear private message and loses nothing", () => {
 
   it("refuses more documents than the quota", async () => {
     const count = bot.store.documents(A).length;
-    for (let i = count; i < 3; i++) await upload(A, `filler-${i}.txt`, `Filler ${i}\n\nFiller document number ${i} mentions the lighthouse keeper's ${i} lanterns.`);
-    const { reply } = await upload(A, "one-too-many.txt", "One too many\n\nThis document would exceed the quota of the harbour server.");
+    for (let i = count; i < 3; i++)
+      await upload(
+        A,
+        `filler-${i}.txt`,
+        `Filler ${i}\n\nFiller document number ${i} mentions the lighthouse keeper's ${i} lanterns.`,
+      );
+    const { reply } = await upload(
+      A,
+      "one-too-many.txt",
+      "One too many\n\nThis document would exceed the quota of the harbour server.",
+    );
     expect(reply.content).toMatch(/the most it may store \(3\)/);
     expect(bot.store.documents(A)).toHaveLength(3);
   });
@@ -212,9 +308,24 @@ describe("bad input gets a clear private message and loses nothing", () => {
     const removeSecond = corpus(A, "remove", { document: second?.id });
     const [c1, c2] = await Promise.all([removeFirst.waitForReply(), removeSecond.waitForReply()]);
     const clicks = [
-      discord.injectComponent({ message: c1.id, user: "mod", customId: `corpus:remove:${first?.id}`, memberPermissions: MOD } as never),
-      discord.injectComponent({ message: c2.id, user: "mod", customId: `corpus:remove:${second?.id}`, memberPermissions: MOD } as never),
-      corpus(A, "add", { file: discord.addAttachment({ filename: "new.md", data: "---\ntitle: Crane schedule\n---\nThe red crane works the north quay on Mondays." }) }),
+      discord.injectComponent({
+        message: c1.id,
+        user: "mod",
+        customId: `corpus:remove:${first?.id}`,
+        memberPermissions: MOD,
+      } as never),
+      discord.injectComponent({
+        message: c2.id,
+        user: "mod",
+        customId: `corpus:remove:${second?.id}`,
+        memberPermissions: MOD,
+      } as never),
+      corpus(A, "add", {
+        file: discord.addAttachment({
+          filename: "new.md",
+          data: "---\ntitle: Crane schedule\n---\nThe red crane works the north quay on Mondays.",
+        }),
+      }),
     ];
     await Promise.all(clicks.map((c) => c.waitForReply()));
     const titles = bot.store.documents(A).map((d) => d.source.title);
@@ -230,7 +341,13 @@ describe("settings, stats and audit", () => {
     const quiet = discord.channel("a-quiet").id;
     const general = discord.channel("a-general").id;
     await command(A, "settings", { channel: general, answer: true }, "mod", MOD, "channel").waitForReply();
-    const refused = discord.injectSlashCommand({ channelId: "a-quiet", user: "alice", name: "ask", options: { question: "How old is Antonov?" }, memberPermissions: MEMBER });
+    const refused = discord.injectSlashCommand({
+      channelId: "a-quiet",
+      user: "alice",
+      name: "ask",
+      options: { question: "How old is Antonov?" },
+      memberPermissions: MEMBER,
+    });
     expect(text(await refused.response)).toMatch(/I answer in/);
     expect(text(await refused.response)).toContain(`<#${general}>`);
     expect(quiet).not.toBe(general);
@@ -248,7 +365,11 @@ describe("settings, stats and audit", () => {
   it("posts admin actions to the audit channel", async () => {
     const audit = discord.channel("a-audit").id;
     await command(A, "settings", { channel: audit }, "mod", MOD, "audit-channel").waitForReply();
-    await upload(A, "audit-me.txt", "Audit me\n\nThis short note exists so that the audit channel has something to report.");
+    await upload(
+      A,
+      "audit-me.txt",
+      "Audit me\n\nThis short note exists so that the audit channel has something to report.",
+    );
     const posted = await discord.waitForMessage((m) => m.channel_id === audit && m.content.includes("add document"));
     expect(posted.content).toContain(`<@${discord.user("mod").id}>`);
     expect(posted.mentions).toEqual([]);

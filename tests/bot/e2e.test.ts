@@ -28,7 +28,15 @@ const logs: string[] = [];
 const logger = pino({ level: "debug" }, { write: (line: string) => void logs.push(line) });
 
 async function startBot(answerer: Answerer, cooldownSeconds = 0, on: LoopbackDiscord = discord): Promise<Client> {
-  const verbatim = await createVerbatim({ corpusDir: "", dataDir: null, library, logger, maxUploadBytes: 0, maxDocumentsPerGuild: 0, ownerIds: [] });
+  const verbatim = await createVerbatim({
+    corpusDir: "",
+    dataDir: null,
+    library,
+    logger,
+    maxUploadBytes: 0,
+    maxDocumentsPerGuild: 0,
+    ownerIds: [],
+  });
   const bot = verbatim.createClient({ commands, answerer, apiUrl: on.api, cooldownSeconds, version: "test" });
   await bot.login(on.token);
   return bot;
@@ -45,7 +53,12 @@ beforeAll(async () => {
   await writeFile(join(corpusDir, "annex.md"), `---\ntitle: Treaty annex\n---\n${LONG_SENTENCE}\n`);
   ({ library } = await Library.open({ corpusDir }));
   discord = await startLoopbackDiscord();
-  await deployCommands(commands, { token: discord.token, applicationId: discord.applicationId, guildId: discord.guild("Loopback Guild").id, apiUrl: discord.api });
+  await deployCommands(commands, {
+    token: discord.token,
+    applicationId: discord.applicationId,
+    guildId: discord.guild("Loopback Guild").id,
+    apiUrl: discord.api,
+  });
   client = await startBot(library);
 });
 
@@ -66,7 +79,12 @@ function ask(question: string, extra: Record<string, unknown> = {}, user = "alic
 
 describe("deploy", () => {
   it("registers every command, idempotently", async () => {
-    const options = { token: discord.token, applicationId: discord.applicationId, guildId: discord.guild("Loopback Guild").id, apiUrl: discord.api };
+    const options = {
+      token: discord.token,
+      applicationId: discord.applicationId,
+      guildId: discord.guild("Loopback Guild").id,
+      apiUrl: discord.api,
+    };
     const first = await deployCommands(commands, options);
     const second = await deployCommands(commands, options);
     expect(second).toEqual(first);
@@ -140,14 +158,25 @@ describe("/ask", () => {
 
 describe("/search and /source", () => {
   it("lists passages for browsing", async () => {
-    const cmd = discord.injectSlashCommand({ channelId: "general", user: "bob", name: "search", options: { query: "consulate San Francisco" } });
+    const cmd = discord.injectSlashCommand({
+      channelId: "general",
+      user: "bob",
+      name: "search",
+      options: { query: "consulate San Francisco" },
+    });
     const reply = await cmd.waitForReply();
     expect(reply.content).toContain("San Francisco");
   });
 
   it("autocompletes titles with at most 25 choices inside the window", async () => {
     // The loopback Discord rejects a response after the 3-second window, so arriving at all means in time.
-    const cmd = discord.injectAutocomplete({ channelId: "general", user: "alice", name: "source", options: { document: "russ" }, focused: "document" });
+    const cmd = discord.injectAutocomplete({
+      channelId: "general",
+      user: "alice",
+      name: "source",
+      options: { document: "russ" },
+      focused: "document",
+    });
     const choices = await cmd.choices;
     expect(choices.length).toBeGreaterThan(0);
     expect(choices.length).toBeLessThanOrEqual(25);
@@ -155,9 +184,19 @@ describe("/search and /source", () => {
   });
 
   it("shows a chosen document and refuses a value typed past the suggestions", async () => {
-    const good = discord.injectSlashCommand({ channelId: "general", user: "alice", name: "source", options: { document: "kyiv-independent-antonov-concludes-term" } });
+    const good = discord.injectSlashCommand({
+      channelId: "general",
+      user: "alice",
+      name: "source",
+      options: { document: "kyiv-independent-antonov-concludes-term" },
+    });
     expect((await good.waitForReply()).content).toContain("Olena Goncharova");
-    const bad = discord.injectSlashCommand({ channelId: "general", user: "alice", name: "source", options: { document: "../../etc/passwd" } });
+    const bad = discord.injectSlashCommand({
+      channelId: "general",
+      user: "alice",
+      name: "source",
+      options: { document: "../../etc/passwd" },
+    });
     const response = await bad.response;
     expect(isPrivate(response)).toBe(true);
     expect((response.data as { content: string }).content).toMatch(/No document has the id/);
@@ -170,14 +209,20 @@ describe("/search and /source", () => {
       if (c.data.default_member_permissions === undefined) expect(help.content).toContain(`/${c.data.name}`);
       else expect(help.content).not.toContain(`/${c.data.name}`);
     }
-    const about = await discord.injectSlashCommand({ channelId: "general", user: "alice", name: "about" }).waitForReply();
+    const about = await discord
+      .injectSlashCommand({ channelId: "general", user: "alice", name: "about" })
+      .waitForReply();
     expect(about.content).toMatch(/7 documents/);
   });
 });
 
 describe("mentions", () => {
   it("answers a mention as a reply to that message, pinging nobody", async () => {
-    const message = discord.injectMessage({ channelId: "general", author: "bob", content: `<@${discord.bot.id}> when did the ambassador return to Moscow?` });
+    const message = discord.injectMessage({
+      channelId: "general",
+      author: "bob",
+      content: `<@${discord.bot.id}> when did the ambassador return to Moscow?`,
+    });
     const reply = await message.waitForReply();
     expect(reply.message_reference?.message_id).toBe(message.message.id);
     expect(reply.content).toContain("Moscow");
@@ -186,20 +231,37 @@ describe("mentions", () => {
 
   it("answers a mention in a thread, in that thread", async () => {
     const thread = discord.channel("general-thread").id;
-    const message = discord.injectMessage({ channelId: thread, author: "alice", content: `<@${discord.bot.id}> Which airport did the plane leave from?` });
+    const message = discord.injectMessage({
+      channelId: thread,
+      author: "alice",
+      content: `<@${discord.bot.id}> Which airport did the plane leave from?`,
+    });
     const reply = await message.waitForReply();
     expect(reply.channel_id).toBe(thread);
     expect(reply.content).toContain("Sheremetyevo");
   });
 
   it("gives a usage line for a bare mention", async () => {
-    const reply = await discord.injectMessage({ channelId: "general", author: "alice", content: `<@${discord.bot.id}>` }).waitForReply();
+    const reply = await discord
+      .injectMessage({ channelId: "general", author: "alice", content: `<@${discord.bot.id}>` })
+      .waitForReply();
     expect(reply.content).toMatch(/Mention me with a question/);
   });
 
   it("ignores other bots", async () => {
     const before = discord.sent.length;
-    discord.injectMessage({ channelId: "general", author: { id: "999999999999999999", username: "otherbot", bot: true, discriminator: "0", global_name: null, avatar: null }, content: `<@${discord.bot.id}> hello?` });
+    discord.injectMessage({
+      channelId: "general",
+      author: {
+        id: "999999999999999999",
+        username: "otherbot",
+        bot: true,
+        discriminator: "0",
+        global_name: null,
+        avatar: null,
+      },
+      content: `<@${discord.bot.id}> hello?`,
+    });
     await new Promise((r) => setTimeout(r, 300));
     expect(discord.sent.slice(before).filter((r) => r.method === "POST")).toEqual([]);
   });
@@ -227,7 +289,14 @@ describe("resilience", () => {
     const other = await startLoopbackDiscord();
     const bot = await startBot(broken, 0, other);
     try {
-      const reply = await other.injectSlashCommand({ channelId: "general", user: "alice", name: "ask", options: { question: "anything at all?" } }).waitForReply();
+      const reply = await other
+        .injectSlashCommand({
+          channelId: "general",
+          user: "alice",
+          name: "ask",
+          options: { question: "anything at all?" },
+        })
+        .waitForReply();
       expect(reply.content).toMatch(/Something went wrong on my side/);
       expect(reply.content).not.toContain("disk on fire");
       expect(logs.some((l) => l.includes("disk on fire"))).toBe(true);
@@ -241,14 +310,29 @@ describe("resilience", () => {
     const other = await startLoopbackDiscord();
     const bot = await startBot(library, 30, other);
     try {
-      const first = other.injectSlashCommand({ channelId: "general", user: "alice", name: "ask", options: { question: "How old is Antonov?" } });
+      const first = other.injectSlashCommand({
+        channelId: "general",
+        user: "alice",
+        name: "ask",
+        options: { question: "How old is Antonov?" },
+      });
       await first.waitForReply();
-      const second = other.injectSlashCommand({ channelId: "general", user: "alice", name: "ask", options: { question: "How old is Antonov?" } });
+      const second = other.injectSlashCommand({
+        channelId: "general",
+        user: "alice",
+        name: "ask",
+        options: { question: "How old is Antonov?" },
+      });
       const response = await second.response;
       expect(isPrivate(response)).toBe(true);
       expect((response.data as { content: string }).content).toMatch(/try again in \d+ s/);
       // Another user is not held back.
-      const bob = other.injectSlashCommand({ channelId: "general", user: "bob", name: "ask", options: { question: "How old is Antonov?" } });
+      const bob = other.injectSlashCommand({
+        channelId: "general",
+        user: "bob",
+        name: "ask",
+        options: { question: "How old is Antonov?" },
+      });
       expect((await bob.waitForReply()).content).toContain("69");
     } finally {
       await bot.destroy();

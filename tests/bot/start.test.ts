@@ -48,7 +48,11 @@ describe("start-up configuration", () => {
   });
 
   it("names each malformed variable on its own line", async () => {
-    const { exit, output } = run({ DISCORD_TOKEN: "not-a-token", DISCORD_APPLICATION_ID: "12ab", COOLDOWN_SECONDS: "-3" });
+    const { exit, output } = run({
+      DISCORD_TOKEN: "not-a-token",
+      DISCORD_APPLICATION_ID: "12ab",
+      COOLDOWN_SECONDS: "-3",
+    });
     expect(await exit).toBe(1);
     const lines = output().trim().split("\n");
     expect(lines.some((l) => l.includes("DISCORD_APPLICATION_ID"))).toBe(true);
@@ -80,7 +84,12 @@ describe("running", () => {
     try {
       await discord.waitFor(() => discord.connected, { timeoutMs: 20_000 });
       const reply = await discord
-        .injectSlashCommand({ channelId: "general", user: "alice", name: "ask", options: { question: "When did Antonov return to Moscow?" } })
+        .injectSlashCommand({
+          channelId: "general",
+          user: "alice",
+          name: "ask",
+          options: { question: "When did Antonov return to Moscow?" },
+        })
         .waitForReply();
       expect(reply.content).toContain("returned to Moscow on Oct. 5");
     } finally {

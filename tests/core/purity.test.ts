@@ -4,11 +4,14 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const coreDir = join(import.meta.dirname, "../../src/core");
-const DISCORD_IMPORT = /(?:from\s+|import\s*\(\s*|require\s*\(\s*)["'](?:discord\.js|discord-api-types|@discordjs\/[^"']+)(?:\/[^"']*)?["']/;
+const DISCORD_IMPORT =
+  /(?:from\s+|import\s*\(\s*|require\s*\(\s*)["'](?:discord\.js|discord-api-types|@discordjs\/[^"']+)(?:\/[^"']*)?["']/;
 
 async function files(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const nested = await Promise.all(entries.map((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)])));
+  const nested = await Promise.all(
+    entries.map((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)])),
+  );
   return nested.flat().filter((f) => f.endsWith(".ts"));
 }
 

@@ -9,7 +9,8 @@ const payload = (content: string, flags: number = MessageFlags.SuppressEmbeds): 
   allowedMentions: { parse: [] },
   flags,
 });
-const ephemeral = (content: string): MessagePayload => payload(content, MessageFlags.SuppressEmbeds | MessageFlags.Ephemeral);
+const ephemeral = (content: string): MessagePayload =>
+  payload(content, MessageFlags.SuppressEmbeds | MessageFlags.Ephemeral);
 
 const fresh = { deferred: false, replied: false, ephemeral: null };
 const deferredPublic = { deferred: true, replied: false, ephemeral: false };
@@ -20,8 +21,22 @@ describe("planInteractionSends", () => {
   it("replies, then follows up", () => {
     const sends = planInteractionSends(fresh, [ephemeral("one"), ephemeral("two")]);
     expect(sends).toEqual([
-      { method: "reply", options: { content: "one", allowedMentions: { parse: [] }, flags: MessageFlags.SuppressEmbeds | MessageFlags.Ephemeral } },
-      { method: "followUp", options: { content: "two", allowedMentions: { parse: [] }, flags: MessageFlags.SuppressEmbeds | MessageFlags.Ephemeral } },
+      {
+        method: "reply",
+        options: {
+          content: "one",
+          allowedMentions: { parse: [] },
+          flags: MessageFlags.SuppressEmbeds | MessageFlags.Ephemeral,
+        },
+      },
+      {
+        method: "followUp",
+        options: {
+          content: "two",
+          allowedMentions: { parse: [] },
+          flags: MessageFlags.SuppressEmbeds | MessageFlags.Ephemeral,
+        },
+      },
     ]);
   });
 
@@ -92,7 +107,10 @@ describe("planMessageSends", () => {
           failIfNotExists: false,
         },
       },
-      { method: "send", options: { content: "two", allowedMentions: { parse: [] }, flags: MessageFlags.SuppressEmbeds } },
+      {
+        method: "send",
+        options: { content: "two", allowedMentions: { parse: [] }, flags: MessageFlags.SuppressEmbeds },
+      },
     ]);
   });
 

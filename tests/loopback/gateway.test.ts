@@ -5,7 +5,11 @@ import zlib from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { GatewayIntentBits, GatewayOpcodes } from "discord-api-types/v10";
-import { startLoopbackDiscord, type LoopbackDiscord, type LoopbackDiscordOptions } from "../support/loopback-discord/index.js";
+import {
+  startLoopbackDiscord,
+  type LoopbackDiscord,
+  type LoopbackDiscordOptions,
+} from "../support/loopback-discord/index.js";
 
 interface Payload {
   op: number;
@@ -125,9 +129,16 @@ describe("loopback gateway protocol", () => {
     expect(ready).toMatchObject({
       op: 0,
       s: 1,
-      d: { v: 10, user: { id: discord.bot.id, bot: true }, resume_gateway_url: discord.gatewayUrl, application: { id: discord.applicationId } },
+      d: {
+        v: 10,
+        user: { id: discord.bot.id, bot: true },
+        resume_gateway_url: discord.gatewayUrl,
+        application: { id: discord.applicationId },
+      },
     });
-    expect((ready?.d as { guilds: unknown[] }).guilds).toEqual([{ id: (guild.d as { id: string }).id, unavailable: true }]);
+    expect((ready?.d as { guilds: unknown[] }).guilds).toEqual([
+      { id: (guild.d as { id: string }).id, unavailable: true },
+    ]);
     expect(guild.s).toBe(2);
     expect(guild.d).toMatchObject({ name: "Loopback Guild", unavailable: false, large: false });
   });
@@ -179,7 +190,10 @@ describe("loopback gateway protocol", () => {
 
     discord.injectSlashCommand({ channelId: "general", user: "alice", name: "missed" });
     const second = open();
-    second.send({ op: 6, d: { token: discord.token, session_id: (ready.d as { session_id: string }).session_id, seq: lastSeq } });
+    second.send({
+      op: 6,
+      d: { token: discord.token, session_id: (ready.d as { session_id: string }).session_id, seq: lastSeq },
+    });
     const resumed = await second.next((p) => p.t === "RESUMED");
     expect(second.received.filter((p) => p.op === 0).map((p) => [p.t, p.s])).toEqual([
       ["INTERACTION_CREATE", lastSeq + 1],
@@ -200,7 +214,10 @@ describe("loopback gateway protocol", () => {
     gw.ws.close(1000);
     await gw.closed();
     const again = open();
-    again.send({ op: 6, d: { token: discord.token, session_id: (ready.d as { session_id: string }).session_id, seq: 1 } });
+    again.send({
+      op: 6,
+      d: { token: discord.token, session_id: (ready.d as { session_id: string }).session_id, seq: 1 },
+    });
     expect((await again.next((p) => p.op === GatewayOpcodes.InvalidSession)).d).toBe(false);
   });
 

@@ -2,7 +2,11 @@
 // interaction token rules, uploads and the CDN route.
 import { afterEach, describe, expect, it } from "vitest";
 import { PermissionFlagsBits } from "discord-api-types/v10";
-import { startLoopbackDiscord, type LoopbackDiscord, type LoopbackDiscordOptions } from "../support/loopback-discord/index.js";
+import {
+  startLoopbackDiscord,
+  type LoopbackDiscord,
+  type LoopbackDiscordOptions,
+} from "../support/loopback-discord/index.js";
 
 let discord: LoopbackDiscord;
 
@@ -24,7 +28,11 @@ async function api(method: string, path: string, body?: unknown, opts: { auth?: 
     body: opts.form ?? (body === undefined ? undefined : JSON.stringify(body)),
   });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, json: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
+  return {
+    status: res.status,
+    headers: res.headers,
+    json: text ? (JSON.parse(text) as Record<string, unknown>) : undefined,
+  };
 }
 
 const channelId = () => discord.channel("general").id;
@@ -53,10 +61,16 @@ describe("loopback REST", () => {
     expect((await post({ embeds: [{ title: "t".repeat(257) }] })).json).toEqual({
       code: 50035,
       message: "Invalid Form Body",
-      errors: { embeds: { 0: { title: { _errors: [{ code: "BASE_TYPE_MAX_LENGTH", message: "Must be 256 or fewer in length." }] } } } },
+      errors: {
+        embeds: {
+          0: { title: { _errors: [{ code: "BASE_TYPE_MAX_LENGTH", message: "Must be 256 or fewer in length." }] } },
+        },
+      },
     });
     const fields = Array.from({ length: 26 }, () => ({ name: "n", value: "v" }));
-    expect((await post({ embeds: [{ fields }] })).json).toMatchObject({ errors: { embeds: { 0: { fields: { _errors: [{ code: "BASE_TYPE_MAX_LENGTH" }] } } } } });
+    expect((await post({ embeds: [{ fields }] })).json).toMatchObject({
+      errors: { embeds: { 0: { fields: { _errors: [{ code: "BASE_TYPE_MAX_LENGTH" }] } } } },
+    });
     expect((await post({ embeds: [{ fields: [{ name: "n", value: "v".repeat(1025) }] }] })).status).toBe(400);
     expect((await post({ embeds: [{ footer: { text: "f".repeat(2049) } }] })).status).toBe(400);
     expect((await post({ embeds: [{ author: { name: "a".repeat(257) } }] })).status).toBe(400);
@@ -66,7 +80,9 @@ describe("loopback REST", () => {
     const big = { embeds: [{ description: "a".repeat(4000) }, { description: "b".repeat(2001) }] };
     expect((await post(big)).json).toMatchObject({
       code: 50035,
-      errors: { embeds: { _errors: [{ code: "MAX_EMBED_SIZE_EXCEEDED", message: "Embed size exceeds maximum size of 6000" }] } },
+      errors: {
+        embeds: { _errors: [{ code: "MAX_EMBED_SIZE_EXCEEDED", message: "Embed size exceeds maximum size of 6000" }] },
+      },
     });
     expect((await post({ content: "   " })).json).toEqual({ message: "Cannot send an empty message", code: 50006 });
     expect((await post({ content: "fine", embeds: [{ title: "ok" }] })).status).toBe(200);
@@ -77,7 +93,9 @@ describe("loopback REST", () => {
       guilds: [
         {
           name: "Locked",
-          channels: [{ name: "announcements", overwrites: [{ target: "@everyone", deny: PermissionFlagsBits.SendMessages }] }],
+          channels: [
+            { name: "announcements", overwrites: [{ target: "@everyone", deny: PermissionFlagsBits.SendMessages }] },
+          ],
           members: [{ user: "alice" }],
           botPermissions: PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages,
         },
@@ -108,7 +126,9 @@ describe("loopback REST", () => {
       json: { message: "Unknown interaction", code: 10062 },
     });
     // The token is dead too: no follow-ups for an interaction that was never acknowledged.
-    expect((await api("POST", `/webhooks/${discord.applicationId}/${late.token}`, { content: "x" }, { auth: false })).json).toEqual({
+    expect(
+      (await api("POST", `/webhooks/${discord.applicationId}/${late.token}`, { content: "x" }, { auth: false })).json,
+    ).toEqual({
       message: "Unknown Webhook",
       code: 10015,
     });
@@ -124,7 +144,14 @@ describe("loopback REST", () => {
 
   it("limits autocomplete choices to 25, names to 100 and string values to 100", async () => {
     await start();
-    const ac = () => discord.injectAutocomplete({ channelId: "general", user: "alice", name: "search", options: { q: "a" }, focused: "q" });
+    const ac = () =>
+      discord.injectAutocomplete({
+        channelId: "general",
+        user: "alice",
+        name: "search",
+        options: { q: "a" },
+        focused: "q",
+      });
     const many = ac();
     const choices = Array.from({ length: 26 }, (_, i) => ({ name: `c${i}`, value: `c${i}` }));
     expect((await callback(many.id, many.token, { type: 8, data: { choices } })).json).toMatchObject({
@@ -132,13 +159,25 @@ describe("loopback REST", () => {
       errors: { data: { choices: { _errors: [{ code: "BASE_TYPE_MAX_LENGTH" }] } } },
     });
     const long = ac();
-    expect((await callback(long.id, long.token, { type: 8, data: { choices: [{ name: "n".repeat(101), value: "v" }] } })).json).toMatchObject({
+    expect(
+      (await callback(long.id, long.token, { type: 8, data: { choices: [{ name: "n".repeat(101), value: "v" }] } }))
+        .json,
+    ).toMatchObject({
       errors: { data: { choices: { 0: { name: { _errors: [{ code: "BASE_TYPE_BAD_LENGTH" }] } } } } },
     });
     const longValue = ac();
-    expect((await callback(longValue.id, longValue.token, { type: 8, data: { choices: [{ name: "n", value: "v".repeat(101) }] } })).status).toBe(400);
+    expect(
+      (
+        await callback(longValue.id, longValue.token, {
+          type: 8,
+          data: { choices: [{ name: "n", value: "v".repeat(101) }] },
+        })
+      ).status,
+    ).toBe(400);
     const fine = ac();
-    expect((await callback(fine.id, fine.token, { type: 8, data: { choices: choices.slice(0, 25) } })).status).toBe(204);
+    expect((await callback(fine.id, fine.token, { type: 8, data: { choices: choices.slice(0, 25) } })).status).toBe(
+      204,
+    );
     expect(await fine.choices).toHaveLength(25);
     expect(fine.payload.data).toMatchObject({ options: [{ name: "q", type: 3, value: "a", focused: true }] });
   });
@@ -159,13 +198,35 @@ describe("loopback REST", () => {
     const cmd = discord.injectSlashCommand({ channelId: "general", user: "alice", name: "ping" });
     await callback(cmd.id, cmd.token, { type: 5 });
     expect(cmd.original?.flags).toBe(128); // LOADING: "is thinking…"
-    const first = await api("POST", `/webhooks/${discord.applicationId}/${cmd.token}?wait=true`, { content: "answer" }, { auth: false });
+    const first = await api(
+      "POST",
+      `/webhooks/${discord.applicationId}/${cmd.token}?wait=true`,
+      { content: "answer" },
+      { auth: false },
+    );
     expect(first.json).toMatchObject({ id: cmd.original?.id, content: "answer", flags: 0 });
-    const second = await api("POST", `/webhooks/${discord.applicationId}/${cmd.token}`, { content: "more" }, { auth: false });
+    const second = await api(
+      "POST",
+      `/webhooks/${discord.applicationId}/${cmd.token}`,
+      { content: "more" },
+      { auth: false },
+    );
     expect(second.json?.id).not.toBe(cmd.original?.id);
     expect(cmd.followUps.map((m) => m.content)).toEqual(["more"]);
-    expect((await api("DELETE", `/webhooks/${discord.applicationId}/${cmd.token}/messages/@original`, undefined, { auth: false })).status).toBe(204);
-    expect((await api("GET", `/webhooks/${discord.applicationId}/${cmd.token}/messages/@original`, undefined, { auth: false })).json).toEqual({
+    expect(
+      (
+        await api("DELETE", `/webhooks/${discord.applicationId}/${cmd.token}/messages/@original`, undefined, {
+          auth: false,
+        })
+      ).status,
+    ).toBe(204);
+    expect(
+      (
+        await api("GET", `/webhooks/${discord.applicationId}/${cmd.token}/messages/@original`, undefined, {
+          auth: false,
+        })
+      ).json,
+    ).toEqual({
       message: "Unknown Message",
       code: 10008,
     });
@@ -176,7 +237,14 @@ describe("loopback REST", () => {
     const cmd = discord.injectSlashCommand({ channelId: "general", user: "alice", name: "ping" });
     await callback(cmd.id, cmd.token, { type: 4, data: { content: "hi" } });
     await new Promise((r) => setTimeout(r, 80));
-    expect(await api("PATCH", `/webhooks/${discord.applicationId}/${cmd.token}/messages/@original`, { content: "edit" }, { auth: false })).toMatchObject({
+    expect(
+      await api(
+        "PATCH",
+        `/webhooks/${discord.applicationId}/${cmd.token}/messages/@original`,
+        { content: "edit" },
+        { auth: false },
+      ),
+    ).toMatchObject({
       status: 401,
       json: { message: "Invalid Webhook Token", code: 50027 },
     });
@@ -186,7 +254,14 @@ describe("loopback REST", () => {
     await start();
     const form = new FormData();
     form.append("files[0]", new Blob(["file body"], { type: "text/plain" }), "a.txt");
-    form.append("payload_json", JSON.stringify({ content: "see file", attachments: [{ id: 0, description: "doc" }], allowed_mentions: { parse: [] } }));
+    form.append(
+      "payload_json",
+      JSON.stringify({
+        content: "see file",
+        attachments: [{ id: 0, description: "doc" }],
+        allowed_mentions: { parse: [] },
+      }),
+    );
     const res = await api("POST", `/channels/${channelId()}/messages`, undefined, { form });
     const attachment = (res.json?.attachments as { url: string; filename: string; description: string }[])[0];
     expect(attachment).toMatchObject({ filename: "a.txt", description: "doc" });
@@ -194,7 +269,11 @@ describe("loopback REST", () => {
     const tampered = (attachment?.url ?? "").replace(/hm=[0-9a-f]+/, "hm=00");
     expect((await fetch(tampered)).status).toBe(404);
     const recorded = discord.requests({ method: "POST" })[0];
-    expect(recorded?.body).toEqual({ content: "see file", attachments: [{ id: 0, description: "doc" }], allowed_mentions: { parse: [] } });
+    expect(recorded?.body).toEqual({
+      content: "see file",
+      attachments: [{ id: 0, description: "doc" }],
+      allowed_mentions: { parse: [] },
+    });
     expect(recorded?.files[0]).toMatchObject({ field: "files[0]", filename: "a.txt", contentType: "text/plain" });
   });
 
@@ -206,7 +285,10 @@ describe("loopback REST", () => {
       code: 50035,
       errors: { message_reference: { _errors: [{ code: "MESSAGE_REFERENCE_UNKNOWN_MESSAGE" }] } },
     });
-    const lenient = await api("POST", path, { ...missing, message_reference: { ...missing.message_reference, fail_if_not_exists: false } });
+    const lenient = await api("POST", path, {
+      ...missing,
+      message_reference: { ...missing.message_reference, fail_if_not_exists: false },
+    });
     expect(lenient.json).toMatchObject({ type: 0, content: "re" });
 
     const a = await api("POST", path, { content: "once", nonce: "42", enforce_nonce: true });
@@ -223,7 +305,10 @@ describe("loopback REST", () => {
     expect(again).toMatchObject({ status: 200, json: { id: created.json?.id, description: "Ask again" } });
     expect(again.json?.version).not.toBe(created.json?.version);
 
-    const put = await api("PUT", base, [{ name: "ask", description: "Ask again" }, { name: "help", description: "Help" }]);
+    const put = await api("PUT", base, [
+      { name: "ask", description: "Ask again" },
+      { name: "help", description: "Help" },
+    ]);
     expect((put.json as unknown as { id: string }[])[0]?.id).toBe(created.json?.id);
     expect((await api("GET", base)).json).toHaveLength(2);
     expect((await api("PUT", base, [{ name: "Bad Name", description: "x" }])).json).toMatchObject({

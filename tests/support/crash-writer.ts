@@ -58,17 +58,35 @@ async function work(guildId: string): Promise<void> {
       say(`ACK settings ${guildId} ${cooldown}`);
     } else if (roll < 0.35) {
       const mark = token();
-      await store.audit({ at: new Date().toISOString(), guildId, userId: "42", action: "crash-test", outcome: "ok", detail: mark });
+      await store.audit({
+        at: new Date().toISOString(),
+        guildId,
+        userId: "42",
+        action: "crash-test",
+        outcome: "ok",
+        detail: mark,
+      });
       say(`ACK audit ${guildId} ${mark}`);
     } else if (roll < 0.4) {
       const mark = token();
-      await store.recordQuestion(guildId, { at: new Date().toISOString(), question: `question ${mark}`, answered: false });
+      await store.recordQuestion(guildId, {
+        at: new Date().toISOString(),
+        question: `question ${mark}`,
+        answered: false,
+      });
       say(`ACK question ${guildId} ${mark}`);
     } else {
       // 256 B to 48 KB, so a kill often lands in the middle of writing a file.
       const text = `${token()} ${randomBytes(192 + Math.floor(Math.random() * 36_000)).toString("base64")}`;
       const document = await store.addDocument(guildId, {
-        source: { title: `Crash test ${op}`, publisher: null, author: null, date: null, url: null, path: `upload-${op}.txt` },
+        source: {
+          title: `Crash test ${op}`,
+          publisher: null,
+          author: null,
+          date: null,
+          url: null,
+          path: `upload-${op}.txt`,
+        },
         text,
         addedBy: "42",
       });

@@ -19,7 +19,10 @@ import { startLoopbackDiscord, type LoopbackDiscord, type LoopbackDiscordOptions
 let discord: LoopbackDiscord;
 let client: Client;
 
-async function connect(options: LoopbackDiscordOptions = {}, clientOptions: Partial<ClientOptions> = {}): Promise<void> {
+async function connect(
+  options: LoopbackDiscordOptions = {},
+  clientOptions: Partial<ClientOptions> = {},
+): Promise<void> {
   discord = await startLoopbackDiscord(options);
   client = new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages],
@@ -33,7 +36,9 @@ async function connect(options: LoopbackDiscordOptions = {}, clientOptions: Part
 }
 
 /** Runs `handler` for the next interaction and resolves with what it returned or threw. */
-function onNextInteraction(handler: (i: Interaction) => Promise<unknown>): Promise<{ value?: unknown; error?: unknown }> {
+function onNextInteraction(
+  handler: (i: Interaction) => Promise<unknown>,
+): Promise<{ value?: unknown; error?: unknown }> {
   return new Promise((resolve) => {
     client.once(Events.InteractionCreate, (interaction) => {
       handler(interaction).then(
@@ -80,7 +85,12 @@ describe("loopback Discord with the real discord.js client", () => {
       await i.reply({ content: `pong ${i.options.getString("text")} <@${alice.id}>`, allowedMentions: { parse: [] } });
       return { command: i.commandName, locale: i.locale, perms: i.memberPermissions?.has("SendMessages") };
     });
-    const cmd = discord.injectSlashCommand({ channelId: "general", user: "alice", name: "ping", options: { text: "hi" } });
+    const cmd = discord.injectSlashCommand({
+      channelId: "general",
+      user: "alice",
+      name: "ping",
+      options: { text: "hi" },
+    });
 
     expect(await cmd.response).toEqual({
       type: 4,
@@ -151,7 +161,13 @@ describe("loopback Discord with the real discord.js client", () => {
       const typed = i.options.getFocused();
       await i.respond([{ name: `${typed} docs`, value: "docs" }]);
     });
-    const ac = discord.injectAutocomplete({ channelId: "general", user: "alice", name: "search", options: { query: "ver" }, focused: "query" });
+    const ac = discord.injectAutocomplete({
+      channelId: "general",
+      user: "alice",
+      name: "search",
+      options: { query: "ver" },
+      focused: "query",
+    });
 
     expect(await ac.choices).toEqual([{ name: "ver docs", value: "docs" }]);
     expect((await ac.response).type).toBe(8);
@@ -167,7 +183,9 @@ describe("loopback Discord with the real discord.js client", () => {
     expect(error).toBeInstanceOf(DiscordAPIError);
     expect((error as DiscordAPIError).code).toBe(50035);
     expect((error as DiscordAPIError).status).toBe(400);
-    expect((error as DiscordAPIError).message).toContain("data.content[BASE_TYPE_MAX_LENGTH]: Must be 2000 or fewer in length.");
+    expect((error as DiscordAPIError).message).toContain(
+      "data.content[BASE_TYPE_MAX_LENGTH]: Must be 2000 or fewer in length.",
+    );
     expect(cmd.original).toBeUndefined();
   });
 
@@ -194,7 +212,10 @@ describe("loopback Discord with the real discord.js client", () => {
       if (!i.isChatInputCommand()) return;
       await i.reply("one");
       // Bypass discord.js's own "already replied" guard to hit the API twice.
-      await client.rest.post(Routes.interactionCallback(i.id, i.token), { body: { type: 4, data: { content: "two" } }, auth: false });
+      await client.rest.post(Routes.interactionCallback(i.id, i.token), {
+        body: { type: 4, data: { content: "two" } },
+        auth: false,
+      });
     });
     discord.injectSlashCommand({ channelId: "general", user: "alice", name: "double" });
     const { error } = await handled;
@@ -206,11 +227,19 @@ describe("loopback Discord with the real discord.js client", () => {
       if (message.author.bot || !message.mentions.users.has(client.user?.id ?? "")) return;
       void message.reply({ content: `hello ${message.author.username}`, allowedMentions: { repliedUser: false } });
     });
-    const sent = discord.injectMessage({ channelId: "general", author: "alice", content: `<@${discord.bot.id}> hi there` });
+    const sent = discord.injectMessage({
+      channelId: "general",
+      author: "alice",
+      content: `<@${discord.bot.id}> hi there`,
+    });
 
     expect(sent.message.mentions.map((u) => u.id)).toEqual([discord.bot.id]);
     const reply = await sent.waitForReply();
-    expect(reply).toMatchObject({ content: "hello alice", type: 19, message_reference: { message_id: sent.message.id } });
+    expect(reply).toMatchObject({
+      content: "hello alice",
+      type: 19,
+      message_reference: { message_id: sent.message.id },
+    });
     expect(reply.mentions).toEqual([]); // repliedUser: false → replied_user: false
     const post = discord.requests({ method: "POST", route: `/channels/${sent.message.channel_id}/messages` })[0];
     expect(post?.body).toMatchObject({
@@ -223,7 +252,11 @@ describe("loopback Discord with the real discord.js client", () => {
     client.on(Events.MessageCreate, (message: Message) => {
       if (!message.author.bot && !message.inGuild()) void message.reply(`you said: ${message.content}`);
     });
-    const dm = discord.injectMessage({ channelId: discord.dmChannel("alice").id, author: "alice", content: "hello bot" });
+    const dm = discord.injectMessage({
+      channelId: discord.dmChannel("alice").id,
+      author: "alice",
+      content: "hello bot",
+    });
     const reply = await dm.waitForReply();
     expect(reply.content).toBe("you said: hello bot");
     expect(reply.channel_id).toBe(discord.dmChannel("alice").id);
@@ -245,11 +278,17 @@ describe("loopback Discord with the real discord.js client", () => {
       {
         name: "ask",
         description: "Ask the corpus",
-        options: [{ name: "question", description: "What to ask", type: ApplicationCommandOptionType.String, required: true }],
+        options: [
+          { name: "question", description: "What to ask", type: ApplicationCommandOptionType.String, required: true },
+        ],
       },
     ];
-    const first = (await client.rest.put(Routes.applicationGuildCommands(discord.applicationId, guildId), { body })) as { id: string; version: string }[];
-    const second = (await client.rest.put(Routes.applicationGuildCommands(discord.applicationId, guildId), { body })) as { id: string; version: string }[];
+    const first = (await client.rest.put(Routes.applicationGuildCommands(discord.applicationId, guildId), {
+      body,
+    })) as { id: string; version: string }[];
+    const second = (await client.rest.put(Routes.applicationGuildCommands(discord.applicationId, guildId), {
+      body,
+    })) as { id: string; version: string }[];
     expect(second).toEqual(first);
     expect(first[0]).toMatchObject({ name: "ask", application_id: discord.applicationId, guild_id: guildId, type: 1 });
     expect(discord.commands).toHaveLength(1);
@@ -258,9 +297,17 @@ describe("loopback Discord with the real discord.js client", () => {
     void onNextInteraction(async (i) => {
       if (i.isChatInputCommand()) await i.reply(i.options.getString("question", true));
     });
-    const cmd = discord.injectSlashCommand({ channelId: "general", user: "alice", name: "ask", options: { question: "why?" } });
+    const cmd = discord.injectSlashCommand({
+      channelId: "general",
+      user: "alice",
+      name: "ask",
+      options: { question: "why?" },
+    });
     expect((await cmd.waitForReply()).content).toBe("why?");
-    expect(cmd.payload.data).toMatchObject({ id: first[0]?.id, options: [{ name: "question", type: 3, value: "why?" }] });
+    expect(cmd.payload.data).toMatchObject({
+      id: first[0]?.id,
+      options: [{ name: "question", type: 3, value: "why?" }],
+    });
   });
 
   it("reconnects after the socket is dropped (RESUME) and still answers commands", async () => {
@@ -317,7 +364,10 @@ describe("loopback Discord with the real discord.js client", () => {
       if (!i.isChatInputCommand()) return;
       const attachment = i.options.getAttachment("file", true);
       const text = await (await fetch(attachment.url)).text();
-      await i.reply({ content: `${attachment.name}: ${text}`, files: [{ attachment: Buffer.from("echo"), name: "echo.txt" }] });
+      await i.reply({
+        content: `${attachment.name}: ${text}`,
+        files: [{ attachment: Buffer.from("echo"), name: "echo.txt" }],
+      });
     });
     const cmd = discord.injectSlashCommand({ channelId: "general", user: "alice", name: "upload", options: { file } });
     await handled;
@@ -332,7 +382,10 @@ describe("loopback Discord with the real discord.js client", () => {
   it("components and modals round-trip through the handle API", async () => {
     client.on(Events.InteractionCreate, async (i) => {
       if (i.isChatInputCommand()) {
-        await i.reply({ content: "pick", components: [{ type: 1, components: [{ type: 2, style: 1, custom_id: "go", label: "Go" }] }] });
+        await i.reply({
+          content: "pick",
+          components: [{ type: 1, components: [{ type: 2, style: 1, custom_id: "go", label: "Go" }] }],
+        });
       } else if (i.isButton()) {
         await i.showModal({
           custom_id: "form",
@@ -347,7 +400,13 @@ describe("loopback Discord with the real discord.js client", () => {
     const menu = await cmd.waitForReply();
     const click = discord.injectComponent({ message: menu, user: "alice", customId: "go" });
     expect((await click.response).type).toBe(9);
-    const submit = discord.injectModalSubmit({ channelId: "general", user: "alice", customId: "form", fields: { why: "because" }, message: menu });
+    const submit = discord.injectModalSubmit({
+      channelId: "general",
+      user: "alice",
+      customId: "form",
+      fields: { why: "because" },
+      message: menu,
+    });
     expect((await submit.waitForReply()).content).toBe("got: because");
   });
 });

@@ -14,7 +14,8 @@ export function questionPairs(asked: Map<string, number>, terms: readonly QueryT
   for (let i = 0; i + 1 < sequence.length; i++) {
     const a = byTerm.get(sequence[i] as string);
     const b = byTerm.get(sequence[i + 1] as string);
-    if (a !== undefined && b !== undefined && a.df > 0 && b.df > 0) pairs.set(`${a.term} ${b.term}`, Math.min(a.idf, b.idf));
+    if (a !== undefined && b !== undefined && a.df > 0 && b.df > 0)
+      pairs.set(`${a.term} ${b.term}`, Math.min(a.idf, b.idf));
   }
   return pairs;
 }

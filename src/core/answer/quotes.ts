@@ -101,7 +101,8 @@ export const DEFAULT_ANSWER: AnswerParams = {
 };
 
 /** A sentence that reads as a continuation ("He said…", "This…") needs the one before it to be understood. */
-const DANGLING = /^["“‘']?(he|she|it|they|them|his|her|its|their|this|these|those|that|such|but|and|however|also|so|then|there|here)\b/i;
+const DANGLING =
+  /^["“‘']?(he|she|it|they|them|his|her|its|their|this|these|those|that|such|but|and|however|also|so|then|there|here)\b/i;
 const MIN_WORDS = 6;
 
 interface Candidate {
@@ -260,7 +261,8 @@ export function answerQuestion(
     let sims = similarities.get(word);
     if (sims === undefined) {
       sims = new Float64Array(askedWords.length);
-      for (let k = 0; k < askedWords.length; k++) sims[k] = vectors?.similarity((askedWords[k] as { word: string }).word, word) ?? 0;
+      for (let k = 0; k < askedWords.length; k++)
+        sims[k] = vectors?.similarity((askedWords[k] as { word: string }).word, word) ?? 0;
       similarities.set(word, sims);
     }
     return sims;
@@ -295,7 +297,8 @@ export function answerQuestion(
       if (askedWords.length === 0) return best;
       for (const { word } of ws) {
         const sims = similaritiesTo(word);
-        for (let k = 0; k < sims.length; k++) if ((sims[k] as number) > (best[k] as number)) best[k] = sims[k] as number;
+        for (let k = 0; k < sims.length; k++)
+          if ((sims[k] as number) > (best[k] as number)) best[k] = sims[k] as number;
       }
       return best;
     });
@@ -386,7 +389,8 @@ export function answerQuestion(
   const chosen: Array<Candidate & { also: Source[] }> = [];
   const perDoc = new Map<string, number>();
   const isTwin = (q: Candidate, c: Candidate) => overlap(q.terms, c.terms) >= params.duplicateOverlap;
-  const sameText = (q: Candidate, c: Candidate) => q.segment === c.segment && q.doc === c.doc && q.start < c.end && c.start < q.end;
+  const sameText = (q: Candidate, c: Candidate) =>
+    q.segment === c.segment && q.doc === c.doc && q.start < c.end && c.start < q.end;
   for (const c of candidates) {
     if (chosen.length >= limit) break;
     if (chosen.some((q) => isTwin(q, c) || sameText(q, c))) continue;

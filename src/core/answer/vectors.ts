@@ -28,7 +28,8 @@ export class WordVectors {
 
   /** Reads a file written by scripts/word-vectors.ts. */
   static fromBuffer(buffer: Buffer): WordVectors {
-    if (buffer.length < 12 || buffer.toString("ascii", 0, 4) !== MAGIC) throw new Error("word vectors: not a VWV1 file");
+    if (buffer.length < 12 || buffer.toString("ascii", 0, 4) !== MAGIC)
+      throw new Error("word vectors: not a VWV1 file");
     const count = buffer.readUInt32LE(4);
     const dimensions = buffer.readUInt32LE(8);
     const end = 12 + count * dimensions;

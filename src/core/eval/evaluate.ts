@@ -38,7 +38,12 @@ async function readJsonl<T>(path: string): Promise<T[]> {
 }
 
 /** Documents ranked by their best passage, best first, at most `k`. */
-export function rankDocuments(segment: Segment, question: string, k: number, params: AnswerParams = DEFAULT_ANSWER): string[] {
+export function rankDocuments(
+  segment: Segment,
+  question: string,
+  k: number,
+  params: AnswerParams = DEFAULT_ANSWER,
+): string[] {
   const ranking = retrieve([segment], question, k * 4, params);
   const docs: string[] = [];
   const seen = new Set<number>();
@@ -75,7 +80,8 @@ export async function evaluate(dir: string, options: EvalOptions = {}): Promise<
   const answersPath = join(dir, "answers.jsonl");
   const answers = new Map<string, string[]>();
   if (existsSync(answersPath)) {
-    for (const a of await readJsonl<{ id: string; answers: string[] }>(answersPath)) answers.set(a.id, a.answers.map(normalise));
+    for (const a of await readJsonl<{ id: string; answers: string[] }>(answersPath))
+      answers.set(a.id, a.answers.map(normalise));
   }
   queries = queries.filter((q) => qrels.has(q.id));
   if (options.maxQueries !== undefined) queries = queries.slice(0, options.maxQueries);
@@ -103,7 +109,9 @@ export async function evaluate(dir: string, options: EvalOptions = {}): Promise<
     const expected = answers.get(q.id);
     if (expected !== undefined) {
       withAnswers++;
-      const quotes = answerQuestion([segment], q.text, 5, params, { abstain: false }).quotes.map((x) => normalise(x.text));
+      const quotes = answerQuestion([segment], q.text, 5, params, { abstain: false }).quotes.map((x) =>
+        normalise(x.text),
+      );
       const hit = (n: number) => quotes.slice(0, n).some((text) => expected.some((a) => text.includes(a)));
       if (hit(1)) top1++;
       if (hit(5)) top5++;

@@ -54,7 +54,9 @@ const SNOWFLAKE = /^\d{1,20}$/;
 const PATHLIKE = /(^|[\\/])\.\.([\\/]|$)|[\\/]|^[a-z]:/i;
 
 function mib(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`;
+  return bytes >= 1024 * 1024
+    ? `${(bytes / 1024 / 1024).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MiB`
+    : `${Math.ceil(bytes / 1024)} KiB`;
 }
 
 /** The indexable form of a stored document: the same cleaning as a corpus file. */
@@ -98,25 +100,38 @@ export class GuildCorpora {
   private prepare(input: DocumentInput): CorpusDocument {
     const { maxUploadBytes } = this.limits;
     let name = input.fileName ?? "typed-text.txt";
-    if (PATHLIKE.test(name)) throw new InputError("path-name", `The file name \`${name.slice(0, 80)}\` looks like a path; upload a plain file name such as \`notes.md\`.`);
+    if (PATHLIKE.test(name))
+      throw new InputError(
+        "path-name",
+        `The file name \`${name.slice(0, 80)}\` looks like a path; upload a plain file name such as \`notes.md\`.`,
+      );
     const title = input.metadata?.title?.trim();
     if (title !== undefined && PATHLIKE.test(title) && !/\s/.test(title)) {
       throw new InputError("path-title", "That title looks like a file path; give the document a human title.");
     }
     const bytes = input.bytes ?? Buffer.from(input.text ?? "", "utf8");
     if (bytes.length > maxUploadBytes) {
-      throw new InputError("too-large", `That file is ${mib(bytes.length)}; the limit is ${mib(maxUploadBytes)}. Split it into smaller files.`);
+      throw new InputError(
+        "too-large",
+        `That file is ${mib(bytes.length)}; the limit is ${mib(maxUploadBytes)}. Split it into smaller files.`,
+      );
     }
     const extension = posix.extname(name).toLowerCase();
     if (input.bytes !== undefined && !SUPPORTED_EXTENSIONS.includes(extension)) {
-      throw new InputError("file-type", `I can read ${SUPPORTED_EXTENSIONS.join(", ")} files, not \`${extension || "(no extension)"}\`.`);
+      throw new InputError(
+        "file-type",
+        `I can read ${SUPPORTED_EXTENSIONS.join(", ")} files, not \`${extension || "(no extension)"}\`.`,
+      );
     }
     if (input.bytes === undefined) name = "typed-text.txt";
     try {
-      const metadata = Object.fromEntries(Object.entries(input.metadata ?? {}).filter(([, v]) => v !== undefined && v !== ""));
+      const metadata = Object.fromEntries(
+        Object.entries(input.metadata ?? {}).filter(([, v]) => v !== undefined && v !== ""),
+      );
       return loadDocument(name, bytes, { metadata });
     } catch (error) {
-      if (error instanceof DocumentLoadError) throw new InputError("unreadable", `I can't use that document: ${error.reason}.`);
+      if (error instanceof DocumentLoadError)
+        throw new InputError("unreadable", `I can't use that document: ${error.reason}.`);
       throw error;
     }
   }
@@ -128,11 +143,17 @@ export class GuildCorpora {
     return this.store.exclusive(guildId, async () => {
       const duplicate = this.store.findByHash(guildId, hash);
       if (duplicate !== undefined) {
-        throw new InputError("duplicate", `That text is already stored as \`${duplicate.id}\` (“${duplicate.source.title ?? duplicate.id}”).`);
+        throw new InputError(
+          "duplicate",
+          `That text is already stored as \`${duplicate.id}\` (“${duplicate.source.title ?? duplicate.id}”).`,
+        );
       }
       const count = this.store.documents(guildId).length;
       if (count >= this.limits.maxDocuments) {
-        throw new InputError("quota", `This server already has ${count} documents, the most it may store (${this.limits.maxDocuments}). Remove some first.`);
+        throw new InputError(
+          "quota",
+          `This server already has ${count} documents, the most it may store (${this.limits.maxDocuments}). Remove some first.`,
+        );
       }
       const { id: _id, ...source } = prepared.source;
       if (input.fileName !== undefined) source.path = posix.basename(input.fileName);
@@ -168,7 +189,13 @@ export class GuildCorpora {
       const old = new Map<string, { hash: string; passages: number }>();
       before?.docs.forEach((d, i) => old.set(d.source.id, { hash: d.hash, passages: before.passagesOfDoc(i).length }));
       const builder = new SegmentBuilder();
-      const diff: CorpusDiff = { added: [], changed: [], removed: [], passagesBefore: before?.passageCount ?? 0, passagesAfter: 0 };
+      const diff: CorpusDiff = {
+        added: [],
+        changed: [],
+        removed: [],
+        passagesBefore: before?.passageCount ?? 0,
+        passagesAfter: 0,
+      };
       const seen = new Set<string>();
       for (const stored of this.store.documents(guildId)) {
         const prepared = prepareDocument(corpusDocumentOf(stored));
@@ -199,7 +226,10 @@ export class GuildCorpora {
     const gaps = new Map<string, { question: string; count: number }>();
     for (const q of recent) {
       if (q.answered) continue;
-      const key = q.question.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+      const key = q.question
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}]+/gu, " ")
+        .trim();
       const entry = gaps.get(key) ?? { question: q.question, count: 0 };
       entry.count++;
       gaps.set(key, entry);

@@ -164,7 +164,9 @@ function describeIssues(error: z.ZodError): string {
 
 function checkGuildId(guildId: string): void {
   if (typeof guildId !== "string" || !SNOWFLAKE.test(guildId)) {
-    throw new GuildStoreError(`invalid guild id ${JSON.stringify(String(guildId).slice(0, 40))} (expected a snowflake)`);
+    throw new GuildStoreError(
+      `invalid guild id ${JSON.stringify(String(guildId).slice(0, 40))} (expected a snowflake)`,
+    );
   }
 }
 
@@ -228,7 +230,10 @@ async function quarantine(guildDir: string, path: string, reason: string, proble
     await syncDir(guildDir);
     problems.push({ path, reason: `${reason}; moved to ${target}` });
   } catch (error) {
-    problems.push({ path, reason: `${reason}; not served (could not move it to quarantine: ${(error as Error).message})` });
+    problems.push({
+      path,
+      reason: `${reason}; not served (could not move it to quarantine: ${(error as Error).message})`,
+    });
   }
 }
 
@@ -265,14 +270,21 @@ async function truncateDurably(path: string, size: number): Promise<void> {
  * Reads a JSON-lines log. A last line without its newline is what a crash mid-append leaves: it is reported and cut
  * off (so the next append starts on a fresh line). Other unreadable lines are reported and skipped.
  */
-async function readLog<T>(path: string, schema: z.ZodType<T>, problems: LoadProblem[]): Promise<{ entries: T[]; log: LogFile }> {
+async function readLog<T>(
+  path: string,
+  schema: z.ZodType<T>,
+  problems: LoadProblem[],
+): Promise<{ entries: T[]; log: LogFile }> {
   const bytes = await readIfExists(path);
   const log: LogFile = { path, size: 0, dirty: false, dirSynced: false };
   if (bytes === null) return { entries: [], log };
   const end = bytes.lastIndexOf(0x0a) + 1;
   if (end < bytes.length) {
     await truncateDurably(path, end);
-    problems.push({ path, reason: `last line was cut short (${bytes.length - end} bytes, an append interrupted by a crash); removed` });
+    problems.push({
+      path,
+      reason: `last line was cut short (${bytes.length - end} bytes, an append interrupted by a crash); removed`,
+    });
   }
   log.size = end;
   const entries: T[] = [];
@@ -288,7 +300,11 @@ async function readLog<T>(path: string, schema: z.ZodType<T>, problems: LoadProb
     }
     const parsed = schema.safeParse(value);
     if (parsed.success) entries.push(parsed.data);
-    else problems.push({ path, reason: `line ${index + 1} is not a valid entry (${describeIssues(parsed.error)}); ignored` });
+    else
+      problems.push({
+        path,
+        reason: `line ${index + 1} is not a valid entry (${describeIssues(parsed.error)}); ignored`,
+      });
   });
   return { entries, log };
 }
@@ -356,7 +372,10 @@ async function migrateV0toV1(root: string, problems: LoadProblem[]): Promise<voi
         for (const [index, raw] of legacy.documents.entries()) {
           const parsed = LegacyDocumentSchema.safeParse(raw);
           if (!parsed.success) {
-            problems.push({ path: legacyPath, reason: `document ${index + 1} is not valid (${describeIssues(parsed.error)}); kept only in documents.v0.json` });
+            problems.push({
+              path: legacyPath,
+              reason: `document ${index + 1} is not valid (${describeIssues(parsed.error)}); kept only in documents.v0.json`,
+            });
             continue;
           }
           const old = parsed.data;
@@ -401,7 +420,8 @@ async function migrateV0toV1(root: string, problems: LoadProblem[]): Promise<voi
 }
 
 const MIGRATIONS: readonly Migration[] = [migrateV0toV1];
-if (MIGRATIONS.length !== STORE_SCHEMA_VERSION) throw new GuildStoreError("a migration is missing for the store schema version");
+if (MIGRATIONS.length !== STORE_SCHEMA_VERSION)
+  throw new GuildStoreError("a migration is missing for the store schema version");
 
 async function writeSchema(root: string, version: number): Promise<void> {
   await replaceDurably(join(root, "schema.json"), `${JSON.stringify({ format: FORMAT, version })}\n`);
@@ -414,7 +434,10 @@ async function layoutVersion(root: string): Promise<number | null> {
   if (bytes !== null) {
     const schema = jsonAs(SchemaFileSchema, bytes);
     // Guessing a version could run the wrong migration over people's documents: refuse instead.
-    if (schema === null) throw new GuildStoreError(`${path} is unreadable; restore it (e.g. {"format":"${FORMAT}","version":${STORE_SCHEMA_VERSION}})`);
+    if (schema === null)
+      throw new GuildStoreError(
+        `${path} is unreadable; restore it (e.g. {"format":"${FORMAT}","version":${STORE_SCHEMA_VERSION}})`,
+      );
     return schema.version;
   }
   const guilds = (await listDir(root)).filter((name) => SNOWFLAKE.test(name));
@@ -535,7 +558,9 @@ export class GuildStore {
       await writeSchema(root, version);
     }
     if (version > STORE_SCHEMA_VERSION) {
-      throw new GuildStoreError(`${root} has store schema version ${version}, newer than this build understands (${STORE_SCHEMA_VERSION})`);
+      throw new GuildStoreError(
+        `${root} has store schema version ${version}, newer than this build understands (${STORE_SCHEMA_VERSION})`,
+      );
     }
     while (version < STORE_SCHEMA_VERSION) {
       const migrate = MIGRATIONS[version];
@@ -577,7 +602,8 @@ export class GuildStore {
   /** The earliest stored document whose text has this sha256, if any. */
   findByHash(guildId: string, hash: string): StoredDocument | undefined {
     checkGuildId(guildId);
-    for (const document of this.guilds.get(guildId)?.documents.values() ?? []) if (document.hash === hash) return document;
+    for (const document of this.guilds.get(guildId)?.documents.values() ?? [])
+      if (document.hash === hash) return document;
     return undefined;
   }
 
@@ -678,8 +704,10 @@ export class GuildStore {
     checkGuildId(entry?.guildId);
     // Over-long text is clipped, not refused: an admin action must not go unrecorded because its detail is long.
     const clipped = { ...entry };
-    if (typeof clipped.action === "string" && clipped.action.length > 100) clipped.action = `${clipped.action.slice(0, 99)}…`;
-    if (typeof clipped.detail === "string" && clipped.detail.length > 4000) clipped.detail = `${clipped.detail.slice(0, 3999)}…`;
+    if (typeof clipped.action === "string" && clipped.action.length > 100)
+      clipped.action = `${clipped.action.slice(0, 99)}…`;
+    if (typeof clipped.detail === "string" && clipped.detail.length > 4000)
+      clipped.detail = `${clipped.detail.slice(0, 3999)}…`;
     const parsed = AuditEntrySchema.safeParse(clipped);
     if (!parsed.success) throw new GuildStoreError(`invalid audit entry (${describeIssues(parsed.error)})`);
     const record = Object.freeze(parsed.data);

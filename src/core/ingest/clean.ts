@@ -11,7 +11,7 @@
  * The result is a list of spans into the original text, so every kept word is an exact substring
  * at a known offset. `explainClean` says which rule dropped each line.
  */
-import type { Span } from '../types.js';
+import type { Span } from "../types.js";
 
 export interface CleanOptions {
   /** The document's title. When a line of the text is the title, it and everything before it is page chrome. */
@@ -47,8 +47,8 @@ function normalize(line: string): string {
   return line
     .replace(/[‘’ʼ]/gu, "'")
     .replace(/[“”]/gu, '"')
-    .replace(/[‐‑‒–—]/gu, '-')
-    .replace(/\s+/gu, ' ')
+    .replace(/[‐‑‒–—]/gu, "-")
+    .replace(/\s+/gu, " ")
     .trim()
     .toLowerCase();
 }
@@ -58,7 +58,7 @@ function normalize(line: string): string {
 const PROSE_WORDS = 25;
 
 export function isSentence(line: string): boolean {
-  return SENTENCE_END.test(line) || (line.endsWith(':') && words(line).length >= 5);
+  return SENTENCE_END.test(line) || (line.endsWith(":") && words(line).length >= 5);
 }
 
 /**
@@ -88,24 +88,28 @@ function isMembershipAppeal(line: string): boolean {
 const LINE_RULES: LineRule[] = [
   // Site navigation, editor links and buttons: "Skip to content", "Edit post", "Keep reading", "list of 3 items…".
   {
-    name: 'navigation',
+    name: "navigation",
     test: (l) =>
-      /^(skip to (main )?content|edit (this )?post|share( this( article| story)?)?|print|advertisement|keep reading|read next|menu|search|close)\.?$/iu.test(l) ||
-      /^list of \d+ items?/iu.test(l),
+      /^(skip to (main )?content|edit (this )?post|share( this( article| story)?)?|print|advertisement|keep reading|read next|menu|search|close)\.?$/iu.test(
+        l,
+      ) || /^list of \d+ items?/iu.test(l),
   },
   // Reader-funding appeals: "become a member", "Gift membership", "funded by our readers", "readers like you".
   {
-    name: 'membershipAppeal',
+    name: "membershipAppeal",
     test: isMembershipAppeal,
   },
   // A row of payment-card logos rendered as text: "visa masterCard americanExpress".
   {
-    name: 'paymentBadges',
-    test: (l) => words(l).every((w) => /^(visa|master-?card|american-?express|amex|paypal|apple-?pay|google-?pay|discover)$/iu.test(w)),
+    name: "paymentBadges",
+    test: (l) =>
+      words(l).every((w) =>
+        /^(visa|master-?card|american-?express|amex|paypal|apple-?pay|google-?pay|discover)$/iu.test(w),
+      ),
   },
   // Newsletter sign-up forms: "* indicates required", "Subscribe", "Enter your email…", "Successfuly subscribed".
   {
-    name: 'newsletterForm',
+    name: "newsletterForm",
     test: (l) =>
       /\bindicates required\b/iu.test(l) ||
       /^subscribe\b/iu.test(l) ||
@@ -117,73 +121,79 @@ const LINE_RULES: LineRule[] = [
   },
   // Comment forms: "Leave a Reply", "Your email address will not be published. Required fields are marked *".
   {
-    name: 'commentForm',
+    name: "commentForm",
     test: (l) =>
       /^leave a (reply|comment)\b/iu.test(l) ||
       /\byour e-?mail address will not be published\b/iu.test(l) ||
       /\brequired fields are marked\b/iu.test(l),
   },
   // Blog-platform follow prompts: "Discover more from <site>".
-  { name: 'discoverMore', test: (l) => /^discover more from\b/iu.test(l) },
+  { name: "discoverMore", test: (l) => /^discover more from\b/iu.test(l) },
   // Inline links to other stories: "See also …", "Read also: …", "Related: …" (a colon or dash, so prose
   // that starts with "Related measures…" is not caught).
   {
-    name: 'relatedLink',
-    test: (l) => /^(see also|read also|also read)\b/iu.test(l) || /^(related|read more|more on this|recommended)\s*[:\-–—]\s*\S/iu.test(l),
+    name: "relatedLink",
+    test: (l) =>
+      /^(see also|read also|also read)\b/iu.test(l) ||
+      /^(related|read more|more on this|recommended)\s*[:\-–—]\s*\S/iu.test(l),
   },
   // Bylines and read-time lines: "by Olena Goncharova October 6, 2024 5:58 AM 2 min read". Metadata, not prose.
   {
-    name: 'byline',
+    name: "byline",
     test: (l) => (/^by\s+\p{Lu}/u.test(l) && !isSentence(l)) || /\b\d+\s*min(ute)?s?\s+read\b/iu.test(l),
   },
   // Photo captions and credits: a trailing "(Mark Wilson/Getty Images)", "Photo: …", "Wikipedia Creative Commons".
   {
-    name: 'photoCredit',
+    name: "photoCredit",
     test: (l) =>
-      /\((photo|image|credit)?:?\s*[^()]*(\/|\bgetty images\b|\breuters\b|\bafp\b|\bap photo\b|\bepa\b|\bshutterstock\b)[^()]*\)$/iu.test(l) ||
+      /\((photo|image|credit)?:?\s*[^()]*(\/|\bgetty images\b|\breuters\b|\bafp\b|\bap photo\b|\bepa\b|\bshutterstock\b)[^()]*\)$/iu.test(
+        l,
+      ) ||
       /^(photo|image|picture|illustration|credit)s?( credit)?\s*[:/]/iu.test(l) ||
       (words(l).length <= 6 && /\b(creative commons|wikimedia|getty images|shutterstock)\b/iu.test(l)),
   },
   // Machine-generated audio notices: "This audio is created with AI assistance", "Listen to this article".
   {
-    name: 'audioNotice',
-    test: (l) => /\b(audio|narration|voice) is (created|generated|produced) (with|by|using) ai\b/iu.test(l) || /^listen to (this|the) (article|story)\b/iu.test(l),
+    name: "audioNotice",
+    test: (l) =>
+      /\b(audio|narration|voice) is (created|generated|produced) (with|by|using) ai\b/iu.test(l) ||
+      /^listen to (this|the) (article|story)\b/iu.test(l),
   },
   // Bare times from a live feed: "3:44 PM".
-  { name: 'timestamp', test: (l) => /^\d{1,2}:\d{2}(\s*[ap]\.?m\.?)?$/iu.test(l) },
+  { name: "timestamp", test: (l) => /^\d{1,2}:\d{2}(\s*[ap]\.?m\.?)?$/iu.test(l) },
   // The signature line under an embedded tweet: "— Jason P. Rebholz (@USEmbRuPress) June 19, 2021".
   {
-    name: 'embedSignature',
-    test: (l) => /^[—–-]\s*.*\(@\w{1,15}\)\s+\p{L}+\.?\s+\d{1,2},\s+\d{4}$/u.test(l) || /\bpic\.twitter\.com\//iu.test(l),
+    name: "embedSignature",
+    test: (l) =>
+      /^[—–-]\s*.*\(@\w{1,15}\)\s+\p{L}+\.?\s+\d{1,2},\s+\d{4}$/u.test(l) || /\bpic\.twitter\.com\//iu.test(l),
   },
   // Anything that does not end like a sentence: headlines of other stories, menus, labels, buttons, section titles.
   // Long lines are prose even without end punctuation (abstracts, truncated paragraphs, plain-text corpora): only
   // short unpunctuated lines (menus, headings, buttons, captions) are dropped as "not a sentence".
-  { name: 'notASentence', test: (l) => !isSentence(l) && words(l).length < PROSE_WORDS },
+  { name: "notASentence", test: (l) => !isSentence(l) && words(l).length < PROSE_WORDS },
 ];
-
 
 /**
  * Markers of the page after the article: once the article has begun, the first of these ends it,
  * and nothing after it (news feeds, other stories, sign-up forms, comments) is article text.
  */
 const TRAILER_HEADINGS = new Set([
-  'news feed',
-  'more news',
+  "news feed",
+  "more news",
   "editors' picks",
   "editor's picks",
-  'most read',
-  'most popular',
-  'latest news',
-  'latest stories',
-  'you may also like',
-  'comments',
-  'share this',
-  'like this',
+  "most read",
+  "most popular",
+  "latest news",
+  "latest stories",
+  "you may also like",
+  "comments",
+  "share this",
+  "like this",
 ]);
 
 function isTrailerMarker(line: string): boolean {
-  const heading = normalize(line).replace(/[:.]$/u, '');
+  const heading = normalize(line).replace(/[:.]$/u, "");
   return (
     TRAILER_HEADINGS.has(heading) ||
     /^(discover more from|leave a (reply|comment))\b/iu.test(line) ||
@@ -203,7 +213,7 @@ export function looksLikeHeadline(line: string): boolean {
   if (count < 2 || count > 25 || trimmed.length > 200) return false;
   if (/[.,;:]$/u.test(trimmed)) return false;
   const rule = boilerplateRule(trimmed);
-  return rule === null || rule === 'notASentence';
+  return rule === null || rule === "notASentence";
 }
 
 /** Non-blank lines, trimmed, with their offsets into `text`. */
@@ -212,12 +222,12 @@ function splitLines(text: string): Line[] {
   let previousBlank = true;
   let lineStart = 0;
   while (lineStart <= text.length) {
-    const newline = text.indexOf('\n', lineStart);
+    const newline = text.indexOf("\n", lineStart);
     const lineEnd = newline === -1 ? text.length : newline;
     let start = lineStart;
     let end = lineEnd;
-    while (start < end && /\s/u.test(text[start] ?? '')) start++;
-    while (end > start && /\s/u.test(text[end - 1] ?? '')) end--;
+    while (start < end && /\s/u.test(text[start] ?? "")) start++;
+    while (end > start && /\s/u.test(text[end - 1] ?? "")) end--;
     if (start < end) {
       lines.push({ start, end, text: text.slice(start, end), startsBlock: previousBlank });
       previousBlank = false;
@@ -238,9 +248,9 @@ const MAX_PROSE_BEFORE_HEADLINE = 2;
  * prose than a caption's worth is a repeated heading, not the page's headline, and is not used.
  */
 function findTitleLine(lines: Line[], title: string | null | undefined): number {
-  const wanted = normalize(title ?? '');
-  if (wanted === '') return -1;
-  const index = lines.findIndex((line) => normalize(line.text.replace(/^#+\s+/u, '')) === wanted);
+  const wanted = normalize(title ?? "");
+  if (wanted === "") return -1;
+  const index = lines.findIndex((line) => normalize(line.text.replace(/^#+\s+/u, "")) === wanted);
   const proseBefore = lines.slice(0, Math.max(index, 0)).filter((line) => boilerplateRule(line.text) === null).length;
   return proseBefore <= MAX_PROSE_BEFORE_HEADLINE ? index : -1;
 }
@@ -249,12 +259,19 @@ function findTitleLine(lines: Line[], title: string | null | undefined): number 
  * A leading agency dateline on the article's first line, "(MENAFN) " or "WASHINGTON (Reuters) — ",
  * is attribution, not a statement: the first kept span starts after it (when a sentence follows).
  */
-const DATELINE = /^(?:\p{Lu}[\p{Lu}.,'’ -]+\s)?\(\p{Lu}[\p{L}.&]*(?:\s\p{Lu}[\p{L}.&]*)*\)\s*(?:[—–-]\s*)?(?=[\p{Lu}\p{N}"“‘'])/u;
+const DATELINE =
+  /^(?:\p{Lu}[\p{Lu}.,'’ -]+\s)?\(\p{Lu}[\p{L}.&]*(?:\s\p{Lu}[\p{L}.&]*)*\)\s*(?:[—–-]\s*)?(?=[\p{Lu}\p{N}"“‘'])/u;
 
 /** Classifies every non-blank line of `text`: kept as article text, or dropped by a named rule. */
 export function explainClean(text: string, options: CleanOptions = {}): LineVerdict[] {
   const lines = splitLines(text);
-  const verdicts: LineVerdict[] = lines.map((line) => ({ start: line.start, end: line.end, text: line.text, kept: false, rule: null }));
+  const verdicts: LineVerdict[] = lines.map((line) => ({
+    start: line.start,
+    end: line.end,
+    text: line.text,
+    kept: false,
+    rule: null,
+  }));
   const drop = (index: number, rule: string): void => {
     const verdict = verdicts[index];
     if (verdict) Object.assign(verdict, { kept: false, rule });
@@ -263,15 +280,15 @@ export function explainClean(text: string, options: CleanOptions = {}): LineVerd
   // Section rule `beforeHeadline`: the headline is the title (metadata, shown with every quote), and
   // what precedes it is page chrome (a hero-image caption, a membership banner, "Skip to content").
   const titleIndex = findTitleLine(lines, options.title);
-  for (let i = 0; i < titleIndex; i++) drop(i, 'beforeHeadline');
-  if (titleIndex >= 0) drop(titleIndex, 'headline');
+  for (let i = 0; i < titleIndex; i++) drop(i, "beforeHeadline");
+  if (titleIndex >= 0) drop(titleIndex, "headline");
 
   let keptCount = 0;
   for (let i = titleIndex + 1; i < lines.length; i++) {
     const line = lines[i] as Line;
     // Section rule `afterArticle`: once the article has begun, a trailer marker ends it.
     if (keptCount > 0 && isTrailerMarker(line.text)) {
-      for (let j = i; j < lines.length; j++) drop(j, 'afterArticle');
+      for (let j = i; j < lines.length; j++) drop(j, "afterArticle");
       dropRelatedCard(lines, verdicts, i);
       break;
     }
@@ -303,10 +320,10 @@ function dropRelatedCard(lines: Line[], verdicts: LineVerdict[], markerIndex: nu
   while (first > 0 && !(lines[first] as Line).startsBlock) first--;
   const teaser = markerIndex - first - 1;
   if (first === markerIndex || teaser < 1 || teaser > 2) return;
-  if (verdicts[first]?.rule !== 'notASentence') return;
+  if (verdicts[first]?.rule !== "notASentence") return;
   for (let i = first + 1; i < markerIndex; i++) {
     const verdict = verdicts[i] as LineVerdict;
-    if (verdict.kept) Object.assign(verdict, { kept: false, rule: 'relatedTeaser' });
+    if (verdict.kept) Object.assign(verdict, { kept: false, rule: "relatedTeaser" });
   }
 }
 

@@ -4,9 +4,9 @@
  *
  * jsdom takes a while to load, so it is required on first use: corpora without HTML never pay for it.
  */
-import { createRequire } from 'node:module';
-import type * as Jsdom from 'jsdom';
-import type * as ReadabilityModule from '@mozilla/readability';
+import { createRequire } from "node:module";
+import type * as Jsdom from "jsdom";
+import type * as ReadabilityModule from "@mozilla/readability";
 
 /** What an HTML page says about itself, plus its article text. Unknown fields are null. */
 export interface HtmlArticle {
@@ -22,7 +22,7 @@ export interface HtmlArticle {
 
 /** The page has no article to extract (only scripts and markup, or nothing Readability accepts). */
 export class NoArticleError extends Error {
-  override readonly name = 'NoArticleError';
+  override readonly name = "NoArticleError";
 }
 
 interface Libraries {
@@ -35,8 +35,8 @@ let libraries: Libraries | undefined;
 
 function lazyLibraries(): Libraries {
   libraries ??= {
-    jsdom: loadCommonJs('jsdom') as typeof Jsdom,
-    readability: loadCommonJs('@mozilla/readability') as typeof ReadabilityModule,
+    jsdom: loadCommonJs("jsdom") as typeof Jsdom,
+    readability: loadCommonJs("@mozilla/readability") as typeof ReadabilityModule,
   };
   return libraries;
 }
@@ -46,36 +46,81 @@ const TEXT_NODE = 3;
 
 /** Elements that start a new paragraph. */
 const BLOCK_ELEMENTS = new Set([
-  'ADDRESS', 'ARTICLE', 'ASIDE', 'BLOCKQUOTE', 'CAPTION', 'DD', 'DETAILS', 'DIV', 'DL', 'DT', 'FIELDSET',
-  'FIGURE', 'FOOTER', 'FORM', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'HEADER', 'HR', 'LI', 'MAIN', 'NAV',
-  'OL', 'P', 'PRE', 'SECTION', 'SUMMARY', 'TABLE', 'TBODY', 'TD', 'TFOOT', 'TH', 'THEAD', 'TR', 'UL',
+  "ADDRESS",
+  "ARTICLE",
+  "ASIDE",
+  "BLOCKQUOTE",
+  "CAPTION",
+  "DD",
+  "DETAILS",
+  "DIV",
+  "DL",
+  "DT",
+  "FIELDSET",
+  "FIGURE",
+  "FOOTER",
+  "FORM",
+  "H1",
+  "H2",
+  "H3",
+  "H4",
+  "H5",
+  "H6",
+  "HEADER",
+  "HR",
+  "LI",
+  "MAIN",
+  "NAV",
+  "OL",
+  "P",
+  "PRE",
+  "SECTION",
+  "SUMMARY",
+  "TABLE",
+  "TBODY",
+  "TD",
+  "TFOOT",
+  "TH",
+  "THEAD",
+  "TR",
+  "UL",
 ]);
 
 /** Elements whose text is never article text (Readability removes most; this is the belt to its braces). */
-const SKIPPED_ELEMENTS = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'FIGCAPTION', 'BUTTON', 'SELECT', 'TEXTAREA', 'SVG']);
+const SKIPPED_ELEMENTS = new Set([
+  "SCRIPT",
+  "STYLE",
+  "NOSCRIPT",
+  "TEMPLATE",
+  "FIGCAPTION",
+  "BUTTON",
+  "SELECT",
+  "TEXTAREA",
+  "SVG",
+]);
 
 /** Plain text of an element's content, one paragraph per block element. */
 function blocksToText(root: Node): string {
   const paragraphs: string[] = [];
-  let inline = '';
+  let inline = "";
   const flush = (): void => {
     const lines = inline
-      .split('\n')
-      .map((line) => line.replace(/ +/gu, ' ').trim())
+      .split("\n")
+      .map((line) => line.replace(/ +/gu, " ").trim())
       .filter((line) => line.length > 0);
-    if (lines.length > 0) paragraphs.push(lines.join('\n'));
-    inline = '';
+    if (lines.length > 0) paragraphs.push(lines.join("\n"));
+    inline = "";
   };
   const walk = (node: Node): void => {
     if (node.nodeType === TEXT_NODE) {
-      inline += (node.nodeValue ?? '').replace(/[ \t\n\r\f]+/gu, ' ');
+      inline += (node.nodeValue ?? "").replace(/[ \t\n\r\f]+/gu, " ");
       return;
     }
     if (node.nodeType !== ELEMENT_NODE) return;
     const tag = (node as Element).tagName.toUpperCase();
     if (SKIPPED_ELEMENTS.has(tag)) return;
-    if (tag === 'BR') {
-      inline += '\n';
+    if (tag === "BR") {
+      inline += "\n";
       return;
     }
     const block = BLOCK_ELEMENTS.has(tag);
@@ -85,19 +130,19 @@ function blocksToText(root: Node): string {
   };
   walk(root);
   flush();
-  return paragraphs.join('\n\n');
+  return paragraphs.join("\n\n");
 }
 
 const nonEmpty = (value: string | null | undefined): string | null => {
-  const trimmed = value?.replace(/\s+/gu, ' ').trim();
+  const trimmed = value?.replace(/\s+/gu, " ").trim();
   return trimmed ? trimmed : null;
 };
 
 /** Canonical URL of the page: `<link rel=canonical>`, else `og:url`. Relative links are resolved against `baseUrl`. */
 function canonicalUrl(document: Document, baseUrl: string | undefined): string | null {
   const candidates = [
-    document.querySelector('link[rel~="canonical" i]')?.getAttribute('href'),
-    document.querySelector('meta[property="og:url" i]')?.getAttribute('content'),
+    document.querySelector('link[rel~="canonical" i]')?.getAttribute("href"),
+    document.querySelector('meta[property="og:url" i]')?.getAttribute("content"),
   ];
   for (const candidate of candidates) {
     const href = nonEmpty(candidate);
@@ -113,7 +158,7 @@ function canonicalUrl(document: Document, baseUrl: string | undefined): string |
 
 /** A "By Jane Doe" byline reads as the author's name. */
 function authorFromByline(byline: string | null | undefined): string | null {
-  return nonEmpty(byline?.replace(/^\s*by\s+/iu, ''));
+  return nonEmpty(byline?.replace(/^\s*by\s+/iu, ""));
 }
 
 /**
@@ -130,8 +175,8 @@ export function extractHtmlArticle(html: string, options: { url?: string } = {})
     // Read the canonical link first: Readability rewrites the document it parses.
     const url = canonicalUrl(document, options.url);
     const article = new readability.Readability<Node>(document, { serializer: (node) => node }).parse();
-    const text = article?.content ? blocksToText(article.content) : '';
-    if (!article || text.trim() === '') throw new NoArticleError('no article text found');
+    const text = article?.content ? blocksToText(article.content) : "";
+    if (!article || text.trim() === "") throw new NoArticleError("no article text found");
     return {
       text,
       title: nonEmpty(article.title),

@@ -2,26 +2,25 @@
  * Loading: files on disk (or one uploaded file) into `CorpusDocument`s.
  *
  * `loadDocument` turns one file's bytes into a document and throws `DocumentLoadError` when it
- * cannot; `loadCorpus` walks a directory, loads every supported file, and reports the files that
- * failed by path while the rest still load.
+ * cannot; `corpusFiles` lists the files of a corpus folder (the library's sync loads them).
  */
-import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
-import path from 'node:path';
-import matter from 'gray-matter';
-import { z } from 'zod';
-import { cleanText, looksLikeHeadline } from './clean.js';
-import { extractHtmlArticle, NoArticleError } from './html.js';
-import type { CorpusDocument, LoadProblem, Source } from '../types.js';
+import { createHash } from "node:crypto";
+import { readdir, stat } from "node:fs/promises";
+import path from "node:path";
+import matter from "gray-matter";
+import { z } from "zod";
+import { cleanText, looksLikeHeadline } from "./clean.js";
+import { extractHtmlArticle, NoArticleError } from "./html.js";
+import type { CorpusDocument, Source } from "../types.js";
 
 /** File extensions the loader reads; everything else in a corpus directory is ignored. */
-export const SUPPORTED_EXTENSIONS: readonly string[] = ['.md', '.markdown', '.txt', '.html', '.htm'];
+export const SUPPORTED_EXTENSIONS: readonly string[] = [".md", ".markdown", ".txt", ".html", ".htm"];
 
-const HTML_EXTENSIONS = new Set(['.html', '.htm']);
+const HTML_EXTENSIONS = new Set([".html", ".htm"]);
 
 /** A file that cannot become a document. `reason` is written for the person who supplied the file. */
 export class DocumentLoadError extends Error {
-  override readonly name = 'DocumentLoadError';
+  override readonly name = "DocumentLoadError";
 
   constructor(
     readonly path: string,
@@ -53,46 +52,41 @@ export interface LoadDocumentOptions {
   onWarning?: (reason: string) => void;
 }
 
-export interface LoadedCorpus {
-  documents: CorpusDocument[];
-  problems: LoadProblem[];
-}
-
 // ---------------------------------------------------------------------------------------------
 // Identity
 
 /** A stable slug for a corpus-relative path without its extension: lowercase `[a-z0-9-/]`. */
 export function documentId(relPath: string): string {
-  const withoutExtension = toPosix(relPath).replace(/\.[^./]*$/u, '');
+  const withoutExtension = toPosix(relPath).replace(/\.[^./]*$/u, "");
   const segments = withoutExtension
-    .split('/')
+    .split("/")
     .map((segment) =>
       segment
-        .normalize('NFKD')
-        .replace(/[\u0300-\u036f]/gu, '')
+        .normalize("NFKD")
+        .replace(/[\u0300-\u036f]/gu, "")
         .toLowerCase()
-        .replace(/[^a-z0-9]+/gu, '-')
-        .replace(/^-+|-+$/gu, ''),
+        .replace(/[^a-z0-9]+/gu, "-")
+        .replace(/^-+|-+$/gu, ""),
     )
     .filter((segment) => segment.length > 0);
-  return segments.length > 0 ? segments.join('/') : 'document';
+  return segments.length > 0 ? segments.join("/") : "document";
 }
 
-const toPosix = (relPath: string): string => relPath.split(path.sep).join('/').replace(/\\/gu, '/');
+const toPosix = (relPath: string): string => relPath.split(path.sep).join("/").replace(/\\/gu, "/");
 
-const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+const sha256 = (bytes: Buffer): string => createHash("sha256").update(bytes).digest("hex");
 
 // ---------------------------------------------------------------------------------------------
 // Decoding
 
 /** Strict UTF-8: binary files and other encodings are refused rather than loaded as mojibake. */
 function decodeUtf8(relPath: string, bytes: Buffer): string {
-  if (bytes.length === 0) throw new DocumentLoadError(relPath, 'empty file');
-  if (bytes.includes(0)) throw new DocumentLoadError(relPath, 'binary file (contains NUL bytes), not text');
+  if (bytes.length === 0) throw new DocumentLoadError(relPath, "empty file");
+  if (bytes.includes(0)) throw new DocumentLoadError(relPath, "binary file (contains NUL bytes), not text");
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
-    throw new DocumentLoadError(relPath, 'not valid UTF-8 text (save it as UTF-8)');
+    throw new DocumentLoadError(relPath, "not valid UTF-8 text (save it as UTF-8)");
   }
 }
 
@@ -112,7 +106,7 @@ const FrontMatter = z.looseObject({
   // Several authors may be listed; they are credited together.
   author: z
     .union([textField, z.array(z.union([z.string(), z.number()]))])
-    .transform((value) => (Array.isArray(value) ? value.map(String).join(', ') || null : value)),
+    .transform((value) => (Array.isArray(value) ? value.map(String).join(", ") || null : value)),
   date: textField,
   date_inferred: z.boolean().nullable().optional(),
   url: textField,
@@ -129,13 +123,18 @@ export function isIsoDate(value: string): boolean {
   if (!match) return false;
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
   const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day && !Number.isNaN(Date.parse(value));
+  return (
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day &&
+    !Number.isNaN(Date.parse(value))
+  );
 }
 
 function isWebUrl(value: string): boolean {
   try {
     const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
+    return url.protocol === "http:" || url.protocol === "https:";
   } catch {
     return false;
   }
@@ -149,17 +148,17 @@ function datesToStrings(value: unknown): unknown {
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) return String(value);
     const iso = value.toISOString();
-    return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso;
+    return iso.endsWith("T00:00:00.000Z") ? iso.slice(0, 10) : iso;
   }
   if (Array.isArray(value)) return value.map(datesToStrings);
-  if (value !== null && typeof value === 'object') {
+  if (value !== null && typeof value === "object") {
     return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, datesToStrings(inner)]));
   }
   return value;
 }
 
 const refuseCode = (): never => {
-  throw new Error('front matter written as code (---js) is not allowed; use YAML');
+  throw new Error("front matter written as code (---js) is not allowed; use YAML");
 };
 
 /** Front matter and body. The body is exactly the file after the front matter block. */
@@ -167,28 +166,31 @@ function parseFrontMatter(relPath: string, source: string): { fields: FrontMatte
   let parsed: matter.GrayMatterFile<string>;
   try {
     // Options also keep gray-matter from caching every file it has seen; the code engines would run `eval`.
-    parsed = matter(source, { language: 'yaml', engines: { javascript: refuseCode, coffee: refuseCode } });
+    parsed = matter(source, { language: "yaml", engines: { javascript: refuseCode, coffee: refuseCode } });
   } catch (error) {
-    const detail = (error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)).replace(/:\s*$/u, '');
+    const detail = (error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error)).replace(
+      /:\s*$/u,
+      "",
+    );
     throw new DocumentLoadError(relPath, `cannot read the front matter: ${detail}`);
   }
   const data = datesToStrings(parsed.data);
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    throw new DocumentLoadError(relPath, 'front matter must be a list of `key: value` lines');
+  if (data === null || typeof data !== "object" || Array.isArray(data)) {
+    throw new DocumentLoadError(relPath, "front matter must be a list of `key: value` lines");
   }
   const result = FrontMatter.safeParse(data);
   if (!result.success) {
-    const issues = result.error.issues.map((issue) => `${issue.path.join('.') || 'front matter'}: expected text`);
-    throw new DocumentLoadError(relPath, `invalid front matter (${[...new Set(issues)].join('; ')})`);
+    const issues = result.error.issues.map((issue) => `${issue.path.join(".") || "front matter"}: expected text`);
+    throw new DocumentLoadError(relPath, `invalid front matter (${[...new Set(issues)].join("; ")})`);
   }
   const fm = result.data;
   const fields: FrontMatterFields = {};
   // A key that is present but empty is a decision ("not stated"), so it is kept as null, not replaced by a fallback.
-  if ('title' in data) fields.title = fm.title ?? null;
-  if ('publisher' in data) fields.publisher = fm.publisher ?? null;
-  if ('author' in data) fields.author = fm.author ?? null;
-  if ('date' in data) fields.date = fm.date ?? null;
-  if ('url' in data) fields.url = fm.url ?? null;
+  if ("title" in data) fields.title = fm.title ?? null;
+  if ("publisher" in data) fields.publisher = fm.publisher ?? null;
+  if ("author" in data) fields.author = fm.author ?? null;
+  if ("date" in data) fields.date = fm.date ?? null;
+  if ("url" in data) fields.url = fm.url ?? null;
   if (fm.date_inferred !== undefined && fm.date_inferred !== null) fields.dateInferred = fm.date_inferred;
   return { fields, body: parsed.content };
 }
@@ -196,11 +198,11 @@ function parseFrontMatter(relPath: string, source: string): { fields: FrontMatte
 /** The title a text file implies: its first line when that reads as a headline, else the file name. */
 function fallbackTitle(relPath: string, text: string): string {
   const firstLine = text
-    .split('\n')
-    .map((line) => line.replace(/^#+\s+/u, '').trim())
+    .split("\n")
+    .map((line) => line.replace(/^#+\s+/u, "").trim())
     .find((line) => line.length > 0);
   if (firstLine && looksLikeHeadline(firstLine)) return firstLine;
-  return path.posix.basename(relPath).replace(/\.[^.]*$/u, '');
+  return path.posix.basename(relPath).replace(/\.[^.]*$/u, "");
 }
 
 /** Drops a date or URL that is not valid (with a warning) instead of storing something wrong. */
@@ -222,7 +224,7 @@ function validated(metadata: DocumentMetadata, warn: (reason: string) => void): 
 function merge(base: DocumentMetadata, overrides: Partial<DocumentMetadata> | undefined): DocumentMetadata {
   const result = { ...base };
   for (const [key, value] of Object.entries(overrides ?? {}) as [keyof DocumentMetadata, unknown][]) {
-    if (value !== undefined) Object.assign(result, { [key]: typeof value === 'string' ? value.trim() || null : value });
+    if (value !== undefined) Object.assign(result, { [key]: typeof value === "string" ? value.trim() || null : value });
   }
   return result;
 }
@@ -234,15 +236,22 @@ function merge(base: DocumentMetadata, overrides: Partial<DocumentMetadata> | un
  * Loads one file: `relPath` is its corpus-relative path (its extension picks the format), `bytes`
  * its raw content. Throws `DocumentLoadError` with a reason the supplier can act on.
  */
-export function loadDocument(relPath: string, bytes: Buffer | string, options: LoadDocumentOptions = {}): CorpusDocument {
+export function loadDocument(
+  relPath: string,
+  bytes: Buffer | string,
+  options: LoadDocumentOptions = {},
+): CorpusDocument {
   const posixPath = toPosix(relPath);
-  const raw = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes;
+  const raw = typeof bytes === "string" ? Buffer.from(bytes, "utf8") : bytes;
   const extension = path.posix.extname(posixPath).toLowerCase();
   if (!SUPPORTED_EXTENSIONS.includes(extension)) {
-    throw new DocumentLoadError(posixPath, `unsupported file type "${extension || '(none)'}" (use ${SUPPORTED_EXTENSIONS.join(', ')})`);
+    throw new DocumentLoadError(
+      posixPath,
+      `unsupported file type "${extension || "(none)"}" (use ${SUPPORTED_EXTENSIONS.join(", ")})`,
+    );
   }
   const source = decodeUtf8(posixPath, raw);
-  if (source.trim() === '') throw new DocumentLoadError(posixPath, 'empty file');
+  if (source.trim() === "") throw new DocumentLoadError(posixPath, "empty file");
 
   let text: string;
   let metadata: DocumentMetadata;
@@ -251,7 +260,7 @@ export function loadDocument(relPath: string, bytes: Buffer | string, options: L
     try {
       article = extractHtmlArticle(source);
     } catch (error) {
-      if (error instanceof NoArticleError) throw new DocumentLoadError(posixPath, 'no article text found in the HTML');
+      if (error instanceof NoArticleError) throw new DocumentLoadError(posixPath, "no article text found in the HTML");
       throw error;
     }
     text = article.text;
@@ -265,7 +274,7 @@ export function loadDocument(relPath: string, bytes: Buffer | string, options: L
     };
   } else {
     const { fields, body } = parseFrontMatter(posixPath, source);
-    if (body.trim() === '') throw new DocumentLoadError(posixPath, 'no text after the front matter');
+    if (body.trim() === "") throw new DocumentLoadError(posixPath, "no text after the front matter");
     text = body;
     metadata = {
       title: fields.title !== undefined ? fields.title : fallbackTitle(posixPath, text),
@@ -279,7 +288,8 @@ export function loadDocument(relPath: string, bytes: Buffer | string, options: L
 
   metadata = validated(merge(metadata, options.metadata), options.onWarning ?? (() => undefined));
   const content = cleanText(text, { title: metadata.title });
-  if (content.length === 0) throw new DocumentLoadError(posixPath, 'no article text left after removing page boilerplate');
+  if (content.length === 0)
+    throw new DocumentLoadError(posixPath, "no article text left after removing page boilerplate");
 
   const sourceInfo: Source = {
     id: options.id ?? documentId(posixPath),
@@ -304,11 +314,13 @@ const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0
  * (`.git`, `.DS_Store`), a README at the root (it describes the corpus, it is not part of it),
  * unsupported extensions, and symbolic links to directories (they could loop).
  */
-export async function corpusFiles(root: string, relDir = ''): Promise<string[]> {
-  const entries = (await readdir(path.join(root, relDir), { withFileTypes: true })).sort((a, b) => byCodeUnit(a.name, b.name));
+export async function corpusFiles(root: string, relDir = ""): Promise<string[]> {
+  const entries = (await readdir(path.join(root, relDir), { withFileTypes: true })).sort((a, b) =>
+    byCodeUnit(a.name, b.name),
+  );
   const files: string[] = [];
   for (const entry of entries) {
-    if (entry.name.startsWith('.')) continue;
+    if (entry.name.startsWith(".")) continue;
     const relPath = relDir ? `${relDir}/${entry.name}` : entry.name;
     let isDirectory = entry.isDirectory();
     let isFile = entry.isFile();
@@ -324,51 +336,8 @@ export async function corpusFiles(root: string, relDir = ''): Promise<string[]> 
     if (!isFile) continue;
     const extension = path.posix.extname(entry.name).toLowerCase();
     if (!SUPPORTED_EXTENSIONS.includes(extension)) continue;
-    if (relDir === '' && /^readme\.[^.]+$/iu.test(entry.name)) continue;
+    if (relDir === "" && /^readme\.[^.]+$/iu.test(entry.name)) continue;
     files.push(relPath);
   }
   return files;
-}
-
-/** Ids stay unique: a second `notes.md`/`notes.txt` becomes `notes-2`. */
-function uniqueId(id: string, taken: Set<string>): string {
-  let candidate = id;
-  for (let n = 2; taken.has(candidate); n++) candidate = `${id}-${n}`;
-  taken.add(candidate);
-  return candidate;
-}
-
-/**
- * Loads every supported file under `dir` (recursively, in sorted path order). A file that cannot
- * be loaded is listed in `problems` and the rest still load; so are warnings about a file that did
- * load (an invalid date or URL, dropped). Rejects only when `dir` itself cannot be read.
- */
-export async function loadCorpus(dir: string): Promise<LoadedCorpus> {
-  const files = await corpusFiles(dir).catch((error: unknown) => {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new DocumentLoadError(dir, code === 'ENOENT' ? 'corpus directory not found' : `cannot read corpus directory (${code ?? String(error)})`);
-  });
-  const documents: CorpusDocument[] = [];
-  const problems: LoadProblem[] = [];
-  const ids = new Set<string>();
-  for (const relPath of files) {
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(path.join(dir, relPath));
-    } catch (error) {
-      problems.push({ path: relPath, reason: `cannot read file (${(error as NodeJS.ErrnoException).code ?? String(error)})` });
-      continue;
-    }
-    const warnings: string[] = [];
-    try {
-      const document = loadDocument(relPath, bytes, { onWarning: (reason) => warnings.push(reason) });
-      document.source.id = uniqueId(document.source.id, ids);
-      documents.push(document);
-      problems.push(...warnings.map((reason) => ({ path: relPath, reason: `warning: ${reason}` })));
-    } catch (error) {
-      const reason = error instanceof DocumentLoadError ? error.reason : `could not be loaded (${error instanceof Error ? error.message : String(error)})`;
-      problems.push({ path: relPath, reason });
-    }
-  }
-  return { documents, problems };
 }

@@ -12,7 +12,16 @@ import { type CorpusDiff, type Manifest, syncCorpus } from "./sync.js";
 import { IndexStoreError, loadSegment, saveSegment } from "../search/persist.js";
 import { TitleIndex } from "../search/titles.js";
 export type { CorpusDiff } from "./sync.js";
-import type { Answer, Answerer, AskOptions, CorpusStats, DocumentView, LoadProblem, SearchHit, Source } from "../types.js";
+import type {
+  Answer,
+  Answerer,
+  AskOptions,
+  CorpusStats,
+  DocumentView,
+  LoadProblem,
+  SearchHit,
+  Source,
+} from "../types.js";
 
 export interface OpenReport {
   /** How the index came to be: loaded as saved, updated for changed files, or built from nothing. */
@@ -73,7 +82,9 @@ export class Library implements Answerer {
   }
 
   /** Opens the library: loads the saved index, brings it up to date with the corpus folder, saves if anything changed. */
-  static async open(options: LibraryOptions & { corpusDir: string }): Promise<{ library: Library; report: OpenReport }> {
+  static async open(
+    options: LibraryOptions & { corpusDir: string },
+  ): Promise<{ library: Library; report: OpenReport }> {
     const started = performance.now();
     const chunk = options.chunk ?? DEFAULT_CHUNK;
     let saved: { segment: Segment; extra: Manifest } | null = null;
@@ -114,7 +125,11 @@ export class Library implements Answerer {
     const chunk = this.options.chunk ?? DEFAULT_CHUNK;
     if (this.options.corpusDir === null) {
       const count = this.bundled.passageCount;
-      return { diff: { added: [], changed: [], removed: [], passagesBefore: count, passagesAfter: count }, problems: [], changed: false };
+      return {
+        diff: { added: [], changed: [], removed: [], passagesBefore: count, passagesAfter: count },
+        problems: [],
+        changed: false,
+      };
     }
     const result = await syncCorpus(this.options.corpusDir, this.bundled, this.manifest, chunk);
     if (result.changed) {
@@ -161,11 +176,21 @@ export class Library implements Answerer {
   }
 
   answer(question: string, options: AskOptions = {}): Answer {
-    return answerQuestion(this.segments(options.scope), question, options.limit ?? 3, this.options.answer ?? DEFAULT_ANSWER);
+    return answerQuestion(
+      this.segments(options.scope),
+      question,
+      options.limit ?? 3,
+      this.options.answer ?? DEFAULT_ANSWER,
+    );
   }
 
   search(query: string, options: AskOptions = {}): SearchHit[] {
-    const ranking = retrieve(this.segments(options.scope), query, options.limit ?? 5, this.options.answer ?? DEFAULT_ANSWER);
+    const ranking = retrieve(
+      this.segments(options.scope),
+      query,
+      options.limit ?? 5,
+      this.options.answer ?? DEFAULT_ANSWER,
+    );
     return ranking.hits.map(({ segment, passage, score }) => {
       const doc = segment.passageDoc[passage] as number;
       const start = segment.passageStart[passage] as number;

@@ -48,16 +48,30 @@ export interface SyncResult {
 const errorCode = (error: unknown) => (error as NodeJS.ErrnoException).code ?? String(error);
 
 /** Brings `current` (built from `manifest`) up to date with the files under `corpusDir`. */
-export async function syncCorpus(corpusDir: string, current: Segment, manifest: Manifest, chunk: ChunkOptions): Promise<SyncResult> {
+export async function syncCorpus(
+  corpusDir: string,
+  current: Segment,
+  manifest: Manifest,
+  chunk: ChunkOptions,
+): Promise<SyncResult> {
   const known = new Map(manifest.files.map((f) => [f.path, f]));
   const files = await corpusFiles(corpusDir).catch((error: unknown) => {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new DocumentLoadError(corpusDir, code === "ENOENT" ? "corpus directory not found" : `cannot read corpus directory (${code ?? String(error)})`);
+    throw new DocumentLoadError(
+      corpusDir,
+      code === "ENOENT" ? "corpus directory not found" : `cannot read corpus directory (${code ?? String(error)})`,
+    );
   });
   const problems: LoadProblem[] = [];
   const records: FileRecord[] = [];
   const fresh: ReturnType<typeof prepareDocument>[] = [];
-  const diff: CorpusDiff = { added: [], changed: [], removed: [], passagesBefore: current.passageCount, passagesAfter: 0 };
+  const diff: CorpusDiff = {
+    added: [],
+    changed: [],
+    removed: [],
+    passagesBefore: current.passageCount,
+    passagesAfter: 0,
+  };
   const keepDocs = new Set<string>();
   const takenIds = new Set<string>();
   const keep = (record: FileRecord) => {

@@ -165,7 +165,8 @@ class BlobTexts implements TextSource {
 function typedView(blob: Buffer, spec: { kind: Kind; offset: number; length: number }): Typed {
   const Ctor = CONSTRUCTORS[spec.kind];
   const byteOffset = blob.byteOffset + spec.offset;
-  if (spec.offset + spec.length * Ctor.BYTES_PER_ELEMENT > blob.length) throw new IndexStoreError("array out of bounds");
+  if (spec.offset + spec.length * Ctor.BYTES_PER_ELEMENT > blob.length)
+    throw new IndexStoreError("array out of bounds");
   if (byteOffset % Ctor.BYTES_PER_ELEMENT === 0) return new Ctor(blob.buffer as ArrayBuffer, byteOffset, spec.length);
   // Misaligned (small files come from Node's shared pool): copy.
   return new Ctor(blob.buffer.slice(byteOffset, byteOffset + spec.length * Ctor.BYTES_PER_ELEMENT) as ArrayBuffer);
@@ -182,7 +183,8 @@ export async function loadSegment<Extra>(dir: string): Promise<{ segment: Segmen
   } catch {
     return null;
   }
-  if (!/^index-[a-z0-9]+-[0-9a-f]{8}$/.test(name)) throw new IndexStoreError(`pointer file names no index ("${name.slice(0, 40)}")`);
+  if (!/^index-[a-z0-9]+-[0-9a-f]{8}$/.test(name))
+    throw new IndexStoreError(`pointer file names no index ("${name.slice(0, 40)}")`);
   const base = join(dir, name);
   let meta: Meta<Extra>;
   try {
@@ -190,8 +192,10 @@ export async function loadSegment<Extra>(dir: string): Promise<{ segment: Segmen
   } catch (error) {
     throw new IndexStoreError(`unreadable meta.json: ${(error as Error).message}`);
   }
-  if (meta.format !== FORMAT || meta.version !== FORMAT_VERSION) throw new IndexStoreError("saved index has another format version");
-  if (meta.analyzer !== ANALYZER_VERSION) throw new IndexStoreError("saved index was built with another analyzer version");
+  if (meta.format !== FORMAT || meta.version !== FORMAT_VERSION)
+    throw new IndexStoreError("saved index has another format version");
+  if (meta.analyzer !== ANALYZER_VERSION)
+    throw new IndexStoreError("saved index was built with another analyzer version");
   const [arraysBlob, textsBlob, termsText] = await Promise.all([
     readFile(join(base, "arrays.bin")),
     readFile(join(base, "texts.bin")),
@@ -199,7 +203,11 @@ export async function loadSegment<Extra>(dir: string): Promise<{ segment: Segmen
   ]).catch((error: Error) => {
     throw new IndexStoreError(`missing index file: ${error.message}`);
   });
-  const actual: Record<string, string> = { "arrays.bin": sha256(arraysBlob), "texts.bin": sha256(textsBlob), "terms.txt": sha256(termsText) };
+  const actual: Record<string, string> = {
+    "arrays.bin": sha256(arraysBlob),
+    "texts.bin": sha256(textsBlob),
+    "terms.txt": sha256(termsText),
+  };
   for (const [file, sum] of Object.entries(actual)) {
     if (meta.checksums?.[file] !== sum) throw new IndexStoreError(`${file} does not match its checksum`);
   }

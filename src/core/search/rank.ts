@@ -9,8 +9,6 @@ export interface Bm25Params {
   b: number;
 }
 
-export const DEFAULT_BM25: Bm25Params = { k1: 1.2, b: 0.75 };
-
 export interface QueryTerm {
   term: string;
   /** How often the question says it. */
@@ -92,7 +90,10 @@ class TopK {
 }
 
 /** Statistics for the question's terms across the segments searched. */
-export function queryTerms(segments: readonly Segment[], question: Map<string, number>): { terms: QueryTerm[]; total: number } {
+export function queryTerms(
+  segments: readonly Segment[],
+  question: Map<string, number>,
+): { terms: QueryTerm[]; total: number } {
   let total = 0;
   for (const s of segments) total += s.passageCount;
   const terms: QueryTerm[] = [];
@@ -112,7 +113,7 @@ export function rankPassages(
   segments: readonly Segment[],
   question: Map<string, number>,
   k: number,
-  params: Bm25Params = DEFAULT_BM25,
+  params: Bm25Params,
   accept?: (segment: Segment, passage: number) => boolean,
 ): Ranking {
   const { terms, total } = queryTerms(segments, question);

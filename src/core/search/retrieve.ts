@@ -12,7 +12,12 @@ export interface Retrieval extends Ranking {
 }
 
 /** The `k` best passages for `question` by BM25, with the question's terms. */
-export function retrieve(segments: Parameters<typeof rankPassages>[0], question: string, k: number, params: RetrieveParams): Retrieval {
+export function retrieve(
+  segments: Parameters<typeof rankPassages>[0],
+  question: string,
+  k: number,
+  params: RetrieveParams,
+): Retrieval {
   const asked = analyzeQuestion(question);
   return { ...rankPassages(segments, asked, k, params.bm25), asked };
 }

@@ -23,7 +23,8 @@ export function describeDocument(document: StoredDocument): string {
     s.date ? `date ${escapeInline(s.date)}${s.dateInferred ? " (inferred)" : ""}` : null,
     s.url ? `URL <${escapeInline(s.url)}>` : null,
   ].filter((x): x is string => x !== null);
-  const detected = details.length > 0 ? `\nDetected: ${details.join(" · ")}` : "\nNo publisher, author, date or URL detected.";
+  const detected =
+    details.length > 0 ? `\nDetected: ${details.join(" · ")}` : "\nNo publisher, author, date or URL detected.";
   return `**${title}** (id \`${escapeInline(document.id)}\`)${detected}`;
 }
 
@@ -45,7 +46,9 @@ export function describeDiff(diff: CorpusDiff): string {
 }
 
 export function renderAdded(document: StoredDocument, passages: number): MessagePayload {
-  return renderNotice(`Added ${describeDocument(document)}\nIndexed ${passages} passage${passages === 1 ? "" : "s"}; answered only in this server.`);
+  return renderNotice(
+    `Added ${describeDocument(document)}\nIndexed ${passages} passage${passages === 1 ? "" : "s"}; answered only in this server.`,
+  );
 }
 
 export function renderReindexed(diff: CorpusDiff): MessagePayload {
@@ -62,7 +65,10 @@ export function renderDocumentList(documents: readonly StoredDocument[], page: n
   const current = Math.min(Math.max(1, page), pages);
   const lines = documents
     .slice((current - 1) * LIST_PAGE, current * LIST_PAGE)
-    .map((d, i) => `${(current - 1) * LIST_PAGE + i + 1}. ${escapeInline(choiceName(d.source))} · \`${escapeInline(d.id)}\` · added ${when(d.addedAt, "d")}`);
+    .map(
+      (d, i) =>
+        `${(current - 1) * LIST_PAGE + i + 1}. ${escapeInline(choiceName(d.source))} · \`${escapeInline(d.id)}\` · added ${when(d.addedAt, "d")}`,
+    );
   const text =
     documents.length === 0
       ? "This server has no documents of its own yet. Add one with `/corpus add`."
@@ -93,7 +99,9 @@ export function renderRemoveConfirmation(document: StoredDocument): MessagePaylo
 }
 
 export function renderRemoved(document: StoredDocument | null): MessagePayload {
-  return renderNotice(document === null ? "That document was already removed." : `Removed ${describeDocument(document)}.`);
+  return renderNotice(
+    document === null ? "That document was already removed." : `Removed ${describeDocument(document)}.`,
+  );
 }
 
 export function renderNothingRemoved(): MessagePayload {

@@ -10,7 +10,14 @@
 import { independentSources, type Answer, type Quote, type Source } from "../../core/index.js";
 import { clipInline, fitQuote } from "./cut.js";
 import { renderDate } from "./dates.js";
-import { DISCORD_LIMITS, MAX_ANSWER_MESSAGES, payload, plural, type MessagePayload, type RenderOptions } from "./payload.js";
+import {
+  DISCORD_LIMITS,
+  MAX_ANSWER_MESSAGES,
+  payload,
+  plural,
+  type MessagePayload,
+  type RenderOptions,
+} from "./payload.js";
 import { alsoReportedLine, attribution, NAME_MAX, titleLink } from "./sources.js";
 
 // Budgets, in rendered characters.
@@ -24,7 +31,8 @@ function quoteBlock(quote: Quote): string {
   const credit = `— ${attribution(quote.source)}`;
   const also = alsoReportedLine(quote);
   // Room for the trim note, whose length depends only on the number it states.
-  const note = (omitted: number): string => `-# […] Quote shortened here: ${plural(omitted, "more character")} in the source.`;
+  const note = (omitted: number): string =>
+    `-# […] Quote shortened here: ${plural(omitted, "more character")} in the source.`;
   const fixed = credit.length + 1 + (also ? also.length + 1 : 0) + note(quote.text.length).length + 1;
   const fitted = fitQuote(quote.text, BLOCK_MAX - fixed);
   const lines: string[] = [];
@@ -80,18 +88,25 @@ export function renderAnswer(answer: Answer, options: RenderOptions = {}): Messa
   const blocks = quotes.map(quoteBlock);
   const { groups, shown } = pack(blocks, MAX_ANSWER_MESSAGES);
   // The core's count, unless some quotes did not fit: then the same count over the quotes shown.
-  const independent = shown === answer.quotes.length ? answer.independentSources : independentSources(quotes.slice(0, shown));
+  const independent =
+    shown === answer.quotes.length ? answer.independentSources : independentSources(quotes.slice(0, shown));
   const summary = `-# ${plural(shown, "quote")} from ${independent === 1 ? "1 source" : plural(independent, "independent source")}, quoted word for word.`;
   const header = [question, summary].filter((line) => line !== null).join("\n");
 
   const dropped = blocks.length - shown;
   if (dropped > 0) {
-    (groups[groups.length - 1] as string[]).push(`-# ${plural(dropped, "more quote")} did not fit; try a narrower question.`);
+    (groups[groups.length - 1] as string[]).push(
+      `-# ${plural(dropped, "more quote")} did not fit; try a narrower question.`,
+    );
   }
   return groups.map((group, index) => payload((index === 0 ? [header, ...group] : group).join("\n\n"), options));
 }
 
-function renderNotAnswered(question: string | null, closest: readonly Source[], options: RenderOptions): MessagePayload {
+function renderNotAnswered(
+  question: string | null,
+  closest: readonly Source[],
+  options: RenderOptions,
+): MessagePayload {
   const lines = ["**Not in the corpus.** No passage I have answers this, so I won't guess."];
   if (closest.length === 0) lines.push("Nothing in the corpus came close.");
   else lines.push("Closest sources (they do not answer it):");

@@ -18,7 +18,9 @@ export function renderDocument(view: DocumentView, options: RenderOptions = {}):
   if (byline.length > 0) lines.push(byline.join(" · "));
   const path = source.path?.trim();
   if (path && !sourceLabel(source).fromPath) lines.push(`File: ${clipInline(path, PATH_MAX)}`);
-  lines.push(`-# ${plural(view.passages, "passage")} · ${plural(view.characters, "character")} · id: ${clipInline(source.id, 120)}`);
+  lines.push(
+    `-# ${plural(view.passages, "passage")} · ${plural(view.characters, "character")} · id: ${clipInline(source.id, 120)}`,
+  );
   const head = lines.join("\n");
   const trimNote = (omitted: number): string => `-# […] Opening continues: ${plural(omitted, "more character")}.`;
   const room = DISCORD_LIMITS.content - head.length - 2 - trimNote(view.opening.length).length - 1;

@@ -164,7 +164,10 @@ export function unescapeMarkdown(escaped: string): string {
  * the text is escaped. Not reversible in whitespace, which is why verbatim quotes never use it.
  */
 export function escapeInline(text: string): string {
-  const oneLine = text.replace(/[\p{Cc}\u2028\u2029]+/gu, " ").replace(/ {2,}/g, " ").trim();
+  const oneLine = text
+    .replace(/[\p{Cc}\u2028\u2029]+/gu, " ")
+    .replace(/ {2,}/g, " ")
+    .trim();
   return escapeMarkdown(oneLine, { atLineStart: false });
 }
 

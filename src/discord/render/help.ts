@@ -9,10 +9,14 @@ export interface HelpCommand {
 }
 
 /** How to use the bot: the commands every member can run, from their registered data. */
-export function renderHelp(commands: readonly HelpCommand[], options: RenderOptions = { ephemeral: true }): MessagePayload[] {
+export function renderHelp(
+  commands: readonly HelpCommand[],
+  options: RenderOptions = { ephemeral: true },
+): MessagePayload[] {
   const intro =
     "**Verbatim** answers only with exact quotes from its documents, each with its source. When the documents don't hold the answer, it says so.";
-  const outro = "You can also mention me with a question. Quotes are never reworded; *[…]* marks where one was shortened.";
+  const outro =
+    "You can also mention me with a question. Quotes are never reworded; *[…]* marks where one was shortened.";
   let list = "";
   for (const command of commands) {
     const line = `\n- \`/${command.name.replace(/[^\w-]/g, "").slice(0, 32)}\` ${clipInline(command.description, 200)}`;
@@ -25,7 +29,9 @@ export function renderHelp(commands: readonly HelpCommand[], options: RenderOpti
 /** What the bot is, its version, and the size of its corpus. */
 export function renderAbout(stats: CorpusStats, version: string, options: RenderOptions = {}): MessagePayload[] {
   const indexed = Date.parse(stats.indexedAt);
-  const when = Number.isFinite(indexed) ? `<t:${Math.floor(indexed / 1000)}:f> (<t:${Math.floor(indexed / 1000)}:R>)` : "unknown";
+  const when = Number.isFinite(indexed)
+    ? `<t:${Math.floor(indexed / 1000)}:f> (<t:${Math.floor(indexed / 1000)}:R>)`
+    : "unknown";
   const lines = [
     `**Verbatim** ${clipInline(version, 40)}`,
     "I answer questions only by quoting my documents word for word, and I name the source of every quote. If the documents don't hold the answer, I say so and list the closest sources. I never write an answer of my own.",

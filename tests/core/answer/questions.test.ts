@@ -6,7 +6,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Library } from "../../../src/core/library/library.js";
-import { loadCorpus } from "../../../src/core/ingest/load.js";
+import { loadFolder } from "../../support/corpus.js";
 import { BUNDLED_CORPUS } from "../../support/paths.js";
 
 const corpusDir = BUNDLED_CORPUS;
@@ -44,7 +44,10 @@ const ANSWERABLE: Array<[string, string]> = [
   ["Did Putin think relations would improve?", "glimpse of hope"],
   // Paraphrased: the question's words differ from the article's.
   ["Which news agency reported that the envoy was heading home?", "TASS"],
-  ["What was the most serious clash between Moscow and the West since the Cuban missile crisis?", "invasion of Ukraine by Russia in 2022"],
+  [
+    "What was the most serious clash between Moscow and the West since the Cuban missile crisis?",
+    "invasion of Ukraine by Russia in 2022",
+  ],
   ["Is the diplomat seen as a hardliner?", "hardliner"],
   ["What mood was Antonov in according to Ria Novosti?", "optimistic mood"],
   ["Why do officials in Washington refuse to meet the Russian envoy?", "cold shoulders"],
@@ -69,7 +72,7 @@ let texts: Map<string, string>;
 
 beforeAll(async () => {
   ({ library } = await Library.open({ corpusDir }));
-  const { documents } = await loadCorpus(corpusDir);
+  const { documents } = await loadFolder(corpusDir);
   texts = new Map(documents.map((d) => [d.source.id, d.text]));
 });
 
@@ -78,7 +81,10 @@ describe("answerable questions", () => {
     const answer = library.answer(question);
     expect(answer.answered, JSON.stringify(answer.closest.map((s) => s.id))).toBe(true);
     const quoted = answer.quotes.slice(0, 3).map((q) => q.text);
-    expect(quoted.some((q) => q.includes(expected)), quoted.join("\n---\n")).toBe(true);
+    expect(
+      quoted.some((q) => q.includes(expected)),
+      quoted.join("\n---\n"),
+    ).toBe(true);
   });
 
   it("has at least 30 questions", () => {

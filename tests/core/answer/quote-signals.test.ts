@@ -63,7 +63,11 @@ describe("answers with word vectors", () => {
 
   it("never make a quote of a sentence without the question's own words", () => {
     const only = buildSegment([
-      documentFromText({ id: "x", title: "X", text: "The old hall was demolished in 1960. Tickets are sold at the door." }),
+      documentFromText({
+        id: "x",
+        title: "X",
+        text: "The old hall was demolished in 1960. Tickets are sold at the door.",
+      }),
     ]);
     const answer = answerQuestion([only], "When was the Grainger market destroyed?", 3, DEFAULT_ANSWER);
     expect(answer.answered).toBe(false);
@@ -125,7 +129,8 @@ describe("the title as context", () => {
   });
 
   it("without it the other article's sentence would (the test above is decided by the title)", () => {
-    const top = answerQuestion([segment], question, 1, { ...DEFAULT_ANSWER, titleWeight: 0 }, { abstain: false }).quotes[0];
+    const top = answerQuestion([segment], question, 1, { ...DEFAULT_ANSWER, titleWeight: 0 }, { abstain: false })
+      .quotes[0];
     expect(top?.source.id).toBe("gateshead");
   });
 });

@@ -113,9 +113,14 @@ describe("answerQuestion chooses the sentence that answers", () => {
         "The treaty was finally signed by both governments in Geneva on 8 December 1987, with the press present. " +
         "Trade between the two countries grew.",
     }),
-    documentFromText({ id: "other", title: "Other", text: "The weather in Geneva was cold. Talks about trade resumed later." }),
+    documentFromText({
+      id: "other",
+      title: "Other",
+      text: "The weather in Geneva was cold. Talks about trade resumed later.",
+    }),
   ]);
-  const top = (question: string, params = DEFAULT_ANSWER) => answerQuestion([segment], question, 3, params).quotes[0]?.text;
+  const top = (question: string, params = DEFAULT_ANSWER) =>
+    answerQuestion([segment], question, 3, params).quotes[0]?.text;
 
   it("a When question prefers the sentence with a date", () => {
     expect(top("When was the treaty signed by both governments?")).toContain("1987");

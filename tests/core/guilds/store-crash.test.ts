@@ -33,7 +33,10 @@ interface RoundLog {
 /** Runs the writer, kills it `delayMs` after READY (or after spawn when `fromSpawn`), returns its complete lines. */
 function runAndKill(dir: string, delayMs: number, fromSpawn: boolean): Promise<RoundLog> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", WRITER, dir], { cwd: ROOT, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", WRITER, dir], {
+      cwd: ROOT,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     let buffered = "";
     let stderr = "";
     let readyAfterMs: number | null = null;
@@ -89,13 +92,17 @@ describe("GuildStore under SIGKILL", () => {
     const audits = new Set<string>();
     const questions = new Set<string>();
     /** Per guild: the cooldown known to be on disk (last observed or acknowledged) and one attempted since, if any. */
-    const settings = new Map<string, { durable: number | null; tried: number | null }>(GUILDS.map((g) => [g, { durable: null, tried: null }]));
+    const settings = new Map<string, { durable: number | null; tried: number | null }>(
+      GUILDS.map((g) => [g, { durable: null, tried: null }]),
+    );
     const stats = { acks: 0, tempFilesSeen: 0, tornLogLines: 0, killedBeforeReady: 0, unackedAddsFound: 0 };
 
     for (let round = 0; round < ROUNDS; round++) {
       // Now and then, aim the kill at start-up instead: around when the last writer finished open().
       const fromSpawn = round % 6 === 5;
-      const delay = fromSpawn ? Math.max(20, lastReadyMs - 150 + Math.floor(random() * 250)) : 20 + Math.floor(random() * 281);
+      const delay = fromSpawn
+        ? Math.max(20, lastReadyMs - 150 + Math.floor(random() * 250))
+        : 20 + Math.floor(random() * 281);
       const { lines, readyAfterMs } = await runAndKill(dir, delay, fromSpawn);
       if (readyAfterMs === null) stats.killedBeforeReady++;
       else lastReadyMs = readyAfterMs;
@@ -144,21 +151,30 @@ describe("GuildStore under SIGKILL", () => {
           observed.set(key(guildId, document.id), document.hash);
         }
         const names = await readdir(join(dir, "guilds", guildId, "documents")).catch(() => [] as string[]);
-        expect(names.filter((n) => n.startsWith(".tmp-")), context).toEqual([]);
+        expect(
+          names.filter((n) => n.startsWith(".tmp-")),
+          context,
+        ).toEqual([]);
 
         const { durable, tried } = settings.get(guildId) ?? { durable: null, tried: null };
         const current = store.settings(guildId);
         // The acknowledged value, or the one write in flight when the writer was killed.
         expect(tried === null ? [durable] : [durable, tried], context).toContain(current.cooldownSeconds);
         // Both fields come from one atomic write.
-        if (current.cooldownSeconds !== null) expect(current.channels, context).toEqual([String(1000 + current.cooldownSeconds)]);
+        if (current.cooldownSeconds !== null)
+          expect(current.channels, context).toEqual([String(1000 + current.cooldownSeconds)]);
         // Whatever is on disk now is the value the next round builds on.
         settings.set(guildId, { durable: current.cooldownSeconds, tried: null });
 
         const auditDetails = new Set(store.auditLog(guildId).map((e) => key(guildId, e.detail ?? "")));
-        const questionMarks = new Set(store.questions(guildId, 0).map((q) => key(guildId, q.question.replace(/^question /, ""))));
-        for (const mark of audits) if (mark.startsWith(`${guildId}/`)) expect(auditDetails.has(mark), `${context}: audit ${mark}`).toBe(true);
-        for (const mark of questions) if (mark.startsWith(`${guildId}/`)) expect(questionMarks.has(mark), `${context}: question ${mark}`).toBe(true);
+        const questionMarks = new Set(
+          store.questions(guildId, 0).map((q) => key(guildId, q.question.replace(/^question /, ""))),
+        );
+        for (const mark of audits)
+          if (mark.startsWith(`${guildId}/`)) expect(auditDetails.has(mark), `${context}: audit ${mark}`).toBe(true);
+        for (const mark of questions)
+          if (mark.startsWith(`${guildId}/`))
+            expect(questionMarks.has(mark), `${context}: question ${mark}`).toBe(true);
       }
 
       for (const [id, hash] of expected) {
@@ -169,7 +185,8 @@ describe("GuildStore under SIGKILL", () => {
       for (const id of pendingIds) expect(observed.has(id), `${context}: ${id} served from a temp file`).toBe(false);
       // Beyond the acknowledged, at most the one add in flight per guild may have completed.
       const extra = [...observed.keys()].filter((id) => !expected.has(id));
-      for (const guildId of GUILDS) expect(extra.filter((id) => id.startsWith(`${guildId}/`)).length, context).toBeLessThanOrEqual(1);
+      for (const guildId of GUILDS)
+        expect(extra.filter((id) => id.startsWith(`${guildId}/`)).length, context).toBeLessThanOrEqual(1);
       stats.unackedAddsFound += extra.length;
 
       // What is there now is what must still be there next round (unless removed then).

@@ -51,7 +51,10 @@ describe("GuildStore: round trip", () => {
     const dir = await tempDir();
     const store = await GuildStore.open(dir);
     const a = await store.addDocument(GUILD, input("First", "The first text."));
-    const b = await store.addDocument(GUILD, input("Second", "The second text.", { dateInferred: true, path: "second.md" }));
+    const b = await store.addDocument(
+      GUILD,
+      input("Second", "The second text.", { dateInferred: true, path: "second.md" }),
+    );
     const c = await store.addDocument(GUILD, input(null, "Third, untitled.", { path: "notes/third.txt" }));
     expect(await store.removeDocument(GUILD, b.id)).toEqual(b);
     const d = await store.addDocument(GUILD, input("Fourth", "Line one.\nLine two, “quoted”, and an emoji 🙂."));
@@ -151,7 +154,11 @@ describe("GuildStore: round trip", () => {
     const store = await GuildStore.open(dir, { now: () => now });
     const day = 24 * 60 * 60 * 1000;
     for (const age of [40, 31, 29, 1]) {
-      await store.recordQuestion(GUILD, { at: new Date(now - age * day).toISOString(), question: `${age} days ago`, answered: true });
+      await store.recordQuestion(GUILD, {
+        at: new Date(now - age * day).toISOString(),
+        question: `${age} days ago`,
+        answered: true,
+      });
     }
     expect(store.questions(GUILD, now - 30 * day).map((q) => q.question)).toEqual(["29 days ago", "1 days ago"]);
     expect(store.questions(GUILD, 0)).toHaveLength(4);
@@ -184,7 +191,9 @@ describe("GuildStore: ids", () => {
       await expect(store.removeDocument(id, "x")).rejects.toThrow(GuildStoreError);
       await expect(store.updateSettings(id, {})).rejects.toThrow(GuildStoreError);
       await expect(store.audit(entry(id, "add"))).rejects.toThrow(GuildStoreError);
-      await expect(store.recordQuestion(id, { at: new Date().toISOString(), question: "q", answered: true })).rejects.toThrow(GuildStoreError);
+      await expect(
+        store.recordQuestion(id, { at: new Date().toISOString(), question: "q", answered: true }),
+      ).rejects.toThrow(GuildStoreError);
       await expect(store.exclusive(id, async () => 1)).rejects.toThrow(GuildStoreError);
     }
     expect(await readdir(join(dir, "guilds"))).toEqual(["schema.json"]);
@@ -320,7 +329,10 @@ describe("GuildStore: damage found on open", () => {
     await reopened.audit(entry(GUILD, "last"));
     const third = await GuildStore.open(dir);
     expect(third.auditLog(GUILD).map((e) => e.action)).toEqual(["last", "first"]);
-    expect(third.problems.map((p) => p.reason)).toEqual([expect.stringMatching(/line 2 is not JSON/), expect.stringMatching(/line 3 is not a valid entry/)]);
+    expect(third.problems.map((p) => p.reason)).toEqual([
+      expect.stringMatching(/line 2 is not JSON/),
+      expect.stringMatching(/line 3 is not a valid entry/),
+    ]);
   });
 
   it("deletes temp files left by a crash and never serves them", async () => {
@@ -365,12 +377,25 @@ describe("GuildStore: migration", () => {
         documents: [
           {
             id: "meeting-notes",
-            source: { title: "Meeting notes", publisher: "Club", author: null, date: "2023-01-02", url: null, path: "notes.md" },
+            source: {
+              title: "Meeting notes",
+              publisher: "Club",
+              author: null,
+              date: "2023-01-02",
+              url: null,
+              path: "notes.md",
+            },
             text: "We met on Monday.",
             addedBy: USER,
             addedAt: "2023-01-02T10:00:00.000Z",
           },
-          { id: "../Evil Doc", title: "Evil doc", text: "An unsafe id.", addedBy: USER, addedAt: "2023-01-03T10:00:00.000Z" },
+          {
+            id: "../Evil Doc",
+            title: "Evil doc",
+            text: "An unsafe id.",
+            addedBy: USER,
+            addedAt: "2023-01-03T10:00:00.000Z",
+          },
           { id: "meeting-notes", source: { title: "Duplicate id" }, text: "Same id again." },
           { id: "broken", text: 42 },
         ],
@@ -407,7 +432,9 @@ describe("GuildStore: migration", () => {
     }
     expect(store.settings(GUILD)).toEqual({ ...DEFAULT_SETTINGS, channels: ["222222222222222222"] });
     expect(store.auditLog(OTHER).map((e) => e.action)).toEqual(["old"]);
-    expect(store.problems).toEqual([{ path: join(dir, "guilds", GUILD, "documents.json"), reason: expect.stringMatching(/document 4 is not valid/) }]);
+    expect(store.problems).toEqual([
+      { path: join(dir, "guilds", GUILD, "documents.json"), reason: expect.stringMatching(/document 4 is not valid/) },
+    ]);
 
     const schema = JSON.parse(await readFile(join(dir, "guilds", "schema.json"), "utf8")) as { version: number };
     expect(schema.version).toBe(STORE_SCHEMA_VERSION);
@@ -436,7 +463,10 @@ describe("GuildStore: migration", () => {
   it("writes schema.json for a new store", async () => {
     const dir = await tempDir();
     await GuildStore.open(dir);
-    expect(JSON.parse(await readFile(join(dir, "guilds", "schema.json"), "utf8"))).toEqual({ format: "verbatim-guilds", version: 1 });
+    expect(JSON.parse(await readFile(join(dir, "guilds", "schema.json"), "utf8"))).toEqual({
+      format: "verbatim-guilds",
+      version: 1,
+    });
     expect((await stat(join(dir, "guilds"))).isDirectory()).toBe(true);
   });
 });
@@ -445,7 +475,9 @@ describe("GuildStore: concurrency", () => {
   it("keeps memory and disk consistent under many concurrent adds and removes in one guild", async () => {
     const dir = await tempDir();
     const store = await GuildStore.open(dir);
-    const first = await Promise.all(Array.from({ length: 40 }, (_, i) => store.addDocument(GUILD, input(`Doc ${i}`, `text ${i}`))));
+    const first = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => store.addDocument(GUILD, input(`Doc ${i}`, `text ${i}`))),
+    );
     const results = await Promise.all([
       ...first.filter((_, i) => i % 3 === 0).map((doc) => store.removeDocument(GUILD, doc.id)),
       ...first.filter((_, i) => i % 3 === 0).map((doc) => store.removeDocument(GUILD, doc.id)), // twice: one wins
@@ -453,7 +485,9 @@ describe("GuildStore: concurrency", () => {
       store.updateSettings(GUILD, { cooldownSeconds: 7 }),
       ...Array.from({ length: 10 }, (_, i) => store.audit(entry(GUILD, `concurrent-${i}`))),
     ]);
-    const removedCount = results.filter((r) => r !== null && r !== undefined && "id" in r && first.includes(r as StoredDocument)).length;
+    const removedCount = results.filter(
+      (r) => r !== null && r !== undefined && "id" in r && first.includes(r as StoredDocument),
+    ).length;
     expect(removedCount).toBe(14);
 
     const expectedIds = store.documents(GUILD).map((d) => d.id);

@@ -5,14 +5,16 @@ const split = (text: string) => splitSentences(text).map((s) => text.slice(s.sta
 
 describe("splitSentences", () => {
   it("keeps abbreviations inside their sentence", () => {
-    expect(split("Russia’s Ambassador to the U.S. Anatoly Antonov is wrapping up. He left on Oct. 5 with Mr. Smith.")).toEqual([
-      "Russia’s Ambassador to the U.S. Anatoly Antonov is wrapping up.",
-      "He left on Oct. 5 with Mr. Smith.",
-    ]);
+    expect(
+      split("Russia’s Ambassador to the U.S. Anatoly Antonov is wrapping up. He left on Oct. 5 with Mr. Smith."),
+    ).toEqual(["Russia’s Ambassador to the U.S. Anatoly Antonov is wrapping up.", "He left on Oct. 5 with Mr. Smith."]);
   });
 
   it("still ends a sentence at an initialism followed by a sentence starter", () => {
-    expect(split("He worked in the U.S. The embassy closed.")).toEqual(["He worked in the U.S.", "The embassy closed."]);
+    expect(split("He worked in the U.S. The embassy closed.")).toEqual([
+      "He worked in the U.S.",
+      "The embassy closed.",
+    ]);
   });
 
   it("returns offsets into the original text, trimmed", () => {

@@ -52,7 +52,10 @@ describe("saved index", () => {
     const changed = files.find((f) => f.startsWith("menafn")) as string;
     const removed = files.find((f) => f.startsWith("nobody")) as string;
     const text = await readFile(join(corpusDir, changed), "utf8");
-    await writeFile(join(corpusDir, changed), `${text}\nThe embassy cat is named Borscht and sleeps in the lobby every afternoon.\n`);
+    await writeFile(
+      join(corpusDir, changed),
+      `${text}\nThe embassy cat is named Borscht and sleeps in the lobby every afternoon.\n`,
+    );
     await rm(join(corpusDir, removed));
     await writeFile(
       join(corpusDir, "new-note.md"),
@@ -82,20 +85,32 @@ describe("saved index", () => {
   });
 
   it.each([
-    ["a flipped byte in the postings", async (dir: string) => {
-      const path = join(dir, "arrays.bin");
-      const bytes = await readFile(path);
-      const at = Math.floor(bytes.length / 2);
-      bytes[at] = (bytes[at] ?? 0) ^ 0xff;
-      await writeFile(path, bytes);
-    }, /arrays\.bin does not match its checksum/],
-    ["a truncated text file", async (dir: string) => {
-      const path = join(dir, "texts.bin");
-      const bytes = await readFile(path);
-      await writeFile(path, bytes.subarray(0, bytes.length >> 1));
-    }, /texts\.bin does not match its checksum/],
+    [
+      "a flipped byte in the postings",
+      async (dir: string) => {
+        const path = join(dir, "arrays.bin");
+        const bytes = await readFile(path);
+        const at = Math.floor(bytes.length / 2);
+        bytes[at] = (bytes[at] ?? 0) ^ 0xff;
+        await writeFile(path, bytes);
+      },
+      /arrays\.bin does not match its checksum/,
+    ],
+    [
+      "a truncated text file",
+      async (dir: string) => {
+        const path = join(dir, "texts.bin");
+        const bytes = await readFile(path);
+        await writeFile(path, bytes.subarray(0, bytes.length >> 1));
+      },
+      /texts\.bin does not match its checksum/,
+    ],
     ["a missing file", async (dir: string) => rm(join(dir, "terms.txt")), /missing index file/],
-    ["garbage metadata", async (dir: string) => writeFile(join(dir, "meta.json"), "{not json"), /unreadable meta\.json/],
+    [
+      "garbage metadata",
+      async (dir: string) => writeFile(join(dir, "meta.json"), "{not json"),
+      /unreadable meta\.json/,
+    ],
   ])("detects %s and rebuilds instead of serving it", async (_what, damage, reason) => {
     const { library: original } = await open();
     await damage(await savedIndexDir());
@@ -126,7 +141,10 @@ describe("saved index", () => {
 describe("reload", () => {
   it("returns a diff of what changed on disk", async () => {
     const { library } = await open();
-    await writeFile(join(corpusDir, "extra.txt"), "Extra Title\n\nA short extra document about the embassy garden and its roses.\n");
+    await writeFile(
+      join(corpusDir, "extra.txt"),
+      "Extra Title\n\nA short extra document about the embassy garden and its roses.\n",
+    );
     const { diff } = await library.reload();
     expect(diff.added).toEqual(["extra.txt"]);
     expect(diff.passagesAfter).toBeGreaterThan(diff.passagesBefore);

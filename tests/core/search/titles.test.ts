@@ -2,7 +2,15 @@ import { describe, expect, it } from "vitest";
 import { TitleIndex } from "../../../src/core/search/titles.js";
 import type { Source } from "../../../src/core/types.js";
 
-const source = (id: string, title: string, publisher: string | null = null): Source => ({ id, title, publisher, author: null, date: null, url: null, path: null });
+const source = (id: string, title: string, publisher: string | null = null): Source => ({
+  id,
+  title,
+  publisher,
+  author: null,
+  date: null,
+  url: null,
+  path: null,
+});
 
 const WORDS = "alpha beta gamma delta network kernel manual license protocol server".split(" ");
 const many = Array.from({ length: 5000 }, (_, i) =>
@@ -17,7 +25,12 @@ const matches = (s: Source, typed: string) =>
   typed
     .toLowerCase()
     .split(/\s+/)
-    .every((w) => `${s.title} ${s.id}`.toLowerCase().split(/[^a-z0-9]+/).some((word) => word.startsWith(w)));
+    .every((w) =>
+      `${s.title} ${s.id}`
+        .toLowerCase()
+        .split(/[^a-z0-9]+/)
+        .some((word) => word.startsWith(w)),
+    );
 
 describe("TitleIndex", () => {
   it("suggests titles whose words start with every typed prefix, at most `limit`", async () => {
@@ -33,7 +46,11 @@ describe("TitleIndex", () => {
   });
 
   it("puts an exact id first and matches publishers", () => {
-    const index = new TitleIndex([source("a", "Harbour hours", "Port authority"), source("b", "Ferry notice"), source("harbour", "Unrelated")]);
+    const index = new TitleIndex([
+      source("a", "Harbour hours", "Port authority"),
+      source("b", "Ferry notice"),
+      source("harbour", "Unrelated"),
+    ]);
     expect(index.suggest("harbour", 25)[0]?.id).toBe("harbour");
     expect(index.suggest("port auth", 25).map((s) => s.id)).toEqual(["a"]);
     expect(index.suggest("", 2).map((s) => s.id)).toEqual(["a", "b"]);

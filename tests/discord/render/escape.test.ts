@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { escapeInline, escapeMarkdown, normalizeNewlines, unescapeMarkdown } from "../../../src/discord/render/escape.js";
+import {
+  escapeInline,
+  escapeMarkdown,
+  normalizeNewlines,
+  unescapeMarkdown,
+} from "../../../src/discord/render/escape.js";
 
 /** Deterministic PRNG (mulberry32), so a failing case can be reproduced from its seed. */
 function random(seed: number): () => number {
@@ -14,18 +19,76 @@ function random(seed: number): () => number {
 }
 
 const PIECES = [
-  "*", "**", "_", "__", "~~", "||", "`", "```", ">", ">>> ", "<", "#", "# ", "-# ", "- ", "+ ", "1. ", "[", "]", "(", ")",
-  "\\", "\\\\", "@", "@everyone", "@here", "@EVERYONE", "<@123456789012345678>", "<@!123456789012345678>",
-  "<@&123456789012345678>", "<#123456789012345678>", "<:emoji:123456789012345678>", "<a:emoji:1>", "<t:1700000000:R>",
-  "</ask:123456789012345678>", "<https://example.com>", "https://example.com/a_b*c*#x", "[link](https://evil.example)", "http://", "https://x.y", "HTTPS://", "xhttps://a.b/", "(https://a.b/c_d)",
-  "\u200b", "@\u200beveryone", "\n", "\n\n", " ", "  ", "\t", "word", "Word.", " The end. ", "é", "😀", "👩‍👩‍👧", ":", ".", "!", "12",
+  "*",
+  "**",
+  "_",
+  "__",
+  "~~",
+  "||",
+  "`",
+  "```",
+  ">",
+  ">>> ",
+  "<",
+  "#",
+  "# ",
+  "-# ",
+  "- ",
+  "+ ",
+  "1. ",
+  "[",
+  "]",
+  "(",
+  ")",
+  "\\",
+  "\\\\",
+  "@",
+  "@everyone",
+  "@here",
+  "@EVERYONE",
+  "<@123456789012345678>",
+  "<@!123456789012345678>",
+  "<@&123456789012345678>",
+  "<#123456789012345678>",
+  "<:emoji:123456789012345678>",
+  "<a:emoji:1>",
+  "<t:1700000000:R>",
+  "</ask:123456789012345678>",
+  "<https://example.com>",
+  "https://example.com/a_b*c*#x",
+  "[link](https://evil.example)",
+  "http://",
+  "https://x.y",
+  "HTTPS://",
+  "xhttps://a.b/",
+  "(https://a.b/c_d)",
+  "\u200b",
+  "@\u200beveryone",
+  "\n",
+  "\n\n",
+  " ",
+  "  ",
+  "\t",
+  "word",
+  "Word.",
+  " The end. ",
+  "é",
+  "😀",
+  "👩‍👩‍👧",
+  ":",
+  ".",
+  "!",
+  "12",
 ];
 
 function randomText(next: () => number, maxLength: number): string {
   const target = Math.floor(next() * maxLength);
   let text = "";
   while (text.length < target) {
-    text += next() < 0.9 ? (PIECES[Math.floor(next() * PIECES.length)] as string) : String.fromCharCode(32 + Math.floor(next() * 95));
+    text +=
+      next() < 0.9
+        ? (PIECES[Math.floor(next() * PIECES.length)] as string)
+        : String.fromCharCode(32 + Math.floor(next() * 95));
   }
   return text;
 }
@@ -85,7 +148,8 @@ describe("escapeMarkdown", () => {
   });
 
   it("breaks every mention trigger with an invisible zero-width space", () => {
-    const text = "@everyone @here @Everyone <@123456789012345678> <@!123456789012345678> <@&123456789012345678> <#123456789012345678>";
+    const text =
+      "@everyone @here @Everyone <@123456789012345678> <@!123456789012345678> <@&123456789012345678> <#123456789012345678>";
     const escaped = escapeMarkdown(text);
     for (const trigger of MENTION_TRIGGERS) expect(escaped).not.toMatch(trigger);
     expect(escaped).toContain("@\u200beveryone");

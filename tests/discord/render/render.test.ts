@@ -41,7 +41,14 @@ function quote(text: string, overrides: Partial<Quote> = {}): Quote {
 }
 
 function answer(quotes: Quote[], overrides: Partial<Answer> = {}): Answer {
-  return { question: "How much did library funding rise?", answered: true, quotes, independentSources: independentSources(quotes), closest: [], ...overrides };
+  return {
+    question: "How much did library funding rise?",
+    answered: true,
+    quotes,
+    independentSources: independentSources(quotes),
+    closest: [],
+    ...overrides,
+  };
 }
 
 const content = (payload: MessagePayload | undefined): string => payload?.content ?? "";
@@ -99,17 +106,57 @@ function random(seed: number): () => number {
 }
 
 const PIECES = [
-  "*", "**", "_", "~~", "||", "`", "```", "> ", ">>> ", "<", "# ", "-# ", "- ", "1. ", "[", "](", ")", "\\", "@everyone",
-  "@here", "<@123456789012345678>", "<@&123456789012345678>", "<#123456789012345678>", "<t:1700000000:R>", "<a:x:1>",
-  "https://example.com/a_b", "[x](https://evil.example)", "\u200b", "\n", "\n\n", "\r\n", " ", "word", "council", "budget",
-  "The vote passed. ", "Really? ", "“Yes,” she said. ", "é", "😀", "👩‍👩‍👧",
+  "*",
+  "**",
+  "_",
+  "~~",
+  "||",
+  "`",
+  "```",
+  "> ",
+  ">>> ",
+  "<",
+  "# ",
+  "-# ",
+  "- ",
+  "1. ",
+  "[",
+  "](",
+  ")",
+  "\\",
+  "@everyone",
+  "@here",
+  "<@123456789012345678>",
+  "<@&123456789012345678>",
+  "<#123456789012345678>",
+  "<t:1700000000:R>",
+  "<a:x:1>",
+  "https://example.com/a_b",
+  "[x](https://evil.example)",
+  "\u200b",
+  "\n",
+  "\n\n",
+  "\r\n",
+  " ",
+  "word",
+  "council",
+  "budget",
+  "The vote passed. ",
+  "Really? ",
+  "“Yes,” she said. ",
+  "é",
+  "😀",
+  "👩‍👩‍👧",
 ];
 
 function randomText(next: () => number, maxLength: number): string {
   const target = Math.floor(next() * maxLength);
   let text = "";
   while (text.length < target) {
-    text += next() < 0.92 ? (PIECES[Math.floor(next() * PIECES.length)] as string) : String.fromCharCode(32 + Math.floor(next() * 95));
+    text +=
+      next() < 0.92
+        ? (PIECES[Math.floor(next() * PIECES.length)] as string)
+        : String.fromCharCode(32 + Math.floor(next() * 95));
   }
   return text;
 }
@@ -169,17 +216,26 @@ describe("renderAnswer", () => {
     const text = content(
       renderAnswer(
         answer([
-          quote("One.", { source: source({ url: null, title: "Memo", date: "2024-03-10", dateInferred: true, path: "memos/m.txt" }) }),
+          quote("One.", {
+            source: source({ url: null, title: "Memo", date: "2024-03-10", dateInferred: true, path: "memos/m.txt" }),
+          }),
           quote("Two.", { source: source({ id: "b", date: "2024-03-06T09:30:00Z", publisher: "Times" }) }),
         ]),
       )[0],
     );
-    expect(text).toContain("— **Memo** · Springfield Gazette · Jane Doe · 10 Mar 2024 (date inferred) · file: memos/m.txt");
+    expect(text).toContain(
+      "— **Memo** · Springfield Gazette · Jane Doe · 10 Mar 2024 (date inferred) · file: memos/m.txt",
+    );
     expect(text).toContain(`· <t:${Date.UTC(2024, 2, 6, 9, 30) / 1000}:D>`);
   });
 
   it("lists other sources that report the same thing, and counts independent sources by publisher", () => {
-    const times = source({ id: "times", title: "Budget passes", publisher: "Springfield Times", url: "https://times.example/b" });
+    const times = source({
+      id: "times",
+      title: "Budget passes",
+      publisher: "Springfield Times",
+      url: "https://times.example/b",
+    });
     const sameOutlet = source({ id: "gazette-2", title: "Budget follow-up", url: null });
     const text = content(
       renderAnswer(
@@ -196,28 +252,41 @@ describe("renderAnswer", () => {
 
   it("says plainly when the corpus does not hold the answer, and lists the closest sources as sources only", () => {
     const payloads = renderAnswer(
-      answer([], { answered: false, closest: [source(), source({ id: "m", title: null, url: null, path: "memos/m.txt", publisher: null })] }),
+      answer([], {
+        answered: false,
+        closest: [source(), source({ id: "m", title: null, url: null, path: "memos/m.txt", publisher: null })],
+      }),
     );
     expect(payloads).toHaveLength(1);
     const text = content(payloads[0]);
     expect(text).toContain("**Not in the corpus.**");
     expect(text).toContain("Closest sources (they do not answer it):");
-    expect(text).toContain("- [Council approves 2024 budget](<https://gazette.example/news/budget-2024>) · Springfield Gazette · 5 Mar 2024");
+    expect(text).toContain(
+      "- [Council approves 2024 budget](<https://gazette.example/news/budget-2024>) · Springfield Gazette · 5 Mar 2024",
+    );
     expect(text).toContain("- memos/m.txt");
     expect(quotedTexts(text)).toEqual([]);
     expect(text).not.toMatch(/quotes? from/);
   });
 
   it("lists only as many closest sources as fit in one message", () => {
-    const long = source({ title: "t ".repeat(300), url: `https://example.com/${"x".repeat(500)}`, publisher: "p ".repeat(100) });
-    const payloads = renderAnswer(answer([], { answered: false, question: "q ".repeat(1000), closest: [long, long, long, long, long] }));
+    const long = source({
+      title: "t ".repeat(300),
+      url: `https://example.com/${"x".repeat(500)}`,
+      publisher: "p ".repeat(100),
+    });
+    const payloads = renderAnswer(
+      answer([], { answered: false, question: "q ".repeat(1000), closest: [long, long, long, long, long] }),
+    );
     expectSendable(payloads);
     expect(payloads).toHaveLength(1);
     expect(content(payloads[0]).match(/^- /gm)?.length).toBeGreaterThanOrEqual(1);
   });
 
   it("never shows quotes from an answer that did not answer, nor an answer without quotes", () => {
-    const notAnswered = renderAnswer(answer([quote("Something close but wrong.")], { answered: false, closest: [source()] }));
+    const notAnswered = renderAnswer(
+      answer([quote("Something close but wrong.")], { answered: false, closest: [source()] }),
+    );
     expect(content(notAnswered[0])).not.toContain("Something close");
     expect(content(notAnswered[0])).toContain("Not in the corpus");
     const empty = renderAnswer(answer([], { answered: true }));
@@ -231,11 +300,19 @@ describe("renderAnswer", () => {
   });
 
   it("cannot ping anyone even if allowedMentions were misconfigured", () => {
-    const hostile = "@everyone @here @EVERYONE <@123456789012345678> <@!123456789012345678> <@&123456789012345678> <#123456789012345678>";
+    const hostile =
+      "@everyone @here @EVERYONE <@123456789012345678> <@!123456789012345678> <@&123456789012345678> <#123456789012345678>";
     const payloads = renderAnswer(
-      answer([quote(hostile, { source: source({ title: "@everyone", publisher: "<@&123456789012345678>", author: "@here" }) })], {
-        question: "@everyone?",
-      }),
+      answer(
+        [
+          quote(hostile, {
+            source: source({ title: "@everyone", publisher: "<@&123456789012345678>", author: "@here" }),
+          }),
+        ],
+        {
+          question: "@everyone?",
+        },
+      ),
     );
     for (const payload of payloads) {
       // As if the payload had gone out with allowedMentions: { parse: ["everyone", "roles", "users"] }.
@@ -247,12 +324,16 @@ describe("renderAnswer", () => {
   it("escapes markdown in quotes and metadata: nothing can format, link or open a code block", () => {
     const text = content(
       renderAnswer(
-        answer([quote("# Big\n```js\ncode\n```\n[phish](https://evil.example) ||spoiler|| <t:1:R>", {
-          source: source({ title: "**Bold** [title]", publisher: "`pub`", url: null, path: null }),
-        })]),
+        answer([
+          quote("# Big\n```js\ncode\n```\n[phish](https://evil.example) ||spoiler|| <t:1:R>", {
+            source: source({ title: "**Bold** [title]", publisher: "`pub`", url: null, path: null }),
+          }),
+        ]),
       )[0],
     );
-    expect(text).toContain("> \\# Big\n> \\`\\`\\`js\n> code\n> \\`\\`\\`\n> \\[phish\\](https://evil.example) \\|\\|spoiler\\|\\| \\<t:1:R\\>");
+    expect(text).toContain(
+      "> \\# Big\n> \\`\\`\\`js\n> code\n> \\`\\`\\`\n> \\[phish\\](https://evil.example) \\|\\|spoiler\\|\\| \\<t:1:R\\>",
+    );
     expect(text).toContain("— **\\*\\*Bold\\*\\* \\[title\\]** · \\`pub\\`");
   });
 
@@ -282,21 +363,26 @@ describe("renderAnswer", () => {
 
   it("spreads many quotes over follow-ups, keeping every quote with its attribution, up to a limit", () => {
     const quotes = Array.from({ length: 12 }, (_, index) =>
-      quote(`Quote number ${index}. ${"Filler sentence here. ".repeat(30)}`, { source: source({ id: `d${index}`, publisher: `P${index}` }) }),
+      quote(`Quote number ${index}. ${"Filler sentence here. ".repeat(30)}`, {
+        source: source({ id: `d${index}`, publisher: `P${index}` }),
+      }),
     );
     const payloads = renderAnswer(answer(quotes));
     expectSendable(payloads);
     expect(payloads.length).toBe(MAX_ANSWER_MESSAGES);
     const shownCount = payloads.reduce((count, payload) => count + quotedTexts(content(payload)).length, 0);
     expect(shownCount).toBeLessThan(12);
-    expect(content(payloads.at(-1))).toContain(`-# ${12 - shownCount} more quotes did not fit; try a narrower question.`);
+    expect(content(payloads.at(-1))).toContain(
+      `-# ${12 - shownCount} more quotes did not fit; try a narrower question.`,
+    );
     expect(content(payloads[0])).toContain(`-# ${shownCount} quotes from ${shownCount} independent sources`);
     for (const payload of payloads) {
       // Every blockquote is followed, in the same message, by its attribution line.
       expect(content(payload)).not.toMatch(/^> .*$(?![\s\S]*^— )/m);
       const lines = content(payload).split("\n");
       lines.forEach((line, index) => {
-        if (line.startsWith("> ") && !lines[index + 1]?.startsWith("> ")) expect(lines[index + 1]).toMatch(/^(— |-# \[…\])/);
+        if (line.startsWith("> ") && !lines[index + 1]?.startsWith("> "))
+          expect(lines[index + 1]).toMatch(/^(— |-# \[…\])/);
       });
     }
   });
@@ -372,10 +458,18 @@ describe("renderDate", () => {
 
 describe("links in attributions", () => {
   const attributionOf = (overrides: Partial<Source>): string =>
-    content(renderAnswer(answer([quote("x.", { source: source(overrides) })]))[0]).split("\n").find((line) => line.startsWith("— ")) ?? "";
+    content(renderAnswer(answer([quote("x.", { source: source(overrides) })]))[0])
+      .split("\n")
+      .find((line) => line.startsWith("— ")) ?? "";
 
   it("never links non-http URLs, URLs with credentials or mention triggers", () => {
-    for (const url of ["javascript:alert(1)", "ftp://example.com/x", "https://u:p@example.com/", "https://example.com/@here", "not a url"]) {
+    for (const url of [
+      "javascript:alert(1)",
+      "ftp://example.com/x",
+      "https://u:p@example.com/",
+      "https://example.com/@here",
+      "not a url",
+    ]) {
       const line = attributionOf({ url, path: "a.md" });
       expect(line).not.toContain("<http");
       expect(line).not.toContain("javascript");
@@ -387,7 +481,9 @@ describe("links in attributions", () => {
     expect(attributionOf({ url: "https://en.wikipedia.org/wiki/Foo_(bar)" })).toContain(
       "— **Council approves 2024 budget** <https://en.wikipedia.org/wiki/Foo_(bar)>",
     );
-    expect(attributionOf({ title: "See [this]" })).toContain("**See \\[this\\]** <https://gazette.example/news/budget-2024>");
+    expect(attributionOf({ title: "See [this]" })).toContain(
+      "**See \\[this\\]** <https://gazette.example/news/budget-2024>",
+    );
     expect(attributionOf({ title: "https://gazette.example" })).toContain("<https://gazette.example/news/budget-2024>");
   });
 
@@ -408,7 +504,10 @@ describe("renderSearch", () => {
   });
 
   it("lists rank, source and a short verbatim excerpt", () => {
-    const [payload] = renderSearch("library funding", [hit("Library funding rose by 12 percent."), hit("Second passage.", 1)]);
+    const [payload] = renderSearch("library funding", [
+      hit("Library funding rose by 12 percent."),
+      hit("Second passage.", 1),
+    ]);
     expect(content(payload)).toBe(
       [
         "**Search:** library funding",
@@ -424,7 +523,9 @@ describe("renderSearch", () => {
   });
 
   it("says when nothing matched", () => {
-    expect(content(renderSearch("*zzz*", [])[0])).toBe("No passages match **\\*zzz\\***. Try fewer or different words.");
+    expect(content(renderSearch("*zzz*", [])[0])).toBe(
+      "No passages match **\\*zzz\\***. Try fewer or different words.",
+    );
   });
 
   it("fits many long hits into one message and says how many were left out", () => {
@@ -445,14 +546,21 @@ describe("renderSearch", () => {
       });
       const payloads = renderSearch(randomText(next, 500), hits);
       expectSendable(payloads);
-      quotedTexts(content(payloads[0])).forEach((text, index) => expectVerbatimPrefix(text, (hits[index] as SearchHit).text));
+      quotedTexts(content(payloads[0])).forEach((text, index) =>
+        expectVerbatimPrefix(text, (hits[index] as SearchHit).text),
+      );
     }
   });
 });
 
 describe("renderDocument", () => {
   it("shows metadata, then the opening verbatim", () => {
-    const [payload] = renderDocument({ source: source(), opening: "The council met.\nIt voted.", passages: 12, characters: 8431 });
+    const [payload] = renderDocument({
+      source: source(),
+      opening: "The council met.\nIt voted.",
+      passages: 12,
+      characters: 8431,
+    });
     expect(content(payload)).toBe(
       [
         "## [Council approves 2024 budget](<https://gazette.example/news/budget-2024>)",
@@ -470,7 +578,12 @@ describe("renderDocument", () => {
     for (let seed = 1; seed <= 50; seed++) {
       const next = random(seed);
       const opening = randomText(next, 10_000);
-      const payloads = renderDocument({ source: randomSource(next, 0), opening, passages: 3, characters: opening.length });
+      const payloads = renderDocument({
+        source: randomSource(next, 0),
+        opening,
+        passages: 3,
+        characters: opening.length,
+      });
       expectSendable(payloads);
       const [shown] = quotedTexts(content(payloads[0]));
       if (normalizeNewlines(opening).trim()) expectVerbatimPrefix(shown ?? "", opening);
@@ -484,14 +597,18 @@ describe("renderHelp, renderAbout, renderNotice", () => {
     expectSendable(payloads);
     expect(content(payloads[0])).toContain("`/ask`");
     expect((payloads[0]?.flags ?? 0) & MessageFlags.Ephemeral).toBe(MessageFlags.Ephemeral);
-    expectSendable(renderHelp(Array.from({ length: 200 }, (_, i) => ({ name: `c${i}`, description: "d ".repeat(300) }))));
+    expectSendable(
+      renderHelp(Array.from({ length: 200 }, (_, i) => ({ name: `c${i}`, description: "d ".repeat(300) }))),
+    );
   });
 
   it("renders about with the corpus size and a relative index time", () => {
     const payloads = renderAbout({ documents: 1234, passages: 56789, indexedAt: "2025-01-02T03:04:05Z" }, "0.1.0");
     expectSendable(payloads);
     expect(content(payloads[0])).toContain("**Verbatim** 0.1.0");
-    expect(content(payloads[0])).toContain("Corpus: 1,234 documents · 56,789 passages · indexed <t:1735787045:f> (<t:1735787045:R>)");
+    expect(content(payloads[0])).toContain(
+      "Corpus: 1,234 documents · 56,789 passages · indexed <t:1735787045:f> (<t:1735787045:R>)",
+    );
   });
 
   it("keeps a notice within the limit, cut after a word", () => {
@@ -511,7 +628,11 @@ describe("payloadProblems", () => {
   it.each<[string, MessagePayload, RegExp]>([
     ["content over 2000", { ...ok, content: "x".repeat(2001) }, /content is 2001 characters/],
     ["an empty message", { ...ok, content: "  " }, /empty/],
-    ["mentions allowed", { ...ok, allowedMentions: { parse: ["everyone"] } as unknown as { parse: [] } }, /allowedMentions/],
+    [
+      "mentions allowed",
+      { ...ok, allowedMentions: { parse: ["everyone"] } as unknown as { parse: [] } },
+      /allowedMentions/,
+    ],
     ["no allowedMentions", { content: "hi" } as MessagePayload, /allowedMentions/],
     ["unknown flags", { ...ok, flags: 1 << 3 }, /unexpected flags/],
   ])("rejects %s", (_, payload, problem) => {

@@ -76,7 +76,13 @@ export class CommandStore {
     bodies.forEach((b: CommandBody, i) => validate(b, [i], errors));
     errors.throwIfAny();
     const previous = this.list(scope);
-    const next = bodies.map((b: CommandBody) => this.build(scope, b, previous.find((c) => this.sameKey(c, b))));
+    const next = bodies.map((b: CommandBody) =>
+      this.build(
+        scope,
+        b,
+        previous.find((c) => this.sameKey(c, b)),
+      ),
+    );
     this.scopes.set(scope, next);
     return next;
   }
@@ -88,13 +94,19 @@ export class CommandStore {
     validate(merged, [], errors);
     errors.throwIfAny();
     const command = this.build(scope, merged, existing);
-    this.scopes.set(scope, this.list(scope).map((c) => (c.id === id ? command : c)));
+    this.scopes.set(
+      scope,
+      this.list(scope).map((c) => (c.id === id ? command : c)),
+    );
     return command;
   }
 
   delete(scope: string, id: string): void {
     this.get(scope, id);
-    this.scopes.set(scope, this.list(scope).filter((c) => c.id !== id));
+    this.scopes.set(
+      scope,
+      this.list(scope).filter((c) => c.id !== id),
+    );
   }
 
   private sameKey(c: APIApplicationCommand, b: CommandBody): boolean {

@@ -41,10 +41,8 @@ export const httpErrors = {
     new HttpError(403, { message: "Cannot edit a message authored by another user", code: 50005 }),
   emptyMessage: () => new HttpError(400, { message: "Cannot send an empty message", code: 50006 }),
   invalidWebhookToken: () => new HttpError(401, { message: "Invalid Webhook Token", code: 50027 }),
-  alreadyAcknowledged: () =>
-    new HttpError(400, { message: "Interaction has already been acknowledged.", code: 40060 }),
-  invalidFormBody: (errors: FormErrorTree) =>
-    new HttpError(400, { message: "Invalid Form Body", code: 50035, errors }),
+  alreadyAcknowledged: () => new HttpError(400, { message: "Interaction has already been acknowledged.", code: 40060 }),
+  invalidFormBody: (errors: FormErrorTree) => new HttpError(400, { message: "Invalid Form Body", code: 50035, errors }),
 };
 
 /**

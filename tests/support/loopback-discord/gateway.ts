@@ -97,7 +97,7 @@ class Connection {
             deflate.write(text);
             deflate.flush(zlib.constants.Z_SYNC_FLUSH, () => {
               const chunks: Buffer[] = [];
-              for (let c: Buffer | null; (c = deflate.read() as Buffer | null) !== null; ) chunks.push(c);
+              for (let c: Buffer | null; (c = deflate.read() as Buffer | null) !== null;) chunks.push(c);
               this.raw(Buffer.concat(chunks));
               resolve();
             });
@@ -206,7 +206,8 @@ export class Gateway extends EventEmitter<{ ready: [string]; resumed: [string]; 
 
   private identify(conn: Connection, d: IdentifyData): void {
     if (conn.session) return conn.close(GatewayCloseCodes.AlreadyAuthenticated, "Already authenticated.");
-    if (d?.token !== this.opts.token) return conn.close(GatewayCloseCodes.AuthenticationFailed, "Authentication failed.");
+    if (d?.token !== this.opts.token)
+      return conn.close(GatewayCloseCodes.AuthenticationFailed, "Authentication failed.");
     const intents = d.intents;
     if (typeof intents !== "number" || (intents & ~KNOWN_INTENTS) !== 0) {
       return conn.close(GatewayCloseCodes.InvalidIntents, "Invalid intent(s).");
@@ -230,12 +231,17 @@ export class Gateway extends EventEmitter<{ ready: [string]; resumed: [string]; 
       session_id: session.id,
       resume_gateway_url: this.url,
       ...(d.shard ? { shard: d.shard } : {}),
-      application: { id: this.opts.applicationId, flags: this.applicationFlags(), flags_new: String(this.applicationFlags()) },
+      application: {
+        id: this.opts.applicationId,
+        flags: this.applicationFlags(),
+        flags_new: String(this.applicationFlags()),
+      },
     };
     session.push(GatewayDispatchEvents.Ready, ready);
     // Guilds start unavailable in READY and arrive as GUILD_CREATE (Guilds intent).
     if (intents & GatewayIntentBits.Guilds) {
-      for (const id of this.world.guilds.keys()) session.push(GatewayDispatchEvents.GuildCreate, this.world.guildCreatePayload(id));
+      for (const id of this.world.guilds.keys())
+        session.push(GatewayDispatchEvents.GuildCreate, this.world.guildCreatePayload(id));
     }
     this.emit("ready", session.id);
     this.emit("change");
@@ -243,7 +249,8 @@ export class Gateway extends EventEmitter<{ ready: [string]; resumed: [string]; 
 
   private resume(conn: Connection, d: { token?: string; session_id?: string; seq?: number }): void {
     if (conn.session) return conn.close(GatewayCloseCodes.AlreadyAuthenticated, "Already authenticated.");
-    if (d?.token !== this.opts.token) return conn.close(GatewayCloseCodes.AuthenticationFailed, "Authentication failed.");
+    if (d?.token !== this.opts.token)
+      return conn.close(GatewayCloseCodes.AuthenticationFailed, "Authentication failed.");
     const session = d.session_id ? this.sessions.get(d.session_id) : undefined;
     if (!session || session.invalidated) {
       this.record({ kind: "invalid-session", at: Date.now(), resumable: false });
@@ -318,7 +325,10 @@ export class Gateway extends EventEmitter<{ ready: [string]; resumed: [string]; 
    * Without the privileged MessageContent intent, content-bearing fields arrive
    * empty unless the message is the bot's own, a DM, or mentions the bot.
    */
-  dispatchMessage(t: GatewayDispatchEvents.MessageCreate | GatewayDispatchEvents.MessageUpdate, message: StoredMessage): void {
+  dispatchMessage(
+    t: GatewayDispatchEvents.MessageCreate | GatewayDispatchEvents.MessageUpdate,
+    message: StoredMessage,
+  ): void {
     const intent = message.guild_id ? GatewayIntentBits.GuildMessages : GatewayIntentBits.DirectMessages;
     // Documented extra fields: guild_id, channel_type, and partial members (no `user`) in guilds.
     const guildId = message.guild_id;
@@ -354,8 +364,7 @@ export class Gateway extends EventEmitter<{ ready: [string]; resumed: [string]; 
 
   private redact(message: StoredMessage): StoredMessage {
     const bot = this.world.bot.id;
-    const visible =
-      !message.guild_id || message.author.id === bot || message.mentions.some((u) => u.id === bot);
+    const visible = !message.guild_id || message.author.id === bot || message.mentions.some((u) => u.id === bot);
     if (visible) return message;
     const { poll: _poll, ...rest } = message;
     return {

@@ -315,7 +315,13 @@ export class LoopbackDiscord {
   }
 
   /** Registers bytes on the loopback CDN, e.g. a file a user "uploads" in a slash command option. */
-  addAttachment(file: { filename: string; data: string | Buffer; contentType?: string; channelId?: string; description?: string }): APIAttachment {
+  addAttachment(file: {
+    filename: string;
+    data: string | Buffer;
+    contentType?: string;
+    channelId?: string;
+    description?: string;
+  }): APIAttachment {
     const channelId = file.channelId ? this.world.channel(file.channelId).id : snowflake();
     const data = typeof file.data === "string" ? Buffer.from(file.data, "utf8") : file.data;
     return this.world.addFile({ ...file, channelId, data });
@@ -365,7 +371,8 @@ export class LoopbackDiscord {
   injectMessage(opts: MessageInjection): MessageHandle {
     const channel = this.world.channel(opts.channelId);
     const guildId = this.world.guildIdOf(channel);
-    if (opts.guildId && opts.guildId !== guildId) throw new Error(`loopback-discord: channel ${channel.id} is not in guild ${opts.guildId}`);
+    if (opts.guildId && opts.guildId !== guildId)
+      throw new Error(`loopback-discord: channel ${channel.id} is not in guild ${opts.guildId}`);
     const author = this.world.user(opts.author);
     if (guildId) this.world.ensureMember(guildId, author.id);
     const message = this.world.createMessage({
@@ -417,7 +424,8 @@ export class LoopbackDiscord {
         }
       };
       const timer = setTimeout(
-        () => fail(new Error(`loopback-discord: timed out after ${timeoutMs} ms waiting for ${opts.what ?? "condition"}`)),
+        () =>
+          fail(new Error(`loopback-discord: timed out after ${timeoutMs} ms waiting for ${opts.what ?? "condition"}`)),
         timeoutMs,
       );
       this.pending.add(fail);
@@ -428,7 +436,10 @@ export class LoopbackDiscord {
 
   /** Resolves with the first message anywhere (current state) matching the predicate. */
   waitForMessage(predicate: (m: APIMessage) => boolean, opts: WaitOptions = {}): Promise<APIMessage> {
-    return this.waitFor(() => [...this.world.messages.values()].find(predicate), { ...opts, what: "a matching message" }).then(clone);
+    return this.waitFor(() => [...this.world.messages.values()].find(predicate), {
+      ...opts,
+      what: "a matching message",
+    }).then(clone);
   }
 
   /** Resolves at the next READY ("ready") or RESUMED ("resumed") the gateway sends. */
@@ -508,14 +519,18 @@ export class LoopbackDiscord {
       waitForReply: (opts = {}) =>
         this.waitFor(
           () => {
-            if (state.expired) throw new Error(`loopback-discord: interaction ${state.payload.id} expired without a response`);
+            if (state.expired)
+              throw new Error(`loopback-discord: interaction ${state.payload.id} expired without a response`);
             const m = original();
             return m && !isLoading(m) && (!opts.until || opts.until(m)) ? clone(m) : undefined;
           },
           { ...opts, what: `the reply to interaction ${state.payload.id}` },
         ),
       waitForFollowUp: (index = 0, opts = {}) =>
-        this.waitFor(() => followUps()[index], { ...opts, what: `follow-up #${index} of interaction ${state.payload.id}` }).then(clone),
+        this.waitFor(() => followUps()[index], {
+          ...opts,
+          what: `follow-up #${index} of interaction ${state.payload.id}`,
+        }).then(clone),
     };
   }
 
@@ -530,7 +545,8 @@ export class LoopbackDiscord {
   private interactionBase(type: InteractionType, o: InteractionOrigin) {
     const channel = this.world.channel(o.channelId);
     const guildId = this.world.guildIdOf(channel);
-    if (o.guildId && o.guildId !== guildId) throw new Error(`loopback-discord: channel ${channel.id} is not in guild ${o.guildId}`);
+    if (o.guildId && o.guildId !== guildId)
+      throw new Error(`loopback-discord: channel ${channel.id} is not in guild ${o.guildId}`);
     const user = this.world.user(o.user);
     const id = snowflake();
     // Real tokens are base64 of "interaction:<id>:<secret>".
@@ -580,22 +596,33 @@ export class LoopbackDiscord {
       entitlements: [],
       // Guild install: the guild id, or "0" in the bot's DMs.
       authorizing_integration_owners: { "0": guildId ?? "0" },
-      context:
-        guildId ? InteractionContextType.Guild : channel.type === ChannelType.DM ? InteractionContextType.BotDM : InteractionContextType.PrivateChannel,
+      context: guildId
+        ? InteractionContextType.Guild
+        : channel.type === ChannelType.DM
+          ? InteractionContextType.BotDM
+          : InteractionContextType.PrivateChannel,
       attachment_size_limit: 10 * 1024 * 1024,
     };
     return { base, guildId };
   }
 
   /** data for APPLICATION_COMMAND / AUTOCOMPLETE, typed from the registered command when there is one. */
-  private commandData(opts: SlashCommandInjection | AutocompleteInjection, guildId: string | undefined, focused: string | undefined) {
+  private commandData(
+    opts: SlashCommandInjection | AutocompleteInjection,
+    guildId: string | undefined,
+    focused: string | undefined,
+  ) {
     const command = this.commandStore.find(opts.name, ApplicationCommandType.ChatInput, guildId);
     let defs: APIApplicationCommandOption[] = command?.options ?? [];
     const path: { name: string; type: O.SubcommandGroup | O.Subcommand }[] = [];
-    for (const [name, type] of [[opts.subcommandGroup, O.SubcommandGroup], [opts.subcommand, O.Subcommand]] as const) {
+    for (const [name, type] of [
+      [opts.subcommandGroup, O.SubcommandGroup],
+      [opts.subcommand, O.Subcommand],
+    ] as const) {
       if (!name) continue;
       path.push({ name, type });
-      defs = (defs.find((d) => d.name === name) as { options?: APIApplicationCommandOption[] } | undefined)?.options ?? [];
+      defs =
+        (defs.find((d) => d.name === name) as { options?: APIApplicationCommandOption[] } | undefined)?.options ?? [];
     }
     const resolved: Record<string, Record<string, unknown>> = {};
     const add = (kind: string, id: string, value: unknown) => ((resolved[kind] ??= {})[id] = value);
@@ -603,11 +630,17 @@ export class LoopbackDiscord {
       ? opts.options
       : Object.entries(opts.options ?? {}).map(([name, value]) => {
           const type = defs.find((d) => d.name === name)?.type ?? inferType(value);
-          if (focused === name) return { name, type, value: String(value), focused: true } as APIApplicationCommandInteractionDataOption;
-          return { name, type, value: this.resolveOption(type, value, guildId, add) } as APIApplicationCommandInteractionDataOption;
+          if (focused === name)
+            return { name, type, value: String(value), focused: true } as APIApplicationCommandInteractionDataOption;
+          return {
+            name,
+            type,
+            value: this.resolveOption(type, value, guildId, add),
+          } as APIApplicationCommandInteractionDataOption;
         });
     let options = leaves;
-    for (const level of [...path].reverse()) options = [{ name: level.name, type: level.type, options } as APIApplicationCommandInteractionDataOption];
+    for (const level of [...path].reverse())
+      options = [{ name: level.name, type: level.type, options } as APIApplicationCommandInteractionDataOption];
     const merged = { ...resolved };
     for (const [kind, entries] of Object.entries(("resolved" in opts ? opts.resolved : undefined) ?? {})) {
       merged[kind] = { ...merged[kind], ...(entries as Record<string, unknown>) };
@@ -661,7 +694,9 @@ export class LoopbackDiscord {
       }
       case O.Role:
       case O.Mentionable: {
-        const role = guildId ? this.world.guild(guildId).roles.find((r) => r.id === value || r.name === value) : undefined;
+        const role = guildId
+          ? this.world.guild(guildId).roles.find((r) => r.id === value || r.name === value)
+          : undefined;
         if (role) {
           add("roles", role.id, role);
           return role.id;
@@ -690,8 +725,10 @@ export class LoopbackDiscord {
       }));
     }
     return shown.flatMap((c): unknown[] => {
-      if (c.type === ComponentType.Label && input(c.component)) return [{ type: c.type, id: c.id, component: input(c.component) }];
-      if (c.type === ComponentType.ActionRow) return [{ type: c.type, id: c.id, components: (c.components ?? []).map(input).filter(Boolean) }];
+      if (c.type === ComponentType.Label && input(c.component))
+        return [{ type: c.type, id: c.id, component: input(c.component) }];
+      if (c.type === ComponentType.ActionRow)
+        return [{ type: c.type, id: c.id, components: (c.components ?? []).map(input).filter(Boolean) }];
       return [];
     });
   }

@@ -110,7 +110,13 @@ export class Interactions {
 
   // ----- POST /interactions/{id}/{token}/callback -------------------------
 
-  callback(id: string, token: string, body: unknown, files: UploadedFile[], withResponse: boolean): { status: number; body?: unknown } {
+  callback(
+    id: string,
+    token: string,
+    body: unknown,
+    files: UploadedFile[],
+    withResponse: boolean,
+  ): { status: number; body?: unknown } {
     const state = this.byId.get(id);
     if (!state || state.payload.token !== token) throw httpErrors.unknownInteraction();
     if (!state.initial && (state.expired || Date.now() - state.createdAt > this.timing.windowMs)) {
@@ -129,7 +135,11 @@ export class Interactions {
     }
     const data = (response.data ?? {}) as MessageBody;
     if (type === R.ChannelMessageWithSource || type === R.UpdateMessage) {
-      validateMessage(data, { prefix: ["data"], creating: type === R.ChannelMessageWithSource, fileCount: files.length });
+      validateMessage(data, {
+        prefix: ["data"],
+        creating: type === R.ChannelMessageWithSource,
+        fileCount: files.length,
+      });
     }
     if (type === R.ApplicationCommandAutocompleteResult) validateAutocomplete(response.data);
     if (type === R.Modal) validateModal(response.data);
@@ -160,7 +170,12 @@ export class Interactions {
     };
   }
 
-  private applyInitial(state: InteractionState, type: R, data: MessageBody, files: UploadedFile[]): StoredMessage | undefined {
+  private applyInitial(
+    state: InteractionState,
+    type: R,
+    data: MessageBody,
+    files: UploadedFile[],
+  ): StoredMessage | undefined {
     const source = state.payload.message?.id;
     switch (type) {
       case R.ChannelMessageWithSource:
@@ -247,7 +262,13 @@ export class Interactions {
     const channelId = state.channelId;
     if (!channelId) throw httpErrors.unknownChannel();
     const user = p.member?.user ?? p.user;
-    const flags = ((data.flags ?? 0) & (MessageFlags.Ephemeral | MessageFlags.SuppressEmbeds | MessageFlags.IsComponentsV2 | MessageFlags.SuppressNotifications)) | (opts.loading ? MessageFlags.Loading : 0);
+    const flags =
+      ((data.flags ?? 0) &
+        (MessageFlags.Ephemeral |
+          MessageFlags.SuppressEmbeds |
+          MessageFlags.IsComponentsV2 |
+          MessageFlags.SuppressNotifications)) |
+      (opts.loading ? MessageFlags.Loading : 0);
     const isCommand = p.type === InteractionType.ApplicationCommand;
     const commandName = isCommand ? (p.data as { name: string }).name : undefined;
     const message = this.world.createMessage({

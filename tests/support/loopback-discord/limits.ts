@@ -56,7 +56,10 @@ function checkEmbeds(errors: FormErrors, path: Path, embeds: unknown): void {
     if (fields.length > LIMITS.embedFields) errors.maxLength([...at, "fields"], LIMITS.embedFields);
     fields.forEach((field, j) => {
       const f = field as { name?: unknown; value?: unknown };
-      for (const [key, max] of [["name", LIMITS.fieldName], ["value", LIMITS.fieldValue]] as const) {
+      for (const [key, max] of [
+        ["name", LIMITS.fieldName],
+        ["value", LIMITS.fieldValue],
+      ] as const) {
         if (typeof f[key] !== "string" || f[key] === "") {
           errors.add([...at, "fields", j, key], "BASE_TYPE_REQUIRED", "This field is required");
         } else checkString(errors, [...at, "fields", j, key], f[key], max);
@@ -125,7 +128,11 @@ export function validateAutocomplete(data: unknown): void {
   }
   choices.forEach((choice: { name?: unknown; value?: unknown }, i) => {
     if (typeof choice.name !== "string" || choice.name.length < 1 || choice.name.length > LIMITS.choiceName) {
-      errors.add(["data", "choices", i, "name"], "BASE_TYPE_BAD_LENGTH", `Must be between 1 and ${LIMITS.choiceName} in length.`);
+      errors.add(
+        ["data", "choices", i, "name"],
+        "BASE_TYPE_BAD_LENGTH",
+        `Must be between 1 and ${LIMITS.choiceName} in length.`,
+      );
     }
     if (typeof choice.value === "string" && choice.value.length > LIMITS.choiceValue) {
       errors.maxLength(["data", "choices", i, "value"], LIMITS.choiceValue);

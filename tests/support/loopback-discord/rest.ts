@@ -216,7 +216,11 @@ const routes: Route[] = [
     const message = messageIn(ctx, channel.id, params.message ?? "");
     if (message.author.id !== ctx.world.bot.id) throw httpErrors.cannotEditOthersMessage();
     validateMessage(body as NewMessage["body"], { creating: false, fileCount: files.length });
-    const edited = ctx.world.editMessage(message.id, body as NewMessage["body"], storeUploads(ctx.world, channel.id, body, files));
+    const edited = ctx.world.editMessage(
+      message.id,
+      body as NewMessage["body"],
+      storeUploads(ctx.world, channel.id, body, files),
+    );
     ctx.gateway.dispatchMessage(GatewayDispatchEvents.MessageUpdate, edited);
     return ok(edited);
   }),
@@ -231,8 +235,14 @@ const routes: Route[] = [
 
   route("GET", "/guilds/:guild", true, (ctx, { params }) => {
     if (!ctx.world.guilds.has(params.guild ?? "")) throw httpErrors.unknownGuild();
-    const { channels: _c, threads: _t, members: _m, voice_states: _v, presences: _p, ...guild } =
-      ctx.world.guildCreatePayload(params.guild ?? "");
+    const {
+      channels: _c,
+      threads: _t,
+      members: _m,
+      voice_states: _v,
+      presences: _p,
+      ...guild
+    } = ctx.world.guildCreatePayload(params.guild ?? "");
     return ok(guild);
   }),
   route("GET", "/guilds/:guild/channels", true, (ctx, { params }) => {
@@ -254,7 +264,8 @@ function createChannelMessage(ctx: RestContext, { params, body, files }: Input):
   };
   const probe = channelFor(ctx, params.channel ?? "");
   const isThread = ctx.world.isThread(probe);
-  const needs = P.ViewChannel | (isThread ? P.SendMessagesInThreads : P.SendMessages) | (files.length ? P.AttachFiles : 0n);
+  const needs =
+    P.ViewChannel | (isThread ? P.SendMessagesInThreads : P.SendMessages) | (files.length ? P.AttachFiles : 0n);
   const channel = channelFor(ctx, probe.id, needs);
   validateMessage(data, { creating: true, fileCount: files.length });
 
@@ -302,14 +313,23 @@ async function parseBody(raw: Buffer, type: string): Promise<{ body: unknown; fi
   if (raw.length === 0) return { body: undefined, files: [] };
   if (type.startsWith("multipart/form-data")) {
     // Let undici's spec-compliant parser read the form, as Discord's would.
-    const form = await new Request("http://loopback/", { method: "POST", headers: { "content-type": type }, body: Uint8Array.from(raw) }).formData();
+    const form = await new Request("http://loopback/", {
+      method: "POST",
+      headers: { "content-type": type },
+      body: Uint8Array.from(raw),
+    }).formData();
     const files: UploadedFile[] = [];
     let body: unknown;
     for (const [field, value] of form.entries()) {
       if (typeof value === "string") {
         if (field === "payload_json") body = parseJson(value);
       } else {
-        files.push({ field, filename: value.name, contentType: value.type, data: Buffer.from(await value.arrayBuffer()) });
+        files.push({
+          field,
+          filename: value.name,
+          contentType: value.type,
+          data: Buffer.from(await value.arrayBuffer()),
+        });
       }
     }
     return { body, files };
@@ -373,7 +393,9 @@ export async function handleHttp(ctx: RestContext, req: IncomingMessage, res: Se
 
   const prefix = "/api/v10";
   // Paths arrive percent-encoded (discord.js sends "@original" as "%40original").
-  const path = url.pathname.startsWith(`${prefix}/`) ? safeDecode(url.pathname.slice(prefix.length).replace(/\/$/, "")) : undefined;
+  const path = url.pathname.startsWith(`${prefix}/`)
+    ? safeDecode(url.pathname.slice(prefix.length).replace(/\/$/, ""))
+    : undefined;
   const authorized = req.headers.authorization === `Bot ${ctx.token}`;
   // Always drain the request so keep-alive connections stay usable after errors.
   const raw = await readRaw(req);

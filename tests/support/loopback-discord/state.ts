@@ -278,13 +278,20 @@ export class World {
       locale: init.locale ?? Locale.EnglishUS,
       joinedAt: isoNow(),
       // @everyone's id is the guild's id.
-      roles: [role({ id, name: "@everyone", permissions: String(init.everyonePermissions ?? DEFAULT_EVERYONE_PERMISSIONS) })],
+      roles: [
+        role({ id, name: "@everyone", permissions: String(init.everyonePermissions ?? DEFAULT_EVERYONE_PERMISSIONS) }),
+      ],
       members: new Map(),
       channelIds: [],
     };
     (init.roles ?? []).forEach((r, i) =>
       guild.roles.push(
-        role({ id: r.id ?? snowflake(), name: r.name, permissions: String(r.permissions ?? 0n), position: r.position ?? i + 1 }),
+        role({
+          id: r.id ?? snowflake(),
+          name: r.name,
+          permissions: String(r.permissions ?? 0n),
+          position: r.position ?? i + 1,
+        }),
       ),
     );
     // Bots join with a managed role carrying the permissions of their invite link.
@@ -385,7 +392,10 @@ export class World {
   // ----- channels ---------------------------------------------------------
 
   findChannel(ref: string): LoopbackChannel | undefined {
-    return this.channels.get(ref) ?? [...this.channels.values()].find((c) => "name" in c && c.name !== null && c.name === ref);
+    return (
+      this.channels.get(ref) ??
+      [...this.channels.values()].find((c) => "name" in c && c.name !== null && c.name === ref)
+    );
   }
 
   /** A channel by id or (guild channel / thread) name. */
@@ -589,7 +599,9 @@ export class World {
   createMessage(m: NewMessage): StoredMessage {
     const channel = this.channel(m.channelId);
     const guildId = this.guildIdOf(channel);
-    const ref = m.body.message_reference?.message_id ? this.messages.get(m.body.message_reference.message_id) : undefined;
+    const ref = m.body.message_reference?.message_id
+      ? this.messages.get(m.body.message_reference.message_id)
+      : undefined;
     const message: StoredMessage = {
       id: snowflake(),
       channel_id: channel.id,
@@ -673,7 +685,9 @@ export class World {
   }
 
   messagesIn(channelId: string): StoredMessage[] {
-    return (this.channelMessages.get(channelId) ?? []).map((id) => this.messages.get(id)).filter((m): m is StoredMessage => !!m);
+    return (this.channelMessages.get(channelId) ?? [])
+      .map((id) => this.messages.get(id))
+      .filter((m): m is StoredMessage => !!m);
   }
 
   // ----- attachment bytes (the "CDN") ------------------------------------
@@ -683,7 +697,13 @@ export class World {
    * server, signed like Discord's CDN links (ex/is/hm). Unsigned or tampered
    * links get the CDN's 404, so bots must use the url they were given.
    */
-  addFile(file: { filename: string; data: Buffer; contentType?: string; channelId: string; description?: string }): APIAttachment {
+  addFile(file: {
+    filename: string;
+    data: Buffer;
+    contentType?: string;
+    channelId: string;
+    description?: string;
+  }): APIAttachment {
     const id = snowflake();
     const contentType = file.contentType ?? guessContentType(file.filename);
     this.files.set(id, { filename: file.filename, contentType, data: file.data });
