@@ -39,3 +39,4 @@ export {
   InputError,
 } from "./guilds/corpora.js";
 export { evaluate, type EvalResult } from "./eval/evaluate.js";
+export { evaluateQuestions, type QuestionSetResult, readQuestions, scoreQuestions } from "./eval/questions.js";

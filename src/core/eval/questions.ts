@@ -1,0 +1,120 @@
+/**
+ * Question sets over a corpus folder: what a reader asks and what a correct quote must contain.
+ *
+ * Format (JSON Lines): {"id", "kind": "factual" | "paraphrase" | "unanswerable", "question", "answers": [strings a
+ * correct quote contains], "doc": file that answers it or null}. An answerable question counts as found at k when
+ * one of its answer strings is inside one of the first k quotes (case and spacing ignored); an unanswerable one is
+ * right when Verbatim abstains.
+ */
+import { readFile } from "node:fs/promises";
+import { Library } from "../library/library.js";
+import type { Answer } from "../types.js";
+
+export type QuestionKind = "factual" | "paraphrase" | "unanswerable";
+
+export interface EvalQuestion {
+  id: string;
+  kind: QuestionKind;
+  question: string;
+  answers: string[];
+  doc: string | null;
+}
+
+export interface QuestionOutcome {
+  id: string;
+  kind: QuestionKind;
+  question: string;
+  answered: boolean;
+  /** 1-based rank of the first quote holding an answer string; null when none does (or unanswerable). */
+  foundAt: number | null;
+  topQuote: string | null;
+}
+
+export interface KindFigures {
+  questions: number;
+  top1: number;
+  top3: number;
+  /** Answerable questions Verbatim abstained on. */
+  falseAbstentions: number;
+}
+
+export interface QuestionSetResult {
+  questions: number;
+  answerable: KindFigures;
+  byKind: Partial<Record<QuestionKind, KindFigures>>;
+  unanswerable: { questions: number; answered: number };
+  /** Mean length in characters of the top quote, over answered questions. */
+  meanTopQuoteChars: number;
+  outcomes: QuestionOutcome[];
+}
+
+const normalise = (s: string) => s.toLowerCase().replace(/\s+/g, " ").trim();
+
+export async function readQuestions(path: string): Promise<EvalQuestion[]> {
+  const text = await readFile(path, "utf8");
+  return text
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => JSON.parse(line) as EvalQuestion);
+}
+
+/** Where (1-based) the first quote holding one of `answers` is, or null. */
+export function foundAt(answer: Answer, answers: readonly string[]): number | null {
+  const wanted = answers.map(normalise);
+  const index = answer.quotes.findIndex((q) => wanted.some((a) => normalise(q.text).includes(a)));
+  return index < 0 ? null : index + 1;
+}
+
+/** Asks every question of `library` and scores the answers. */
+export function scoreQuestions(library: Library, questions: readonly EvalQuestion[], limit = 3): QuestionSetResult {
+  const outcomes: QuestionOutcome[] = [];
+  const empty = (): KindFigures => ({ questions: 0, top1: 0, top3: 0, falseAbstentions: 0 });
+  const answerable = empty();
+  const byKind: Partial<Record<QuestionKind, KindFigures>> = {};
+  const unanswerable = { questions: 0, answered: 0 };
+  let quoteChars = 0;
+  let answeredCount = 0;
+  for (const q of questions) {
+    const answer = library.answer(q.question, { limit });
+    const top = answer.quotes[0]?.text ?? null;
+    if (answer.answered && top !== null) {
+      quoteChars += top.length;
+      answeredCount++;
+    }
+    const at = q.kind === "unanswerable" ? null : foundAt(answer, q.answers);
+    outcomes.push({
+      id: q.id,
+      kind: q.kind,
+      question: q.question,
+      answered: answer.answered,
+      foundAt: at,
+      topQuote: top,
+    });
+    if (q.kind === "unanswerable") {
+      unanswerable.questions++;
+      if (answer.answered) unanswerable.answered++;
+      continue;
+    }
+    const figures = (byKind[q.kind] ??= empty());
+    for (const f of [answerable, figures]) {
+      f.questions++;
+      if (at === 1) f.top1++;
+      if (at !== null && at <= 3) f.top3++;
+      if (!answer.answered) f.falseAbstentions++;
+    }
+  }
+  return {
+    questions: questions.length,
+    answerable,
+    byKind,
+    unanswerable,
+    meanTopQuoteChars: answeredCount > 0 ? Math.round(quoteChars / answeredCount) : 0,
+    outcomes,
+  };
+}
+
+/** Opens `corpusDir` (indexed in memory, nothing saved) and scores the question set at `questionsPath`. */
+export async function evaluateQuestions(corpusDir: string, questionsPath: string): Promise<QuestionSetResult> {
+  const { library } = await Library.open({ corpusDir });
+  return scoreQuestions(library, await readQuestions(questionsPath));
+}
