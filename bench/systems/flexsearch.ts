@@ -8,14 +8,22 @@
  * to abstain. flexsearch has no score to abstain on (see shared/notes/flexsearch-0.8.md).
  *
  * Best settings for this job, measured at 10k passages with `bench/flexsearch-tune.ts` (the same seeded documents
- * and 1,000 questions as `npm run bench -- --size 10k`; figures in bench/README.md): the default multi-word query is
- * AND, which answers a question only when one passage holds every word; `suggest: true` also returns partial matches,
- * ranked by how many terms matched and then by position, and finds the source far more often. See FLEXSEARCH_CONFIGS
- * for every configuration tried; FLEXSEARCH_BEST is the one `npm run bench` runs.
+ * and 1,000 questions as `npm run bench -- --size 10k`; full table in bench/README.md). Found in the top 10, phrase /
+ * keyword / keyword questions with two words their passage lacks:
+ * - defaults (strict, AND): 95.4 / 77.6 / 0.4 % — AND answers only when one passage holds every word (105 of 1,000
+ *   questions came back empty);
+ * - strict, suggest (partial matches, ranked by terms matched, then position): 95.4 / 97.6 / 92.6 %;
+ * - + resolution 1 (one position bucket: terms matched alone, ties in index order): 96.0 / 98.2 / 97.6 %, and the
+ *   smallest index (2.3 KB per passage at 10k) — kept; at 100k 89.2 / 90.6 / 89.4 % against resolution 9's
+ *   89.6 / 88.8 / 78.2 %;
+ * - resolution 3 or 20, text without the title: within 2 points of resolution 9;
+ * - English pack (stemmer + stopwords): 86.2 / 93.6 / 85.2 %; forward tokenizer: 94.2 / 96.6 / 90.4 % at 4× the
+ *   memory; contextual index: 98.4 / 73.2 / 57.8 % at 9× the memory.
  *
- * Persistence is flexsearch's own `export()` / `import()`, one line per exported chunk (`key<TAB>json`) between a header
- * line (the configuration and the passage ids) and an end line (the chunk count). flexsearch 0.8.212 does not save its options, so loading recreates
- * the index from the configuration named in the header (and refuses a file saved with another one) before importing.
+ * Persistence is flexsearch's own `export()` / `import()`, one line per exported chunk (`key<TAB>json`) between a
+ * header line (the configuration and the passage ids) and an end line (the chunk count). flexsearch 0.8.212 does not
+ * save its options, so loading recreates the index from the configuration in the header (and refuses a file saved
+ * with another one) before importing.
  */
 import { once } from "node:events";
 import { createReadStream, createWriteStream } from "node:fs";
@@ -64,7 +72,6 @@ export const FLEXSEARCH_BEST: FlexSearchConfig = {
   suggest: true,
   resolution: 1,
 };
-const BEST = FLEXSEARCH_BEST;
 
 /** Every configuration the tuning script measures, the defaults first. */
 export const FLEXSEARCH_CONFIGS: readonly FlexSearchConfig[] = [
@@ -72,7 +79,7 @@ export const FLEXSEARCH_CONFIGS: readonly FlexSearchConfig[] = [
   { ...BASE, name: "strict, suggest", suggest: true },
   { ...BASE, name: "strict, suggest, text only", suggest: true, title: false },
   { ...BASE, name: "strict, suggest, English", suggest: true, english: true },
-  BEST,
+  FLEXSEARCH_BEST,
   { ...BASE, name: "strict, suggest, resolution 3", suggest: true, resolution: 3 },
   { ...BASE, name: "strict, suggest, resolution 20", suggest: true, resolution: 20 },
   { ...BASE, name: "strict, suggest, context", suggest: true, context: true },
