@@ -215,7 +215,7 @@ const routes: Route[] = [
     const channel = channelFor(ctx, params.channel ?? "");
     const message = messageIn(ctx, channel.id, params.message ?? "");
     if (message.author.id !== ctx.world.bot.id) throw httpErrors.cannotEditOthersMessage();
-    validateMessage(body as NewMessage["body"], { creating: false, fileCount: files.length });
+    validateMessage(body as NewMessage["body"], { creating: false, fileCount: files.length, endpoint: "edit" });
     const edited = ctx.world.editMessage(
       message.id,
       body as NewMessage["body"],
@@ -267,7 +267,13 @@ function createChannelMessage(ctx: RestContext, { params, body, files }: Input):
   const needs =
     P.ViewChannel | (isThread ? P.SendMessagesInThreads : P.SendMessages) | (files.length ? P.AttachFiles : 0n);
   const channel = channelFor(ctx, probe.id, needs);
-  validateMessage(data, { creating: true, fileCount: files.length });
+  // "When creating a message as a reply to another message, the current user must have the
+  // READ_MESSAGE_HISTORY permission" (403, 160002, as observed).
+  if (data.message_reference?.message_id && ctx.world.guildIdOf(channel)) {
+    if (!(ctx.world.channelPermissions(channel.id, ctx.world.bot.id) & P.ReadMessageHistory))
+      throw httpErrors.cannotReplyWithoutHistory();
+  }
+  validateMessage(data, { creating: true, fileCount: files.length, endpoint: "create" });
 
   let reference = data.message_reference;
   if (reference?.message_id) {
