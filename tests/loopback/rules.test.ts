@@ -22,6 +22,8 @@ let guildId: string;
 
 beforeAll(async () => {
   discord = await startLoopbackDiscord({
+    // Dozens of requests a second: rate limits are not what this file is about (see ratelimits.test.ts).
+    rateLimits: false,
     guilds: [
       {
         name: "Rules",

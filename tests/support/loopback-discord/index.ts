@@ -37,6 +37,7 @@ import {
 import { CommandStore } from "./commands.js";
 import { Gateway, PRIVILEGED_INTENTS, type GatewayLogEntry } from "./gateway.js";
 import { Interactions, isLoading, type InitialResponse, type InteractionState } from "./interactions.js";
+import { RateLimits, type RateLimitOptions } from "./ratelimits.js";
 import { handleHttp, type RecordedRequest, type RestContext } from "./rest.js";
 import { snowflake } from "./snowflake.js";
 import { DEFAULT_GUILDS, World, type LoopbackChannel, type GuildInit, type UserInit } from "./state.js";
@@ -44,6 +45,7 @@ import { DEFAULT_GUILDS, World, type LoopbackChannel, type GuildInit, type UserI
 export type { GatewayLogEntry } from "./gateway.js";
 export type { InitialResponse } from "./interactions.js";
 export type { RecordedRequest } from "./rest.js";
+export type { BlockOptions, BucketLimit, RateLimitEvent, RateLimitOptions, RateLimits } from "./ratelimits.js";
 export type { UploadedFile } from "./uploads.js";
 export type { ChannelInit, GuildInit, MemberInit, OverwriteInit, RoleInit, ThreadInit, UserInit } from "./state.js";
 export { DEFAULT_BOT_PERMISSIONS, DEFAULT_EVERYONE_PERMISSIONS } from "./state.js";
@@ -68,6 +70,8 @@ export interface LoopbackDiscordOptions {
   privilegedIntents?: number;
   /** Default timeout of the wait helpers. Default 5000 ms. */
   waitTimeoutMs?: number;
+  /** HTTP rate limits (global 50/s, per-route buckets); `false` starts with them switched off. */
+  rateLimits?: RateLimitOptions | false;
 }
 
 /** A user: a username or id known to the server, or a full user object. */
@@ -183,6 +187,11 @@ export class LoopbackDiscord {
   readonly applicationId: string;
   /** Every REST request the bot made, in order, with bodies exactly as sent. */
   readonly sent: RecordedRequest[] = [];
+  /**
+   * HTTP rate limits: `setRoute(key, { limit, windowMs })` for a route's bucket, `block({ channel | route |
+   * global, forMs, scope })` to force 429s, `enabled = false` to switch them off, `log` of the 429s sent.
+   */
+  readonly rateLimits: RateLimits;
 
   readonly world: World;
   private readonly gateway: Gateway;
@@ -234,6 +243,8 @@ export class LoopbackDiscord {
       () => this.changed(),
     );
 
+    this.rateLimits = new RateLimits(options.rateLimits === false ? {} : options.rateLimits);
+    if (options.rateLimits === false) this.rateLimits.enabled = false;
     const rest: RestContext = {
       world: this.world,
       gateway: this.gateway,
@@ -242,6 +253,7 @@ export class LoopbackDiscord {
       token: this.token,
       applicationId: this.applicationId,
       wsUrl: this.gatewayUrl,
+      rateLimits: this.rateLimits,
       record: (r) => this.sent.push(r),
     };
     server.on("request", (req, res) => {
