@@ -167,8 +167,9 @@ describe("a server's own documents", () => {
     );
   });
 
-  it("refuses admin commands in a DM", async () => {
+  it("refuses admin commands in a DM (a stale client: Discord does not offer server commands there)", async () => {
     const cmd = discord.injectSlashCommand({
+      stale: true,
       channelId: discord.dmChannel("mod").id,
       user: "mod",
       name: "corpus",
@@ -389,6 +390,8 @@ describe("operators", () => {
   it("only OWNER_IDS may reload the bundled corpus", async () => {
     const refused = command(A, "operator", {}, "mod", MOD, "reload");
     expect(text(await refused.response)).toMatch(/Only the bot's operators/);
+    // The refusal is audited after it was answered.
+    await eventually(() => bot.store.auditLog(A).some((e) => e.detail === "not in OWNER_IDS"));
     const reply = await command(A, "operator", {}, "owner", MOD, "reload").waitForReply();
     expect(reply.content).toMatch(/Reloaded the bundled corpus/);
   });

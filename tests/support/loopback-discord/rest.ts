@@ -376,6 +376,11 @@ export async function handleHttp(ctx: RestContext, req: IncomingMessage, res: Se
   const method = (req.method ?? "GET").toUpperCase();
 
   if (url.pathname.startsWith("/attachments/") || url.pathname.startsWith("/media/attachments/")) {
+    if (ctx.world.attachmentFailure === "stall") return; // no answer; closed with the server
+    if (ctx.world.attachmentFailure === "error") {
+      req.socket.destroy();
+      return;
+    }
     const file = method === "GET" || method === "HEAD" ? ctx.world.fileAt(url.pathname, url.searchParams) : undefined;
     if (!file) {
       res.writeHead(404, { "content-type": "text/plain" }).end("This content is no longer available.");
