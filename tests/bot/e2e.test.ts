@@ -245,7 +245,7 @@ describe("mentions", () => {
     const reply = await discord
       .injectMessage({ channelId: "general", author: "alice", content: `<@${discord.bot.id}>` })
       .waitForReply();
-    expect(reply.content).toMatch(/Mention me with a question/);
+    expect(reply.content).toMatch(/Ask me a question in words: mention me/);
   });
 
   it("ignores other bots", async () => {
