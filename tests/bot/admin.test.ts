@@ -364,6 +364,60 @@ describe("settings, stats and audit", () => {
     await command(A, "settings", { on: false }, "mod", MOD, "private").waitForReply();
   });
 
+  it("applies one rule to every answering command: channels, private by default, hide: false, cooldown", async () => {
+    const general = discord.channel("a-general").id;
+    const source = (channelId: string, options: Record<string, unknown> = {}, user = "alice") =>
+      discord.injectSlashCommand({
+        channelId,
+        user,
+        name: "source",
+        options: { document: "kyiv-independent-antonov-concludes-term", ...options },
+        memberPermissions: MEMBER,
+      });
+    // Allowed channels: /source refuses elsewhere and says where it answers, like /ask.
+    await command(A, "settings", { channel: general, answer: true }, "mod", MOD, "channel").waitForReply();
+    try {
+      const refused = await source("a-quiet").response;
+      expect(isPrivate(refused)).toBe(true);
+      expect(text(refused)).toContain(`I answer in <#${general}>`);
+      const search = discord.injectSlashCommand({
+        channelId: "a-quiet",
+        user: "alice",
+        name: "search",
+        options: { query: "Antonov" },
+        memberPermissions: MEMBER,
+      });
+      expect(text(await search.response)).toContain("I answer in");
+    } finally {
+      await command(A, "settings", {}, "mod", MOD, "all-channels").waitForReply();
+    }
+    // Private by default: /source and /search follow it; an explicit hide: false posts publicly.
+    await command(A, "settings", { on: true }, "mod", MOD, "private").waitForReply();
+    try {
+      expect(isPrivate(await source("a-general").response)).toBe(true);
+      expect(isPrivate(await source("a-general", { hide: false }, "mod").response)).toBe(false);
+      const asked = command(A, "ask", { question: "How old is Antonov?", hide: false }, "owner", MEMBER);
+      expect(isPrivate(await asked.response)).toBe(false);
+      expect((await asked.waitForReply()).content).toContain("69");
+    } finally {
+      await command(A, "settings", { on: false }, "mod", MOD, "private").waitForReply();
+    }
+    // The server's cooldown holds for /source too.
+    await command(A, "settings", { seconds: 60 }, "mod", MOD, "cooldown").waitForReply();
+    try {
+      await source("a-general", {}, "mod").waitForReply();
+      const again = await source("a-general", {}, "mod").response;
+      expect(text(again)).toMatch(/try again in \d+ s/);
+    } finally {
+      await command(A, "settings", {}, "mod", MOD, "cooldown").waitForReply();
+    }
+  });
+
+  it("says in /help which wins: hide: false over private by default", async () => {
+    const help = await command(A, "help", {}, "alice", MEMBER).waitForReply();
+    expect(help.content).toContain("`hide: False` posts yours publicly");
+  });
+
   it("posts admin actions to the audit channel", async () => {
     const audit = discord.channel("a-audit").id;
     await command(A, "settings", { channel: audit }, "mod", MOD, "audit-channel").waitForReply();

@@ -111,7 +111,7 @@ export function renderNothingRemoved(): MessagePayload {
 export function describeSettings(s: GuildSettings, defaultCooldown: string): string {
   return [
     `**Answers in:** ${s.channels.length === 0 ? "every channel" : s.channels.map((id) => `<#${id}>`).join(", ")}`,
-    `**Answers private by default:** ${s.ephemeralByDefault ? "yes" : "no"}`,
+    `**Answers private by default:** ${s.ephemeralByDefault ? "yes (a member's `hide: False` still posts publicly)" : "no"}`,
     `**Cooldown per member:** ${s.cooldownSeconds === null ? defaultCooldown : `${s.cooldownSeconds} s`}`,
     `**Audit channel:** ${s.auditChannelId === null ? "none" : `<#${s.auditChannelId}>`}`,
   ].join("\n");
