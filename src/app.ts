@@ -22,6 +22,8 @@ export interface VerbatimOptions {
   /** Per-upload and per-server limits. */
   maxUploadBytes: number;
   maxDocumentsPerGuild: number;
+  /** How long an attachment download may take (default 15 s). */
+  downloadTimeoutMs?: number;
   /** User ids allowed to run operator commands. */
   ownerIds: readonly string[];
   /** A library built elsewhere (the benchmark's), instead of opening `corpusDir`. */
@@ -83,6 +85,7 @@ export async function createVerbatim(options: VerbatimOptions): Promise<Verbatim
           corpora,
           ownerIds: options.ownerIds,
           maxUploadBytes: options.maxUploadBytes,
+          downloadTimeoutMs: options.downloadTimeoutMs ?? 15_000,
           reloadBundled: async () => {
             const { diff, problems } = await bundled.reload();
             for (const problem of problems) logger.warn(problem, "corpus file skipped");

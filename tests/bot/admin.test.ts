@@ -36,6 +36,8 @@ async function startBot(dataDir: string, ownerIds: string[] = []) {
     maxUploadBytes: 4096,
     maxDocumentsPerGuild: 3,
     ownerIds,
+    // A stalled download fails quickly here (15 s by default).
+    downloadTimeoutMs: 500,
   });
   const client = verbatim.createClient({ commands, apiUrl: discord.api, cooldownSeconds: 0, version: "test" });
   await client.login(discord.token);
@@ -205,6 +207,11 @@ describe("a server's own documents", () => {
     const shown = await cmd.response;
     expect(shown.type).toBe(9);
     const customId = (shown.data as { custom_id: string }).custom_id;
+    // Built from Label components (type 18), the text inputs without their deprecated labels; the URL rides along.
+    const form = shown.data as { components: { type: number; label?: string; component?: { label?: unknown } }[] };
+    expect(form.components.map((c) => c.type)).toEqual([18, 18, 18, 18, 18]);
+    expect(form.components.every((c) => c.component?.label === undefined)).toBe(true);
+    expect(customId).toContain("https://port.example/notice");
     const submit = discord.injectModalSubmit({
       channelId: "a-general",
       user: "mod",
@@ -277,6 +284,39 @@ describe("bad input gets a clear private message and loses nothing", () => {
     const { reply } = await upload(A, filename, data, extra);
     expect(reply.content).toMatch(message);
     expect(bot.store.documents(A).map((d) => d.id)).toEqual(before);
+  });
+
+  it("refuses a 50 MiB attachment with its real size, before downloading it", async () => {
+    const before = bot.store.documents(A).map((d) => d.id);
+    const { reply } = await upload(A, "archive.txt", Buffer.alloc(50 * 1024 * 1024, 0x61));
+    expect(reply.content).toMatch(/That file is 50 MiB; the limit is 4 KiB/);
+    expect(reply.content).toMatch(/Nothing was added/);
+    expect(bot.store.documents(A).map((d) => d.id)).toEqual(before);
+  });
+
+  it.each([
+    ["cut", "error" as const, /the connection failed/],
+    ["stalled past the timeout", "stall" as const, /timed out after/],
+  ])("says a %s download failed and that nothing changed", async (_what, mode, cause) => {
+    const before = bot.store.documents(A).map((d) => d.id);
+    discord.attachmentFailure = mode;
+    try {
+      const { reply } = await upload(A, "notes.txt", "Notes\n\nThe pilot boat leaves at dawn.");
+      expect(reply.content).toMatch(/couldn't download that attachment/);
+      expect(reply.content).toMatch(cause);
+      expect(reply.content).toMatch(/nothing was added/);
+    } finally {
+      discord.attachmentFailure = false;
+    }
+    expect(bot.store.documents(A).map((d) => d.id)).toEqual(before);
+  });
+
+  it("says an attachment the CDN refuses could not be downloaded", async () => {
+    const file = discord.addAttachment({ filename: "gone.txt", data: "Gone\n\nThis file expired." });
+    const reply = await corpus(A, "add", {
+      file: { ...file, url: file.url.replace(/hm=[^&]+/, "hm=0") },
+    }).waitForReply();
+    expect(reply.content).toMatch(/Discord's file server answered 404/);
   });
 
   it("refuses a duplicate of a stored document", async () => {
@@ -469,6 +509,45 @@ describe("a server the bot has left", () => {
 });
 
 describe("restart", () => {
+  it("keeps /corpus add's typed options across a restart, and says so when a long URL was lost", async () => {
+    // In server B, whose quota has room.
+    const short = corpus(B, "add", { url: "https://port.example/a", publisher: "Port authority" });
+    const long = corpus(B, "add", { url: `https://port.example/${"long-path/".repeat(12)}` });
+    const [shortForm, longForm] = [(await short.response).data, (await long.response).data] as {
+      custom_id: string;
+      components: { component: { custom_id: string; value?: string }; description?: string }[];
+    }[];
+    // Typed options are filled into the form; the long URL is held in memory, and the form says so.
+    expect(shortForm?.components.find((c) => c.component.custom_id === "publisher")?.component.value).toBe(
+      "Port authority",
+    );
+    expect(longForm?.components.some((c) => c.description?.includes("kept until the bot restarts"))).toBe(true);
+    await bot.client.destroy();
+    bot = await startBot(join(work, "data"), [discord.user("owner").id]);
+    const submit = (customId: string, title: string) =>
+      discord
+        .injectModalSubmit({
+          channelId: "b-general",
+          user: "mod",
+          customId,
+          fields: {
+            title,
+            text: `${title}: the tide table is posted at the harbour office every Monday.`,
+            publisher: "Port authority",
+            author: "",
+            date: "",
+          },
+          memberPermissions: MOD,
+        } as never)
+        .waitForReply();
+    const kept = await submit(shortForm?.custom_id ?? "", "Tide table A");
+    expect(kept.content).toContain("https://port.example/a");
+    const lost = await submit(longForm?.custom_id ?? "", "Tide table B");
+    expect(lost.content).toMatch(/Added/);
+    expect(lost.content).toMatch(/The URL you gave with `\/corpus add` was lost/);
+    await eventually(() => bot.store.auditLog(B).filter((e) => e.action === "add document").length >= 2);
+  });
+
   it("restores documents, settings, audit trail and answers", async () => {
     const before = {
       documents: bot.store.documents(A).map((d) => [d.id, d.hash]),
