@@ -41,6 +41,7 @@ export interface GatewayOptions {
 
 export type GatewayLogEntry =
   | { kind: "connect"; at: number; query: Record<string, string> }
+  | { kind: "refused"; at: number }
   | { kind: "identify"; at: number; intents: number; compress: boolean; properties: unknown }
   | { kind: "resume"; at: number; sessionId: string; seq: number; replayed: number }
   | { kind: "invalid-session"; at: number; resumable: boolean }
@@ -157,6 +158,7 @@ export class Gateway extends EventEmitter<{ ready: [string]; resumed: [string]; 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     // Unreachable: the TCP connection is cut before any WebSocket handshake (ECONNRESET for the client).
     if (!this.reachable) {
+      this.record({ kind: "refused", at: Date.now() });
       socket.destroy();
       return;
     }

@@ -99,7 +99,10 @@ function messageIn(ctx: RestContext, channelId: string, messageId: string): Stor
 function commandScope(ctx: RestContext, params: Record<string, string>): string {
   if (params.app !== ctx.applicationId) throw httpErrors.unknownApplication();
   if (params.guild === undefined) return "global";
-  if (!ctx.world.guilds.has(params.guild)) throw httpErrors.unknownGuild();
+  // Observed (not documented): a guild the bot is not in, or was invited to without the applications.commands
+  // scope, answers 403 Missing Access on its command routes.
+  const guild = ctx.world.guilds.get(params.guild);
+  if (!guild || !guild.commandsScope) throw httpErrors.missingAccess();
   return params.guild;
 }
 

@@ -100,6 +100,8 @@ export interface GuildInit {
   everyonePermissions?: bigint;
   /** Permissions of the bot's managed role. */
   botPermissions?: bigint;
+  /** Whether the bot was invited with the applications.commands scope (default true). */
+  commandsScope?: boolean;
   roles?: RoleInit[];
   channels?: ChannelInit[];
   threads?: ThreadInit[];
@@ -159,6 +161,7 @@ interface GuildState {
   roles: APIRole[];
   members: Map<string, MemberState>;
   channelIds: string[];
+  commandsScope: boolean;
 }
 
 export type LoopbackChannel = APITextChannel | APIThreadChannel | APIChannel;
@@ -285,6 +288,7 @@ export class World {
       ],
       members: new Map(),
       channelIds: [],
+      commandsScope: init.commandsScope ?? true,
     };
     (init.roles ?? []).forEach((r, i) =>
       guild.roles.push(
