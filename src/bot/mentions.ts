@@ -79,12 +79,14 @@ export function createMentionHandler(context: CommandContext) {
     // Never answer bots, including ourselves: two bots quoting each other is a loop.
     if (message.author.bot || message.system || client.user === null) return;
     const botId = client.user.id;
-    const question = questionIn(message, botId, {
-      botRoleId: message.guild?.roles.botRoleFor(botId)?.id ?? null,
-      repliesToBot: message.reference !== null && message.mentions.repliedUser?.id === botId,
-    });
+    const botRoleId = message.guild?.roles.botRoleFor(botId)?.id ?? null;
+    const repliesToBot = message.reference !== null && message.mentions.repliedUser?.id === botId;
+    const question = questionIn(message, botId, { botRoleId, repliesToBot });
     if (question === null) return;
     const settings = settingsOf(context.guilds, message.guildId);
+    // Moderators talking over an audit line in the audit channel are not asking Verbatim (a mention still is).
+    const mentioned = questionIn(message, botId, { botRoleId }) !== null;
+    if (!mentioned && settings !== null && settings.auditChannelId === message.channelId) return;
     // Where moderators switched Verbatim off, a mention is not an invitation to argue: stay quiet.
     if (!answersHere(settings, message.channel, message.channelId)) return;
     const reach = reachIn(message, client.user);

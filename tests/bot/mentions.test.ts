@@ -37,6 +37,7 @@ beforeAll(async () => {
           { name: "no-history", overwrites: [{ target: "Loopback Bot", deny: P.ReadMessageHistory }] },
           { name: "no-send", overwrites: [{ target: "Loopback Bot", deny: P.SendMessages }] },
           { name: "stale" },
+          { name: "audit" },
         ],
         members: [{ user: "alice" }, { user: "bob" }],
       },
@@ -122,6 +123,26 @@ describe("what is answered", () => {
       replyPing: false,
     });
     expect((await quiet.waitForReply()).content).toMatch(/keep the @ mention on/);
+  });
+
+  it("not a reply to an audit line in the audit channel (a mention there still is)", async () => {
+    const audit = discord.channel("audit").id;
+    await verbatim.store?.updateSettings(guildId, { auditChannelId: audit });
+    try {
+      // An audit line, posted by the bot (as its audit posts are).
+      const line = await fetch(`${discord.api}/v10/channels/${audit}/messages`, {
+        method: "POST",
+        headers: { authorization: `Bot ${discord.token}`, "content-type": "application/json" },
+        body: JSON.stringify({ content: "**settings private** by a moderator", allowed_mentions: { parse: [] } }),
+      }).then((r) => r.json() as Promise<{ id: string }>);
+      discord.injectMessage({ channelId: "audit", author: "alice", content: "who changed this?", replyTo: line.id });
+      const asked = mention("audit", "how old is Antonov?");
+      expect((await asked.waitForReply()).content).toContain("69");
+      // The audit line and the answer to the mention: the reply to the audit line got nothing.
+      expect(postsTo("audit")).toHaveLength(2);
+    } finally {
+      await verbatim.store?.updateSettings(guildId, { auditChannelId: null });
+    }
   });
 
   it("a plain DM, as a reply, from the bundled corpus only", async () => {
