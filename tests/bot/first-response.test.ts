@@ -2,7 +2,8 @@
  * Every admin interaction's first response (reply, defer, modal, or update for a button) is sent before any disk write,
  * lock or REST call: with the audit channel answering 429 for longer than Discord's 3-second window, each one still
  * arrives inside the window (the loopback Discord rejects a late callback, so `response` resolving is the proof), the
- * work still completes, and the audit lines all arrive afterwards, in order.
+ * work still completes, and the audit lines all arrive afterwards, in order. The same holds with every disk write and
+ * lock of the server's store taking longer than the window.
  */
 import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -196,5 +197,59 @@ describe("with the audit channel rate-limited past the window", () => {
     expect(posted).toHaveLength(audited.length);
     audited.forEach((entry, i) => expect(posted[i]).toContain(`**${entry.action}**`));
     expect(audited.some((e) => e.outcome === "refused" && e.detail === "missing Manage Server")).toBe(true);
+  }, 90_000);
+});
+
+describe("with the server's store slower than the window", () => {
+  it("answers the commands that write, and the buttons and forms that do, before the disk", async () => {
+    const store = verbatim.store;
+    if (!store) throw new Error("no store");
+    const confirm = await slash("corpus", "remove", { document: docId("Berth 4") }).waitForReply();
+    const form = ((await slash("corpus", "add", {}).response).data as { custom_id: string }).custom_id;
+    // Every write and lock of the store now takes longer than Discord's 3-second window.
+    const slowed = ["addDocument", "removeDocument", "updateSettings", "audit", "recordQuestion", "exclusive"] as const;
+    const originals = slowed.map((name) => [name, store[name]] as const);
+    for (const [name, original] of originals) {
+      Object.assign(store, {
+        [name]: async (...args: unknown[]) => {
+          await new Promise((resolve) => setTimeout(resolve, AUDIT_429_MS));
+          return (original as (...a: unknown[]) => Promise<unknown>).apply(store, args);
+        },
+      });
+    }
+    try {
+      const file = discord.addAttachment({
+        filename: "buoy.txt",
+        data: "Buoy notice\n\nThe outer buoy is lit at night.",
+      });
+      const handles = [
+        slash("settings", "private", { on: false }),
+        slash("corpus", "add", { file }),
+        discord.injectModalSubmit({
+          channelId: "general",
+          user: "mod",
+          customId: form,
+          fields: { title: "Anchorage", text: "Anchoring is free for a day.", publisher: "", author: "", date: "" },
+          memberPermissions: MOD,
+        } as never),
+        click(confirm.id, `corpus:remove:${docId("Berth 4")}`),
+        slash("corpus", "reindex", {}),
+        slash("corpus", "list", {}, "alice", MEMBER),
+        slash("ask", undefined, { question: "How old is Antonov?" }, "alice", MEMBER),
+      ];
+      // Each first response arrives inside the window although the store is still busy.
+      const types = await Promise.all(handles.map(async (h) => (await h.response).type));
+      expect(types).toEqual([5, 5, 5, 6, 5, 4, 5]);
+      // And the work completes once the disk catches up.
+      const done = await Promise.all(
+        handles
+          .slice(0, 5)
+          .map((h) => h.waitForReply({ timeoutMs: 60_000, until: (m) => !/^Remove /.test(m.content) })),
+      );
+      expect(done[1]?.content).toMatch(/Added/);
+      expect(done[3]?.content).toMatch(/Removed/);
+    } finally {
+      for (const [name, original] of originals) Object.assign(store, { [name]: original });
+    }
   }, 90_000);
 });
