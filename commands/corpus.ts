@@ -3,15 +3,12 @@
  * subcommand re-checks that permission on our side and audits what it did (or refused).
  */
 import {
-  ActionRowBuilder,
   ApplicationCommandOptionType,
   InteractionContextType,
   MessageFlags,
-  ModalBuilder,
   PermissionFlagsBits,
-  TextInputBuilder,
-  TextInputStyle,
   type ButtonInteraction,
+  type Client,
   type ChatInputCommandInteraction,
   type ModalSubmitInteraction,
 } from "discord.js";
@@ -21,8 +18,11 @@ import { audit } from "../src/bot/guilds.js";
 import { UserError } from "../src/discord/errors.js";
 import {
   choiceName,
+  downloadFailedText,
   escapeInline,
+  renderAddForm,
   renderAdded,
+  renderAddedWithoutUrl,
   renderDocument,
   renderDocumentList,
   renderNothingRemoved,
@@ -30,38 +30,81 @@ import {
   renderReindexed,
   renderRemoveConfirmation,
   renderRemoved,
+  tooLargeText,
 } from "../src/discord/render/index.js";
 import { respond, update } from "../src/discord/respond.js";
 import type { Command, ManagerContext } from "../src/bot/command.js";
 
 const MODAL_TTL_MS = 15 * 60_000;
-const DOWNLOAD_TIMEOUT_MS = 15_000;
+const CUSTOM_ID_MAX = 100;
 
-/** Options given with `/corpus add` (no file) are kept here until the form comes back; the custom id carries the key. */
-const pendingForms = new Map<string, { metadata: DocumentInput["metadata"]; expires: number }>();
+/**
+ * A URL given with `/corpus add` (no file) that does not fit in the form's custom id is kept in the running bot's
+ * memory (per client: a restarted bot starts empty) until the form comes back; every other option is filled into the
+ * form itself, so it survives a restart.
+ */
+const pendingUrlsByClient = new WeakMap<Client, Map<string, { url: string; expires: number }>>();
 
-function forgetExpiredForms(now = Date.now()): void {
-  for (const [key, form] of pendingForms) if (form.expires < now) pendingForms.delete(key);
+function pendingUrls(client: Client): Map<string, { url: string; expires: number }> {
+  let forms = pendingUrlsByClient.get(client);
+  if (forms === undefined) {
+    forms = new Map();
+    pendingUrlsByClient.set(client, forms);
+  }
+  const now = Date.now();
+  for (const [key, form] of forms) if (form.expires < now) forms.delete(key);
+  return forms;
 }
 
-/** Downloads an attachment, refusing to read more than `max` bytes whatever its declared size. */
-async function download(url: string, max: number): Promise<Buffer> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
-  if (!response.ok || response.body === null)
-    throw new UserError("download", "I couldn't download that attachment; please upload it again.");
+/**
+ * The form's custom id: `corpus:add:<key>`, then the URL itself when it fits in Discord's 100 characters (kept across
+ * a restart), or `+` when it is held in memory only.
+ */
+function formCustomId(key: string, url: string | undefined): string {
+  const base = `corpus:add:${key}`;
+  if (url === undefined) return base;
+  return base.length + 1 + url.length <= CUSTOM_ID_MAX ? `${base}:${url}` : `${base}:+`;
+}
+
+function downloadError(cause: { timedOutAfterMs?: number; status?: number }, error?: unknown): UserError {
+  return new UserError("download", downloadFailedText(cause), { cause: error });
+}
+
+const isTimeout = (error: unknown) => error instanceof Error && error.name === "TimeoutError";
+
+/**
+ * Downloads an attachment, refusing to read more than `max` bytes whatever its declared size. A failed, refused or
+ * timed-out download is a UserError saying so: nothing was added.
+ */
+async function download(url: string, max: number, timeoutMs: number): Promise<Buffer> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  let response: Response;
+  try {
+    response = await fetch(url, { signal });
+  } catch (error) {
+    throw downloadError(isTimeout(error) ? { timedOutAfterMs: timeoutMs } : {}, error);
+  }
+  if (!response.ok || response.body === null) {
+    await response.body?.cancel().catch(() => undefined);
+    throw downloadError({ status: response.status });
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   const reader = response.body.getReader();
-  for (let part = await reader.read(); !part.done; part = await reader.read()) {
-    size += part.value.length;
-    if (size > max) {
-      await reader.cancel();
-      break;
+  try {
+    for (let part = await reader.read(); !part.done; part = await reader.read()) {
+      size += part.value.length;
+      if (size > max) {
+        await reader.cancel();
+        throw new UserError("too-large", tooLargeText(null, max));
+      }
+      chunks.push(Buffer.from(part.value));
     }
-    chunks.push(Buffer.from(part.value));
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw downloadError(isTimeout(error) ? { timedOutAfterMs: timeoutMs } : {}, error);
   }
-  // One byte over the limit is enough for the size check to refuse it with the limit in the message.
-  return size > max ? Buffer.alloc(max + 1) : Buffer.concat(chunks);
+  return Buffer.concat(chunks);
 }
 
 /** Adds a document for a moderator (the interaction is already acknowledged), answers, then audits. */
@@ -69,12 +112,14 @@ async function addDocument(
   interaction: ChatInputCommandInteraction | ModalSubmitInteraction,
   context: ManagerContext,
   input: DocumentInput,
+  opts: { urlLost?: boolean } = {},
 ): Promise<void> {
   const { guildId, guilds } = context;
   const userId = interaction.user.id;
   try {
     const { document, passages } = await guilds.corpora.add(guildId, userId, input);
-    await respond(interaction, [renderAdded(document, passages)]);
+    const added = renderAdded(document, passages);
+    await respond(interaction, [opts.urlLost === true ? renderAddedWithoutUrl(added) : added]);
     await audit(context.client, guilds, context.logger, {
       guildId,
       userId,
@@ -197,45 +242,33 @@ export const corpus = {
         url: interaction.options.getString("url") ?? undefined,
       };
       if (file === null) {
-        forgetExpiredForms();
         const key = randomBytes(6).toString("hex");
-        pendingForms.set(key, { metadata, expires: Date.now() + MODAL_TTL_MS });
-        const field = (
-          id: string,
-          label: string,
-          style: TextInputStyle,
-          required: boolean,
-          value?: string,
-          max = 200,
-        ) => {
-          const input = new TextInputBuilder()
-            .setCustomId(id)
-            .setLabel(label)
-            .setStyle(style)
-            .setRequired(required)
-            .setMaxLength(max);
-          if (value !== undefined) input.setValue(value);
-          return new ActionRowBuilder<TextInputBuilder>().addComponents(input);
-        };
-        await interaction.showModal(
-          new ModalBuilder()
-            .setCustomId(`corpus:add:${key}`)
-            .setTitle("Add a document")
-            .addComponents(
-              field("title", "Title", TextInputStyle.Short, true, metadata.title),
-              field("text", "Text (quoted word for word)", TextInputStyle.Paragraph, true, undefined, 4000),
-              field("publisher", "Publisher", TextInputStyle.Short, false, metadata.publisher),
-              field("author", "Author", TextInputStyle.Short, false, metadata.author),
-              field("date", "Date (YYYY-MM-DD)", TextInputStyle.Short, false, metadata.date, 40),
-            ),
-        );
+        const customId = formCustomId(key, metadata.url);
+        const inMemory = customId.endsWith(":+");
+        if (inMemory && metadata.url !== undefined)
+          pendingUrls(context.client).set(key, { url: metadata.url, expires: Date.now() + MODAL_TTL_MS });
+        await interaction.showModal(renderAddForm(customId, metadata, inMemory));
         return;
       }
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       const limit = guilds.maxUploadBytes;
-      // Refuse on the declared size before downloading anything; the download itself also stops at the limit.
-      const bytes = file.size > limit ? Buffer.alloc(limit + 1) : await download(file.url, limit);
-      await addDocument(interaction, context, { fileName: file.name, bytes, metadata });
+      try {
+        // Refuse on the declared size before downloading anything (saying the real size); the download itself also
+        // stops at the limit.
+        if (file.size > limit) throw new UserError("too-large", tooLargeText(file.size, limit));
+        const bytes = await download(file.url, limit, guilds.downloadTimeoutMs);
+        await addDocument(interaction, context, { fileName: file.name, bytes, metadata });
+      } catch (error) {
+        if (!(error instanceof UserError)) throw error;
+        await respond(interaction, [renderNotice(error.message)]);
+        await audit(context.client, guilds, context.logger, {
+          guildId,
+          userId: interaction.user.id,
+          action: "add document",
+          outcome: "refused",
+          detail: error.identifier,
+        });
+      }
       return;
     }
     const documents = guilds.corpora.documents(guildId);
@@ -274,21 +307,30 @@ export const corpus = {
     await interaction.respond(matches.map((d) => ({ name: choiceName(d.source), value: d.id })));
   },
   async modal(interaction, context) {
-    const key = interaction.customId.split(":")[2] ?? "";
-    const pending = pendingForms.get(key);
-    pendingForms.delete(key);
+    const [, , key = "", ...rest] = interaction.customId.split(":");
+    const carried = rest.join(":");
+    const forms = pendingUrls(context.client);
+    const pending = forms.get(key);
+    forms.delete(key);
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    // The URL rides in the custom id when it fits; else it was held in memory, which a restart empties.
+    const url = carried === "+" ? pending?.url : carried === "" ? undefined : carried;
     const field = (id: string) => interaction.fields.getTextInputValue(id).trim() || undefined;
-    await addDocument(interaction, context, {
-      text: interaction.fields.getTextInputValue("text"),
-      metadata: {
-        ...pending?.metadata,
-        title: field("title"),
-        publisher: field("publisher"),
-        author: field("author"),
-        date: field("date"),
+    await addDocument(
+      interaction,
+      context,
+      {
+        text: interaction.fields.getTextInputValue("text"),
+        metadata: {
+          title: field("title"),
+          publisher: field("publisher"),
+          author: field("author"),
+          date: field("date"),
+          url,
+        },
       },
-    });
+      { urlLost: carried === "+" && pending === undefined },
+    );
   },
   async button(interaction: ButtonInteraction, context) {
     const [, action, arg] = interaction.customId.split(":");

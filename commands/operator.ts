@@ -1,5 +1,5 @@
 /** /operator: the bundled corpus belongs to whoever runs the bot (OWNER_IDS), whatever their role in a server. */
-import { ApplicationCommandOptionType, MessageFlags } from "discord.js";
+import { ApplicationCommandOptionType, InteractionContextType, MessageFlags } from "discord.js";
 import type { Command } from "../src/bot/command.js";
 import { renderReloaded } from "../src/discord/render/index.js";
 import { respond } from "../src/discord/respond.js";
@@ -10,6 +10,9 @@ export const operator = {
     description: "Bot operator tools (OWNER_IDS only).",
     // Hidden from everyone but administrators by default; the OWNER_IDS check is what decides.
     default_member_permissions: "0",
+    // Globally also in the bot's DMs (an operator need not be in a server); a server deploy registers no contexts,
+    // since server commands exist only in that server (src/bot/deploy.ts).
+    contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
     options: [
       {
         type: ApplicationCommandOptionType.Subcommand,

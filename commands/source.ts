@@ -1,5 +1,6 @@
 /** /source: a document's details and how it begins; autocompletes titles. */
 import { ApplicationCommandOptionType } from "discord.js";
+import { answerVisibility } from "../src/bot/answering.js";
 import type { Command } from "../src/bot/command.js";
 import { UserError } from "../src/discord/errors.js";
 import { choiceName, escapeInline, renderDocument } from "../src/discord/render/index.js";
@@ -21,9 +22,18 @@ export const source = {
         required: true,
         autocomplete: true,
       },
+      {
+        type: ApplicationCommandOptionType.Boolean,
+        name: "hide",
+        description: "Only you see it (the server may make this the default).",
+      },
     ],
   },
-  async execute(interaction, { answerer }) {
+  cooldown: true,
+  async execute(interaction, context) {
+    const { answerer } = context;
+    // The same rule as /ask and /search: allowed channels, private by default, cooldown (the router's).
+    const { ephemeral } = answerVisibility(interaction, context);
     const id = interaction.options.getString("document", true).trim();
     const view = answerer.document(id, interaction.guildId ?? undefined);
     if (view === null) {
@@ -33,7 +43,7 @@ export const source = {
         `No document has the id \`${escapeInline(id.slice(0, 100))}\`. Pick one of the suggestions as you type, or use \`/search\`.`,
       );
     }
-    await respond(interaction, renderDocument(view));
+    await respond(interaction, renderDocument(view, { ephemeral }));
   },
   async autocomplete(interaction, { answerer }) {
     const typed = interaction.options.getFocused();

@@ -10,6 +10,7 @@ import type { Client } from "discord.js";
 import type { Logger } from "pino";
 import type { Command } from "./bot/command.js";
 import { createBot } from "./bot/client.js";
+import type { BackoffOptions } from "./bot/gateway.js";
 import type { GuildServices } from "./bot/guilds.js";
 import { type Answerer, GuildCorpora, GuildStore, Library, type OpenReport } from "./core/index.js";
 
@@ -22,6 +23,8 @@ export interface VerbatimOptions {
   /** Per-upload and per-server limits. */
   maxUploadBytes: number;
   maxDocumentsPerGuild: number;
+  /** How long an attachment download may take (default 15 s). */
+  downloadTimeoutMs?: number;
   /** User ids allowed to run operator commands. */
   ownerIds: readonly string[];
   /** A library built elsewhere (the benchmark's), instead of opening `corpusDir`. */
@@ -36,6 +39,8 @@ export interface BotParts {
   version: string;
   /** What answers questions; the library unless a test stands in another. */
   answerer?: Answerer;
+  /** How reconnecting to an unreachable gateway backs off (defaults: 1 s doubling to 1 min). */
+  gatewayBackoff?: BackoffOptions;
 }
 
 export interface Verbatim {
@@ -83,6 +88,7 @@ export async function createVerbatim(options: VerbatimOptions): Promise<Verbatim
           corpora,
           ownerIds: options.ownerIds,
           maxUploadBytes: options.maxUploadBytes,
+          downloadTimeoutMs: options.downloadTimeoutMs ?? 15_000,
           reloadBundled: async () => {
             const { diff, problems } = await bundled.reload();
             for (const problem of problems) logger.warn(problem, "corpus file skipped");
@@ -102,6 +108,7 @@ export async function createVerbatim(options: VerbatimOptions): Promise<Verbatim
         cooldownSeconds: parts.cooldownSeconds,
         version: parts.version,
         commands: parts.commands,
+        ...(parts.gatewayBackoff === undefined ? {} : { gatewayBackoff: parts.gatewayBackoff }),
         ...(guilds === undefined ? {} : { guilds }),
       }),
   };

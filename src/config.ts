@@ -270,9 +270,36 @@ export function parseCoreConfig(env: Env): CoreConfig {
   return { corpusDir: values.CORPUS_DIR, dataDir: values.DATA_DIR, logLevel: values.LOG_LEVEL };
 }
 
+/**
+ * The bot's user ID a token belongs to: a bot token's first part is the base64 of that ID (not documented as such,
+ * but true of every bot token, as the docs' example token shows). Null when the first part is not one.
+ */
+export function tokenUserId(token: string): string | null {
+  const first = token.split(".")[0] ?? "";
+  const decoded = Buffer.from(first, "base64url").toString("utf8");
+  return SNOWFLAKE.test(decoded) ? decoded : null;
+}
+
+/** Checks that need two variables, offline: the token's bot and DISCORD_APPLICATION_ID are the same application. */
+function crossCheck(values: { DISCORD_TOKEN: string; DISCORD_APPLICATION_ID: string }): string[] {
+  const botId = tokenUserId(values.DISCORD_TOKEN);
+  if (botId === null)
+    return [
+      `DISCORD_TOKEN must be a bot token, whose first part is the bot's user ID in base64 (this one's is not): ${TOKEN.fix}`,
+    ];
+  if (botId !== values.DISCORD_APPLICATION_ID)
+    return [
+      `DISCORD_APPLICATION_ID must be the ID of the application DISCORD_TOKEN belongs to, got "${values.DISCORD_APPLICATION_ID}" but the token is bot ${botId}'s: ` +
+        `copy the Application ID from ${DEV_PORTAL} → the same application → General Information (it equals the bot's user ID), or the token of the application you meant`,
+    ];
+  return [];
+}
+
 /** The bot's configuration: DISCORD_TOKEN and DISCORD_APPLICATION_ID required. Throws `ConfigError`. */
 export function parseBotConfig(env: Env): BotConfig {
   const values = parseVariables(env, BOT_VARIABLES);
+  const mismatch = crossCheck(values);
+  if (mismatch.length > 0) throw new ConfigError(mismatch);
   return {
     corpusDir: values.CORPUS_DIR,
     dataDir: values.DATA_DIR,

@@ -161,9 +161,28 @@ describe("parseBotConfig", () => {
     expect(problems({ ...VALID, MAX_UPLOAD_BYTES: "101MiB" })).toHaveLength(1);
     expect(problems({ ...VALID, MAX_UPLOAD_BYTES: "0" })).toHaveLength(1);
     expect(problems({ ...VALID, DISCORD_APPLICATION_ID: "1".repeat(21) })).toHaveLength(1);
-    expect(parseBotConfig({ ...VALID, DISCORD_APPLICATION_ID: "1".repeat(17) }).discord.applicationId).toBe(
-      "1".repeat(17),
+    const seventeen = "1".repeat(17);
+    const token17 = `${Buffer.from(seventeen).toString("base64url")}.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789AB`;
+    expect(parseBotConfig({ DISCORD_TOKEN: token17, DISCORD_APPLICATION_ID: seventeen }).discord.applicationId).toBe(
+      seventeen,
     );
+  });
+
+  it("catches offline a DISCORD_APPLICATION_ID that is not the token's application", () => {
+    const lines = problems({ ...VALID, DISCORD_APPLICATION_ID: "234567890123456789" });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^DISCORD_APPLICATION_ID must be the ID of the application DISCORD_TOKEN belongs to/);
+    expect(lines[0]).toContain("bot 123456789012345678's");
+    expect(lines[0]).not.toContain(TOKEN);
+  });
+
+  it("refuses a token whose first part is not a bot's user ID", () => {
+    const lines = problems({
+      ...VALID,
+      DISCORD_TOKEN: "bm90LWEtYm90LWlkLWF0LWFsbA.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789AB",
+    });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^DISCORD_TOKEN must be a bot token, whose first part is the bot's user ID/);
   });
 
   it("points at a look-alike variable name", () => {

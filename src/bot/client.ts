@@ -8,6 +8,7 @@ import type { Answerer } from "../core/index.js";
 import { type Command, type CommandContext, memberCommands } from "./command.js";
 import { Cooldowns } from "./cooldown.js";
 import type { GuildServices } from "./guilds.js";
+import { GatewayBackoff, type BackoffOptions } from "./gateway.js";
 import { createMentionHandler } from "./mentions.js";
 import { createRouter } from "./router.js";
 
@@ -22,12 +23,16 @@ export interface BotOptions {
   guilds?: GuildServices;
   /** The commands to dispatch to (the entry point's list, commands/index.ts). */
   commands: readonly Command[];
+  /** How reconnecting to an unreachable gateway backs off (defaults: 1 s doubling to 1 min). */
+  gatewayBackoff?: BackoffOptions;
 }
 
 export function createBot(options: BotOptions): Client {
   const { logger } = options;
   const { commands } = options;
+  const backoff = new GatewayBackoff(logger, options.gatewayBackoff);
   const client = new Client({
+    ws: { buildStrategy: backoff.strategy() },
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages],
     partials: [Partials.Channel],
     rest: { api: options.apiUrl },
@@ -57,8 +62,15 @@ export function createBot(options: BotOptions): Client {
     onMention(message).catch((error: unknown) => logger.error({ err: error }, "mention handler crashed"));
   });
   client.on(Events.ShardDisconnect, (event, shard) => logger.warn({ code: event.code, shard }, "gateway disconnected"));
-  client.on(Events.ShardReconnecting, (shard) => logger.info({ shard }, "gateway reconnecting"));
-  client.on(Events.ShardResume, (shard, replayed) => logger.info({ shard, replayed }, "gateway resumed"));
+  // The first reconnect after a working session; further attempts are logged by the backoff, with their cause.
+  client.on(Events.ShardReconnecting, (shard) => {
+    if (backoff.firstAttempt) logger.info({ shard }, "gateway reconnecting");
+  });
+  client.on(Events.ShardReady, () => backoff.connected());
+  client.on(Events.ShardResume, (shard, replayed) => {
+    backoff.connected();
+    logger.info({ shard, replayed }, "gateway resumed");
+  });
   client.on(Events.Error, (error) => logger.error({ err: error }, "client error"));
   client.on(Events.Warn, (message) => logger.warn(message));
   return client;

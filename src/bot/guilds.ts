@@ -18,6 +18,8 @@ export interface GuildServices {
   /** Re-reads the bundled corpus folder (operators' reload). */
   reloadBundled(): Promise<CorpusDiff>;
   maxUploadBytes: number;
+  /** How long an attachment download may take before it counts as failed. */
+  downloadTimeoutMs: number;
 }
 
 export function settingsOf(guilds: GuildServices | undefined, guildId: string | null): GuildSettings | null {

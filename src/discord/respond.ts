@@ -11,6 +11,7 @@
 import { randomBytes } from "node:crypto";
 import {
   BaseInteraction,
+  DiscordAPIError,
   MessageFlags,
   type InteractionEditReplyOptions,
   type InteractionReplyOptions,
@@ -23,7 +24,7 @@ import {
 } from "discord.js";
 import type { Logger } from "pino";
 import { PayloadError, isUserError } from "./errors.js";
-import { payloadProblems, renderNotice, type MessagePayload } from "./render/index.js";
+import { addressTo, payloadProblems, renderNotice, type MessagePayload } from "./render/index.js";
 
 export type ReplyTarget = RepliableInteraction | Message;
 
@@ -94,12 +95,25 @@ export function planInteractionSends(state: InteractionState, payloads: readonly
   });
 }
 
+export interface MessageRespondOptions {
+  /**
+   * Reply to the message (default), or post plain messages: Discord refuses a reply without Read Message History
+   * (403, 160002), so there the answer is posted to the channel instead (see render's `addressTo`).
+   */
+  asReply?: boolean;
+  /** When not replying: the user the first message names (without pinging them). */
+  addressee?: string;
+}
+
 /** How to send `payloads` in answer to a message: a reply (no ping), then plain messages. */
-export function planMessageSends(payloads: readonly MessagePayload[]): MessageSend[] {
+export function planMessageSends(
+  payloads: readonly MessagePayload[],
+  { asReply = true }: MessageRespondOptions = {},
+): MessageSend[] {
   assertSendable(payloads);
   return payloads.map((payload, index): MessageSend => {
     const flags = withoutEphemeral(payload.flags);
-    if (index === 0) {
+    if (index === 0 && asReply) {
       return {
         method: "reply",
         options: {
@@ -118,8 +132,20 @@ function isInteraction(target: ReplyTarget): target is RepliableInteraction {
   return target instanceof BaseInteraction;
 }
 
+/**
+ * Discord refused the request itself (401 or 403): sending anything more there fails the same way, and every refusal
+ * counts toward Discord's invalid-request limit (10,000 per 10 minutes, then a temporary ban). Never retried.
+ */
+export function refusedByDiscord(error: unknown): error is DiscordAPIError {
+  return error instanceof DiscordAPIError && (error.status === 401 || error.status === 403);
+}
+
 /** Sends `payloads` (from render.ts) in answer to an interaction or a message, in order. */
-export async function respond(target: ReplyTarget, payloads: readonly MessagePayload[]): Promise<void> {
+export async function respond(
+  target: ReplyTarget,
+  payloads: readonly MessagePayload[],
+  options: MessageRespondOptions = {},
+): Promise<void> {
   if (isInteraction(target)) {
     for (const send of planInteractionSends(target, payloads)) {
       if (send.method === "reply") await target.reply(send.options);
@@ -129,7 +155,9 @@ export async function respond(target: ReplyTarget, payloads: readonly MessagePay
     return;
   }
   const channel = target.channel;
-  for (const send of planMessageSends(payloads)) {
+  const addressed =
+    options.asReply === false && options.addressee !== undefined ? addressTo(options.addressee, payloads) : payloads;
+  for (const send of planMessageSends(addressed, options)) {
     if (send.method === "send" && channel.isSendable()) await channel.send(send.options);
     else
       await target.reply({
@@ -180,8 +208,14 @@ export async function replyError(
   error: unknown,
   logger: Logger,
   context: Record<string, unknown> = {},
+  options: MessageRespondOptions = {},
 ): Promise<void> {
   const where = { ...describeTarget(target), ...context };
+  if (refusedByDiscord(error)) {
+    // The failure was Discord refusing to take our answer: an error line would be refused too.
+    logger.warn({ ...where, status: error.status, code: error.code }, "Discord refused the answer: %s", error.message);
+    return;
+  }
   let text: string;
   if (isUserError(error)) {
     logger.debug({ ...where, identifier: error.identifier }, "refused: %s", error.message);
@@ -193,7 +227,7 @@ export async function replyError(
   }
   const publicDeferral = isInteraction(target) && target.deferred && !target.replied && target.ephemeral === false;
   try {
-    await respond(target, [renderNotice(text, { ephemeral: !publicDeferral })]);
+    await respond(target, [renderNotice(text, { ephemeral: !publicDeferral })], options);
   } catch (sendError) {
     logger.warn({ ...where, err: sendError }, "could not tell the user about an error");
   }

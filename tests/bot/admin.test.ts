@@ -36,6 +36,8 @@ async function startBot(dataDir: string, ownerIds: string[] = []) {
     maxUploadBytes: 4096,
     maxDocumentsPerGuild: 3,
     ownerIds,
+    // A stalled download fails quickly here (15 s by default).
+    downloadTimeoutMs: 500,
   });
   const client = verbatim.createClient({ commands, apiUrl: discord.api, cooldownSeconds: 0, version: "test" });
   await client.login(discord.token);
@@ -167,8 +169,9 @@ describe("a server's own documents", () => {
     );
   });
 
-  it("refuses admin commands in a DM", async () => {
+  it("refuses admin commands in a DM (a stale client: Discord does not offer server commands there)", async () => {
     const cmd = discord.injectSlashCommand({
+      stale: true,
       channelId: discord.dmChannel("mod").id,
       user: "mod",
       name: "corpus",
@@ -195,7 +198,8 @@ describe("a server's own documents", () => {
     expect(await ask(A, "When does the harbour office open?")).not.toContain("7:30");
     const files = await readdir(join(work, "data", "guilds", A, "documents")).catch(() => []);
     expect(files.some((f) => f.includes(id))).toBe(false);
-    expect(bot.store.auditLog(A).some((e) => e.action === "remove document" && e.documentId === id)).toBe(true);
+    // Audited after the moderator saw the result.
+    await eventually(() => bot.store.auditLog(A).some((e) => e.action === "remove document" && e.documentId === id));
   });
 
   it("adds a document typed into the form", async () => {
@@ -203,6 +207,11 @@ describe("a server's own documents", () => {
     const shown = await cmd.response;
     expect(shown.type).toBe(9);
     const customId = (shown.data as { custom_id: string }).custom_id;
+    // Built from Label components (type 18), the text inputs without their deprecated labels; the URL rides along.
+    const form = shown.data as { components: { type: number; label?: string; component?: { label?: unknown } }[] };
+    expect(form.components.map((c) => c.type)).toEqual([18, 18, 18, 18, 18]);
+    expect(form.components.every((c) => c.component?.label === undefined)).toBe(true);
+    expect(customId).toContain("https://port.example/notice");
     const submit = discord.injectModalSubmit({
       channelId: "a-general",
       user: "mod",
@@ -275,6 +284,39 @@ describe("bad input gets a clear private message and loses nothing", () => {
     const { reply } = await upload(A, filename, data, extra);
     expect(reply.content).toMatch(message);
     expect(bot.store.documents(A).map((d) => d.id)).toEqual(before);
+  });
+
+  it("refuses a 50 MiB attachment with its real size, before downloading it", async () => {
+    const before = bot.store.documents(A).map((d) => d.id);
+    const { reply } = await upload(A, "archive.txt", Buffer.alloc(50 * 1024 * 1024, 0x61));
+    expect(reply.content).toMatch(/That file is 50 MiB; the limit is 4 KiB/);
+    expect(reply.content).toMatch(/Nothing was added/);
+    expect(bot.store.documents(A).map((d) => d.id)).toEqual(before);
+  });
+
+  it.each([
+    ["cut", "error" as const, /the connection failed/],
+    ["stalled past the timeout", "stall" as const, /timed out after/],
+  ])("says a %s download failed and that nothing changed", async (_what, mode, cause) => {
+    const before = bot.store.documents(A).map((d) => d.id);
+    discord.attachmentFailure = mode;
+    try {
+      const { reply } = await upload(A, "notes.txt", "Notes\n\nThe pilot boat leaves at dawn.");
+      expect(reply.content).toMatch(/couldn't download that attachment/);
+      expect(reply.content).toMatch(cause);
+      expect(reply.content).toMatch(/nothing was added/);
+    } finally {
+      discord.attachmentFailure = false;
+    }
+    expect(bot.store.documents(A).map((d) => d.id)).toEqual(before);
+  });
+
+  it("says an attachment the CDN refuses could not be downloaded", async () => {
+    const file = discord.addAttachment({ filename: "gone.txt", data: "Gone\n\nThis file expired." });
+    const reply = await corpus(A, "add", {
+      file: { ...file, url: file.url.replace(/hm=[^&]+/, "hm=0") },
+    }).waitForReply();
+    expect(reply.content).toMatch(/Discord's file server answered 404/);
   });
 
   it("refuses a duplicate of a stored document", async () => {
@@ -362,6 +404,60 @@ describe("settings, stats and audit", () => {
     await command(A, "settings", { on: false }, "mod", MOD, "private").waitForReply();
   });
 
+  it("applies one rule to every answering command: channels, private by default, hide: false, cooldown", async () => {
+    const general = discord.channel("a-general").id;
+    const source = (channelId: string, options: Record<string, unknown> = {}, user = "alice") =>
+      discord.injectSlashCommand({
+        channelId,
+        user,
+        name: "source",
+        options: { document: "kyiv-independent-antonov-concludes-term", ...options },
+        memberPermissions: MEMBER,
+      });
+    // Allowed channels: /source refuses elsewhere and says where it answers, like /ask.
+    await command(A, "settings", { channel: general, answer: true }, "mod", MOD, "channel").waitForReply();
+    try {
+      const refused = await source("a-quiet").response;
+      expect(isPrivate(refused)).toBe(true);
+      expect(text(refused)).toContain(`I answer in <#${general}>`);
+      const search = discord.injectSlashCommand({
+        channelId: "a-quiet",
+        user: "alice",
+        name: "search",
+        options: { query: "Antonov" },
+        memberPermissions: MEMBER,
+      });
+      expect(text(await search.response)).toContain("I answer in");
+    } finally {
+      await command(A, "settings", {}, "mod", MOD, "all-channels").waitForReply();
+    }
+    // Private by default: /source and /search follow it; an explicit hide: false posts publicly.
+    await command(A, "settings", { on: true }, "mod", MOD, "private").waitForReply();
+    try {
+      expect(isPrivate(await source("a-general").response)).toBe(true);
+      expect(isPrivate(await source("a-general", { hide: false }, "mod").response)).toBe(false);
+      const asked = command(A, "ask", { question: "How old is Antonov?", hide: false }, "owner", MEMBER);
+      expect(isPrivate(await asked.response)).toBe(false);
+      expect((await asked.waitForReply()).content).toContain("69");
+    } finally {
+      await command(A, "settings", { on: false }, "mod", MOD, "private").waitForReply();
+    }
+    // The server's cooldown holds for /source too.
+    await command(A, "settings", { seconds: 60 }, "mod", MOD, "cooldown").waitForReply();
+    try {
+      await source("a-general", {}, "mod").waitForReply();
+      const again = await source("a-general", {}, "mod").response;
+      expect(text(again)).toMatch(/try again in \d+ s/);
+    } finally {
+      await command(A, "settings", {}, "mod", MOD, "cooldown").waitForReply();
+    }
+  });
+
+  it("says in /help which wins: hide: false over private by default", async () => {
+    const help = await command(A, "help", {}, "alice", MEMBER).waitForReply();
+    expect(help.content).toContain("`hide: False` posts yours publicly");
+  });
+
   it("posts admin actions to the audit channel", async () => {
     const audit = discord.channel("a-audit").id;
     await command(A, "settings", { channel: audit }, "mod", MOD, "audit-channel").waitForReply();
@@ -388,6 +484,8 @@ describe("operators", () => {
   it("only OWNER_IDS may reload the bundled corpus", async () => {
     const refused = command(A, "operator", {}, "mod", MOD, "reload");
     expect(text(await refused.response)).toMatch(/Only the bot's operators/);
+    // The refusal is audited after it was answered.
+    await eventually(() => bot.store.auditLog(A).some((e) => e.detail === "not in OWNER_IDS"));
     const reply = await command(A, "operator", {}, "owner", MOD, "reload").waitForReply();
     expect(reply.content).toMatch(/Reloaded the bundled corpus/);
   });
@@ -411,6 +509,45 @@ describe("a server the bot has left", () => {
 });
 
 describe("restart", () => {
+  it("keeps /corpus add's typed options across a restart, and says so when a long URL was lost", async () => {
+    // In server B, whose quota has room.
+    const short = corpus(B, "add", { url: "https://port.example/a", publisher: "Port authority" });
+    const long = corpus(B, "add", { url: `https://port.example/${"long-path/".repeat(12)}` });
+    const [shortForm, longForm] = [(await short.response).data, (await long.response).data] as {
+      custom_id: string;
+      components: { component: { custom_id: string; value?: string }; description?: string }[];
+    }[];
+    // Typed options are filled into the form; the long URL is held in memory, and the form says so.
+    expect(shortForm?.components.find((c) => c.component.custom_id === "publisher")?.component.value).toBe(
+      "Port authority",
+    );
+    expect(longForm?.components.some((c) => c.description?.includes("kept until the bot restarts"))).toBe(true);
+    await bot.client.destroy();
+    bot = await startBot(join(work, "data"), [discord.user("owner").id]);
+    const submit = (customId: string, title: string) =>
+      discord
+        .injectModalSubmit({
+          channelId: "b-general",
+          user: "mod",
+          customId,
+          fields: {
+            title,
+            text: `${title}: the tide table is posted at the harbour office every Monday.`,
+            publisher: "Port authority",
+            author: "",
+            date: "",
+          },
+          memberPermissions: MOD,
+        } as never)
+        .waitForReply();
+    const kept = await submit(shortForm?.custom_id ?? "", "Tide table A");
+    expect(kept.content).toContain("https://port.example/a");
+    const lost = await submit(longForm?.custom_id ?? "", "Tide table B");
+    expect(lost.content).toMatch(/Added/);
+    expect(lost.content).toMatch(/The URL you gave with `\/corpus add` was lost/);
+    await eventually(() => bot.store.auditLog(B).filter((e) => e.action === "add document").length >= 2);
+  });
+
   it("restores documents, settings, audit trail and answers", async () => {
     const before = {
       documents: bot.store.documents(A).map((d) => [d.id, d.hash]),

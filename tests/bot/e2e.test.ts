@@ -18,6 +18,8 @@ import { type LoopbackDiscord, startLoopbackDiscord } from "../support/loopback-
 
 const EPHEMERAL = 1 << 6;
 const PING = /@(everyone|here)\b|<@[!&]?\d+>/;
+/** 95 letters, then a family emoji (one grapheme of five code points, eight UTF-16 units) where a cut falls. */
+const EMOJI_TITLE = `${"a".repeat(95)}\u{1F468}\u200D\u{1F469}\u200D\u{1F467} tide tables`;
 const LONG_SENTENCE = `The treaty annex lists ${Array.from({ length: 420 }, (_, i) => `clause ${i + 1} on verification`).join(", ")}.`;
 
 let work: string;
@@ -51,6 +53,10 @@ beforeAll(async () => {
     "---\ntitle: Embassy newsletter\npublisher: Staff *bulletin*\n---\nJoin us @everyone and @here at the embassy picnic on Friday, says <@123456789012345678> from **events**.\n",
   );
   await writeFile(join(corpusDir, "annex.md"), `---\ntitle: Treaty annex\n---\n${LONG_SENTENCE}\n`);
+  await writeFile(
+    join(corpusDir, "tides.md"),
+    `---\ntitle: "${EMOJI_TITLE}"\n---\nThe tide tables for the embassy's river moorings are posted every Monday.\n`,
+  );
   ({ library } = await Library.open({ corpusDir }));
   discord = await startLoopbackDiscord();
   await deployCommands(commands, {
@@ -183,6 +189,21 @@ describe("/search and /source", () => {
     for (const c of choices) expect(String(c.value).length).toBeLessThanOrEqual(100);
   });
 
+  it("cuts autocomplete names between graphemes, never inside an emoji", async () => {
+    const cmd = discord.injectAutocomplete({
+      channelId: "general",
+      user: "alice",
+      name: "source",
+      options: { document: "tide tables" },
+      focused: "document",
+    });
+    const name = String((await cmd.choices).find((c) => c.name.startsWith("aaaa"))?.name);
+    // Accepted by the loopback (≤ 100 characters), and whole graphemes only: the family emoji is in or out, not halved.
+    expect(name).toBe(`${"a".repeat(95)}…`);
+    expect(name.length).toBeLessThanOrEqual(100);
+    expect(name).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|\u200D/);
+  });
+
   it("shows a chosen document and refuses a value typed past the suggestions", async () => {
     const good = discord.injectSlashCommand({
       channelId: "general",
@@ -212,7 +233,7 @@ describe("/search and /source", () => {
     const about = await discord
       .injectSlashCommand({ channelId: "general", user: "alice", name: "about" })
       .waitForReply();
-    expect(about.content).toMatch(/7 documents/);
+    expect(about.content).toMatch(/8 documents/);
   });
 });
 
@@ -245,7 +266,7 @@ describe("mentions", () => {
     const reply = await discord
       .injectMessage({ channelId: "general", author: "alice", content: `<@${discord.bot.id}>` })
       .waitForReply();
-    expect(reply.content).toMatch(/Mention me with a question/);
+    expect(reply.content).toMatch(/Ask me a question in words: mention me/);
   });
 
   it("ignores other bots", async () => {

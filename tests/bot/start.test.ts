@@ -72,6 +72,23 @@ describe("running", () => {
     await discord.close();
   });
 
+  it("names DISCORD_TOKEN and the fix when Discord refuses the token at login", async () => {
+    // The right bot's id, but a secret Discord does not accept (reset since): 401 at login.
+    const stale = `${Buffer.from(discord.applicationId).toString("base64url")}.AbCdEf.${"x".repeat(27)}`;
+    const bot = run({
+      DISCORD_TOKEN: stale,
+      DISCORD_APPLICATION_ID: discord.applicationId,
+      DISCORD_API_URL: discord.api,
+      CORPUS_DIR: join(root, "corpus"),
+      DATA_DIR: join(work, "data-refused"),
+      LOG_LEVEL: "warn",
+    });
+    expect(await bot.exit).toBe(1);
+    expect(bot.output()).toMatch(/verbatim: DISCORD_TOKEN was refused by Discord \(401 Unauthorized/);
+    expect(bot.output()).toMatch(/Reset Token/);
+    expect(bot.output()).not.toContain(stale);
+  }, 40_000);
+
   it("logs in through DISCORD_API_URL, answers /ask, and stops on SIGTERM", async () => {
     const bot = run({
       DISCORD_TOKEN: discord.token,

@@ -1,5 +1,14 @@
 /** What moderators and operators read: document cards, diffs, lists, settings, /stats and the audit channel's lines. */
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle } from "discord.js";
+import {
+  ActionRowBuilder,
+  ButtonBuilder,
+  ButtonStyle,
+  LabelBuilder,
+  ModalBuilder,
+  TextInputBuilder,
+  TextInputStyle,
+} from "discord.js";
+import type { APIModalInteractionResponseCallbackData } from "discord-api-types/v10";
 import type { AuditEntry, CorpusDiff, GuildSettings, GuildStats, StoredDocument } from "../../core/index.js";
 import { escapeInline } from "./escape.js";
 import { renderNotice } from "./notice.js";
@@ -111,7 +120,7 @@ export function renderNothingRemoved(): MessagePayload {
 export function describeSettings(s: GuildSettings, defaultCooldown: string): string {
   return [
     `**Answers in:** ${s.channels.length === 0 ? "every channel" : s.channels.map((id) => `<#${id}>`).join(", ")}`,
-    `**Answers private by default:** ${s.ephemeralByDefault ? "yes" : "no"}`,
+    `**Answers private by default:** ${s.ephemeralByDefault ? "yes (a member's `hide: False` still posts publicly)" : "no"}`,
     `**Cooldown per member:** ${s.cooldownSeconds === null ? defaultCooldown : `${s.cooldownSeconds} s`}`,
     `**Audit channel:** ${s.auditChannelId === null ? "none" : `<#${s.auditChannelId}>`}`,
   ].join("\n");
@@ -142,4 +151,91 @@ export function renderAuditLine(entry: AuditEntry): MessagePayload {
   const doc = entry.documentId === undefined ? "" : ` · \`${escapeInline(entry.documentId)}\``;
   const detail = entry.detail === undefined ? "" : `\n-# ${escapeInline(entry.detail).slice(0, 300)}`;
   return renderNotice(`${what} by <@${entry.userId}>${doc} · ${when(entry.at, "f")}${detail}`, {});
+}
+
+/** A size as moderators read it: "50 MiB", "2.5 MiB", "4 KiB". */
+export function formatSize(bytes: number): string {
+  const MIB = 1024 * 1024;
+  if (bytes >= MIB) {
+    const value = bytes / MIB;
+    return `${Number.isInteger(value) || value >= 100 ? Math.round(value) : value.toFixed(1)} MiB`;
+  }
+  return `${Math.max(1, Math.ceil(bytes / 1024))} KiB`;
+}
+
+/** An upload over the limit, with its real size (null: it grew past the limit while downloading). */
+export function tooLargeText(size: number | null, limit: number): string {
+  const what = size === null ? `larger than ${formatSize(limit)}` : formatSize(size);
+  return `That file is ${what}; the limit is ${formatSize(limit)}. Split it into smaller files. Nothing was added.`;
+}
+
+/** An attachment that could not be fetched from Discord's CDN. */
+export function downloadFailedText(cause: { timedOutAfterMs?: number; status?: number }): string {
+  const why =
+    cause.timedOutAfterMs !== undefined
+      ? `the download timed out after ${Math.round(cause.timedOutAfterMs / 1000)} s`
+      : cause.status !== undefined
+        ? `Discord's file server answered ${cause.status}`
+        : "the connection failed";
+  return `I couldn't download that attachment (${why}), so nothing was added. Upload it again with \`/corpus add\`.`;
+}
+
+/** The URL given with /corpus add was kept in memory only, and the bot restarted (or 15 minutes passed). */
+export function renderAddedWithoutUrl(added: MessagePayload): MessagePayload {
+  return renderNotice(
+    `${added.content ?? ""}\nThe URL you gave with \`/corpus add\` was lost while the form was open (the bot restarted or 15 minutes passed). To add it, remove this document and add it again with \`url:\`.`,
+  );
+}
+
+export interface AddFormValues {
+  title?: string | undefined;
+  publisher?: string | undefined;
+  author?: string | undefined;
+  date?: string | undefined;
+}
+
+/**
+ * The form for typing a document, built from Label components (the Action Row form is deprecated). What the
+ * moderator already typed as options is filled in, so it survives a restart of the bot; `urlNote` says when the URL
+ * is held only in memory.
+ */
+export function renderAddForm(
+  customId: string,
+  values: AddFormValues,
+  urlNote: boolean,
+): APIModalInteractionResponseCallbackData {
+  const field = (
+    id: string,
+    label: string,
+    style: TextInputStyle,
+    required: boolean,
+    value: string | undefined,
+    max = 200,
+    description?: string,
+  ) => {
+    const input = new TextInputBuilder().setCustomId(id).setStyle(style).setRequired(required).setMaxLength(max);
+    if (value !== undefined) input.setValue(value.slice(0, max));
+    const labelled = new LabelBuilder().setLabel(label).setTextInputComponent(input);
+    if (description !== undefined) labelled.setDescription(description);
+    return labelled;
+  };
+  return new ModalBuilder()
+    .setCustomId(customId)
+    .setTitle("Add a document")
+    .addLabelComponents(
+      field("title", "Title", TextInputStyle.Short, true, values.title),
+      field(
+        "text",
+        "Text (quoted word for word)",
+        TextInputStyle.Paragraph,
+        true,
+        undefined,
+        4000,
+        urlNote ? "The URL you gave is kept until the bot restarts, for up to 15 minutes." : undefined,
+      ),
+      field("publisher", "Publisher", TextInputStyle.Short, false, values.publisher),
+      field("author", "Author", TextInputStyle.Short, false, values.author),
+      field("date", "Date (YYYY-MM-DD)", TextInputStyle.Short, false, values.date, 40),
+    )
+    .toJSON();
 }

@@ -15,8 +15,10 @@ export function renderHelp(
 ): MessagePayload[] {
   const intro =
     "**Verbatim** answers only with exact quotes from its documents, each with its source. When the documents don't hold the answer, it says so.";
-  const outro =
-    "You can also mention me with a question. Quotes are never reworded; *[…]* marks where one was shortened.";
+  const outro = [
+    "Answers are public unless you set `hide: True`; where a server makes answers private by default, `hide: False` posts yours publicly anyway.",
+    "You can also mention me, reply to one of my answers, or DM me a question. Quotes are never reworded; *[…]* marks where one was shortened.",
+  ].join("\n");
   let list = "";
   for (const command of commands) {
     const line = `\n- \`/${command.name.replace(/[^\w-]/g, "").slice(0, 32)}\` ${clipInline(command.description, 200)}`;

@@ -13,3 +13,4 @@ export { renderNotice } from "./notice.js";
 export * from "./payload.js";
 export { renderSearch } from "./search.js";
 export { alsoReportedLine, attribution, choiceName, titleLink } from "./sources.js";
+export * from "./mention.js";

@@ -36,13 +36,24 @@ export function attribution(source: Source): string {
   return parts.join(" · ");
 }
 
-/** A source as an autocomplete choice: "Title — Publisher", at most 100 characters (cut by code point). */
+const graphemes = new Intl.Segmenter("en", { granularity: "grapheme" });
+
+/**
+ * A source as an autocomplete choice: "Title — Publisher", at most 100 characters, cut between graphemes (never inside
+ * an emoji, a ZWJ sequence or a combining mark) and within 100 UTF-16 units, so it fits however Discord counts.
+ */
 export function choiceName(source: Source): string {
   const parts = [sourceLabel(source).label];
   if (source.publisher !== null) parts.push(source.publisher);
   const name = parts.join(" — ").replace(/\s+/g, " ");
-  const points = [...name];
-  return points.length <= CHOICE_MAX ? name : `${points.slice(0, CHOICE_MAX - 1).join("")}…`;
+  if (name.length <= CHOICE_MAX) return name;
+  let cut = "";
+  // Only the prefix that can fit is segmented (linear in the budget, whatever the title's length).
+  for (const { segment } of graphemes.segment(name.slice(0, CHOICE_MAX + 16))) {
+    if (cut.length + segment.length > CHOICE_MAX - 1) break;
+    cut += segment;
+  }
+  return `${cut.trimEnd()}…`;
 }
 
 /** "-# Also reported by A, B and 2 more", or null when nobody else reported it. */

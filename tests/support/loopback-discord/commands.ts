@@ -3,32 +3,16 @@
 // a bulk overwrite (PUT) keeps the ids of commands it still contains, which is
 // what makes re-registering on every boot idempotent.
 import { ApplicationCommandType, type APIApplicationCommand } from "discord-api-types/v10";
-import { FormErrors, httpErrors } from "./errors.js";
+import { COMMAND_LIMITS, validateCommand, type CommandBody } from "./command-rules.js";
+import { FormErrors, HttpError, httpErrors } from "./errors.js";
 import { snowflake } from "./snowflake.js";
-
-type CommandBody = Partial<APIApplicationCommand> & { name?: unknown; description?: unknown; options?: unknown };
-
-/** Chat input names: 1–32 lowercase letters/digits/-_' in any script. */
-const CHAT_INPUT_NAME = /^[-_'\p{Ll}\p{Lm}\p{Lo}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
-
-function validate(body: CommandBody, path: (string | number)[], errors: FormErrors): void {
-  const type = body.type ?? ApplicationCommandType.ChatInput;
-  if (typeof body.name !== "string" || body.name.length < 1 || body.name.length > 32) {
-    errors.add([...path, "name"], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 32 in length.");
-  } else if (type === ApplicationCommandType.ChatInput && !CHAT_INPUT_NAME.test(body.name)) {
-    errors.add([...path, "name"], "APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid");
-  }
-  if (type === ApplicationCommandType.ChatInput) {
-    if (typeof body.description !== "string" || body.description.length < 1 || body.description.length > 100) {
-      errors.add([...path, "description"], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.");
-    }
-  }
-  if (Array.isArray(body.options) && body.options.length > 25) errors.maxLength([...path, "options"], 25);
-}
 
 export class CommandStore {
   /** Keyed by scope: "global" or a guild id. */
   private readonly scopes = new Map<string, APIApplicationCommand[]>();
+
+  /** New commands created per scope per day (the documented 200 a day, per guild). */
+  private readonly creates = new Map<string, { day: number; count: number }>();
 
   constructor(private readonly applicationId: string) {}
 
@@ -55,10 +39,16 @@ export class CommandStore {
   /** POST: create, or overwrite the command with the same name and type. */
   upsert(scope: string, body: unknown): { command: APIApplicationCommand; created: boolean } {
     const errors = new FormErrors();
-    validate(body as CommandBody, [], errors);
+    validateCommand(body, [], errors, scope);
     errors.throwIfAny();
     const list = [...this.list(scope)];
     const existing = list.find((c) => this.sameKey(c, body as CommandBody));
+    if (!existing) {
+      const type = ((body as CommandBody).type ?? ApplicationCommandType.ChatInput) as number;
+      if (list.filter((c) => c.type === type).length >= (COMMAND_LIMITS.perType[type] ?? 0))
+        throw tooManyCommands(type);
+      this.countCreates(scope, 1);
+    }
     const command = this.build(scope, body as CommandBody, existing);
     this.scopes.set(scope, existing ? list.map((c) => (c.id === existing.id ? command : c)) : [...list, command]);
     return { command, created: !existing };
@@ -72,10 +62,23 @@ export class CommandStore {
       errors.throwIfAny();
       return [];
     }
-    if (bodies.length > 100) errors.maxLength([], 100);
-    bodies.forEach((b: CommandBody, i) => validate(b, [i], errors));
+    bodies.forEach((b: unknown, i) => validateCommand(b, [i], errors, scope));
+    // Names are unique per type within a scope.
+    const keys = new Set<string>();
+    bodies.forEach((b: CommandBody, i) => {
+      const key = `${String(b?.type ?? ApplicationCommandType.ChatInput)}:${String(b?.name)}`;
+      if (keys.has(key))
+        errors.add([i, "name"], "APPLICATION_COMMANDS_DUPLICATE_NAME", `Application command names must be unique`);
+      keys.add(key);
+    });
     errors.throwIfAny();
+    for (const [type, max] of Object.entries(COMMAND_LIMITS.perType)) {
+      const count = bodies.filter((b: CommandBody) => (b?.type ?? ApplicationCommandType.ChatInput) === Number(type));
+      if (count.length > max) throw tooManyCommands(Number(type));
+    }
     const previous = this.list(scope);
+    // "Commands that do not already exist will count toward daily application command create limits."
+    this.countCreates(scope, bodies.filter((b: CommandBody) => !previous.some((c) => this.sameKey(c, b))).length);
     const next = bodies.map((b: CommandBody) =>
       this.build(
         scope,
@@ -91,7 +94,7 @@ export class CommandStore {
     const existing = this.get(scope, id);
     const merged = { ...existing, ...(body as CommandBody) };
     const errors = new FormErrors();
-    validate(merged, [], errors);
+    validateCommand(merged, [], errors, scope);
     errors.throwIfAny();
     const command = this.build(scope, merged, existing);
     this.scopes.set(
@@ -109,11 +112,26 @@ export class CommandStore {
     );
   }
 
+  private countCreates(scope: string, n: number): void {
+    const day = Math.floor(Date.now() / 86_400_000);
+    const entry = this.creates.get(scope);
+    const count = (entry?.day === day ? entry.count : 0) + n;
+    if (count > COMMAND_LIMITS.dailyCreates) {
+      throw new HttpError(400, {
+        code: 30034,
+        message: `Max number of daily application command creates has been reached (${COMMAND_LIMITS.dailyCreates})`,
+      });
+    }
+    this.creates.set(scope, { day, count });
+  }
+
   private sameKey(c: APIApplicationCommand, b: CommandBody): boolean {
     return c.name === b.name && c.type === (b.type ?? ApplicationCommandType.ChatInput);
   }
 
-  private build(scope: string, b: CommandBody, existing: APIApplicationCommand | undefined): APIApplicationCommand {
+  /** Only ever called on a body validateCommand accepted, so the fields have their documented types. */
+  private build(scope: string, body: CommandBody, existing: APIApplicationCommand | undefined): APIApplicationCommand {
+    const b = body as Partial<APIApplicationCommand>;
     const type = b.type ?? ApplicationCommandType.ChatInput;
     const command: APIApplicationCommand = {
       id: existing?.id ?? snowflake(),
@@ -137,4 +155,11 @@ export class CommandStore {
     }
     return command;
   }
+}
+
+function tooManyCommands(type: number): HttpError {
+  return new HttpError(400, {
+    code: 30032,
+    message: `Maximum number of application commands reached (${COMMAND_LIMITS.perType[type] ?? 0})`,
+  });
 }

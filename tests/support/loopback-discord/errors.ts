@@ -39,6 +39,8 @@ export const httpErrors = {
   missingPermissions: () => new HttpError(403, { message: "Missing Permissions", code: 50013 }),
   cannotEditOthersMessage: () =>
     new HttpError(403, { message: "Cannot edit a message authored by another user", code: 50005 }),
+  cannotReplyWithoutHistory: () =>
+    new HttpError(403, { message: "Cannot reply without permission to read message history", code: 160002 }),
   emptyMessage: () => new HttpError(400, { message: "Cannot send an empty message", code: 50006 }),
   invalidWebhookToken: () => new HttpError(401, { message: "Invalid Webhook Token", code: 50027 }),
   alreadyAcknowledged: () => new HttpError(400, { message: "Interaction has already been acknowledged.", code: 40060 }),

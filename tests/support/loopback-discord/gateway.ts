@@ -41,6 +41,7 @@ export interface GatewayOptions {
 
 export type GatewayLogEntry =
   | { kind: "connect"; at: number; query: Record<string, string> }
+  | { kind: "refused"; at: number }
   | { kind: "identify"; at: number; intents: number; compress: boolean; properties: unknown }
   | { kind: "resume"; at: number; sessionId: string; seq: number; replayed: number }
   | { kind: "invalid-session"; at: number; resumable: boolean }
@@ -147,7 +148,20 @@ export class Gateway extends EventEmitter<{ ready: [string]; resumed: [string]; 
     return this.connections.size;
   }
 
+  private reachable = true;
+
+  setReachable(reachable: boolean): void {
+    this.reachable = reachable;
+    if (!reachable) for (const conn of [...this.connections]) conn.terminate();
+  }
+
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    // Unreachable: the TCP connection is cut before any WebSocket handshake (ECONNRESET for the client).
+    if (!this.reachable) {
+      this.record({ kind: "refused", at: Date.now() });
+      socket.destroy();
+      return;
+    }
     this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, req));
   }
 
@@ -364,7 +378,14 @@ export class Gateway extends EventEmitter<{ ready: [string]; resumed: [string]; 
 
   private redact(message: StoredMessage): StoredMessage {
     const bot = this.world.bot.id;
-    const visible = !message.guild_id || message.author.id === bot || message.mentions.some((u) => u.id === bot);
+    // Not documented: whether a mention of the bot's managed role counts as "the app is mentioned".
+    // Modelled as it does (the client completes "@Bot" to the role), so the bot can answer it.
+    const role = message.guild_id ? this.world.botRole(message.guild_id)?.id : undefined;
+    const visible =
+      !message.guild_id ||
+      message.author.id === bot ||
+      message.mentions.some((u) => u.id === bot) ||
+      (role !== undefined && message.mention_roles.includes(role));
     if (visible) return message;
     const { poll: _poll, ...rest } = message;
     return {

@@ -15,11 +15,13 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { randomBytes } from "node:crypto";
 import {
+  AllowedMentionsTypes,
   ApplicationCommandOptionType as O,
   ApplicationCommandType,
   ChannelType,
   ComponentType,
   GatewayDispatchEvents,
+  GatewayIntentBits,
   InteractionContextType,
   InteractionResponseType,
   InteractionType,
@@ -37,13 +39,22 @@ import {
 import { CommandStore } from "./commands.js";
 import { Gateway, PRIVILEGED_INTENTS, type GatewayLogEntry } from "./gateway.js";
 import { Interactions, isLoading, type InitialResponse, type InteractionState } from "./interactions.js";
+import { RateLimits, type RateLimitOptions } from "./ratelimits.js";
 import { handleHttp, type RecordedRequest, type RestContext } from "./rest.js";
 import { snowflake } from "./snowflake.js";
-import { DEFAULT_GUILDS, World, type LoopbackChannel, type GuildInit, type UserInit } from "./state.js";
+import {
+  DEFAULT_GUILDS,
+  World,
+  type LoopbackChannel,
+  type GuildInit,
+  type OverwriteInit,
+  type UserInit,
+} from "./state.js";
 
 export type { GatewayLogEntry } from "./gateway.js";
 export type { InitialResponse } from "./interactions.js";
 export type { RecordedRequest } from "./rest.js";
+export type { BlockOptions, BucketLimit, RateLimitEvent, RateLimitOptions, RateLimits } from "./ratelimits.js";
 export type { UploadedFile } from "./uploads.js";
 export type { ChannelInit, GuildInit, MemberInit, OverwriteInit, RoleInit, ThreadInit, UserInit } from "./state.js";
 export { DEFAULT_BOT_PERMISSIONS, DEFAULT_EVERYONE_PERMISSIONS } from "./state.js";
@@ -68,6 +79,8 @@ export interface LoopbackDiscordOptions {
   privilegedIntents?: number;
   /** Default timeout of the wait helpers. Default 5000 ms. */
   waitTimeoutMs?: number;
+  /** HTTP rate limits (global 50/s, per-route buckets); `false` starts with them switched off. */
+  rateLimits?: RateLimitOptions | false;
 }
 
 /** A user: a username or id known to the server, or a full user object. */
@@ -96,6 +109,11 @@ export interface SlashCommandInjection extends InteractionOrigin {
   options?: Record<string, OptionValue> | APIApplicationCommandInteractionDataOption[];
   /** Merged into the resolved data built from `options`. */
   resolved?: APIInteractionDataResolved;
+  /**
+   * Inject even if Discord would not offer the command here (a stale client): by default a command
+   * registered only in other scopes, or whose `contexts` leave this one out, throws.
+   */
+  stale?: boolean;
 }
 
 export interface AutocompleteInjection extends Omit<SlashCommandInjection, "options" | "resolved"> {
@@ -130,6 +148,8 @@ export interface MessageInjection {
   mentions?: UserRef[];
   /** Reply to this message id. */
   replyTo?: string;
+  /** Whether the reply pings the replied-to author (the client's "@ ON", the default). */
+  replyPing?: boolean;
   attachments?: APIAttachment[];
 }
 
@@ -183,6 +203,11 @@ export class LoopbackDiscord {
   readonly applicationId: string;
   /** Every REST request the bot made, in order, with bodies exactly as sent. */
   readonly sent: RecordedRequest[] = [];
+  /**
+   * HTTP rate limits: `setRoute(key, { limit, windowMs })` for a route's bucket, `block({ channel | route |
+   * global, forMs, scope })` to force 429s, `enabled = false` to switch them off, `log` of the 429s sent.
+   */
+  readonly rateLimits: RateLimits;
 
   readonly world: World;
   private readonly gateway: Gateway;
@@ -234,6 +259,8 @@ export class LoopbackDiscord {
       () => this.changed(),
     );
 
+    this.rateLimits = new RateLimits(options.rateLimits === false ? {} : options.rateLimits);
+    if (options.rateLimits === false) this.rateLimits.enabled = false;
     const rest: RestContext = {
       world: this.world,
       gateway: this.gateway,
@@ -242,6 +269,7 @@ export class LoopbackDiscord {
       token: this.token,
       applicationId: this.applicationId,
       wsUrl: this.gatewayUrl,
+      rateLimits: this.rateLimits,
       record: (r) => this.sent.push(r),
     };
     server.on("request", (req, res) => {
@@ -331,12 +359,14 @@ export class LoopbackDiscord {
 
   injectSlashCommand(opts: SlashCommandInjection): InteractionHandle {
     const { base, guildId } = this.interactionBase(InteractionType.ApplicationCommand, opts);
+    this.checkOffered(opts, guildId, base.context);
     const data = this.commandData(opts, guildId, undefined);
     return this.handle(this.interactions.add({ ...base, data } as APIInteraction));
   }
 
   injectAutocomplete(opts: AutocompleteInjection): AutocompleteHandle {
     const { base, guildId } = this.interactionBase(InteractionType.ApplicationCommandAutocomplete, opts);
+    this.checkOffered(opts, guildId, base.context);
     const data = this.commandData(opts, guildId, opts.focused);
     const handle = this.handle(this.interactions.add({ ...base, data } as APIInteraction));
     const choices = handle.response.then(
@@ -378,7 +408,18 @@ export class LoopbackDiscord {
     const message = this.world.createMessage({
       channelId: channel.id,
       author,
-      body: { content: opts.content, ...(opts.replyTo ? { message_reference: { message_id: opts.replyTo } } : {}) },
+      body: {
+        content: opts.content,
+        ...(opts.replyTo ? { message_reference: { message_id: opts.replyTo } } : {}),
+        ...(opts.replyPing === false
+          ? {
+              allowed_mentions: {
+                parse: [AllowedMentionsTypes.User, AllowedMentionsTypes.Role, AllowedMentionsTypes.Everyone],
+                replied_user: false,
+              },
+            }
+          : {}),
+      },
       attachments: opts.attachments ?? [],
       ...(opts.mentions ? { mentions: opts.mentions.map((u) => this.world.user(u)) } : {}),
     });
@@ -494,7 +535,56 @@ export class LoopbackDiscord {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
+  // ----- changing the world -------------------------------------------------------
+
+  /**
+   * Replaces a guild channel's permission overwrites. Discord sends CHANNEL_UPDATE (the client's
+   * permission cache follows); `dispatch: false` leaves the bot with a stale cache, as in a race.
+   */
+  setOverwrites(channelRef: string, overwrites: OverwriteInit[], opts: { dispatch?: boolean } = {}): void {
+    const channel = this.world.setOverwrites(this.world.channel(channelRef).id, overwrites);
+    if (opts.dispatch !== false)
+      this.gateway.dispatch(GatewayDispatchEvents.ChannelUpdate, channel, GatewayIntentBits.Guilds);
+    this.changed();
+  }
+
+  /**
+   * While unreachable, gateway connections are cut and new ones refused at the TCP level (the
+   * client sees a network error, as when Discord cannot be reached); REST keeps working.
+   */
+  setGatewayReachable(reachable: boolean): void {
+    this.gateway.setReachable(reachable);
+  }
+
+  /** Attachment downloads from the CDN: served (false), hanging without an answer ("stall"), or cut ("error"). */
+  set attachmentFailure(mode: false | "stall" | "error") {
+    this.world.attachmentFailure = mode;
+  }
+
   // ----- internals ------------------------------------------------------------
+
+  /** Throws unless Discord would offer the command to this user here (see `stale`). */
+  private checkOffered(
+    opts: SlashCommandInjection | AutocompleteInjection,
+    guildId: string | undefined,
+    context: number,
+  ) {
+    if ("stale" in opts && opts.stale) return;
+    const all = this.commandStore
+      .all()
+      .filter((c) => c.name === opts.name && c.type === ApplicationCommandType.ChatInput);
+    if (all.length === 0) return; // never registered: the test drives the bot directly
+    const command = this.commandStore.find(opts.name, ApplicationCommandType.ChatInput, guildId);
+    const where = guildId ? `in guild ${guildId}` : "in a DM";
+    if (!command)
+      throw new Error(
+        `loopback-discord: /${opts.name} is not registered ${where}, so Discord would not offer it (pass stale: true to inject it anyway)`,
+      );
+    if (!command.guild_id && command.contexts && !command.contexts.includes(context))
+      throw new Error(
+        `loopback-discord: /${opts.name}'s contexts [${command.contexts.join(", ")}] leave out context ${context} (pass stale: true to inject it anyway)`,
+      );
+  }
 
   private handle(state: InteractionState): InteractionHandle {
     this.changed();

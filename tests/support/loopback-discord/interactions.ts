@@ -13,7 +13,7 @@ import {
 } from "discord-api-types/v10";
 import { FormErrors, httpErrors } from "./errors.js";
 import type { Gateway } from "./gateway.js";
-import { validateAutocomplete, validateMessage, validateModal } from "./limits.js";
+import { checkFlags, validateAutocomplete, validateMessage, validateModal } from "./limits.js";
 import type { NewMessage, StoredMessage, World } from "./state.js";
 import { storeUploads, type UploadedFile } from "./uploads.js";
 
@@ -139,7 +139,14 @@ export class Interactions {
         prefix: ["data"],
         creating: type === R.ChannelMessageWithSource,
         fileCount: files.length,
+        endpoint: "callback",
       });
+    }
+    if (type === R.DeferredChannelMessageWithSource) {
+      // "the only valid message flag you may use is EPHEMERAL".
+      const errors = new FormErrors();
+      checkFlags(errors, ["data", "flags"], data.flags, "deferred");
+      errors.throwIfAny();
     }
     if (type === R.ApplicationCommandAutocompleteResult) validateAutocomplete(response.data);
     if (type === R.Modal) validateModal(response.data);
@@ -221,7 +228,7 @@ export class Interactions {
   editMessage(appId: string, token: string, ref: string, body: unknown, files: UploadedFile[]): StoredMessage {
     const state = this.forWebhook(appId, token);
     const message = this.messageFor(state, ref);
-    validateMessage(body as MessageBody, { creating: false, fileCount: files.length });
+    validateMessage(body as MessageBody, { creating: false, fileCount: files.length, endpoint: "edit" });
     return this.edit(state, message.id, body as MessageBody, files);
   }
 
@@ -241,10 +248,10 @@ export class Interactions {
     // Documented backwards compatibility: the first follow-up after a deferred
     // reply edits the loading message instead of creating a new one.
     if (original && state.initial.type === R.DeferredChannelMessageWithSource && isLoading(original)) {
-      validateMessage(data, { creating: true, fileCount: files.length });
+      validateMessage(data, { creating: true, fileCount: files.length, endpoint: "followup" });
       return this.edit(state, original.id, { ...data, flags: undefined }, files);
     }
-    validateMessage(data, { creating: true, fileCount: files.length });
+    validateMessage(data, { creating: true, fileCount: files.length, endpoint: "followup" });
     const message = this.newMessage(state, data, files, { initial: false });
     this.onChange();
     return message;

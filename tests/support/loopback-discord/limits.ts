@@ -1,6 +1,9 @@
 // Discord's documented payload limits. Violations produce the same 400 responses
 // as the real API (50035 Invalid Form Body with a nested `errors` tree, or 50006
 // for an empty message), so the bot's error handling is exercised for real.
+import { MessageFlags as F } from "discord-api-types/v10";
+import { chars } from "./command-rules.js";
+import { validateMessageComponents, validateModalData } from "./component-rules.js";
 import { FormErrors, httpErrors } from "./errors.js";
 
 export const LIMITS = {
@@ -20,7 +23,78 @@ export const LIMITS = {
   choiceValue: 100,
   modalTitle: 45,
   customId: 100,
+  allowedMentionIds: 100,
 } as const;
+
+/**
+ * Where a message body is sent, which decides the flags it may carry (Message Flags, and each
+ * endpoint's `flags` parameter): Create Message takes SUPPRESS_EMBEDS, SUPPRESS_NOTIFICATIONS,
+ * IS_VOICE_MESSAGE and IS_COMPONENTS_V2 (not EPHEMERAL); an interaction response (types 4 and 7)
+ * adds EPHEMERAL; a deferred response (type 5) takes only EPHEMERAL; a follow-up is Execute
+ * Webhook's set plus EPHEMERAL. Edits ignore unsupported flag changes "without error".
+ */
+export type MessageEndpoint = "create" | "callback" | "deferred" | "followup" | "edit";
+
+const ALLOWED_FLAGS: Record<MessageEndpoint, number | null> = {
+  create: F.SuppressEmbeds | F.SuppressNotifications | F.IsVoiceMessage | F.IsComponentsV2,
+  callback: F.SuppressEmbeds | F.Ephemeral | F.IsComponentsV2 | F.IsVoiceMessage | F.SuppressNotifications,
+  deferred: F.Ephemeral,
+  followup: F.SuppressEmbeds | F.SuppressNotifications | F.IsComponentsV2 | F.Ephemeral,
+  edit: null,
+};
+
+/** The flags check alone (also for deferred responses, which carry no message). */
+export function checkFlags(errors: FormErrors, path: Path, flags: unknown, endpoint: MessageEndpoint): void {
+  if (flags === undefined || flags === null) return;
+  if (typeof flags !== "number" || !Number.isInteger(flags) || flags < 0) {
+    errors.add(path, "NUMBER_TYPE_COERCE", `Value "${String(flags)}" is not int.`);
+    return;
+  }
+  const allowed = ALLOWED_FLAGS[endpoint];
+  if (allowed !== null && (flags & ~allowed) !== 0) {
+    // The docs list the flags each endpoint accepts; the string code of the rejection is not documented.
+    errors.add(path, "MESSAGE_FLAGS_INVALID", `Invalid message flags: ${flags & ~allowed} cannot be set here.`);
+  }
+}
+
+/**
+ * allowed_mentions: parse values are "users", "roles", "everyone"; "the parse field is mutually
+ * exclusive with the other fields" (per type: parse users + users ids, or parse roles + role ids);
+ * at most 100 ids each. An empty or null list of ids is no conflict.
+ */
+function checkAllowedMentions(errors: FormErrors, path: Path, value: unknown): void {
+  if (value === undefined || value === null) return;
+  if (typeof value !== "object" || Array.isArray(value)) {
+    errors.add(path, "DICT_TYPE_CONVERT", "Only dictionaries may be used in a DictType");
+    return;
+  }
+  const m = value as { parse?: unknown; users?: unknown; roles?: unknown; replied_user?: unknown };
+  const parse = Array.isArray(m.parse) ? (m.parse as unknown[]) : [];
+  if (m.parse !== undefined && !Array.isArray(m.parse))
+    errors.add([...path, "parse"], "BASE_TYPE_ARRAY", "Must be an array.");
+  parse.forEach((p, i) => {
+    if (p !== "users" && p !== "roles" && p !== "everyone")
+      errors.add([...path, "parse", i], "BASE_TYPE_CHOICES", "Value must be one of ('roles', 'users', 'everyone').");
+  });
+  for (const kind of ["users", "roles"] as const) {
+    const ids = m[kind];
+    if (ids === undefined || ids === null) continue;
+    if (!Array.isArray(ids)) {
+      errors.add([...path, kind], "BASE_TYPE_ARRAY", "Must be an array.");
+      continue;
+    }
+    if (ids.length > LIMITS.allowedMentionIds) errors.maxLength([...path, kind], LIMITS.allowedMentionIds);
+    if (ids.length > 0 && parse.includes(kind)) {
+      errors.add(
+        path,
+        "MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE",
+        `parse:["${kind}"] and ${kind}: [ids...] are mutually exclusive.`,
+      );
+    }
+  }
+  if (m.replied_user !== undefined && typeof m.replied_user !== "boolean")
+    errors.add([...path, "replied_user"], "BASE_TYPE_BOOLEAN", "Must be either true or false.");
+}
 
 type Path = (string | number)[];
 
@@ -32,12 +106,12 @@ interface EmbedLike {
   author?: { name?: unknown };
 }
 
-const len = (value: unknown): number => (typeof value === "string" ? value.length : 0);
+const len = (value: unknown): number => (typeof value === "string" ? chars(value) : 0);
 
 function checkString(errors: FormErrors, path: Path, value: unknown, max: number): void {
   if (value === undefined || value === null) return;
   if (typeof value !== "string") errors.add(path, "BASE_TYPE_STRING", "Must be a string.");
-  else if (value.length > max) errors.maxLength(path, max);
+  else if (chars(value) > max) errors.maxLength(path, max);
 }
 
 function checkEmbeds(errors: FormErrors, path: Path, embeds: unknown): void {
@@ -80,6 +154,8 @@ export interface MessageBodyLike {
   attachments?: unknown;
   sticker_ids?: unknown;
   poll?: unknown;
+  flags?: unknown;
+  allowed_mentions?: unknown;
 }
 
 /**
@@ -89,12 +165,20 @@ export interface MessageBodyLike {
  */
 export function validateMessage(
   body: MessageBodyLike,
-  opts: { prefix?: Path; creating: boolean; fileCount: number },
+  opts: { prefix?: Path; creating: boolean; fileCount: number; endpoint: MessageEndpoint },
 ): void {
   const prefix = opts.prefix ?? [];
   const errors = new FormErrors();
   checkString(errors, [...prefix, "content"], body.content, LIMITS.content);
   checkEmbeds(errors, [...prefix, "embeds"], body.embeds);
+  checkFlags(errors, [...prefix, "flags"], body.flags, opts.endpoint);
+  checkAllowedMentions(errors, [...prefix, "allowed_mentions"], body.allowed_mentions);
+  validateMessageComponents(
+    errors,
+    [...prefix, "components"],
+    body.components,
+    typeof body.flags === "number" ? body.flags : 0,
+  );
   const attachments = Array.isArray(body.attachments) ? body.attachments.length : 0;
   if (Math.max(attachments, opts.fileCount) > LIMITS.attachments) {
     errors.maxLength([...prefix, "attachments"], LIMITS.attachments);
@@ -127,14 +211,14 @@ export function validateAutocomplete(data: unknown): void {
     errors.maxLength(["data", "choices"], LIMITS.autocompleteChoices);
   }
   choices.forEach((choice: { name?: unknown; value?: unknown }, i) => {
-    if (typeof choice.name !== "string" || choice.name.length < 1 || choice.name.length > LIMITS.choiceName) {
+    if (typeof choice.name !== "string" || chars(choice.name) < 1 || chars(choice.name) > LIMITS.choiceName) {
       errors.add(
         ["data", "choices", i, "name"],
         "BASE_TYPE_BAD_LENGTH",
         `Must be between 1 and ${LIMITS.choiceName} in length.`,
       );
     }
-    if (typeof choice.value === "string" && choice.value.length > LIMITS.choiceValue) {
+    if (typeof choice.value === "string" && chars(choice.value) > LIMITS.choiceValue) {
       errors.maxLength(["data", "choices", i, "value"], LIMITS.choiceValue);
     } else if (typeof choice.value !== "string" && typeof choice.value !== "number") {
       errors.add(["data", "choices", i, "value"], "BASE_TYPE_REQUIRED", "This field is required");
@@ -143,19 +227,9 @@ export function validateAutocomplete(data: unknown): void {
   errors.throwIfAny();
 }
 
-/** MODAL: custom_id ≤ 100, title ≤ 45, between 1 and 5 top-level components. */
+/** MODAL: the modal's own limits and every component in it (component-rules.ts). */
 export function validateModal(data: unknown): void {
   const errors = new FormErrors();
-  const modal = (data ?? {}) as { custom_id?: unknown; title?: unknown; components?: unknown };
-  if (typeof modal.custom_id !== "string" || modal.custom_id === "") {
-    errors.add(["data", "custom_id"], "BASE_TYPE_REQUIRED", "This field is required");
-  } else checkString(errors, ["data", "custom_id"], modal.custom_id, LIMITS.customId);
-  if (typeof modal.title !== "string" || modal.title === "") {
-    errors.add(["data", "title"], "BASE_TYPE_REQUIRED", "This field is required");
-  } else checkString(errors, ["data", "title"], modal.title, LIMITS.modalTitle);
-  const count = Array.isArray(modal.components) ? modal.components.length : 0;
-  if (count < 1 || count > 5) {
-    errors.add(["data", "components"], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 5 in length.");
-  }
+  validateModalData(errors, data);
   errors.throwIfAny();
 }

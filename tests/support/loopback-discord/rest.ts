@@ -14,6 +14,7 @@ import { FormErrors, HttpError, httpErrors } from "./errors.js";
 import type { Gateway } from "./gateway.js";
 import { isEphemeral, type Interactions } from "./interactions.js";
 import { validateMessage } from "./limits.js";
+import type { RateLimits } from "./ratelimits.js";
 import type { NewMessage, StoredMessage, World } from "./state.js";
 import { storeUploads, type UploadedFile } from "./uploads.js";
 
@@ -40,6 +41,7 @@ export interface RestContext {
   token: string;
   applicationId: string;
   wsUrl: string;
+  rateLimits: RateLimits;
   record(request: RecordedRequest): void;
 }
 
@@ -59,6 +61,8 @@ type Handler = (ctx: RestContext, input: Input) => Output | Promise<Output>;
 
 interface Route {
   method: string;
+  /** "POST /channels/:channel/messages": the route's rate-limit key. */
+  key: string;
   pattern: RegExp;
   /** Interaction callbacks and webhook routes authenticate by the token in the path instead. */
   auth: boolean;
@@ -70,7 +74,7 @@ const noContent: Output = { status: 204 };
 
 function route(method: string, path: string, auth: boolean, handler: Handler): Route {
   const pattern = new RegExp(`^${path.replace(/:(\w+)/g, (_, name: string) => `(?<${name}>[^/]+)`)}$`);
-  return { method, pattern, auth, handler };
+  return { method, key: `${method} ${path}`, pattern, auth, handler };
 }
 
 // ----- helpers ----------------------------------------------------------
@@ -95,7 +99,10 @@ function messageIn(ctx: RestContext, channelId: string, messageId: string): Stor
 function commandScope(ctx: RestContext, params: Record<string, string>): string {
   if (params.app !== ctx.applicationId) throw httpErrors.unknownApplication();
   if (params.guild === undefined) return "global";
-  if (!ctx.world.guilds.has(params.guild)) throw httpErrors.unknownGuild();
+  // Observed (not documented): a guild the bot is not in, or was invited to without the applications.commands
+  // scope, answers 403 Missing Access on its command routes.
+  const guild = ctx.world.guilds.get(params.guild);
+  if (!guild || !guild.commandsScope) throw httpErrors.missingAccess();
   return params.guild;
 }
 
@@ -215,7 +222,7 @@ const routes: Route[] = [
     const channel = channelFor(ctx, params.channel ?? "");
     const message = messageIn(ctx, channel.id, params.message ?? "");
     if (message.author.id !== ctx.world.bot.id) throw httpErrors.cannotEditOthersMessage();
-    validateMessage(body as NewMessage["body"], { creating: false, fileCount: files.length });
+    validateMessage(body as NewMessage["body"], { creating: false, fileCount: files.length, endpoint: "edit" });
     const edited = ctx.world.editMessage(
       message.id,
       body as NewMessage["body"],
@@ -267,7 +274,13 @@ function createChannelMessage(ctx: RestContext, { params, body, files }: Input):
   const needs =
     P.ViewChannel | (isThread ? P.SendMessagesInThreads : P.SendMessages) | (files.length ? P.AttachFiles : 0n);
   const channel = channelFor(ctx, probe.id, needs);
-  validateMessage(data, { creating: true, fileCount: files.length });
+  // "When creating a message as a reply to another message, the current user must have the
+  // READ_MESSAGE_HISTORY permission" (403, 160002, as observed).
+  if (data.message_reference?.message_id && ctx.world.guildIdOf(channel)) {
+    if (!(ctx.world.channelPermissions(channel.id, ctx.world.bot.id) & P.ReadMessageHistory))
+      throw httpErrors.cannotReplyWithoutHistory();
+  }
+  validateMessage(data, { creating: true, fileCount: files.length, endpoint: "create" });
 
   let reference = data.message_reference;
   if (reference?.message_id) {
@@ -361,26 +374,16 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(body));
 }
 
-/**
- * Rate-limit headers in Discord's format with a huge budget: @discordjs/rest
- * reads them to schedule requests, and treats their absence as "1 remaining,
- * resets now", so either way it never waits.
- */
-function rateLimitHeaders(method: string, routePattern: RegExp): Record<string, string> {
-  return {
-    "x-ratelimit-limit": "1000",
-    "x-ratelimit-remaining": "999",
-    "x-ratelimit-reset": ((Date.now() + 1000) / 1000).toFixed(3),
-    "x-ratelimit-reset-after": "1.000",
-    "x-ratelimit-bucket": createHash("md5").update(`${method} ${routePattern.source}`).digest("hex"),
-  };
-}
-
 export async function handleHttp(ctx: RestContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? "/", "http://loopback");
   const method = (req.method ?? "GET").toUpperCase();
 
   if (url.pathname.startsWith("/attachments/") || url.pathname.startsWith("/media/attachments/")) {
+    if (ctx.world.attachmentFailure === "stall") return; // no answer; closed with the server
+    if (ctx.world.attachmentFailure === "error") {
+      req.socket.destroy();
+      return;
+    }
     const file = method === "GET" || method === "HEAD" ? ctx.world.fileAt(url.pathname, url.searchParams) : undefined;
     if (!file) {
       res.writeHead(404, { "content-type": "text/plain" }).end("This content is no longer available.");
@@ -403,17 +406,30 @@ export async function handleHttp(ctx: RestContext, req: IncomingMessage, res: Se
   let response: unknown;
   let input: Input = { params: {}, query: url.searchParams, body: undefined, files: [] };
   let headers: Record<string, string> = {};
+  let shared = false;
   try {
     const candidates = path === undefined ? [] : routes.filter((r) => r.pattern.test(path));
     const matched = candidates.find((r) => r.method === method);
     if (!matched) throw candidates.length ? httpErrors.methodNotAllowed() : httpErrors.notFound();
-    headers = rateLimitHeaders(method, matched.pattern);
     const params = { ...(matched.pattern.exec(path ?? "")?.groups ?? {}) };
     if (matched.auth && !authorized) throw httpErrors.unauthorized();
+    const decision = ctx.rateLimits.take({
+      routeKey: matched.key,
+      params,
+      interaction: matched.key.includes(" /interactions/") || matched.key.includes(" /webhooks/"),
+      callback: matched.key.includes(" /interactions/"),
+    });
+    headers = decision.headers;
+    shared = decision.shared === true;
     input = { params, query: url.searchParams, ...(await parseBody(raw, req.headers["content-type"] ?? "")) };
-    const out = await matched.handler(ctx, input);
-    status = out.status;
-    response = out.body;
+    if (decision.reject) {
+      status = decision.reject.status;
+      response = decision.reject.body;
+    } else {
+      const out = await matched.handler(ctx, input);
+      status = out.status;
+      response = out.body;
+    }
   } catch (error) {
     if (error instanceof HttpError) {
       status = error.status;
@@ -424,6 +440,7 @@ export async function handleHttp(ctx: RestContext, req: IncomingMessage, res: Se
       console.error("loopback-discord: handler crashed", error);
     }
   }
+  if (path !== undefined) ctx.rateLimits.recordStatus(status, shared);
   if (path !== undefined) {
     ctx.record({
       method,

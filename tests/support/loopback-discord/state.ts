@@ -100,6 +100,8 @@ export interface GuildInit {
   everyonePermissions?: bigint;
   /** Permissions of the bot's managed role. */
   botPermissions?: bigint;
+  /** Whether the bot was invited with the applications.commands scope (default true). */
+  commandsScope?: boolean;
   roles?: RoleInit[];
   channels?: ChannelInit[];
   threads?: ThreadInit[];
@@ -159,6 +161,7 @@ interface GuildState {
   roles: APIRole[];
   members: Map<string, MemberState>;
   channelIds: string[];
+  commandsScope: boolean;
 }
 
 export type LoopbackChannel = APITextChannel | APIThreadChannel | APIChannel;
@@ -205,6 +208,8 @@ export class World {
   private readonly files = new Map<string, StoredFile>();
   private readonly cdnKey = randomBytes(16);
   readonly bot: APIUser;
+  /** Attachment downloads: served (false), hanging ("stall") or cut ("error"). */
+  attachmentFailure: false | "stall" | "error" = false;
 
   constructor(
     readonly baseUrl: string,
@@ -283,6 +288,7 @@ export class World {
       ],
       members: new Map(),
       channelIds: [],
+      commandsScope: init.commandsScope ?? true,
     };
     (init.roles ?? []).forEach((r, i) =>
       guild.roles.push(
@@ -376,6 +382,21 @@ export class World {
     const found = this.guild(guildId).roles.find((r) => r.id === ref || r.name === ref);
     if (!found) throw new Error(`loopback-discord: unknown role "${ref}"`);
     return found;
+  }
+
+  /** Replaces a guild channel's overwrites; returns the channel. */
+  setOverwrites(channelId: string, overwrites: OverwriteInit[]): LoopbackChannel {
+    const channel = this.channel(channelId);
+    const guildId = this.guildIdOf(channel);
+    if (!guildId || !("permission_overwrites" in channel))
+      throw new Error(`loopback-discord: channel ${channelId} has no overwrites`);
+    channel.permission_overwrites = overwrites.map((o) => this.overwrite(guildId, o));
+    return channel;
+  }
+
+  /** The bot's managed role in a guild (role tags.bot_id = the bot). */
+  botRole(guildId: string): APIRole | undefined {
+    return this.guilds.get(guildId)?.roles.find((r) => r.tags?.bot_id === this.bot.id);
   }
 
   private overwrite(guildId: string, o: OverwriteInit): APIOverwrite {
