@@ -284,6 +284,8 @@ describe("resilience", () => {
       search: () => [],
       suggestDocuments: () => [],
       document: () => null,
+      passage: () => null,
+      candidates: () => [],
       stats: () => library.stats(),
     };
     const other = await startLoopbackDiscord();
