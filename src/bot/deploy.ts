@@ -3,10 +3,10 @@
  * or globally otherwise. A bulk overwrite (PUT), so running it twice changes nothing. Never run on start-up.
  */
 import { REST, Routes } from "discord.js";
-import type { Command } from "./command.js";
+import type { AnyCommand } from "./command.js";
 
 export async function deployCommands(
-  commands: readonly Command[],
+  commands: readonly AnyCommand[],
   options: { token: string; applicationId: string; guildId: string | null; apiUrl: string },
 ): Promise<string[]> {
   const rest = new REST({ api: options.apiUrl }).setToken(options.token);

@@ -4,9 +4,9 @@
  */
 import type { Message } from "discord.js";
 import type { CommandContext } from "./command.js";
-import { answerIn } from "./answering.js";
+import { answerFor } from "./feedback.js";
 import { readQuestion } from "./question.js";
-import { renderAnswer, renderNotice } from "../discord/render/index.js";
+import { renderNotice } from "../discord/render/index.js";
 import { replyError, respond } from "../discord/respond.js";
 import { takeTurn } from "./router.js";
 import { answersHere, settingsOf } from "./guilds.js";
@@ -35,8 +35,13 @@ export function createMentionHandler(context: CommandContext) {
         return;
       }
       takeTurn(context, message.guildId, message.author.id);
-      const answer = await answerIn(context, message.guildId, readQuestion(question));
-      await respond(message, renderAnswer(answer));
+      const place = {
+        guildId: message.guildId,
+        channelId: message.channelId,
+        userId: message.author.id,
+        ephemeral: false,
+      };
+      await respond(message, await answerFor(context, place, readQuestion(question)));
     } catch (error) {
       await replyError(message, error, logger, { via: "mention" });
     }

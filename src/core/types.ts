@@ -60,8 +60,8 @@ export interface Quote {
   source: Source;
   /** Other sources whose text says (nearly) the same thing. */
   alsoReportedBy: Source[];
-  /** The passage the quote was cut from (`${docId}#${ordinal}`), when the library knows it. */
-  passageId?: string;
+  /** The passage the quote was cut from (id `${docId}#${ordinal}` and fingerprint), when the library knows it. */
+  passage?: PassageRef;
   /** Put first because this server's moderators chose it for this question (a pin). */
   pinned?: boolean;
 }

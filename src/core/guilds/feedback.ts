@@ -176,7 +176,10 @@ export interface FeedbackStorage {
   pinFor(scope: string, question: string): Pin | undefined;
   askOptions(scope: string, question: string): Pick<AskOptions, "exclude" | "pinned">;
   dismiss(scope: string, itemId: string, by: string): Promise<ReportItem | null>;
-  exclude(scope: string, input: { ref: PassageRef; sourceId: string; by: string; item?: string }): Promise<Exclusion>;
+  exclude(
+    scope: string,
+    input: { ref: PassageRef; sourceId: string; by: string; item?: string; question?: string },
+  ): Promise<Exclusion>;
   restore(scope: string, exclusionId: string): Promise<Exclusion | null>;
   pin(scope: string, input: { question: string; quote: AnsweredQuote; by: string; item?: string }): Promise<Pin>;
   unpin(scope: string, pinId: string): Promise<Pin | null>;

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { type ChunkOptions, DEFAULT_CHUNK } from "../ingest/chunk.js";
 import { answerQuestion, type AnswerParams, DEFAULT_ANSWER } from "../answer/quotes.js";
 import { arrangeBySourceDate } from "../answer/differ.js";
-import { excludedPassages, findPassage, leadWith, viewOf, withPassageIds } from "./passages.js";
+import { excludedPassages, findPassage, leadWith, viewOf, withPassages } from "./passages.js";
 import { retrieve } from "../search/retrieve.js";
 import { Segment, SegmentBuilder } from "../search/segment.js";
 import { type CorpusDiff, type Manifest, syncCorpus } from "./sync.js";
@@ -189,7 +189,7 @@ export class Library implements Answerer {
     const excluded = excludedPassages(segments, options.exclude);
     const accept = excluded.size === 0 ? undefined : (s: Segment, p: number) => excluded.get(s)?.has(p) !== true;
     let answer = answerQuestion(segments, question, limit, this.options.answer ?? DEFAULT_ANSWER, { accept });
-    answer = { ...answer, quotes: withPassageIds(segments, answer.quotes) };
+    answer = { ...answer, quotes: withPassages(segments, answer.quotes) };
     if (options.pinned !== undefined) answer = leadWith(segments, answer, options.pinned, limit, excluded);
     return arrangeBySourceDate(answer);
   }
@@ -201,7 +201,7 @@ export class Library implements Answerer {
     const accept = excluded.size === 0 ? undefined : (s: Segment, p: number) => excluded.get(s)?.has(p) !== true;
     const params = this.options.answer ?? DEFAULT_ANSWER;
     const found = answerQuestion(segments, question, options.limit ?? 5, params, { abstain: false, accept });
-    return withPassageIds(segments, found.quotes);
+    return withPassages(segments, found.quotes);
   }
 
   /** A passage by id (`docId#ordinal`) in its document, or null when there is no such passage in the scope. */

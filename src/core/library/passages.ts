@@ -151,11 +151,11 @@ export function excludedPassages(
   return out;
 }
 
-/** Each quote with the id of the passage it was cut from. */
-export function withPassageIds(segments: readonly Segment[], quotes: readonly Quote[]): Quote[] {
+/** Each quote with the reference of the passage it was cut from. */
+export function withPassages(segments: readonly Segment[], quotes: readonly Quote[]): Quote[] {
   return quotes.map((quote) => {
     const found = locate(segments, quote.source.id, quote.start);
-    return found === null ? { ...quote } : { ...quote, passageId: passageIdOf(found) };
+    return found === null ? { ...quote } : { ...quote, passage: refOf(found) };
   });
 }
 
@@ -186,7 +186,7 @@ export function leadWith(
     score: twin?.score ?? 0,
     source,
     alsoReportedBy: twin?.alsoReportedBy ?? [],
-    passageId: pin.passageId,
+    passage: { passageId: pin.passageId, fingerprint: pin.fingerprint },
     pinned: true,
   };
   const quotes = [lead, ...answer.quotes.filter((q) => !same(q))].slice(0, Math.max(1, limit));

@@ -53,7 +53,7 @@ describe("passages", () => {
     const answer = library.answer("When does the harbour office open on weekdays?");
     expect(answer.answered).toBe(true);
     for (const quote of answer.quotes) {
-      const view = library.passage(quote.passageId ?? "");
+      const view = library.passage(quote.passage?.passageId ?? "");
       expect(view?.source.id).toBe(quote.source.id);
       expect(view !== null && view.start <= quote.start && quote.end <= view.end).toBe(true);
       expect(view?.text.slice(quote.start - (view?.start ?? 0), quote.end - (view?.start ?? 0))).toBe(quote.text);
@@ -63,7 +63,7 @@ describe("passages", () => {
   it("shows a passage with its section heading and its neighbours", () => {
     const answer = library.answer("How often does the ferry to Lindholm leave the north pier?");
     const quote = answer.quotes.find((q) => q.source.id === "handbook");
-    const view = library.passage(quote?.passageId ?? "");
+    const view = library.passage(quote?.passage?.passageId ?? "");
     expect(view?.section).toBe("Ferries");
     expect(view?.count).toBeGreaterThan(2);
     expect(view?.previous).toBe(`handbook#${(view?.index ?? 0) - 1}`);
@@ -84,13 +84,13 @@ describe("passages", () => {
     const before = library.answer(question);
     const top = before.quotes[0];
     expect(top).toBeDefined();
-    const ref = refOf(top?.passageId ?? "");
+    const ref = top?.passage ?? { passageId: "", fingerprint: "" };
     const after = library.answer(question, { exclude: [ref] });
-    expect(after.quotes.map((q) => q.passageId)).not.toContain(top?.passageId);
-    expect(library.answer(question).quotes[0]?.passageId).toBe(top?.passageId);
+    expect(after.quotes.map((q) => q.passage?.passageId)).not.toContain(top?.passage?.passageId);
+    expect(library.answer(question).quotes[0]?.passage?.passageId).toBe(top?.passage?.passageId);
     // A reference whose text changed matches nothing.
     const stale = library.answer(question, { exclude: [{ ...ref, fingerprint: "0".repeat(16) }] });
-    expect(stale.quotes[0]?.passageId).toBe(top?.passageId);
+    expect(stale.quotes[0]?.passage?.passageId).toBe(top?.passage?.passageId);
   });
 
   it("leads with a pinned quote, marked, and drops the same text from the rest", () => {
@@ -99,9 +99,9 @@ describe("passages", () => {
     expect(candidates.length).toBeGreaterThan(1);
     const chosen = candidates[candidates.length - 1];
     if (chosen === undefined) throw new Error("no candidate");
-    const pinned = { ...refOf(chosen.passageId ?? ""), start: chosen.start, end: chosen.end };
+    const pinned = { ...(chosen.passage ?? refOf("")), start: chosen.start, end: chosen.end };
     const answer = library.answer(question, { pinned });
-    expect(answer.quotes[0]).toMatchObject({ text: chosen.text, pinned: true, passageId: chosen.passageId });
+    expect(answer.quotes[0]).toMatchObject({ text: chosen.text, pinned: true, passage: chosen.passage });
     expect(answer.quotes.filter((q) => q.text === chosen.text)).toHaveLength(1);
     expect(answer.quotes.length).toBeLessThanOrEqual(3);
     // Stale, out of its passage, or excluded: the answer is what it would be without the pin.
@@ -111,7 +111,7 @@ describe("passages", () => {
       { ...pinned, end: pinned.end + 100_000 },
     ])
       expect(library.answer(question, { pinned: bad }).quotes.map((q) => q.text)).toEqual(plain);
-    const excluded = library.answer(question, { pinned, exclude: [refOf(chosen.passageId ?? "")] });
+    const excluded = library.answer(question, { pinned, exclude: [chosen.passage ?? refOf("")] });
     expect(excluded.quotes.some((q) => q.pinned)).toBe(false);
   });
 
@@ -120,7 +120,7 @@ describe("passages", () => {
     expect(library.answer(question).answered).toBe(false);
     const candidate = library.candidates(question)[0];
     if (candidate === undefined) throw new Error("no candidate");
-    const pinned = { ...refOf(candidate.passageId ?? ""), start: candidate.start, end: candidate.end };
+    const pinned = { ...(candidate.passage ?? refOf("")), start: candidate.start, end: candidate.end };
     const answer = library.answer(question, { pinned });
     expect(answer.answered).toBe(true);
     expect(answer.quotes[0]?.pinned).toBe(true);

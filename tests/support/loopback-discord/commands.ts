@@ -22,6 +22,15 @@ function validate(body: CommandBody, path: (string | number)[], errors: FormErro
     if (typeof body.description !== "string" || body.description.length < 1 || body.description.length > 100) {
       errors.add([...path, "description"], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.");
     }
+  } else {
+    // "The `description` field is not allowed when creating message commands" (and user commands); "`options` can
+    // only be set for application commands of type `CHAT_INPUT`". The error's exact code is not documented.
+    if (body.description !== undefined && body.description !== "") {
+      errors.add([...path, "description"], "BASE_TYPE_BAD_LENGTH", "Must be 0 in length.");
+    }
+    if (Array.isArray(body.options) && body.options.length > 0) {
+      errors.add([...path, "options"], "BASE_TYPE_BAD_LENGTH", "Must be 0 in length.");
+    }
   }
   if (Array.isArray(body.options) && body.options.length > 25) errors.maxLength([...path, "options"], 25);
 }
