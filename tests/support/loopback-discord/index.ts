@@ -21,7 +21,6 @@ import {
   ComponentType,
   GatewayDispatchEvents,
   InteractionContextType,
-  InteractionResponseType,
   InteractionType,
   Locale,
   type APIApplicationCommand,
@@ -744,10 +743,8 @@ export class LoopbackDiscord {
    * Label comes back as `{type: 3, custom_id, values}` (the submission carries `type`, not `component_type`).
    */
   private modalComponents(customId: string, fields: Record<string, string | string[]>) {
-    const shown = this.callbacks()
-      .map((r) => r.body as { type?: number; data?: { custom_id?: string; components?: ModalComponent[] } })
-      .filter((b) => b.type === InteractionResponseType.Modal && b.data?.custom_id === customId)
-      .pop()?.data?.components;
+    // From the interaction's state, not the request log: the log records a callback after its handler returns.
+    const shown = (this.interactions.shownModal(customId) as { components?: ModalComponent[] } | undefined)?.components;
     const text = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join(" ") : (v ?? ""));
     const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
     const input = (c: ModalComponent | undefined) => {
