@@ -9,7 +9,7 @@ import type { Command, OperatorContext } from "../src/bot/command.js";
 import { reportView } from "../src/bot/review.js";
 import { UserError } from "../src/discord/errors.js";
 import { parseOperatorCustomId } from "../src/discord/ids.js";
-import { renderOperatorReports, renderReloaded, whereLabel, type MessagePayload } from "../src/discord/render/index.js";
+import { renderOperatorReports, renderReloaded, type MessagePayload } from "../src/discord/render/index.js";
 import { respond, update } from "../src/discord/respond.js";
 
 function reportsPage(context: OperatorContext, page: number): MessagePayload {
@@ -29,8 +29,8 @@ function reportsPage(context: OperatorContext, page: number): MessagePayload {
   const dm = entry.scope === DM_SCOPE;
   const guildId = dm ? null : entry.scope;
   const where = dm
-    ? whereLabel({ dm: true })
-    : whereLabel({ dm: false, id: entry.scope, name: context.client.guilds.cache.get(entry.scope)?.name ?? null });
+    ? ({ dm: true } as const)
+    : ({ dm: false, id: entry.scope, name: context.client.guilds.cache.get(entry.scope)?.name ?? null } as const);
   return renderOperatorReports(
     { view: reportView(context, guildId, entry.item), where, dismissable: dm },
     current,

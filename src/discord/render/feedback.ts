@@ -146,10 +146,16 @@ export function reportModal(
   return modal.toJSON();
 }
 
-/** Plain text (select descriptions are not markdown) cut to `max` code points. */
+/** Plain text (select descriptions are not markdown) cut to `max` UTF-16 units (Discord's count), whole code points. */
 function clipPlain(text: string, max: number): string {
-  const points = [...text.replace(/\s+/g, " ").trim()];
-  return points.length <= max ? points.join("") : `${points.slice(0, max - 1).join("")}…`;
+  const flat = text.replace(/\s+/g, " ").trim();
+  if (flat.length <= max) return flat;
+  let out = "";
+  for (const point of flat) {
+    if (out.length + point.length > max - 1) break;
+    out += point;
+  }
+  return `${out}…`;
 }
 
 const withdrawRow = (answerId: string) =>

@@ -8,7 +8,6 @@ import { ActionRowBuilder, ButtonBuilder, ButtonStyle } from "discord.js";
 import type { Flag, ReportReason, Source } from "../../core/index.js";
 import { operatorCustomId, reviewCustomId } from "../ids.js";
 import { clipInline, fitQuote } from "./cut.js";
-import { escapeInline } from "./escape.js";
 import { REASON_LABELS } from "./feedback.js";
 import { renderNotice } from "./notice.js";
 import { DISCORD_LIMITS, plural, type MessagePayload } from "./payload.js";
@@ -275,14 +274,26 @@ export function renderPins(items: readonly ListedView[], page: number, notice?: 
   );
 }
 
+/** Where a report was made, as the operator sees it. */
+export type ReportPlace = { dm: true } | { dm: false; name: string | null; id: string };
+
+/** "server Guild A (123…)" / "direct messages", escaped. */
+function whereLabel(scope: ReportPlace): string {
+  return scope.dm
+    ? "direct messages"
+    : `server ${scope.name === null ? "" : `${clipInline(scope.name, 100)} `}(${scope.id})`;
+}
+
 /** The operator's view of every open report: where it is, and (for DMs, which have no moderators) a Dismiss. */
 export function renderOperatorReports(
-  entry: { view: ReportView; where: string; dismissable: boolean } | null,
+  entry: { view: ReportView; where: ReportPlace; dismissable: boolean } | null,
   page: number,
   total: number,
 ): MessagePayload {
   if (entry === null) return renderNotice(total === 0 ? "No open reports anywhere." : `There is no report ${page}.`);
-  const text = fit(`**Report ${page} of ${total}** (all servers and DMs)\n${describeReport(entry.view, entry.where)}`);
+  const text = fit(
+    `**Report ${page} of ${total}** (all servers and DMs)\n${describeReport(entry.view, whereLabel(entry.where))}`,
+  );
   const row = new ActionRowBuilder<ButtonBuilder>();
   if (entry.dismissable)
     row.addComponents(button(operatorCustomId({ kind: "dismiss", item: entry.view.id, page }), "Dismiss"));
@@ -297,11 +308,4 @@ export function renderOperatorReports(
       button(operatorCustomId({ kind: "reports", page: page + 1 }), "Next", ButtonStyle.Secondary, page >= total),
     );
   return { ...renderNotice(text), components: row.components.length > 0 ? [row.toJSON()] : [] };
-}
-
-/** "server Guild A (123…)" / "direct messages", escaped. */
-export function whereLabel(scope: { dm: true } | { dm: false; name: string | null; id: string }): string {
-  return scope.dm
-    ? "direct messages"
-    : `server ${scope.name === null ? "" : `${escapeInline(scope.name)} `}(${scope.id})`;
 }
