@@ -13,10 +13,11 @@ import {
   type ReportReason,
   type Source,
 } from "../core/index.js";
-import { UserError } from "../discord/errors.js";
+import { PayloadError, UserError } from "../discord/errors.js";
 import { parseAnswerCustomId, type AnswerAction } from "../discord/ids.js";
 import {
   ANSWER_PROBLEMS,
+  modalProblems,
   renderAnswer,
   renderAnswerProblem,
   renderDocument,
@@ -238,9 +239,11 @@ async function act(
       return;
     case "wrong": {
       const sources = record.quotes.map((q) => sourceFor(context, q.sourceId, found.guildId));
-      await interaction.showModal(
-        reportModal(record.id, { answered: record.answered, quotes: sources }, who(found.guildId)),
-      );
+      const modal = reportModal(record.id, { answered: record.answered, quotes: sources }, who(found.guildId));
+      // Like every message (respond.ts), a form over Discord's limits is a rendering bug: never sent.
+      const problems = modalProblems(modal);
+      if (problems.length > 0) throw new PayloadError(problems);
+      await interaction.showModal(modal);
       return;
     }
     case "helpful": {
