@@ -527,6 +527,8 @@ describe("clicks that cannot work get one clear private line", () => {
 
 describe("restart", () => {
   it("keeps reports, votes, pins and exclusions, and the buttons on answers given before it", async () => {
+    const inB = await ask(B, "When did Antonov return to Moscow?");
+    await report(inB, "alice", { reason: ["outdated"], quote: ["0"], note: "open across the restart" });
     const before = {
       votes: bot.feedback.voteOf(
         A,
@@ -543,6 +545,7 @@ describe("restart", () => {
     expect(bot.feedback.pins(A)).toHaveLength(before.pins);
     expect(bot.feedback.exclusions(A)).toHaveLength(before.exclusions);
     expect(bot.feedback.reports("dm")).toHaveLength(before.dmReports);
+    expect(plain(await review(B, "reports").waitForReply())).toContain("open across the restart");
     // The answer posted before the restart: its buttons still work.
     const passage = await click(wrongAnswer, "Passage 2").waitForReply();
     expect(plain(passage)).toContain("likened Putin");
@@ -576,5 +579,15 @@ describe("restart", () => {
     } finally {
       clockOffset = 0;
     }
+  });
+
+  it("removes a pin: the question is answered as before, and the removal is audited", async () => {
+    const listed = await review(A, "pins").waitForReply();
+    expect(plain(listed)).toContain(`for “${WRONG}”`);
+    const remove = click(listed, "Remove 1", "mod", MOD);
+    expect((await remove.response).type).toBe(6);
+    await remove.waitForReply({ until: (m) => m.content.includes("Removed") });
+    expect(plain(await ask(A, WRONG))).not.toContain("Chosen by this server's moderators");
+    await eventually(() => bot.store.auditLog(A).some((e) => e.action === "review unpin" && e.outcome === "ok"));
   });
 });

@@ -55,11 +55,26 @@ export function passageIdOf(located: Pick<Located, "segment" | "doc" | "ordinal"
   return `${sourceOf(located.segment, located.doc).id}#${located.ordinal}`;
 }
 
+/**
+ * Fingerprints already computed, per immutable segment: every answer checks its server's exclusions (at most 1,000),
+ * so those are hashed once. Bounded: past CACHED entries a segment's cache starts over.
+ */
+const fingerprints = new WeakMap<Segment, Map<number, string>>();
+const CACHED = 20_000;
+
+function fingerprintOf(segment: Segment, passage: number): string {
+  let known = fingerprints.get(segment);
+  if (known === undefined || known.size >= CACHED) fingerprints.set(segment, (known = new Map()));
+  let value = known.get(passage);
+  if (value === undefined) known.set(passage, (value = fingerprint(segment.passageText(passage))));
+  return value;
+}
+
 /** The passage a reference points at, when it still holds the same text. */
 export function resolveRef(segments: readonly Segment[], ref: PassageRef): Located | null {
   const found = findPassage(segments, ref.passageId);
   if (found === null) return null;
-  return fingerprint(found.segment.passageText(found.passage)) === ref.fingerprint ? found : null;
+  return fingerprintOf(found.segment, found.passage) === ref.fingerprint ? found : null;
 }
 
 /** The passage of document `sourceId` that holds offset `start`. */

@@ -17,7 +17,6 @@ import {
 import type { APIModalInteractionResponseCallbackData } from "discord-api-types/v10";
 import { ANSWER_RETENTION_DAYS, ANSWERS_KEPT, type ReportReason, sourceLabel, type Source } from "../../core/index.js";
 import { answerCustomId } from "../ids.js";
-import { clipInline } from "./cut.js";
 import { renderNotice } from "./notice.js";
 import type { MessagePayload } from "./payload.js";
 
@@ -216,9 +215,4 @@ export const ANSWER_PROBLEMS = {
 
 export function renderAnswerProblem(problem: keyof typeof ANSWER_PROBLEMS): MessagePayload {
   return renderNotice(ANSWER_PROBLEMS[problem]);
-}
-
-/** A source label as a button-sized plain name (for logs and select descriptions). */
-export function sourceName(source: Source): string {
-  return clipInline(sourceLabel(source).label, 80);
 }
