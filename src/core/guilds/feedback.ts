@@ -21,7 +21,8 @@
  *   - votes: each member's last vote per answer; helpful votes for ANSWER_RETENTION_DAYS (the /stats window), reports
  *     for REPORT_RETENTION_DAYS. A report carries its question and quote, so it outlives the answer's record.
  *   - moderation: at most MAX_EXCLUSIONS exclusions and MAX_PINS pins per scope; resolutions while their reports last.
- * Old lines are dropped by rewriting a log atomically when the store opens.
+ * Old lines are dropped by rewriting a log atomically when the store opens, and while it runs once superseded or
+ * forgotten lines outnumber the live ones (so a long-running bot's files stay bounded too).
  */
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readFile, readdir, rename, rm, stat } from "node:fs/promises";
@@ -288,6 +289,9 @@ interface ScopeState {
   /** Oldest first (Map iteration is insertion order). */
   answers: Map<string, AnswerRecord>;
   answerLog: JsonLines<AnswerRecord>;
+  /** Lines in answers.jsonl and votes.jsonl: past twice what is live (plus slack), the file is compacted. */
+  answerLines: number;
+  voteLines: number;
   /** answerId → userId → last vote. */
   votes: Map<string, Map<string, VoteRecord>>;
   voteCount: number;
@@ -404,6 +408,8 @@ export class FeedbackStore implements FeedbackStorage {
       dir,
       answers: new Map(kept.map((a) => [a.id, Object.freeze(a)])),
       answerLog: answers.log,
+      answerLines: kept.length,
+      voteLines: current.length,
       votes: new Map(),
       voteCount: 0,
       voteLog: votes.log,
@@ -440,6 +446,8 @@ export class FeedbackStore implements FeedbackStorage {
         answers: new Map(),
         // Opening a missing file reads nothing; the logs are created by their first append.
         answerLog: JsonLines.empty(join(dir, "answers.jsonl"), AnswerSchema),
+        answerLines: 0,
+        voteLines: 0,
         votes: new Map(),
         voteCount: 0,
         voteLog: JsonLines.empty(join(dir, "votes.jsonl"), VoteSchema),
@@ -491,9 +499,15 @@ export class FeedbackStore implements FeedbackStorage {
       if (state.answers.has(entry.id)) throw new FeedbackError(`answer id ${entry.id} is already used`);
       await this.ready(state);
       await state.answerLog.append(entry);
+      state.answerLines++;
       state.answers.set(entry.id, entry);
       // The oldest go first once the scope holds more than it keeps (Map iteration is insertion order).
       while (state.answers.size > ANSWERS_KEPT) state.answers.delete(state.answers.keys().next().value as string);
+      // A long-running process does not wait for a restart to drop forgotten answers from the disk.
+      if (state.answerLines > 2 * ANSWERS_KEPT) {
+        await state.answerLog.rewrite([...state.answers.values()]);
+        state.answerLines = state.answers.size;
+      }
     });
   }
 
@@ -545,12 +559,20 @@ export class FeedbackStore implements FeedbackStorage {
     await this.locks.run(`votes:${scope}`, async () => {
       await this.ready(state);
       await state.voteLog.append(parsed.data);
+      state.voteLines++;
       this.applyVote(state, parsed.data);
       // Bounded: beyond VOTES_KEPT the oldest answers' votes are forgotten (the log is compacted at the next open).
       while (state.voteCount > VOTES_KEPT) {
         const [answerId, byUser] = state.votes.entries().next().value as [string, Map<string, VoteRecord>];
         state.voteCount -= byUser.size;
         state.votes.delete(answerId);
+      }
+      // Changed and withdrawn votes leave superseded lines: compact once they outnumber the live votes.
+      if (state.voteLines > 2 * state.voteCount + 1000) {
+        const live = [...state.votes.values()].flatMap((byUser) => [...byUser.values()]);
+        live.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+        await state.voteLog.rewrite(live);
+        state.voteLines = live.length;
       }
     });
   }

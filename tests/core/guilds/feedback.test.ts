@@ -151,6 +151,23 @@ describe("votes and the review queue", () => {
     expect(again.stats(A).windows[0]).toEqual({ days: 7, helpful: 1, reported: 0 });
   });
 
+  it("compacts its vote log while running once superseded lines outnumber the live votes", async () => {
+    const store = await open();
+    const answer = record(store, A);
+    await store.recordAnswer(answer);
+    for (let i = 0; i < 1100; i++)
+      await store.castVote(A, {
+        at: new Date(clock + i).toISOString(),
+        answerId: answer.id,
+        userId: "u1",
+        vote: i % 2 === 0 ? "helpful" : "withdrawn",
+      });
+    const lines = (await readFile(join(dir, "guilds", A, "feedback", "votes.jsonl"), "utf8")).trim().split("\n");
+    expect(lines.length).toBeLessThan(1100);
+    expect(store.voteOf(A, answer.id, "u1")).toBeUndefined();
+    expect((await open()).voteOf(A, answer.id, "u1")).toBeUndefined();
+  });
+
   it("refuses a report without a reason or a subject", async () => {
     const store = await open();
     const answer = record(store, A);
