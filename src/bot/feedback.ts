@@ -77,8 +77,17 @@ export async function answerFor(
     );
   }
   let record: AnswerRecord | null = null;
-  if (feedback !== undefined) {
-    const candidate = recordOf(feedback.newAnswerId(), scope, place, isPrivate, answer);
+  // Buttons name quotes by position: only an answer whose every quote is shown and located can carry them.
+  const locatable = !answer.answered || answer.quotes.every((q) => q.passage !== undefined && q.text.trim() !== "");
+  if (feedback !== undefined && locatable) {
+    const candidate = recordOf(
+      feedback.newAnswerId(),
+      new Date(feedback.now()).toISOString(),
+      scope,
+      place,
+      isPrivate,
+      answer,
+    );
     writes.push(
       feedback.recordAnswer(candidate).then(
         () => (record = candidate),
@@ -99,7 +108,14 @@ export async function answerFor(
   });
 }
 
-function recordOf(id: string, scope: string, place: AnswerPlace, isPrivate: boolean, answer: Answer): AnswerRecord {
+function recordOf(
+  id: string,
+  at: string,
+  scope: string,
+  place: AnswerPlace,
+  isPrivate: boolean,
+  answer: Answer,
+): AnswerRecord {
   const quotes = answer.answered
     ? answer.quotes.flatMap((q) =>
         q.passage === undefined
@@ -117,7 +133,7 @@ function recordOf(id: string, scope: string, place: AnswerPlace, isPrivate: bool
     : [];
   return {
     id,
-    at: new Date().toISOString(),
+    at,
     scope,
     channelId: place.channelId,
     userId: place.userId,
@@ -253,7 +269,12 @@ async function act(
         await respond(interaction, [renderVote(record.id, { kind: "already-helpful" })]);
         return;
       }
-      await feedback.castVote(scope, { at: new Date().toISOString(), answerId: record.id, userId, vote: "helpful" });
+      await feedback.castVote(scope, {
+        at: new Date(feedback.now()).toISOString(),
+        answerId: record.id,
+        userId,
+        vote: "helpful",
+      });
       await respond(interaction, [renderVote(record.id, { kind: "helpful", changed: before !== undefined })]);
       return;
     }
@@ -263,7 +284,12 @@ async function act(
         await update(interaction, renderVote(record.id, { kind: "no-vote" }));
         return;
       }
-      await feedback.castVote(scope, { at: new Date().toISOString(), answerId: record.id, userId, vote: "withdrawn" });
+      await feedback.castVote(scope, {
+        at: new Date(feedback.now()).toISOString(),
+        answerId: record.id,
+        userId,
+        vote: "withdrawn",
+      });
       await update(interaction, renderVote(record.id, { kind: "withdrawn" }));
       return;
     }
@@ -306,9 +332,11 @@ export async function handleReportForm(interaction: ModalSubmitInteraction, cont
   if (!Number.isInteger(quoteIndex) || quoteIndex < 0 || (record.answered && quoteIndex >= record.quotes.length))
     throw new UserError("bad-form", "Pick one of the answer's quotes, then send the form again.");
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-  const before = context.guilds?.feedback.voteOf(scope, record.id, interaction.user.id);
-  await context.guilds?.feedback.castVote(scope, {
-    at: new Date().toISOString(),
+  const feedback = context.guilds?.feedback;
+  if (feedback === undefined) return;
+  const before = feedback.voteOf(scope, record.id, interaction.user.id);
+  await feedback.castVote(scope, {
+    at: new Date(feedback.now()).toISOString(),
     answerId: record.id,
     userId: interaction.user.id,
     vote: "wrong",

@@ -164,6 +164,8 @@ export class FeedbackError extends Error {
  */
 export interface FeedbackStorage {
   readonly problems: readonly FileProblem[];
+  /** The clock records and votes are dated and retained by (epoch ms). */
+  now(): number;
   newAnswerId(): string;
   recordAnswer(record: AnswerRecord): Promise<void>;
   answer(scope: string, id: string): AnswerLookup;
@@ -328,8 +330,12 @@ export class FeedbackStore implements FeedbackStorage {
     private readonly dataDir: string,
     private readonly states: Map<string, ScopeState>,
     readonly problems: FileProblem[],
-    private readonly now: () => number,
+    private readonly clock: () => number,
   ) {}
+
+  now(): number {
+    return this.clock();
+  }
 
   /** Opens every scope's feedback under `dataDir`, cleaning up after any crash and dropping what is past retention. */
   static async open(dataDir: string, options: FeedbackStoreOptions = {}): Promise<FeedbackStore> {
