@@ -1,9 +1,13 @@
 import { ApplicationCommandOptionType } from "discord.js";
-import { renderAnswer } from "../src/discord/render/index.js";
 import { respond } from "../src/discord/respond.js";
-import { answerIn, beginQuestion } from "../src/bot/answering.js";
+import { beginQuestion } from "../src/bot/answering.js";
 import type { Command } from "../src/bot/command.js";
+import { answerFor, handleAnswerButton, handleReportForm } from "../src/bot/feedback.js";
 
+/**
+ * /ask, and every button under an answer (`ask:…`, whether the answer came from /ask, a mention, a DM or "Ask
+ * Verbatim"): Passage, Source, Helpful, Wrong quote and its form. Members' buttons: no permission is needed.
+ */
 export const ask = {
   data: {
     name: "ask",
@@ -26,7 +30,18 @@ export const ask = {
   cooldown: true,
   async execute(interaction, context) {
     const { question, ephemeral } = await beginQuestion(interaction, context, "question");
-    const answer = await answerIn(context, interaction.guildId, question);
-    await respond(interaction, renderAnswer(answer, { ephemeral }));
+    const place = {
+      guildId: interaction.guildId,
+      channelId: interaction.channelId,
+      userId: interaction.user.id,
+      ephemeral,
+    };
+    await respond(interaction, await answerFor(context, place, question));
+  },
+  async button(interaction, context) {
+    await handleAnswerButton(interaction, context);
+  },
+  async modal(interaction, context) {
+    await handleReportForm(interaction, context);
   },
 } satisfies Command;

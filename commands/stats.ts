@@ -1,4 +1,4 @@
-/** /stats: what this server's Verbatim knows and how it has been doing, with the questions it could not answer. */
+/** /stats: what this server's Verbatim knows, how it has been doing, what members said of it, and its knowledge gaps. */
 import { InteractionContextType, PermissionFlagsBits } from "discord.js";
 import type { Command } from "../src/bot/command.js";
 import { renderStats } from "../src/discord/render/index.js";
@@ -7,12 +7,12 @@ import { respond } from "../src/discord/respond.js";
 export const stats = {
   data: {
     name: "stats",
-    description: "Documents, answered and unanswered questions, and knowledge gaps (Manage Server).",
+    description: "Documents, answers, feedback and reports, and knowledge gaps (Manage Server).",
     default_member_permissions: String(PermissionFlagsBits.ManageGuild),
     contexts: [InteractionContextType.Guild],
   },
   requires: "manager",
   async execute(interaction, { guildId, guilds }) {
-    await respond(interaction, [renderStats(guilds.corpora.stats(guildId))]);
+    await respond(interaction, [renderStats(guilds.corpora.stats(guildId), guilds.feedback.stats(guildId))]);
   },
 } satisfies Command;

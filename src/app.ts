@@ -4,15 +4,16 @@
  *
  *   library  the bundled corpus (its saved index brought up to date with CORPUS_DIR), or a given one
  *   guilds   each server's stored documents, settings and logs under DATA_DIR (absent without a data folder)
+ *   feedback the answers given (for their buttons), votes, reports, exclusions and pins, under DATA_DIR too
  *   client   the Discord client, wired to the commands it is given
  */
 import type { Client } from "discord.js";
 import type { Logger } from "pino";
-import type { Command } from "./bot/command.js";
+import type { AnyCommand } from "./bot/command.js";
 import { createBot } from "./bot/client.js";
 import type { BackoffOptions } from "./bot/gateway.js";
 import type { GuildServices } from "./bot/guilds.js";
-import { type Answerer, GuildCorpora, GuildStore, Library, type OpenReport } from "./core/index.js";
+import { type Answerer, FeedbackStore, GuildCorpora, GuildStore, Library, type OpenReport } from "./core/index.js";
 
 export interface VerbatimOptions {
   /** The bundled corpus's folder (ignored when `library` is given). */
@@ -29,10 +30,12 @@ export interface VerbatimOptions {
   ownerIds: readonly string[];
   /** A library built elsewhere (the benchmark's), instead of opening `corpusDir`. */
   library?: Library;
+  /** The clock answer records and votes are dated and retained by (tests move it forward). Default `Date.now`. */
+  now?: () => number;
 }
 
 export interface BotParts {
-  commands: readonly Command[];
+  commands: readonly AnyCommand[];
   /** REST base without the version, e.g. https://discord.com/api. */
   apiUrl: string;
   cooldownSeconds: number;
@@ -49,6 +52,8 @@ export interface Verbatim {
   report: OpenReport | null;
   store: GuildStore | null;
   corpora: GuildCorpora | null;
+  /** Answers given, votes, reports, exclusions and pins (null without a data folder). */
+  feedback: FeedbackStore | null;
   /** The Discord client, wired (not logged in). */
   createClient(parts: BotParts): Client;
 }
@@ -69,9 +74,12 @@ export async function createVerbatim(options: VerbatimOptions): Promise<Verbatim
   }
   let store: GuildStore | null = null;
   let corpora: GuildCorpora | null = null;
+  let feedback: FeedbackStore | null = null;
   if (options.dataDir !== null) {
     store = await GuildStore.open(options.dataDir);
     for (const problem of store.problems) logger.warn(problem, "stored server data set aside");
+    feedback = await FeedbackStore.open(options.dataDir, options.now === undefined ? {} : { now: options.now });
+    for (const problem of feedback.problems) logger.warn(problem, "stored feedback set aside or repaired");
     corpora = new GuildCorpora(store, library, {
       maxUploadBytes: options.maxUploadBytes,
       maxDocuments: options.maxDocumentsPerGuild,
@@ -81,11 +89,12 @@ export async function createVerbatim(options: VerbatimOptions): Promise<Verbatim
   }
   const bundled = library;
   const guilds: GuildServices | undefined =
-    store === null || corpora === null
+    store === null || corpora === null || feedback === null
       ? undefined
       : {
           store,
           corpora,
+          feedback,
           ownerIds: options.ownerIds,
           maxUploadBytes: options.maxUploadBytes,
           downloadTimeoutMs: options.downloadTimeoutMs ?? 15_000,
@@ -100,6 +109,7 @@ export async function createVerbatim(options: VerbatimOptions): Promise<Verbatim
     report,
     store,
     corpora,
+    feedback,
     createClient: (parts) =>
       createBot({
         answerer: parts.answerer ?? bundled,

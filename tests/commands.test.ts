@@ -5,7 +5,10 @@
 import { PermissionFlagsBits } from "discord.js";
 import { describe, expect, it } from "vitest";
 import { commands } from "../commands/index.js";
-import { memberCommands } from "../src/bot/command.js";
+import { isChatCommand, memberCommands } from "../src/bot/command.js";
+
+const slash = commands.filter(isChatCommand);
+const menus = commands.filter((c) => !isChatCommand(c));
 
 type Option = { name: string; description: string; options?: Option[] };
 
@@ -22,7 +25,7 @@ describe("the command list", () => {
     expect(new Set(names).size).toBe(names.length);
   });
 
-  it.each(commands.map((c) => [c.data.name, c] as const))("/%s fits Discord's name and description rules", (_, c) => {
+  it.each(slash.map((c) => [c.data.name, c] as const))("/%s fits Discord's name and description rules", (_, c) => {
     const check = (name: string, description: string) => {
       expect(name).toMatch(/^[-_\p{Ll}\p{N}]{1,32}$/u);
       expect(description.length).toBeGreaterThanOrEqual(1);
@@ -32,9 +35,21 @@ describe("the command list", () => {
     for (const option of optionsOf(c.data.options as Option[] | undefined)) check(option.name, option.description);
   });
 
+  it("has message menu commands as Discord allows them: 1-32 characters, no description, no options", () => {
+    expect(menus.map((c) => c.data.name)).toEqual(["Ask Verbatim"]);
+    for (const c of menus) {
+      expect(c.data.name.length).toBeGreaterThanOrEqual(1);
+      expect(c.data.name.length).toBeLessThanOrEqual(32);
+      expect(c.data.type).toBe(3);
+      expect("description" in c.data).toBe(false);
+      expect("options" in c.data).toBe(false);
+      expect(c.requires).toBeUndefined();
+    }
+  });
+
   it("gates every command that manages a server behind Manage Server, on Discord's side and ours", () => {
     const managed = commands.filter((c) => c.requires === "manager").map((c) => c.data.name);
-    expect(managed.sort()).toEqual(["corpus", "settings", "stats"]);
+    expect(managed.sort()).toEqual(["corpus", "review", "settings", "stats"]);
     for (const c of commands.filter((c) => c.requires === "manager")) {
       expect(c.data.default_member_permissions).toBe(String(PermissionFlagsBits.ManageGuild));
     }
@@ -48,10 +63,10 @@ describe("the command list", () => {
 
   it("lists in /help exactly the commands every member can use", () => {
     const listed = memberCommands(commands).map((c) => c.name);
-    expect(listed).toEqual(commands.filter((c) => c.requires === undefined).map((c) => c.data.name));
+    expect(listed).toEqual(slash.filter((c) => c.requires === undefined).map((c) => c.data.name));
     expect(listed).toEqual(expect.arrayContaining(["ask", "search", "source", "help", "about"]));
     expect(listed).not.toContain("corpus");
     for (const c of memberCommands(commands))
-      expect(c.description).toBe(commands.find((d) => d.data.name === c.name)?.data.description);
+      expect(c.description).toBe(slash.find((d) => d.data.name === c.name)?.data.description);
   });
 });

@@ -1,29 +1,8 @@
-/** What /ask and mentions share: the server's settings, its own documents, and the record of what was asked. */
+/** What the answering commands share: reading the question, the server's rule for where and how to answer, acknowledging at once. */
 import { MessageFlags, type ChatInputCommandInteraction } from "discord.js";
-import type { Answer } from "../core/index.js";
 import { answersHere, notHereError, settingsOf } from "./guilds.js";
 import { readQuestion } from "./question.js";
 import type { CommandContext } from "./command.js";
-
-/**
- * Lets waiting events run first: under a burst of questions, every pending interaction gets acknowledged before this
- * one's answer takes the CPU (answering is synchronous work; acknowledging is a few microseconds each).
- */
-function yieldToEvents(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
-/** Answers in the server's scope (its own documents plus the bundled corpus) and records the question for /stats. */
-export async function answerIn(context: CommandContext, guildId: string | null, question: string): Promise<Answer> {
-  await yieldToEvents();
-  const answer = context.answerer.answer(question, { scope: guildId ?? undefined });
-  if (guildId !== null && context.guilds !== undefined) {
-    await context.guilds.store
-      .recordQuestion(guildId, { at: new Date().toISOString(), question, answered: answer.answered })
-      .catch((error: unknown) => context.logger.warn({ err: error, guildId }, "could not record a question"));
-  }
-  return answer;
-}
 
 /**
  * The one rule every answering command (/ask, /search, /source) follows in a server: it answers only in the channels

@@ -5,7 +5,8 @@
 import { Client, Events, GatewayIntentBits, Partials } from "discord.js";
 import type { Logger } from "pino";
 import type { Answerer } from "../core/index.js";
-import { type Command, type CommandContext, memberCommands } from "./command.js";
+import { type AnyCommand, type CommandContext, memberCommands } from "./command.js";
+import { createCommandIds } from "./command-ids.js";
 import { Cooldowns } from "./cooldown.js";
 import type { GuildServices } from "./guilds.js";
 import { GatewayBackoff, type BackoffOptions } from "./gateway.js";
@@ -22,7 +23,7 @@ export interface BotOptions {
   version: string;
   guilds?: GuildServices;
   /** The commands to dispatch to (the entry point's list, commands/index.ts). */
-  commands: readonly Command[];
+  commands: readonly AnyCommand[];
   /** How reconnecting to an unreachable gateway backs off (defaults: 1 s doubling to 1 min). */
   gatewayBackoff?: BackoffOptions;
 }
@@ -39,8 +40,10 @@ export function createBot(options: BotOptions): Client {
     // Defence in depth: every send also sets this explicitly (src/discord/respond.ts).
     allowedMentions: { parse: [], repliedUser: false },
   });
+  const commandIds = createCommandIds(client, logger);
   const context: CommandContext = {
     answerer: options.answerer,
+    commandIds,
     logger,
     version: options.version,
     client,
@@ -54,6 +57,8 @@ export function createBot(options: BotOptions): Client {
 
   client.once(Events.ClientReady, (ready) => {
     logger.info({ user: ready.user.tag, guilds: ready.guilds.cache.size }, "connected to Discord");
+    // For /help's clickable command mentions; a server's own commands are fetched when /help first needs them.
+    commandIds.prefetch();
   });
   client.on(Events.InteractionCreate, (interaction) => {
     router.handle(interaction).catch((error: unknown) => logger.error({ err: error }, "interaction handler crashed"));

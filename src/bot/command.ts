@@ -8,12 +8,15 @@
  * autocomplete that comes back to it, and hands the command a context in which the check has already passed.
  */
 import type {
+  ApplicationCommandType,
   AutocompleteInteraction,
   ButtonInteraction,
   ChatInputCommandInteraction,
   Client,
+  MessageContextMenuCommandInteraction,
   ModalSubmitInteraction,
   RESTPostAPIChatInputApplicationCommandsJSONBody,
+  RESTPostAPIContextMenuApplicationCommandsJSONBody,
 } from "discord.js";
 import type { Logger } from "pino";
 import type { Answerer } from "../core/index.js";
@@ -36,6 +39,16 @@ export interface CommandContext {
   /** Per-server documents, settings and audit trail; absent when the bot runs without a data folder. */
   guilds?: GuildServices;
   cooldowns: Cooldowns;
+  /** The registered commands' ids, for clickable mentions (`</ask:ID>`); filled in once Discord has told us. */
+  commandIds: CommandIds;
+}
+
+/** Registered command ids by name, globally and per server (what /help turns into clickable mentions). */
+export interface CommandIds {
+  /** The ids known for a server (its own commands over global ones), or null when none have been fetched yet. */
+  known(guildId: string | null): ReadonlyMap<string, string> | null;
+  /** Fetches them from Discord (after the interaction has been acknowledged). */
+  fetch(guildId: string | null): Promise<ReadonlyMap<string, string>>;
 }
 
 /** What a manager's command runs with: the check passed in this server, whose services exist. */
@@ -61,14 +74,32 @@ interface Handlers<C> {
 
 export type Requirement = "manager" | "operator";
 
+/** A slash command (what every file in commands/ but the menu commands declares with `satisfies Command`). */
 export type Command =
   | (Handlers<CommandContext> & { requires?: undefined })
   | (Handlers<ManagerContext> & { requires: "manager" })
   | (Handlers<OperatorContext> & { requires: "operator" });
 
-/** The commands /help lists: those every member may run. */
-export function memberCommands(commands: readonly Command[]): CommandSummary[] {
+/** A message context-menu command ("Apps → Ask Verbatim"): every member's, with no options. */
+export interface MessageCommand {
+  data: RESTPostAPIContextMenuApplicationCommandsJSONBody & { type: ApplicationCommandType.Message };
+  requires?: undefined;
+  /** Rate-limited per user, like /ask. */
+  cooldown?: boolean;
+  execute(interaction: MessageContextMenuCommandInteraction, context: CommandContext): Promise<void>;
+}
+
+/** Anything in the command list: a slash command or a message context-menu command. */
+export type AnyCommand = Command | MessageCommand;
+
+export function isChatCommand(command: AnyCommand): command is Command {
+  return command.data.type === undefined || command.data.type === 1;
+}
+
+/** The slash commands /help lists: those every member may run. */
+export function memberCommands(commands: readonly AnyCommand[]): CommandSummary[] {
   return commands
+    .filter(isChatCommand)
     .filter((c) => c.requires === undefined)
     .map((c) => ({ name: c.data.name, description: c.data.description }));
 }

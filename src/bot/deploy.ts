@@ -16,9 +16,9 @@ import {
   PermissionsBitField,
   REST,
   Routes,
-  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+  type RESTPostAPIApplicationCommandsJSONBody,
 } from "discord.js";
-import type { Command } from "./command.js";
+import type { AnyCommand } from "./command.js";
 
 export interface DeployTarget {
   token: string;
@@ -52,10 +52,7 @@ export function inviteUrl(applicationId: string, guildId: string | null = null):
 }
 
 /** A command's registration for a scope: server commands without contexts, global ones with them. */
-export function registrationBody(
-  command: Command,
-  guildId: string | null,
-): RESTPostAPIChatInputApplicationCommandsJSONBody {
+export function registrationBody(command: AnyCommand, guildId: string | null): RESTPostAPIApplicationCommandsJSONBody {
   const { contexts, integration_types: _integrationTypes, ...rest } = command.data;
   if (guildId !== null) return rest;
   return {
@@ -71,7 +68,7 @@ function route(target: DeployTarget) {
     : Routes.applicationGuildCommands(target.applicationId, target.guildId);
 }
 
-export async function deployCommands(commands: readonly Command[], target: DeployTarget): Promise<string[]> {
+export async function deployCommands(commands: readonly AnyCommand[], target: DeployTarget): Promise<string[]> {
   const rest = new REST({ api: target.apiUrl }).setToken(target.token);
   const body = commands.map((c) => registrationBody(c, target.guildId));
   const registered = (await rest.put(route(target), { body })) as Array<{ name: string }>;

@@ -4,7 +4,14 @@
  */
 import { PermissionFlagsBits, type Client, type Interaction, type TextBasedChannel } from "discord.js";
 import type { Logger } from "pino";
-import type { AuditEntry, GuildSettings, GuildStore, GuildCorpora, CorpusDiff } from "../core/index.js";
+import type {
+  AuditEntry,
+  CorpusDiff,
+  FeedbackStorage,
+  GuildCorpora,
+  GuildSettings,
+  GuildStore,
+} from "../core/index.js";
 import { UserError } from "../discord/errors.js";
 import { post } from "../discord/respond.js";
 import { renderAuditLine } from "../discord/render/index.js";
@@ -13,6 +20,8 @@ import type { CommandContext } from "./command.js";
 export interface GuildServices {
   store: GuildStore;
   corpora: GuildCorpora;
+  /** Answers given (for their buttons), votes and reports, and moderators' exclusions and pins, per server and DMs. */
+  feedback: FeedbackStorage;
   /** User ids allowed to run operator commands (the bundled corpus belongs to the operator). */
   ownerIds: readonly string[];
   /** Re-reads the bundled corpus folder (operators' reload). */

@@ -10,10 +10,9 @@
  */
 import { PermissionFlagsBits, type Message, type User } from "discord.js";
 import type { CommandContext } from "./command.js";
-import { answerIn } from "./answering.js";
+import { answerFor } from "./feedback.js";
 import { readQuestion } from "./question.js";
 import {
-  renderAnswer,
   renderAnswersArePrivate,
   renderDirectUsage,
   renderMentionUsage,
@@ -109,8 +108,13 @@ export function createMentionHandler(context: CommandContext) {
       }
       takeTurn(context, message.guildId, message.author.id);
       // In a DM there is no server: the bundled corpus only.
-      const answer = await answerIn(context, message.guildId, readQuestion(question));
-      await send(renderAnswer(answer));
+      const place = {
+        guildId: message.guildId,
+        channelId: message.channelId,
+        userId: message.author.id,
+        ephemeral: false,
+      };
+      await send(await answerFor(context, place, readQuestion(question)));
     } catch (error) {
       if (refusedByDiscord(error)) {
         // Stale permissions (changed since the cache was filled): Discord said no; do not ask again.

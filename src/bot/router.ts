@@ -7,7 +7,7 @@
 import type { Interaction } from "discord.js";
 import { UserError } from "../discord/errors.js";
 import { replyError } from "../discord/respond.js";
-import type { Command, CommandContext, ManagerContext } from "./command.js";
+import { type AnyCommand, type Command, type CommandContext, isChatCommand, type ManagerContext } from "./command.js";
 import { checkManager, checkOperator, auditRefusal, settingsOf } from "./guilds.js";
 
 export interface Router {
@@ -31,7 +31,7 @@ export function takeTurn(context: CommandContext, guildId: string | null, userId
  * its buttons, its forms, its autocomplete — comes through here. Typed as the widest grant so any command's handler
  * can take it; a member's command only reads what `CommandContext` holds.
  */
-function grant(command: Command, interaction: Interaction, context: CommandContext): ManagerContext {
+function grant(command: Pick<Command, "requires">, interaction: Interaction, context: CommandContext): ManagerContext {
   if (command.requires === "manager")
     return { ...context, ...checkManager(interaction, context.client, context.guilds) };
   if (command.requires === "operator")
@@ -39,10 +39,23 @@ function grant(command: Command, interaction: Interaction, context: CommandConte
   return context as ManagerContext;
 }
 
-export function createRouter(commands: readonly Command[], context: CommandContext): Router {
-  const byName = new Map(commands.map((c) => [c.data.name, c]));
+export function createRouter(commands: readonly AnyCommand[], context: CommandContext): Router {
+  const byName = new Map(commands.filter(isChatCommand).map((c) => [c.data.name, c]));
+  const menus = new Map(commands.flatMap((c) => (isChatCommand(c) ? [] : [[c.data.name, c] as const])));
   return {
     async handle(interaction) {
+      if (interaction.isMessageContextMenuCommand()) {
+        const command = menus.get(interaction.commandName);
+        try {
+          if (command === undefined)
+            throw new UserError("unknown-command", "I don't know that command any more; it may have been removed.");
+          if (command.cooldown === true) takeTurn(context, interaction.guildId, interaction.user.id);
+          await command.execute(interaction, context);
+        } catch (error) {
+          await replyError(interaction, error, context.logger, { command: interaction.commandName });
+        }
+        return;
+      }
       if (interaction.isAutocomplete()) {
         const command = byName.get(interaction.commandName);
         try {

@@ -19,6 +19,7 @@ export { buildSegment, type Segment } from "./search/segment.js";
 export { loadSegment, saveSegment } from "./search/persist.js";
 export { TitleIndex } from "./search/titles.js";
 export { answerQuestion, type AnswerParams, DEFAULT_ANSWER } from "./answer/quotes.js";
+export { arrangeBySourceDate, sourcesDiffer } from "./answer/differ.js";
 export { Library, type LibraryOptions, type OpenReport } from "./library/library.js";
 export type { CorpusDiff } from "./library/sync.js";
 export {
@@ -38,5 +39,26 @@ export {
   type GuildStats,
   InputError,
 } from "./guilds/corpora.js";
+export {
+  type AnsweredQuote,
+  type AnswerLookup,
+  type AnswerRecord,
+  ANSWER_RETENTION_DAYS,
+  ANSWERS_KEPT,
+  DM_SCOPE,
+  type Exclusion,
+  FeedbackError,
+  type FeedbackStats,
+  type FeedbackStorage,
+  FeedbackStore,
+  type Flag,
+  type Pin,
+  REPORT_REASONS,
+  REPORT_RETENTION_DAYS,
+  type ReportItem,
+  type ReportReason,
+  type VoteRecord,
+} from "./guilds/feedback.js";
+export { NEAR_THRESHOLD, nearIdentical, questionKey, similarity } from "./guilds/similar.js";
 export { evaluate, type EvalResult } from "./eval/evaluate.js";
 export { evaluateQuestions, type QuestionSetResult, readQuestions, scoreQuestions } from "./eval/questions.js";

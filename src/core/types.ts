@@ -60,6 +60,31 @@ export interface Quote {
   source: Source;
   /** Other sources whose text says (nearly) the same thing. */
   alsoReportedBy: Source[];
+  /** The passage the quote was cut from (id `${docId}#${ordinal}` and fingerprint), when the library knows it. */
+  passage?: PassageRef;
+  /** Put first because this server's moderators chose it for this question (a pin). */
+  pinned?: boolean;
+}
+
+/**
+ * A passage as it was when someone pointed at it: its id and a fingerprint of its text. A reference whose passage has
+ * since changed (the document was edited or re-cut) no longer matches anything, rather than matching other text.
+ */
+export interface PassageRef {
+  passageId: string;
+  /** The first 16 hex digits of the sha256 of the passage's text. */
+  fingerprint: string;
+}
+
+/** A quote a moderator chose: a span of a passage (offsets into its document's text). */
+export interface PinnedQuote extends PassageRef {
+  start: number;
+  end: number;
+}
+
+/** When quotes from different sources give different values of the kind asked for (dates, numbers, names). */
+export interface SourcesDiffer {
+  kind: "time" | "number" | "name";
 }
 
 export interface Answer {
@@ -70,6 +95,8 @@ export interface Answer {
   independentSources: number;
   /** When not answered: the closest sources, best first (never presented as an answer). */
   closest: Source[];
+  /** Set when the quotes disagree on what was asked (then they are ordered by their sources' dates, newest first). */
+  sourcesDiffer?: SourcesDiffer;
 }
 
 /** One passage returned by `search`, for browsing (/search). */
@@ -92,6 +119,24 @@ export interface DocumentView {
   characters: number;
 }
 
+/** A passage shown in its document (the Passage button): the quoted span marked inside it. */
+export interface PassageView {
+  ref: PassageRef;
+  source: Source;
+  /** 0-based position of the passage in its document, and how many passages the document has. */
+  index: number;
+  count: number;
+  /** Exactly the document text at [start, end). */
+  text: string;
+  start: number;
+  end: number;
+  /** The heading of the section the passage sits in, where the document has structure; else null. */
+  section: string | null;
+  /** Ids of the neighbouring passages, null at either end. */
+  previous: string | null;
+  next: string | null;
+}
+
 export interface CorpusStats {
   documents: number;
   passages: number;
@@ -104,6 +149,10 @@ export interface AskOptions {
   scope?: string;
   /** Most quotes to return (default 3). */
   limit?: number;
+  /** Passages never to quote (this server's moderators excluded them). */
+  exclude?: readonly PassageRef[];
+  /** A quote to lead with (this server's moderators pinned it for this question), when it still exists. */
+  pinned?: PinnedQuote;
 }
 
 /**
@@ -115,5 +164,9 @@ export interface Answerer {
   /** Title autocomplete: at most `limit` sources whose title/publisher matches `prefix` (empty prefix: first ones). */
   suggestDocuments(prefix: string, limit: number, scope?: string): Source[];
   document(id: string, scope?: string): DocumentView | null;
+  /** A passage by id in its document (the Passage button), or null when the scope has no such passage. */
+  passage(passageId: string, scope?: string): PassageView | null;
+  /** The best quotes for a question, answering or not, each with its passage (what a moderator pins from). */
+  candidates(question: string, options?: AskOptions): Quote[];
   stats(scope?: string): CorpusStats;
 }

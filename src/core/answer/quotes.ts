@@ -23,6 +23,7 @@
  */
 import { analyze, type ContentWord, contentWords } from "../search/analyze.js";
 import { answerTypeOf, offersAnswer, questionWords } from "./answer-type.js";
+import { valuesDisagree } from "./differ.js";
 import type { Bm25Params, QueryTerm } from "../search/rank.js";
 import { retrieve, type RetrieveParams } from "../search/retrieve.js";
 import { pairBonus, questionPairs } from "./pairs.js";
@@ -241,9 +242,13 @@ export function answerQuestion(
   question: string,
   limit = 3,
   params: AnswerParams = DEFAULT_ANSWER,
-  options: { abstain?: boolean; vectors?: WordVectors | null } = {},
+  options: {
+    abstain?: boolean;
+    vectors?: WordVectors | null;
+    accept?: (segment: Segment, passage: number) => boolean;
+  } = {},
 ): Answer {
-  const ranking = retrieve(segments, question, params.candidatePassages, params);
+  const ranking = retrieve(segments, question, params.candidatePassages, params, options.accept);
   const pairs = questionPairs(ranking.asked, ranking.terms);
   const byTerm = new Map(ranking.terms.map((t) => [t.term, t]));
   const answerType = answerTypeOf(question);
@@ -388,7 +393,11 @@ export function answerQuestion(
 
   const chosen: Array<Candidate & { also: Source[] }> = [];
   const perDoc = new Map<string, number>();
-  const isTwin = (q: Candidate, c: Candidate) => overlap(q.terms, c.terms) >= params.duplicateOverlap;
+  // Alike but for the value asked about (another date, another figure) is not the same report: src/core/answer/differ.ts.
+  const disagree = valuesDisagree(question);
+  const isTwin = (q: Candidate, c: Candidate) =>
+    overlap(q.terms, c.terms) >= params.duplicateOverlap &&
+    !disagree(q.segment.text(q.doc).slice(q.start, q.end), c.segment.text(c.doc).slice(c.start, c.end));
   const sameText = (q: Candidate, c: Candidate) =>
     q.segment === c.segment && q.doc === c.doc && q.start < c.end && c.start < q.end;
   for (const c of candidates) {

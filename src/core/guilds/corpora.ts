@@ -225,7 +225,8 @@ export class GuildCorpora {
     };
     const gaps = new Map<string, { question: string; count: number }>();
     for (const q of recent) {
-      if (q.answered) continue;
+      // A private answer's question is recorded without its text: counted, never shown.
+      if (q.answered || q.question === "") continue;
       const key = q.question
         .toLowerCase()
         .replace(/[^\p{L}\p{N}]+/gu, " ")

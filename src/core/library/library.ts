@@ -6,6 +6,8 @@
 import { join } from "node:path";
 import { type ChunkOptions, DEFAULT_CHUNK } from "../ingest/chunk.js";
 import { answerQuestion, type AnswerParams, DEFAULT_ANSWER } from "../answer/quotes.js";
+import { arrangeBySourceDate } from "../answer/differ.js";
+import { excludedPassages, findPassage, leadWith, viewOf, withPassages } from "./passages.js";
 import { retrieve } from "../search/retrieve.js";
 import { Segment, SegmentBuilder } from "../search/segment.js";
 import { type CorpusDiff, type Manifest, syncCorpus } from "./sync.js";
@@ -19,6 +21,8 @@ import type {
   CorpusStats,
   DocumentView,
   LoadProblem,
+  PassageView,
+  Quote,
   SearchHit,
   Source,
 } from "../types.js";
@@ -175,13 +179,35 @@ export class Library implements Answerer {
     return own === undefined ? [this.bundled] : [this.bundled, own.segment];
   }
 
+  /**
+   * Answers in the scope, never quoting an excluded passage, led by the pinned quote when there is one (moderators'
+   * corrections, src/core/guilds/feedback.ts), and ordered by source date when the sources differ.
+   */
   answer(question: string, options: AskOptions = {}): Answer {
-    return answerQuestion(
-      this.segments(options.scope),
-      question,
-      options.limit ?? 3,
-      this.options.answer ?? DEFAULT_ANSWER,
-    );
+    const segments = this.segments(options.scope);
+    const limit = options.limit ?? 3;
+    const excluded = excludedPassages(segments, options.exclude);
+    const accept = excluded.size === 0 ? undefined : (s: Segment, p: number) => excluded.get(s)?.has(p) !== true;
+    let answer = answerQuestion(segments, question, limit, this.options.answer ?? DEFAULT_ANSWER, { accept });
+    answer = { ...answer, quotes: withPassages(segments, answer.quotes) };
+    if (options.pinned !== undefined) answer = leadWith(segments, answer, options.pinned, limit, excluded);
+    return arrangeBySourceDate(answer);
+  }
+
+  /** The best quotes for a question whether or not they would answer it (what moderators pick a pin from). */
+  candidates(question: string, options: AskOptions = {}): Quote[] {
+    const segments = this.segments(options.scope);
+    const excluded = excludedPassages(segments, options.exclude);
+    const accept = excluded.size === 0 ? undefined : (s: Segment, p: number) => excluded.get(s)?.has(p) !== true;
+    const params = this.options.answer ?? DEFAULT_ANSWER;
+    const found = answerQuestion(segments, question, options.limit ?? 5, params, { abstain: false, accept });
+    return withPassages(segments, found.quotes);
+  }
+
+  /** A passage by id (`docId#ordinal`) in its document, or null when there is no such passage in the scope. */
+  passage(passageId: string, scope?: string): PassageView | null {
+    const found = findPassage(this.segments(scope), passageId);
+    return found === null ? null : viewOf(found);
   }
 
   search(query: string, options: AskOptions = {}): SearchHit[] {

@@ -11,13 +11,14 @@ export interface Retrieval extends Ranking {
   asked: Map<string, number>;
 }
 
-/** The `k` best passages for `question` by BM25, with the question's terms. */
+/** The `k` best passages for `question` by BM25 (among those `accept` admits, when given), with the question's terms. */
 export function retrieve(
   segments: Parameters<typeof rankPassages>[0],
   question: string,
   k: number,
   params: RetrieveParams,
+  accept?: Parameters<typeof rankPassages>[4],
 ): Retrieval {
   const asked = analyzeQuestion(question);
-  return { ...rankPassages(segments, asked, k, params.bm25), asked };
+  return { ...rankPassages(segments, asked, k, params.bm25, accept), asked };
 }

@@ -9,10 +9,17 @@ import {
   TextInputStyle,
 } from "discord.js";
 import type { APIModalInteractionResponseCallbackData } from "discord-api-types/v10";
-import type { AuditEntry, CorpusDiff, GuildSettings, GuildStats, StoredDocument } from "../../core/index.js";
+import type {
+  AuditEntry,
+  CorpusDiff,
+  FeedbackStats,
+  GuildSettings,
+  GuildStats,
+  StoredDocument,
+} from "../../core/index.js";
 import { escapeInline } from "./escape.js";
 import { renderNotice } from "./notice.js";
-import type { MessagePayload } from "./payload.js";
+import { plural, type MessagePayload } from "./payload.js";
 import { choiceName } from "./sources.js";
 
 /** Documents listed per page of /corpus list. */
@@ -131,13 +138,26 @@ export function renderSettings(settings: GuildSettings, saved: boolean): Message
   return renderNotice(`${head}\n${describeSettings(settings, "the bot's default")}`);
 }
 
-/** /stats: what the server's Verbatim knows, how it has been doing, and the questions it could not answer. */
-export function renderStats(s: GuildStats): MessagePayload {
+/**
+ * /stats: what the server's Verbatim knows, how it has been doing (and, with `loop`, what members said of its answers
+ * and what moderators did about it), and the questions it could not answer. Private answers are in the counts; their
+ * questions are never listed (they are recorded without their text).
+ */
+export function renderStats(s: GuildStats, loop?: FeedbackStats): MessagePayload {
   const lines = [
     `**Bundled corpus:** ${s.bundled.documents} documents, ${s.bundled.passages} passages`,
     `**This server's documents:** ${s.server.documents} documents, ${s.server.passages} passages`,
     ...s.questions.map((q) => `**Last ${q.days} days:** ${q.answered} answered, ${q.abstained} not in the corpus`),
   ];
+  if (loop !== undefined) {
+    for (const w of loop.windows)
+      lines.push(
+        `**Feedback, last ${w.days} days:** ${plural(w.helpful, "answer")} voted helpful, ${plural(w.reported, "answer")} reported`,
+      );
+    lines.push(
+      `**Review:** ${plural(loop.openReports, "open report")} · ${plural(loop.pins, "pinned passage")} · ${plural(loop.exclusions, "excluded passage")} (see \`/review\`)`,
+    );
+  }
   if (s.gaps.length > 0) {
     lines.push("**Most asked questions it could not answer** (documents worth adding):");
     for (const gap of s.gaps) lines.push(`- ${escapeInline(gap.question).slice(0, 150)} (${gap.count}×)`);

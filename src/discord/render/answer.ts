@@ -7,7 +7,7 @@
  * Verbatim text is only ever escaped (reversibly, see escape.ts), never altered; anything the bot adds (ellipsis
  * markers, notes) sits outside the quoted lines.
  */
-import { independentSources, type Answer, type Quote, type Source } from "../../core/index.js";
+import { independentSources, type Answer, type Quote, type Source, type SourcesDiffer } from "../../core/index.js";
 import { clipInline, fitQuote } from "./cut.js";
 import { renderDate } from "./dates.js";
 import {
@@ -26,16 +26,33 @@ const HEADER_RESERVE = 420; // "**Q:** " + question + summary line
 export const NOTE_RESERVE = 90; // "N more quotes didn't fit" at the end of the last message
 const BLOCK_MAX = DISCORD_LIMITS.content - HEADER_RESERVE - 2 - NOTE_RESERVE - 2;
 
+export interface AnswerRenderOptions extends RenderOptions {
+  /** Number the quotes' attributions ("— 2 · Title…") so buttons under the answer can refer to them. */
+  numbered?: boolean;
+}
+
+/** Marks a quote this server's moderators pinned for the question. */
+export const PINNED_LINE = "-# Chosen by this server's moderators for this question.";
+
+/** "Sources differ" above the quotes, by the kind of value they disagree on. */
+export function sourcesDifferLine(differ: SourcesDiffer): string {
+  const what = differ.kind === "time" ? "the date" : differ.kind === "number" ? "the figure" : "the name";
+  return `**Sources differ** on ${what}. Newest source first; check each source's date.`;
+}
+
 /** A quote with its attribution, at most `BLOCK_MAX` characters. */
-function quoteBlock(quote: Quote): string {
-  const credit = `— ${attribution(quote.source)}`;
+function quoteBlock(quote: Quote, number: number | null, differ: boolean): string {
+  const undated = differ && renderDate(quote.source.date, quote.source.dateInferred) === null ? " · undated" : "";
+  const credit = `— ${number === null ? "" : `${number} · `}${attribution(quote.source)}${undated}`;
   const also = alsoReportedLine(quote);
+  const pinned = quote.pinned === true ? `${PINNED_LINE}\n` : "";
   // Room for the trim note, whose length depends only on the number it states.
   const note = (omitted: number): string =>
     `-# […] Quote shortened here: ${plural(omitted, "more character")} in the source.`;
-  const fixed = credit.length + 1 + (also ? also.length + 1 : 0) + note(quote.text.length).length + 1;
+  const fixed = pinned.length + credit.length + 1 + (also ? also.length + 1 : 0) + note(quote.text.length).length + 1;
   const fitted = fitQuote(quote.text, BLOCK_MAX - fixed);
   const lines: string[] = [];
+  if (pinned) lines.push(PINNED_LINE);
   if (fitted.rendered) lines.push(fitted.rendered);
   if (fitted.omitted > 0) lines.push(note(fitted.omitted));
   lines.push(credit);
@@ -48,9 +65,9 @@ function quoteBlock(quote: Quote): string {
  * the first and `NOTE_RESERVE` at the end of the last. Blocks are never split, so a quote always shares its message
  * with its attribution. Returns the groups and how many blocks fit.
  */
-function pack(blocks: string[], maxMessages: number): { groups: string[][]; shown: number } {
+function pack(blocks: string[], maxMessages: number, header = HEADER_RESERVE): { groups: string[][]; shown: number } {
   const groups: string[][] = [[]];
-  let used = HEADER_RESERVE;
+  let used = header;
   let shown = 0;
   for (const block of blocks) {
     const room = DISCORD_LIMITS.content - (groups.length === maxMessages ? NOTE_RESERVE + 2 : 0);
@@ -79,19 +96,25 @@ export function questionLine(question: string): string | null {
  * the reply first, then follow-ups. When nothing answered, one message says so and lists the closest sources by
  * title, never as quotes.
  */
-export function renderAnswer(answer: Answer, options: RenderOptions = {}): MessagePayload[] {
+export function renderAnswer(answer: Answer, options: AnswerRenderOptions = {}): MessagePayload[] {
   const question = questionLine(answer.question);
   // A blank quote answers nothing.
   const quotes = answer.quotes.filter((quote) => quote.text.trim() !== "");
   if (!answer.answered || quotes.length === 0) return [renderNotAnswered(question, answer.closest, options)];
 
-  const blocks = quotes.map(quoteBlock);
-  const { groups, shown } = pack(blocks, MAX_ANSWER_MESSAGES);
+  const differ = answer.sourcesDiffer === undefined ? null : sourcesDifferLine(answer.sourcesDiffer);
+  const numbered = options.numbered === true && quotes.length > 1;
+  const blocks = quotes.map((quote, index) => quoteBlock(quote, numbered ? index + 1 : null, differ !== null));
+  const { groups, shown } = pack(
+    blocks,
+    MAX_ANSWER_MESSAGES,
+    HEADER_RESERVE + (differ === null ? 0 : differ.length + 1),
+  );
   // The core's count, unless some quotes did not fit: then the same count over the quotes shown.
   const independent =
     shown === answer.quotes.length ? answer.independentSources : independentSources(quotes.slice(0, shown));
   const summary = `-# ${plural(shown, "quote")} from ${independent === 1 ? "1 source" : plural(independent, "independent source")}, quoted word for word.`;
-  const header = [question, summary].filter((line) => line !== null).join("\n");
+  const header = [question, summary, differ].filter((line) => line !== null).join("\n");
 
   const dropped = blocks.length - shown;
   if (dropped > 0) {

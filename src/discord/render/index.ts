@@ -3,6 +3,10 @@
  * payloads, each checked against Discord's limits (tests/discord/render/).
  */
 export * from "./admin.js";
+export * from "./components.js";
+export * from "./feedback.js";
+export * from "./passage.js";
+export * from "./review.js";
 export * from "./answer.js";
 export { blockquote, clipInline, cutPoint, fitQuote, type FittedQuote } from "./cut.js";
 export { renderDate } from "./dates.js";

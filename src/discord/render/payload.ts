@@ -4,6 +4,7 @@
  */
 import { MessageFlags } from "discord.js";
 import type { APIActionRowComponent, APIComponentInMessageActionRow } from "discord-api-types/v10";
+import { componentProblems } from "./components.js";
 
 /**
  * One message. Assignable to discord.js `InteractionReplyOptions`, `InteractionEditReplyOptions` and
@@ -56,5 +57,6 @@ export function payloadProblems(message: MessagePayload): string[] {
   if (message.flags !== undefined && (message.flags & ~ALLOWED_FLAGS) !== 0) {
     problems.push(`unexpected flags ${message.flags}`);
   }
+  problems.push(...componentProblems(message.components));
   return problems;
 }

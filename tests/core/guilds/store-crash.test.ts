@@ -1,5 +1,6 @@
 /**
- * Crash test for the guild store: a child process (tests/support/crash-writer.ts) writes to the store and prints an
+ * Crash test for the guild store and the trust loop's store (answers, votes, exclusions: src/core/guilds/feedback.ts,
+ * under the same folders): a child process (tests/support/crash-writer.ts) writes to both and prints an
  * acknowledgement after each operation resolves; we SIGKILL it at a random moment, open the store ourselves, and check
  * that everything acknowledged survived and nothing half-written is served. Repeated many times on the same folder,
  * so each round also opens over the previous round's debris.
@@ -13,6 +14,7 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { FeedbackStore } from "../../../src/core/guilds/feedback.js";
 import { GuildStore } from "../../../src/core/guilds/store.js";
 // The benchmark's seeded PRNG, so a failing schedule of kills can be replayed with CRASH_SEED.
 import { mulberry32 } from "../../../bench/random.js";
@@ -72,7 +74,7 @@ function runAndKill(dir: string, delayMs: number, fromSpawn: boolean): Promise<R
 const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
 const key = (guildId: string, id: string) => `${guildId}/${id}`;
 
-describe("GuildStore under SIGKILL", () => {
+describe("GuildStore and FeedbackStore under SIGKILL", () => {
   const dirs: string[] = [];
   afterAll(async () => {
     for (const dir of dirs) await rm(dir, { recursive: true, force: true });
@@ -96,6 +98,11 @@ describe("GuildStore under SIGKILL", () => {
       GUILDS.map((g) => [g, { durable: null, tried: null }]),
     );
     const stats = { acks: 0, tempFilesSeen: 0, tornLogLines: 0, killedBeforeReady: 0, unackedAddsFound: 0 };
+    /** The trust loop: acknowledged answers; per scope/answer/user the vote on disk and one tried since; exclusions. */
+    const answers = new Set<string>();
+    const votes = new Map<string, { durable: string; tried: string | null }>();
+    const exclusions = new Map<string, { id: string | null; state: "present" | "maybe" | "gone" }>();
+    const feedbackStats = { answers: 0, votes: 0, exclusions: 0, restores: 0 };
 
     for (let round = 0; round < ROUNDS; round++) {
       // Now and then, aim the kill at start-up instead: around when the last writer finished open().
@@ -126,6 +133,33 @@ describe("GuildStore under SIGKILL", () => {
           else state.durable = Number(arg);
         } else if (verb === "ACK" && what === "audit") audits.add(key(guildId, arg));
         else if (verb === "ACK" && what === "question") questions.add(key(guildId, arg));
+        else if (what === "answer" && verb === "ACK") {
+          answers.add(key(guildId, arg));
+          feedbackStats.answers++;
+        } else if (what === "vote") {
+          const [, , scope = "", answerId = "", userId = "", vote = ""] = line.split(" ");
+          const k = `${scope}/${answerId}/${userId}`;
+          const state = votes.get(k) ?? { durable: "withdrawn", tried: null };
+          if (verb === "TRY") state.tried = vote;
+          else {
+            state.durable = vote;
+            state.tried = null;
+            feedbackStats.votes++;
+          }
+          votes.set(k, state);
+        } else if (what === "exclude") {
+          // guildId is the scope here, arg the fingerprint, hash the new exclusion's id.
+          const k = key(guildId, arg);
+          if (verb === "TRY") exclusions.set(k, { id: null, state: "maybe" });
+          else {
+            exclusions.set(k, { id: hash, state: "present" });
+            feedbackStats.exclusions++;
+          }
+        } else if (what === "restore") {
+          for (const [k, e] of exclusions)
+            if (k.startsWith(`${guildId}/`) && e.id === arg) e.state = verb === "TRY" ? "maybe" : "gone";
+          if (verb === "ACK") feedbackStats.restores++;
+        }
       }
 
       // Temp files left by the kill: note which documents they were for; none may be served.
@@ -143,6 +177,41 @@ describe("GuildStore under SIGKILL", () => {
       const quarantined = store.problems.filter((p) => !p.reason.includes("cut short"));
       stats.tornLogLines += store.problems.length - quarantined.length;
       expect(quarantined, context).toEqual([]);
+
+      // The trust loop's store, opened over the same debris: every acknowledged answer, vote and exclusion is there;
+      // a write in flight is there whole or not at all; nothing is quarantined; no temp file survives the open.
+      const feedback = await FeedbackStore.open(dir);
+      const set = feedback.problems.filter((p) => !p.reason.includes("cut short"));
+      stats.tornLogLines += feedback.problems.length - set.length;
+      expect(set, context).toEqual([]);
+      for (const mark of answers) {
+        const [scope = "", id = ""] = mark.split("/");
+        expect(feedback.answer(scope, id).status, `${context}: answer ${mark}`).toBe("found");
+      }
+      for (const [k, state] of votes) {
+        const [scope = "", answerId = "", userId = ""] = k.split("/");
+        const current = feedback.voteOf(scope, answerId, userId)?.vote ?? "withdrawn";
+        expect(
+          state.tried === null ? [state.durable] : [state.durable, state.tried],
+          `${context}: vote ${k}`,
+        ).toContain(current);
+        votes.set(k, { durable: current, tried: null });
+      }
+      for (const [k, e] of exclusions) {
+        const [scope = "", fingerprint = ""] = k.split("/");
+        const found = feedback.exclusions(scope).find((x) => x.ref.fingerprint === fingerprint);
+        if (e.state === "present") expect(found, `${context}: exclusion ${k}`).toBeDefined();
+        if (e.state === "gone") expect(found, `${context}: restored exclusion ${k} came back`).toBeUndefined();
+        exclusions.set(k, found === undefined ? { id: null, state: "gone" } : { id: found.id, state: "present" });
+      }
+      for (const scope of ["dm", ...GUILDS]) {
+        const folder = scope === "dm" ? join(dir, "direct", "feedback") : join(dir, "guilds", scope, "feedback");
+        const names = await readdir(folder).catch(() => [] as string[]);
+        expect(
+          names.filter((n) => n.startsWith(".tmp-")),
+          context,
+        ).toEqual([]);
+      }
 
       const observed = new Map<string, string>();
       for (const guildId of GUILDS) {
@@ -195,7 +264,12 @@ describe("GuildStore under SIGKILL", () => {
     }
 
     const seconds = (Date.now() - started) / 1000;
-    console.log(`guild-store crash test: ${ROUNDS} rounds in ${seconds.toFixed(1)} s, seed ${SEED}`, stats);
+    console.log(
+      `guild-store crash test: ${ROUNDS} rounds in ${seconds.toFixed(1)} s, seed ${SEED}`,
+      stats,
+      feedbackStats,
+    );
     expect(stats.acks).toBeGreaterThan(ROUNDS); // the writer really was writing when killed
+    expect(feedbackStats.answers + feedbackStats.votes + feedbackStats.exclusions).toBeGreaterThan(ROUNDS);
   });
 });

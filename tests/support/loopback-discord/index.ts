@@ -23,7 +23,6 @@ import {
   GatewayDispatchEvents,
   GatewayIntentBits,
   InteractionContextType,
-  InteractionResponseType,
   InteractionType,
   Locale,
   type APIApplicationCommand,
@@ -133,10 +132,18 @@ export interface ComponentInjection extends Omit<InteractionOrigin, "channelId">
 
 export interface ModalSubmitInjection extends InteractionOrigin {
   customId: string;
-  /** Text input values by custom_id. */
-  fields: Record<string, string>;
+  /** Values by custom_id: a string for a text input, the chosen values for a select menu. */
+  fields: Record<string, string | string[]>;
   /** For modals opened from a component: the message the component was on. */
   message?: APIMessage | string;
+}
+
+/** A member picks a message command (Apps menu) on a message: an APPLICATION_COMMAND of type MESSAGE (3). */
+export interface MessageCommandInjection extends Omit<InteractionOrigin, "channelId"> {
+  /** The command's name as registered ("Ask Verbatim"). */
+  name: string;
+  /** The message it was used on (a message object or its id); its channel is the interaction's. */
+  message: APIMessage | string;
 }
 
 export interface MessageInjection {
@@ -361,6 +368,29 @@ export class LoopbackDiscord {
     const { base, guildId } = this.interactionBase(InteractionType.ApplicationCommand, opts);
     this.checkOffered(opts, guildId, base.context);
     const data = this.commandData(opts, guildId, undefined);
+    return this.handle(this.interactions.add({ ...base, data } as APIInteraction));
+  }
+
+  /**
+   * A message command on a message, as documented for MESSAGE commands: `data.type` 3, `target_id` the message's id,
+   * and the full message in `resolved.messages` (its content included whatever the bot's intents: "Content of the
+   * message a message context menu command is used on" is exempt from the MESSAGE_CONTENT intent).
+   */
+  injectMessageCommand(opts: MessageCommandInjection): InteractionHandle {
+    const message = this.storedMessage(opts.message);
+    const { base, guildId } = this.interactionBase(InteractionType.ApplicationCommand, {
+      ...opts,
+      channelId: message.channel_id,
+    });
+    const command = this.commandStore.find(opts.name, ApplicationCommandType.Message, guildId);
+    const data = {
+      id: command?.id ?? snowflake(),
+      name: opts.name,
+      type: ApplicationCommandType.Message,
+      ...(command?.guild_id ? { guild_id: command.guild_id } : {}),
+      target_id: message.id,
+      resolved: { messages: { [message.id]: clone(message) } },
+    };
     return this.handle(this.interactions.add({ ...base, data } as APIInteraction));
   }
 
@@ -798,20 +828,32 @@ export class LoopbackDiscord {
     }
   }
 
-  /** Mirrors the layout of the modal the bot showed (labels or action rows) with the user's values. */
-  private modalComponents(customId: string, fields: Record<string, string>) {
-    const shown = this.callbacks()
-      .map((r) => r.body as { type?: number; data?: { custom_id?: string; components?: ModalComponent[] } })
-      .filter((b) => b.type === InteractionResponseType.Modal && b.data?.custom_id === customId)
-      .pop()?.data?.components;
-    const input = (c: ModalComponent | undefined) =>
-      c && c.type === ComponentType.TextInput && c.custom_id !== undefined
-        ? { type: ComponentType.TextInput, id: c.id, custom_id: c.custom_id, value: fields[c.custom_id] ?? "" }
-        : undefined;
+  /**
+   * Mirrors the layout of the modal the bot showed (labels or action rows) with the user's values. A select menu in a
+   * Label comes back as `{type: 3, custom_id, values}` (the submission carries `type`, not `component_type`).
+   */
+  private modalComponents(customId: string, fields: Record<string, string | string[]>) {
+    // From the interaction's state, not the request log: the log records a callback after its handler returns.
+    const shown = (this.interactions.shownModal(customId) as { components?: ModalComponent[] } | undefined)?.components;
+    const text = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join(" ") : (v ?? ""));
+    const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+    const input = (c: ModalComponent | undefined) => {
+      if (!c || c.custom_id === undefined) return undefined;
+      if (c.type === ComponentType.TextInput)
+        return { type: ComponentType.TextInput, id: c.id, custom_id: c.custom_id, value: text(fields[c.custom_id]) };
+      if (c.type === ComponentType.StringSelect)
+        return {
+          type: ComponentType.StringSelect,
+          id: c.id,
+          custom_id: c.custom_id,
+          values: list(fields[c.custom_id]),
+        };
+      return undefined;
+    };
     if (!shown) {
       return Object.entries(fields).map(([custom_id, value]) => ({
         type: ComponentType.ActionRow,
-        components: [{ type: ComponentType.TextInput, custom_id, value }],
+        components: [{ type: ComponentType.TextInput, custom_id, value: text(value) }],
       }));
     }
     return shown.flatMap((c): unknown[] => {

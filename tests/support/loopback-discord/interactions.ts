@@ -108,6 +108,16 @@ export class Interactions {
     return this.byId.get(id);
   }
 
+  /** The data of the last MODAL callback with this custom_id (what the user's client would be showing). */
+  shownModal(customId: string): unknown {
+    let found: unknown;
+    for (const state of this.byId.values()) {
+      const data = state.initial?.data as { custom_id?: unknown } | undefined;
+      if (state.initial?.type === R.Modal && data?.custom_id === customId) found = data;
+    }
+    return found;
+  }
+
   // ----- POST /interactions/{id}/{token}/callback -------------------------
 
   callback(

@@ -1,0 +1,195 @@
+/**
+ * "Sources differ": documents written to disagree on a date, a number and a name are flagged, ordered newest source
+ * first with the undated last; documents that agree in different words are not.
+ */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { arrangeBySourceDate, sourcesDiffer } from "../../../src/core/answer/differ.js";
+import { Library } from "../../../src/core/library/library.js";
+import type { Quote, Source } from "../../../src/core/types.js";
+
+const DOCS: Record<string, string> = {
+  "bridge-herald.md":
+    "---\ntitle: Lindholm bridge two years late\npublisher: Harbour Herald\ndate: 2024-06-01\n---\nThe Lindholm bridge opened to traffic on 4 May 2021, two years behind schedule.\n",
+  "bridge-gazette.md":
+    "---\ntitle: Ribbon cut on the Lindholm bridge\npublisher: Coast Gazette\ndate: 2021-06-15\n---\nThe Lindholm bridge opened to traffic on 12 June 2021 after a short ceremony.\n",
+  "bridge-notes.txt":
+    "Council notes on the bridge\n\nThe Lindholm bridge opened to traffic on 30 April 2021, according to the council minutes.\n",
+  "ferry-a.md":
+    "---\ntitle: Osterby ferry timetable\npublisher: Island Post\ndate: 2023-01-10\n---\nThe ferry service to Osterby started on May 4, 2021, with two crossings a day.\n",
+  "ferry-b.md":
+    "---\ntitle: A year of the Osterby ferry\npublisher: Fjord Times\ndate: 2022-05-04\n---\nThe ferry service to Osterby started on 4 May 2021 and has not missed a day since.\n",
+  "museum-a.md":
+    "---\ntitle: Museum budget approved\npublisher: Harbour Herald\ndate: 2019-02-01\n---\nThe maritime museum extension will cost 12 million euros, the council said.\n",
+  "museum-b.md":
+    "---\ntitle: Museum overruns\npublisher: Coast Gazette\ndate: 2022-09-30\n---\nThe maritime museum extension will cost 15 million euros after the overruns.\n",
+  "council-a.md":
+    "---\ntitle: Harbour council\npublisher: Island Post\ndate: 2020-01-01\n---\nThe harbour council has six elected members who meet monthly.\n",
+  "council-b.md":
+    "---\ntitle: Who runs the harbour\npublisher: Fjord Times\ndate: 2021-01-01\n---\nThe harbour council has 6 elected members who meet each month.\n",
+  "tower-a.md":
+    "---\ntitle: The lighthouse tower\npublisher: Island Post\ndate: 2020-03-03\n---\nThe lighthouse tower was designed by Anna Berg in the 1930s.\n",
+  "tower-b.md":
+    "---\ntitle: Lighthouse history\npublisher: Fjord Times\ndate: 2023-03-03\n---\nThe lighthouse tower was designed by Carl Holm, the town's engineer.\n",
+};
+
+let dir: string;
+let library: Library;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "verbatim-differ-"));
+  for (const [name, text] of Object.entries(DOCS)) await writeFile(join(dir, name), text);
+  ({ library } = await Library.open({ corpusDir: dir }));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const titles = (quotes: readonly Quote[]) => quotes.map((q) => q.source.title);
+
+describe("sources differ", () => {
+  it("flags different dates and orders the sources newest first, undated last", () => {
+    const answer = library.answer("When did the Lindholm bridge open to traffic?");
+    expect(answer.sourcesDiffer).toEqual({ kind: "time" });
+    expect(titles(answer.quotes)).toEqual([
+      "Lindholm bridge two years late",
+      "Ribbon cut on the Lindholm bridge",
+      "Council notes on the bridge",
+    ]);
+    expect(answer.quotes.map((q) => q.source.date)).toEqual(["2024-06-01", "2021-06-15", null]);
+  });
+
+  it("says nothing when the sources give the same date in different words, and credits both", () => {
+    const answer = library.answer("When did the ferry service to Osterby start?");
+    expect(answer.sourcesDiffer).toBeUndefined();
+    const credited = answer.quotes.flatMap((q) => [q.source, ...q.alsoReportedBy]).map((s) => s.title);
+    expect(credited).toEqual(expect.arrayContaining(["Osterby ferry timetable", "A year of the Osterby ferry"]));
+  });
+
+  it("never folds sentences alike but for the asked value into one quote 'also reported by'", () => {
+    const answer = library.answer("How many euros will the maritime museum extension cost?");
+    expect(answer.quotes.every((q) => q.alsoReportedBy.length === 0)).toBe(true);
+    expect(titles(answer.quotes)).toEqual(["Museum overruns", "Museum budget approved"]);
+  });
+
+  it("flags different figures, and not the same figure in words and digits", () => {
+    expect(library.answer("How much will the maritime museum extension cost?").sourcesDiffer).toEqual({
+      kind: "number",
+    });
+    expect(library.answer("How many euros will the maritime museum extension cost?").sourcesDiffer).toEqual({
+      kind: "number",
+    });
+    const council = library.answer("How many elected members does the harbour council have?");
+    expect(council.quotes.length).toBeGreaterThanOrEqual(2);
+    expect(council.sourcesDiffer).toBeUndefined();
+  });
+
+  it("flags different names", () => {
+    const answer = library.answer("Who designed the lighthouse tower?");
+    expect(answer.sourcesDiffer).toEqual({ kind: "name" });
+    expect(titles(answer.quotes)).toEqual(["Lighthouse history", "The lighthouse tower"]);
+  });
+});
+
+describe("the pure function", () => {
+  const source = (id: string, date: string | null): Source => ({
+    id,
+    title: id,
+    publisher: null,
+    author: null,
+    date,
+    url: null,
+    path: null,
+  });
+  const quote = (text: string, id: string, date: string | null = null, extra: Partial<Quote> = {}): Quote => ({
+    text,
+    start: 0,
+    end: text.length,
+    score: 1,
+    source: source(id, date),
+    alsoReportedBy: [],
+    ...extra,
+  });
+
+  it("compares only quotes about the same thing", () => {
+    const q = "When did the ambassador return to Moscow?";
+    expect(
+      sourcesDiffer(q, [
+        quote("The ambassador returned to Moscow on Oct. 5.", "a"),
+        quote("The ambassador was appointed in 2017 and praised in Washington.", "b"),
+      ]),
+    ).toBeNull();
+    expect(
+      sourcesDiffer(q, [
+        quote("The ambassador returned to Moscow on Oct. 5.", "a"),
+        quote("The ambassador returned to Moscow on October 5, 2024.", "b"),
+      ]),
+    ).toBeNull();
+    expect(
+      sourcesDiffer(q, [
+        quote("The ambassador returned to Moscow on Oct. 5.", "a"),
+        quote("The ambassador returned to Moscow on Oct. 7.", "b"),
+      ]),
+    ).toEqual({ kind: "time" });
+  });
+
+  it("ignores values the question states, two quotes of one document, and questions of no kind", () => {
+    expect(
+      sourcesDiffer("What happened in 2021 when the bridge opened?", [
+        quote("In 2021 the bridge opened.", "a"),
+        quote("The bridge opened in 2021.", "b"),
+      ]),
+    ).toBeNull();
+    expect(
+      sourcesDiffer("When did the bridge open?", [
+        quote("The bridge opened in 2020.", "a"),
+        quote("The bridge opened in 2021.", "a"),
+      ]),
+    ).toBeNull();
+    expect(
+      sourcesDiffer("Describe the bridge opening", [
+        quote("The bridge opened in 2020.", "a"),
+        quote("The bridge opened in 2021.", "b"),
+      ]),
+    ).toBeNull();
+  });
+
+  it("keeps a pinned quote first when it orders by date", () => {
+    const answer = arrangeBySourceDate({
+      question: "When did the bridge open?",
+      answered: true,
+      quotes: [
+        quote("The bridge opened in 2019.", "old", "2019-01-01", { pinned: true }),
+        quote("The bridge opened in 2020.", "undated", null),
+        quote("The bridge opened in 2021.", "new", "2022-01-01"),
+      ],
+      independentSources: 3,
+      closest: [],
+    });
+    expect(answer.quotes.map((q) => q.source.id)).toEqual(["old", "new", "undated"]);
+  });
+
+  it("is linear in the quotes' length on adversarial input", () => {
+    const n = 100_000;
+    const ordinary = [quote("The bridge opened in 2020 after years of talks. ".repeat(n / 48), "a"), quote("x", "b")];
+    const hostile = [
+      quote("May 1 May 1 May 1, ".repeat(n / 20) + "Anna Berg de ".repeat(n / 13), "a"),
+      quote("x", "b"),
+    ];
+    const time = (quotes: Quote[]) => {
+      let best = Infinity;
+      for (let round = 0; round < 3; round++) {
+        const started = performance.now();
+        for (const q of ["When did the bridge open?", "Who opened the bridge?", "How many bridges opened?"])
+          sourcesDiffer(q, quotes);
+        best = Math.min(best, performance.now() - started);
+      }
+      return best;
+    };
+    time(hostile);
+    // Quadratic work would be thousands of times slower at this length; a dense run of dates costs a few times more.
+    expect(time(hostile) / time(ordinary)).toBeLessThan(10);
+  });
+});
