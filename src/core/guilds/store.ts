@@ -11,6 +11,9 @@
  *   guilds/<guildId>/quarantine/           files found corrupt on open, set aside and never served
  *   guilds/<guildId>/documents.v0.json     the version-0 file, kept after migrating it
  *
+ * Files by what they do: schema.ts (shapes and types), migrations.ts (layout versions), logs.ts (the append-only
+ * logs), files.ts (file helpers); this file holds the state per guild and the store's API.
+ *
  * Crash safety: a document or settings file is written whole to a `.tmp-*` file, fsynced, renamed over its final name
  * and the directory fsynced before the call resolves, so a crash leaves either the complete file or none (plus a temp
  * file that open() deletes and that is never read). Removal is unlink + directory fsync. Logs are appended a whole
@@ -20,431 +23,57 @@
  * One process owns a data directory at a time. Writes to one guild are serialised by a keyed lock; different guilds
  * write independently.
  */
-import { createHash, randomBytes } from "node:crypto";
-import { mkdir, open, readFile, readdir, rename, rm, stat, unlink } from "node:fs/promises";
-import { basename, dirname, extname, join } from "node:path";
-import { z } from "zod";
-import { TEMP_PREFIX, appendDurably, replaceDurably, syncDir } from "../storage/durable.js";
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, stat, unlink } from "node:fs/promises";
+import { join } from "node:path";
+import { replaceDurably, syncDir } from "../storage/durable.js";
 import { KeyedMutex } from "../storage/mutex.js";
-import type { LoadProblem, Source } from "../types.js";
+import type { LoadProblem } from "../types.js";
+import { isMissing, listDir, quarantine, readIfExists, removeTemps } from "./files.js";
+import { appendLine, type LogFile, newLogFile, readLog } from "./logs.js";
+import { migrate } from "./migrations.js";
+import {
+  AuditEntrySchema,
+  checkGuildId,
+  DEFAULT_SETTINGS,
+  describeIssues,
+  DOCUMENT_FILE,
+  DocumentFileSchema,
+  documentIdFor,
+  frozenDocument,
+  GuildStoreError,
+  jsonAs,
+  QuestionRecordSchema,
+  sha256,
+  SettingsPatchSchema,
+  SettingsSchema,
+  SNOWFLAKE,
+  StoredDocumentSchema,
+  type AuditEntry,
+  type DocumentInput,
+  type GuildSettings,
+  type QuestionRecord,
+  type StoredDocument,
+} from "./schema.js";
 
-export const STORE_SCHEMA_VERSION = 1;
+export {
+  type AuditEntry,
+  DEFAULT_SETTINGS,
+  type DocumentInput,
+  type GuildSettings,
+  GuildStoreError,
+  type QuestionRecord,
+  type StoredDocument,
+} from "./schema.js";
+export { STORE_SCHEMA_VERSION } from "./migrations.js";
+
 /** Questions older than this are dropped (from memory and from the log) when the store opens. */
 export const QUESTION_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
-
-export interface StoredDocument {
-  /** Unique within the guild; [a-z0-9-], at most 64 characters, so safe as a file name. */
-  id: string;
-  /** `source.id === id`; `source.path` may hold the uploaded file's name (display only, never used as a path). */
-  source: Source;
-  /** The stored text quotes are cut from. */
-  text: string;
-  /** sha256 (hex) of `text` as UTF-8. */
-  hash: string;
-  addedBy: string;
-  addedAt: string;
-}
-
-export interface GuildSettings {
-  /** Channel ids where Verbatim answers; empty = everywhere. */
-  channels: string[];
-  ephemeralByDefault: boolean;
-  /** null = the bot's global default. */
-  cooldownSeconds: number | null;
-  auditChannelId: string | null;
-}
-
-export interface AuditEntry {
-  at: string;
-  guildId: string;
-  userId: string;
-  action: string;
-  outcome: "ok" | "refused" | "failed";
-  documentId?: string;
-  detail?: string;
-}
-
-export interface QuestionRecord {
-  at: string;
-  question: string;
-  answered: boolean;
-}
-
-export interface DocumentInput {
-  source: Omit<Source, "id">;
-  text: string;
-  addedBy: string;
-}
 
 export interface GuildStoreOptions {
   /** Clock for question retention (tests). Default `Date.now`. */
   now?: () => number;
 }
-
-/** A refused call (invalid guild id, invalid settings) or a store that cannot be opened. */
-export class GuildStoreError extends Error {
-  override name = "GuildStoreError";
-}
-
-export const DEFAULT_SETTINGS: Readonly<GuildSettings> = Object.freeze({
-  channels: [],
-  ephemeralByDefault: false,
-  cooldownSeconds: null,
-  auditChannelId: null,
-});
-
-const FORMAT = "verbatim-guilds";
-const SNOWFLAKE = /^\d{1,20}$/;
-const DOCUMENT_ID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
-const DOCUMENT_FILE = /^([a-z0-9-]{1,64})\.json$/;
-const SLUG_MAX = 55; // + "-" + 8 hex = 64
-
-const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
-
-// ---------------------------------------------------------------------------------------------------------------------
-// Shapes of what is on disk. Everything read is validated; what does not fit is set aside, never guessed at.
-
-const snowflake = z.string().regex(SNOWFLAKE);
-const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), "not a timestamp");
-const userId = z.string().min(1).max(100);
-
-const SourceSchema = z.strictObject({
-  id: z.string().regex(DOCUMENT_ID),
-  title: z.string().nullable(),
-  publisher: z.string().nullable(),
-  author: z.string().nullable(),
-  date: z.string().nullable(),
-  dateInferred: z.boolean().optional(),
-  url: z.string().nullable(),
-  path: z.string().nullable(),
-});
-
-const StoredDocumentSchema = z.strictObject({
-  id: z.string().regex(DOCUMENT_ID),
-  source: SourceSchema,
-  text: z.string(),
-  hash: z.string().regex(/^[0-9a-f]{64}$/),
-  addedBy: userId,
-  addedAt: isoTime,
-});
-
-const DocumentFileSchema = z.strictObject({ seq: z.number().int().min(0), document: StoredDocumentSchema });
-
-const SettingsSchema = z.strictObject({
-  channels: z.array(snowflake).max(500),
-  ephemeralByDefault: z.boolean(),
-  cooldownSeconds: z.number().int().min(0).max(86_400).nullable(),
-  auditChannelId: snowflake.nullable(),
-});
-const SettingsPatchSchema = SettingsSchema.partial();
-
-const AuditEntrySchema = z.strictObject({
-  at: isoTime,
-  guildId: snowflake,
-  userId,
-  action: z.string().min(1).max(100),
-  outcome: z.enum(["ok", "refused", "failed"]),
-  documentId: z.string().max(64).optional(),
-  detail: z.string().max(4000).optional(),
-});
-
-const QuestionRecordSchema = z.strictObject({ at: isoTime, question: z.string(), answered: z.boolean() });
-
-const SchemaFileSchema = z.object({ format: z.literal(FORMAT), version: z.number().int().min(0) });
-
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 3)
-    .map((issue) => `${issue.path.join(".") || "value"}: ${issue.message}`)
-    .join("; ");
-}
-
-// ---------------------------------------------------------------------------------------------------------------------
-// Small helpers.
-
-function checkGuildId(guildId: string): void {
-  if (typeof guildId !== "string" || !SNOWFLAKE.test(guildId)) {
-    throw new GuildStoreError(
-      `invalid guild id ${JSON.stringify(String(guildId).slice(0, 40))} (expected a snowflake)`,
-    );
-  }
-}
-
-const isMissing = (error: unknown) => (error as NodeJS.ErrnoException)?.code === "ENOENT";
-
-async function listDir(dir: string): Promise<string[]> {
-  try {
-    return (await readdir(dir)).sort();
-  } catch (error) {
-    if (isMissing(error)) return [];
-    throw error;
-  }
-}
-
-/** Deletes `.tmp-*` entries left by a crash. They were never renamed into place, so nothing refers to them. */
-async function removeTemps(dir: string): Promise<void> {
-  for (const name of await listDir(dir)) {
-    if (name.startsWith(TEMP_PREFIX)) await rm(join(dir, name), { recursive: true, force: true });
-  }
-}
-
-async function readIfExists(path: string): Promise<Buffer | null> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    if (isMissing(error)) return null;
-    throw error;
-  }
-}
-
-/** "Some Title: Part 2" -> "some-title-part-2"; at most SLUG_MAX characters, never empty. */
-function slugify(text: string): string {
-  const slug = text
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .slice(0, SLUG_MAX)
-    .replace(/^-+|-+$/g, "");
-  return slug || "document";
-}
-
-function documentIdFor(source: Omit<Source, "id">, suffix: string): string {
-  const base = source.title ?? (source.path ? basename(source.path, extname(source.path)) : null) ?? "document";
-  return `${slugify(base)}-${suffix}`;
-}
-
-function frozenDocument(document: StoredDocument): StoredDocument {
-  return Object.freeze({ ...document, source: Object.freeze({ ...document.source }) });
-}
-
-/** Moves a corrupt file into the guild's quarantine/ folder and reports it. It is never served from there. */
-async function quarantine(guildDir: string, path: string, reason: string, problems: LoadProblem[]): Promise<void> {
-  const folder = join(guildDir, "quarantine");
-  const target = join(folder, `${basename(path)}.${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`);
-  try {
-    await mkdir(folder, { recursive: true });
-    await rename(path, target);
-    await syncDir(folder);
-    await syncDir(dirname(path));
-    await syncDir(guildDir);
-    problems.push({ path, reason: `${reason}; moved to ${target}` });
-  } catch (error) {
-    problems.push({
-      path,
-      reason: `${reason}; not served (could not move it to quarantine: ${(error as Error).message})`,
-    });
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------------------
-// Append-only JSON-lines logs.
-
-interface LogFile {
-  path: string;
-  /** Bytes of whole lines in the file: where the next line goes. */
-  size: number;
-  /** A failed append may have left part of a line; cut the file back to `size` before the next one. */
-  dirty: boolean;
-  /** The directory entry has been fsynced by this process (done once, before the first acknowledged append). */
-  dirSynced: boolean;
-}
-
-async function truncateDurably(path: string, size: number): Promise<void> {
-  let handle;
-  try {
-    handle = await open(path, "r+");
-  } catch (error) {
-    if (isMissing(error)) return;
-    throw error;
-  }
-  try {
-    await handle.truncate(size);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/**
- * Reads a JSON-lines log. A last line without its newline is what a crash mid-append leaves: it is reported and cut
- * off (so the next append starts on a fresh line). Other unreadable lines are reported and skipped.
- */
-async function readLog<T>(
-  path: string,
-  schema: z.ZodType<T>,
-  problems: LoadProblem[],
-): Promise<{ entries: T[]; log: LogFile }> {
-  const bytes = await readIfExists(path);
-  const log: LogFile = { path, size: 0, dirty: false, dirSynced: false };
-  if (bytes === null) return { entries: [], log };
-  const end = bytes.lastIndexOf(0x0a) + 1;
-  if (end < bytes.length) {
-    await truncateDurably(path, end);
-    problems.push({
-      path,
-      reason: `last line was cut short (${bytes.length - end} bytes, an append interrupted by a crash); removed`,
-    });
-  }
-  log.size = end;
-  const entries: T[] = [];
-  const lines = bytes.subarray(0, end).toString("utf8").split("\n");
-  lines.pop(); // after the final newline
-  lines.forEach((line, index) => {
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      problems.push({ path, reason: `line ${index + 1} is not JSON; ignored` });
-      return;
-    }
-    const parsed = schema.safeParse(value);
-    if (parsed.success) entries.push(parsed.data);
-    else
-      problems.push({
-        path,
-        reason: `line ${index + 1} is not a valid entry (${describeIssues(parsed.error)}); ignored`,
-      });
-  });
-  return { entries, log };
-}
-
-// ---------------------------------------------------------------------------------------------------------------------
-// Schema versions and migrations. MIGRATIONS[n] turns a version-n layout into version n+1; each step must be safe to
-// re-run after a crash, because schema.json is only rewritten once the step has finished.
-
-type Migration = (root: string, problems: LoadProblem[]) => Promise<void>;
-
-/** `bytes` as JSON checked against `schema`, or null when it is not JSON or not valid (the caller says which file). */
-function jsonAs<T>(schema: z.ZodType<T>, bytes: Buffer): T | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(bytes.toString("utf8"));
-  } catch {
-    return null;
-  }
-  const parsed = schema.safeParse(value);
-  return parsed.success ? parsed.data : null;
-}
-
-/**
- * Version 0 (before this module): per guild, one `documents.json` holding `{ "documents": [{ id, source, text,
- * addedBy, addedAt }] }` (no hash; ids not guaranteed file-safe) and a `settings.json` that may lack newer keys.
- * Each document becomes its own file, keeping its id when that is safe and unused (otherwise a deterministic new one,
- * so a re-run after a crash writes the same files); the old file is kept as `documents.v0.json`.
- */
-const LegacySourceSchema = z.object({
-  title: z.string().nullable().optional(),
-  publisher: z.string().nullable().optional(),
-  author: z.string().nullable().optional(),
-  date: z.string().nullable().optional(),
-  dateInferred: z.boolean().optional(),
-  url: z.string().nullable().optional(),
-  path: z.string().nullable().optional(),
-});
-const LegacyDocumentSchema = z.object({
-  id: z.string(),
-  source: LegacySourceSchema.optional(),
-  title: z.string().nullable().optional(),
-  text: z.string(),
-  addedBy: z.string().min(1).max(100).optional(),
-  addedAt: isoTime.optional(),
-});
-const LegacyFileSchema = z.object({ documents: z.array(z.unknown()) });
-
-async function migrateV0toV1(root: string, problems: LoadProblem[]): Promise<void> {
-  for (const guildId of await listDir(root)) {
-    if (!SNOWFLAKE.test(guildId)) continue;
-    const dir = join(root, guildId);
-    if (!(await stat(dir)).isDirectory()) continue;
-
-    const legacyPath = join(dir, "documents.json");
-    const legacyBytes = await readIfExists(legacyPath);
-    if (legacyBytes !== null) {
-      const legacy = jsonAs(LegacyFileSchema, legacyBytes);
-      if (legacy === null) {
-        await quarantine(dir, legacyPath, "version-0 documents file is unreadable", problems);
-      } else {
-        const docsDir = join(dir, "documents");
-        await mkdir(docsDir, { recursive: true });
-        await syncDir(dir);
-        const used = new Set<string>();
-        for (const [index, raw] of legacy.documents.entries()) {
-          const parsed = LegacyDocumentSchema.safeParse(raw);
-          if (!parsed.success) {
-            problems.push({
-              path: legacyPath,
-              reason: `document ${index + 1} is not valid (${describeIssues(parsed.error)}); kept only in documents.v0.json`,
-            });
-            continue;
-          }
-          const old = parsed.data;
-          const source = {
-            title: old.source?.title ?? old.title ?? null,
-            publisher: old.source?.publisher ?? null,
-            author: old.source?.author ?? null,
-            date: old.source?.date ?? null,
-            ...(old.source?.dateInferred === undefined ? {} : { dateInferred: old.source.dateInferred }),
-            url: old.source?.url ?? null,
-            path: old.source?.path ?? null,
-          };
-          const id =
-            DOCUMENT_ID.test(old.id) && !used.has(old.id)
-              ? old.id
-              : documentIdFor(source, sha256(`${index}:${old.id}`).slice(0, 8));
-          used.add(id);
-          const document: StoredDocument = {
-            id,
-            source: { id, ...source },
-            text: old.text,
-            hash: sha256(old.text),
-            addedBy: old.addedBy ?? "unknown",
-            addedAt: old.addedAt ?? new Date(0).toISOString(),
-          };
-          await replaceDurably(join(docsDir, `${id}.json`), JSON.stringify({ seq: index, document }));
-        }
-        await rename(legacyPath, join(dir, "documents.v0.json"));
-        await syncDir(dir);
-      }
-    }
-
-    const settingsPath = join(dir, "settings.json");
-    const settingsBytes = await readIfExists(settingsPath);
-    if (settingsBytes !== null) {
-      const patch = jsonAs(SettingsPatchSchema, settingsBytes);
-      const settings: GuildSettings | null = patch === null ? null : { ...DEFAULT_SETTINGS, ...patch };
-      if (settings === null) await quarantine(dir, settingsPath, "version-0 settings file is unreadable", problems);
-      else await replaceDurably(settingsPath, JSON.stringify(settings, null, 2));
-    }
-  }
-}
-
-const MIGRATIONS: readonly Migration[] = [migrateV0toV1];
-if (MIGRATIONS.length !== STORE_SCHEMA_VERSION)
-  throw new GuildStoreError("a migration is missing for the store schema version");
-
-async function writeSchema(root: string, version: number): Promise<void> {
-  await replaceDurably(join(root, "schema.json"), `${JSON.stringify({ format: FORMAT, version })}\n`);
-}
-
-/** The layout's version: from schema.json; without it, 0 if guild folders exist (written before versioning), else new. */
-async function layoutVersion(root: string): Promise<number | null> {
-  const path = join(root, "schema.json");
-  const bytes = await readIfExists(path);
-  if (bytes !== null) {
-    const schema = jsonAs(SchemaFileSchema, bytes);
-    // Guessing a version could run the wrong migration over people's documents: refuse instead.
-    if (schema === null)
-      throw new GuildStoreError(
-        `${path} is unreadable; restore it (e.g. {"format":"${FORMAT}","version":${STORE_SCHEMA_VERSION}})`,
-      );
-    return schema.version;
-  }
-  const guilds = (await listDir(root)).filter((name) => SNOWFLAKE.test(name));
-  return guilds.length > 0 ? 0 : null;
-}
-
-// ---------------------------------------------------------------------------------------------------------------------
 
 interface GuildState {
   dir: string;
@@ -552,23 +181,7 @@ export class GuildStore {
     await removeTemps(root);
     const problems: LoadProblem[] = [];
 
-    let version = await layoutVersion(root);
-    if (version === null) {
-      version = STORE_SCHEMA_VERSION;
-      await writeSchema(root, version);
-    }
-    if (version > STORE_SCHEMA_VERSION) {
-      throw new GuildStoreError(
-        `${root} has store schema version ${version}, newer than this build understands (${STORE_SCHEMA_VERSION})`,
-      );
-    }
-    while (version < STORE_SCHEMA_VERSION) {
-      const migrate = MIGRATIONS[version];
-      if (!migrate) throw new GuildStoreError(`no migration from store schema version ${version}`);
-      await migrate(root, problems);
-      version += 1;
-      await writeSchema(root, version);
-    }
+    await migrate(root, problems);
 
     const guilds = new Map<string, GuildState>();
     for (const name of await listDir(root)) {
@@ -714,7 +327,7 @@ export class GuildStore {
     await this.locks.run(`audit:${record.guildId}`, async () => {
       const state = this.state(record.guildId);
       await this.ready(state);
-      await this.append(state.auditFile, JSON.stringify(record));
+      await appendLine(state.auditFile, JSON.stringify(record));
       state.audit.push(record);
     });
   }
@@ -736,7 +349,7 @@ export class GuildStore {
     await this.locks.run(`questions:${guildId}`, async () => {
       const state = this.state(guildId);
       await this.ready(state);
-      await this.append(state.questionFile, JSON.stringify(entry));
+      await appendLine(state.questionFile, JSON.stringify(entry));
       state.questions.push(entry);
     });
   }
@@ -761,7 +374,7 @@ export class GuildStore {
     let state = this.guilds.get(guildId);
     if (!state) {
       const dir = join(this.root, guildId);
-      const log = (name: string): LogFile => ({ path: join(dir, name), size: 0, dirty: false, dirSynced: false });
+      const log = (name: string): LogFile => newLogFile(join(dir, name));
       state = {
         dir,
         documents: new Map(),
@@ -789,24 +402,5 @@ export class GuildStore {
       throw error;
     });
     return state.ready;
-  }
-
-  private async append(log: LogFile, line: string): Promise<void> {
-    if (log.dirty) {
-      await truncateDurably(log.path, log.size);
-      log.dirty = false;
-    }
-    const data = Buffer.from(`${line}\n`, "utf8");
-    try {
-      await appendDurably(log.path, data);
-    } catch (error) {
-      log.dirty = true;
-      throw error;
-    }
-    log.size += data.length;
-    if (!log.dirSynced) {
-      await syncDir(dirname(log.path));
-      log.dirSynced = true;
-    }
   }
 }

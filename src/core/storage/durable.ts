@@ -58,3 +58,20 @@ export async function appendDurably(path: string, data: Uint8Array | string): Pr
     await handle.close();
   }
 }
+
+/** Cuts `path` back to `size` bytes and fsyncs it (nothing to do when the file is missing). */
+export async function truncateDurably(path: string, size: number): Promise<void> {
+  let handle;
+  try {
+    handle = await open(path, "r+");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw error;
+  }
+  try {
+    await handle.truncate(size);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
