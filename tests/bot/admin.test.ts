@@ -388,6 +388,10 @@ describe("operators", () => {
   it("only OWNER_IDS may reload the bundled corpus", async () => {
     const refused = command(A, "operator", {}, "mod", MOD, "reload");
     expect(text(await refused.response)).toMatch(/Only the bot's operators/);
+    // The refusal is audited after it was answered.
+    await eventually(() =>
+      bot.store.auditLog(A).some((e) => e.action === "operator reload" && e.outcome === "refused"),
+    );
     const reply = await command(A, "operator", {}, "owner", MOD, "reload").waitForReply();
     expect(reply.content).toMatch(/Reloaded the bundled corpus/);
   });

@@ -47,9 +47,10 @@ export interface GuildStats {
   questions: { days: number; answered: number; abstained: number }[];
   /** The questions it could not answer most often in the last 30 days: the gaps moderators should fill. */
   gaps: { question: string; count: number }[];
+  /** Questions it could not answer in the last 30 days that were asked privately: counted, their text never shown. */
+  privateAbstained: number;
 }
 
-const DAY = 86_400_000;
 const SNOWFLAKE = /^\d{1,20}$/;
 const PATHLIKE = /(^|[\\/])\.\.([\\/]|$)|[\\/]|^[a-z]:/i;
 
@@ -213,32 +214,17 @@ export class GuildCorpora {
     });
   }
 
+  /** /stats: kept up to date as questions are recorded (by the store), so it reads no log and costs the same at any size. */
   stats(guildId: string, now = Date.now()): GuildStats {
     const bundled = this.library.stats();
     const own = this.scope(guildId);
-    const recent = this.store.questions(guildId, now - 30 * DAY);
-    const window = (days: number) => {
-      const since = now - days * DAY;
-      const inWindow = recent.filter((q) => Date.parse(q.at) >= since);
-      const answered = inWindow.filter((q) => q.answered).length;
-      return { days, answered, abstained: inWindow.length - answered };
-    };
-    const gaps = new Map<string, { question: string; count: number }>();
-    for (const q of recent) {
-      if (q.answered) continue;
-      const key = q.question
-        .toLowerCase()
-        .replace(/[^\p{L}\p{N}]+/gu, " ")
-        .trim();
-      const entry = gaps.get(key) ?? { question: q.question, count: 0 };
-      entry.count++;
-      gaps.set(key, entry);
-    }
+    const { windows, gaps, privateAbstained } = this.store.questionStats(guildId, now);
     return {
       bundled: { documents: bundled.documents, passages: bundled.passages },
       server: { documents: own?.docs.length ?? 0, passages: own?.passageCount ?? 0 },
-      questions: [window(7), window(30)],
-      gaps: [...gaps.values()].sort((a, b) => b.count - a.count).slice(0, 5),
+      questions: windows,
+      gaps,
+      privateAbstained,
     };
   }
 }

@@ -1,8 +1,8 @@
 /** File helpers of the guild store: listing, reading what may be missing, clearing crash debris, quarantine. */
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, readdir, rename, rm } from "node:fs/promises";
+import { readFile, readdir } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { TEMP_PREFIX, syncDir } from "../storage/durable.js";
+import { type Disk, TEMP_PREFIX } from "../storage/durable.js";
 import type { LoadProblem } from "../types.js";
 
 export const isMissing = (error: unknown) => (error as NodeJS.ErrnoException)?.code === "ENOENT";
@@ -16,10 +16,22 @@ export async function listDir(dir: string): Promise<string[]> {
   }
 }
 
-/** Deletes `.tmp-*` entries left by a crash. They were never renamed into place, so nothing refers to them. */
-export async function removeTemps(dir: string): Promise<void> {
+/**
+ * Deletes `.tmp-*` entries left by a crash (or by a write that failed on a full disk). They were never renamed into
+ * place, so nothing refers to them. One that cannot be deleted (a read-only disk) is reported and left: it is never
+ * read.
+ */
+export async function removeTemps(disk: Disk, dir: string, problems: LoadProblem[]): Promise<void> {
   for (const name of await listDir(dir)) {
-    if (name.startsWith(TEMP_PREFIX)) await rm(join(dir, name), { recursive: true, force: true });
+    if (!name.startsWith(TEMP_PREFIX)) continue;
+    try {
+      await disk.remove(join(dir, name));
+    } catch (error) {
+      problems.push({
+        path: join(dir, name),
+        reason: `unfinished temporary file from an interrupted write; could not delete it (${(error as Error).message}); never read`,
+      });
+    }
   }
 }
 
@@ -34,6 +46,7 @@ export async function readIfExists(path: string): Promise<Buffer | null> {
 
 /** Moves a corrupt file into the guild's quarantine/ folder and reports it. It is never served from there. */
 export async function quarantine(
+  disk: Disk,
   guildDir: string,
   path: string,
   reason: string,
@@ -42,11 +55,11 @@ export async function quarantine(
   const folder = join(guildDir, "quarantine");
   const target = join(folder, `${basename(path)}.${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`);
   try {
-    await mkdir(folder, { recursive: true });
-    await rename(path, target);
-    await syncDir(folder);
-    await syncDir(dirname(path));
-    await syncDir(guildDir);
+    await disk.mkdir(folder);
+    await disk.rename(path, target);
+    await disk.syncDir(folder);
+    await disk.syncDir(dirname(path));
+    await disk.syncDir(guildDir);
     problems.push({ path, reason: `${reason}; moved to ${target}` });
   } catch (error) {
     problems.push({

@@ -2,10 +2,10 @@
  * Store layout versions and the migrations between them. MIGRATIONS[n] turns a version-n layout into version n+1; each
  * step must be safe to re-run after a crash, because schema.json is only rewritten once the step has finished.
  */
-import { mkdir, rename, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
-import { replaceDurably, syncDir } from "../storage/durable.js";
+import { type Disk, replaceDurably } from "../storage/durable.js";
 import type { LoadProblem } from "../types.js";
 import { listDir, quarantine, readIfExists } from "./files.js";
 import {
@@ -27,7 +27,7 @@ export const STORE_SCHEMA_VERSION = 1;
 const FORMAT = "verbatim-guilds";
 const SchemaFileSchema = z.object({ format: z.literal(FORMAT), version: z.number().int().min(0) });
 
-type Migration = (root: string, problems: LoadProblem[]) => Promise<void>;
+type Migration = (disk: Disk, root: string, problems: LoadProblem[]) => Promise<void>;
 
 /**
  * Version 0 (before this module): per guild, one `documents.json` holding `{ "documents": [{ id, source, text,
@@ -54,7 +54,7 @@ const LegacyDocumentSchema = z.object({
 });
 const LegacyFileSchema = z.object({ documents: z.array(z.unknown()) });
 
-async function migrateV0toV1(root: string, problems: LoadProblem[]): Promise<void> {
+async function migrateV0toV1(disk: Disk, root: string, problems: LoadProblem[]): Promise<void> {
   for (const guildId of await listDir(root)) {
     if (!SNOWFLAKE.test(guildId)) continue;
     const dir = join(root, guildId);
@@ -65,11 +65,11 @@ async function migrateV0toV1(root: string, problems: LoadProblem[]): Promise<voi
     if (legacyBytes !== null) {
       const legacy = jsonAs(LegacyFileSchema, legacyBytes);
       if (legacy === null) {
-        await quarantine(dir, legacyPath, "version-0 documents file is unreadable", problems);
+        await quarantine(disk, dir, legacyPath, "version-0 documents file is unreadable", problems);
       } else {
         const docsDir = join(dir, "documents");
-        await mkdir(docsDir, { recursive: true });
-        await syncDir(dir);
+        await disk.mkdir(docsDir);
+        await disk.syncDir(dir);
         const used = new Set<string>();
         for (const [index, raw] of legacy.documents.entries()) {
           const parsed = LegacyDocumentSchema.safeParse(raw);
@@ -103,10 +103,10 @@ async function migrateV0toV1(root: string, problems: LoadProblem[]): Promise<voi
             addedBy: old.addedBy ?? "unknown",
             addedAt: old.addedAt ?? new Date(0).toISOString(),
           };
-          await replaceDurably(join(docsDir, `${id}.json`), JSON.stringify({ seq: index, document }));
+          await replaceDurably(disk, join(docsDir, `${id}.json`), JSON.stringify({ seq: index, document }));
         }
-        await rename(legacyPath, join(dir, "documents.v0.json"));
-        await syncDir(dir);
+        await disk.rename(legacyPath, join(dir, "documents.v0.json"));
+        await disk.syncDir(dir);
       }
     }
 
@@ -115,8 +115,9 @@ async function migrateV0toV1(root: string, problems: LoadProblem[]): Promise<voi
     if (settingsBytes !== null) {
       const patch = jsonAs(SettingsPatchSchema, settingsBytes);
       const settings: GuildSettings | null = patch === null ? null : { ...DEFAULT_SETTINGS, ...patch };
-      if (settings === null) await quarantine(dir, settingsPath, "version-0 settings file is unreadable", problems);
-      else await replaceDurably(settingsPath, JSON.stringify(settings, null, 2));
+      if (settings === null)
+        await quarantine(disk, dir, settingsPath, "version-0 settings file is unreadable", problems);
+      else await replaceDurably(disk, settingsPath, JSON.stringify(settings, null, 2));
     }
   }
 }
@@ -125,8 +126,8 @@ const MIGRATIONS: readonly Migration[] = [migrateV0toV1];
 if (MIGRATIONS.length !== STORE_SCHEMA_VERSION)
   throw new GuildStoreError("a migration is missing for the store schema version");
 
-async function writeSchema(root: string, version: number): Promise<void> {
-  await replaceDurably(join(root, "schema.json"), `${JSON.stringify({ format: FORMAT, version })}\n`);
+export async function writeSchema(disk: Disk, root: string, version = STORE_SCHEMA_VERSION): Promise<void> {
+  await replaceDurably(disk, join(root, "schema.json"), `${JSON.stringify({ format: FORMAT, version })}\n`);
 }
 
 /** The layout's version: from schema.json; without it, 0 if guild folders exist (written before versioning), else new. */
@@ -146,13 +147,13 @@ async function layoutVersion(root: string): Promise<number | null> {
   return guilds.length > 0 ? 0 : null;
 }
 
-/** Brings the layout under `root` to STORE_SCHEMA_VERSION (writing schema.json for a new store), or refuses. */
-export async function migrate(root: string, problems: LoadProblem[]): Promise<void> {
+/**
+ * Brings the layout under `root` to STORE_SCHEMA_VERSION, or refuses. Resolves with whether the store is new: its
+ * schema.json is then written by the first write to it, so opening never writes to a disk that may be read-only.
+ */
+export async function migrate(disk: Disk, root: string, problems: LoadProblem[]): Promise<{ fresh: boolean }> {
   let version = await layoutVersion(root);
-  if (version === null) {
-    version = STORE_SCHEMA_VERSION;
-    await writeSchema(root, version);
-  }
+  if (version === null) return { fresh: true };
   if (version > STORE_SCHEMA_VERSION) {
     throw new GuildStoreError(
       `${root} has store schema version ${version}, newer than this build understands (${STORE_SCHEMA_VERSION})`,
@@ -161,8 +162,9 @@ export async function migrate(root: string, problems: LoadProblem[]): Promise<vo
   while (version < STORE_SCHEMA_VERSION) {
     const step = MIGRATIONS[version];
     if (!step) throw new GuildStoreError(`no migration from store schema version ${version}`);
-    await step(root, problems);
+    await step(disk, root, problems);
     version += 1;
-    await writeSchema(root, version);
+    await writeSchema(disk, root, version);
   }
+  return { fresh: false };
 }

@@ -41,8 +41,11 @@ export interface AuditEntry {
 
 export interface QuestionRecord {
   at: string;
+  /** What was asked; empty for a private question (its text is never stored). */
   question: string;
   answered: boolean;
+  /** Asked with a private answer (`hide: true`, or the server's default): counted in /stats, never shown. */
+  private?: true;
 }
 
 export interface DocumentInput {
@@ -114,7 +117,12 @@ export const AuditEntrySchema = z.strictObject({
   detail: z.string().max(4000).optional(),
 });
 
-export const QuestionRecordSchema = z.strictObject({ at: isoTime, question: z.string(), answered: z.boolean() });
+export const QuestionRecordSchema = z.strictObject({
+  at: isoTime,
+  question: z.string().max(4000),
+  answered: z.boolean(),
+  private: z.literal(true).optional(),
+});
 
 export function describeIssues(error: z.ZodError): string {
   return error.issues

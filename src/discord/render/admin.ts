@@ -1,6 +1,7 @@
 /** What moderators and operators read: document cards, diffs, lists, settings, /stats and the audit channel's lines. */
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle } from "discord.js";
 import type { AuditEntry, CorpusDiff, GuildSettings, GuildStats, StoredDocument } from "../../core/index.js";
+import { clipInline } from "./cut.js";
 import { escapeInline } from "./escape.js";
 import { renderNotice } from "./notice.js";
 import type { MessagePayload } from "./payload.js";
@@ -131,7 +132,13 @@ export function renderStats(s: GuildStats): MessagePayload {
   ];
   if (s.gaps.length > 0) {
     lines.push("**Most asked questions it could not answer** (documents worth adding):");
-    for (const gap of s.gaps) lines.push(`- ${escapeInline(gap.question).slice(0, 150)} (${gap.count}×)`);
+    for (const gap of s.gaps) lines.push(`- ${clipInline(gap.question, 150)} (${gap.count}×)`);
+  }
+  if (s.privateAbstained > 0) {
+    const n = s.privateAbstained;
+    lines.push(
+      `-# ${n} unanswered question${n === 1 ? " was" : "s were"} asked privately: counted above, never shown.`,
+    );
   }
   return renderNotice(lines.join("\n"));
 }

@@ -100,9 +100,11 @@ describe("GuildStore: migration", () => {
     expect((await readdir(join(guild, "documents"))).length).toBe(3);
   });
 
-  it("writes schema.json for a new store", async () => {
+  it("writes schema.json for a new store with its first write", async () => {
     const dir = await tempDir();
-    await GuildStore.open(dir);
+    const store = await GuildStore.open(dir);
+    await expect(stat(join(dir, "guilds"))).rejects.toMatchObject({ code: "ENOENT" });
+    await store.updateSettings(GUILD, { cooldownSeconds: 1 });
     expect(JSON.parse(await readFile(join(dir, "guilds", "schema.json"), "utf8"))).toEqual({
       format: "verbatim-guilds",
       version: 1,
@@ -112,7 +114,7 @@ describe("GuildStore: migration", () => {
 
   it("refuses a layout newer than it understands, and an unreadable schema file", async () => {
     const dir = await tempDir();
-    await GuildStore.open(dir);
+    await (await GuildStore.open(dir)).updateSettings(GUILD, { cooldownSeconds: 1 });
     const schemaPath = join(dir, "guilds", "schema.json");
     await writeFile(schemaPath, JSON.stringify({ format: "verbatim-guilds", version: STORE_SCHEMA_VERSION + 1 }));
     await expect(GuildStore.open(dir)).rejects.toThrow(/newer than this build/);

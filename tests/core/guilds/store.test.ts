@@ -1,5 +1,4 @@
 import { readdir } from "node:fs/promises";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_SETTINGS, GuildStore, GuildStoreError, type StoredDocument } from "../../../src/core/guilds/store.js";
 import { docsDir, entry, GUILD, input, OTHER, sha256, useTempDirs, USER } from "../../support/guild-store.js";
@@ -42,8 +41,9 @@ describe("GuildStore: round trip", () => {
     });
     expect(reopened.auditLog(GUILD)).toEqual(store.auditLog(GUILD));
     expect(reopened.auditLog(GUILD).map((e) => e.action)).toEqual(["remove", "add"]); // newest first
-    expect(reopened.questions(GUILD, 0)).toEqual(store.questions(GUILD, 0));
-    expect(reopened.questions(GUILD, 0).map((q) => q.question)).toEqual(["Who?", "Why?\n"]);
+    expect(reopened.recentQuestions(GUILD)).toEqual(store.recentQuestions(GUILD));
+    expect(reopened.recentQuestions(GUILD).map((q) => q.question)).toEqual(["Why?\n", "Who?"]); // newest first
+    expect(reopened.questionStats(GUILD)).toEqual(store.questionStats(GUILD));
   });
 
   it("stores what addDocument returns: hash of the text, source.id = id, path kept as given, frozen", async () => {
@@ -66,7 +66,9 @@ describe("GuildStore: round trip", () => {
     expect(store.documents(GUILD)).toEqual([]);
     expect(store.settings(GUILD)).toEqual(DEFAULT_SETTINGS);
     expect(store.auditLog(GUILD)).toEqual([]);
-    expect(store.questions(GUILD, 0)).toEqual([]);
+    expect(store.recentQuestions(GUILD)).toEqual([]);
+    expect(await store.readQuestions(GUILD)).toEqual([]);
+    expect(store.questionStats(GUILD).windows.map((w) => w.answered + w.abstained)).toEqual([0, 0]);
     expect(await store.removeDocument(GUILD, "nothing-here")).toBeNull();
     expect(store.guildIds()).toEqual([]);
   });
@@ -122,7 +124,10 @@ describe("GuildStore: ids", () => {
       expect(() => store.findByHash(id, "x")).toThrow(GuildStoreError);
       expect(() => store.settings(id)).toThrow(GuildStoreError);
       expect(() => store.auditLog(id)).toThrow(GuildStoreError);
-      expect(() => store.questions(id, 0)).toThrow(GuildStoreError);
+      expect(() => store.recentQuestions(id)).toThrow(GuildStoreError);
+      expect(() => store.questionStats(id)).toThrow(GuildStoreError);
+      await expect(store.readQuestions(id)).rejects.toThrow(GuildStoreError);
+      await expect(store.readAuditLog(id)).rejects.toThrow(GuildStoreError);
       await expect(store.addDocument(id, input("T", "text"))).rejects.toThrow(GuildStoreError);
       await expect(store.removeDocument(id, "x")).rejects.toThrow(GuildStoreError);
       await expect(store.updateSettings(id, {})).rejects.toThrow(GuildStoreError);
@@ -132,8 +137,8 @@ describe("GuildStore: ids", () => {
       ).rejects.toThrow(GuildStoreError);
       await expect(store.exclusive(id, async () => 1)).rejects.toThrow(GuildStoreError);
     }
-    expect(await readdir(join(dir, "guilds"))).toEqual(["schema.json"]);
-    expect((await readdir(dir)).sort()).toEqual(["guilds"]);
+    // Nothing was written: not even the store's folder (a new store is created by its first write).
+    expect(await readdir(dir)).toEqual([]);
   });
 
   it("generates safe, unique ids from titles, whatever the title", async () => {
