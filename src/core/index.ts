@@ -12,7 +12,7 @@
  *   eval/      retrieval and QA test collections
  */
 export type * from "./types.js";
-export { independenceKey, independentSources, sourceLabel } from "./sources.js";
+export { independenceKey, independentSources, sourceLabel, withoutBidiControls } from "./sources.js";
 export { DocumentLoadError, loadDocument, SUPPORTED_EXTENSIONS } from "./ingest/load.js";
 export { documentFromText } from "./ingest/document.js";
 export { buildSegment, type Segment } from "./search/segment.js";

@@ -1,5 +1,5 @@
 /** How a source is named wherever the bot shows one: attributions, "also reported by", autocomplete choices. */
-import { sourceLabel, type Quote, type Source } from "../../core/index.js";
+import { sourceLabel, type Quote, type Source, withoutBidiControls } from "../../core/index.js";
 import { clipInline } from "./cut.js";
 import { renderDate } from "./dates.js";
 import { link, safeUrl } from "./links.js";
@@ -40,7 +40,7 @@ export function attribution(source: Source): string {
 export function choiceName(source: Source): string {
   const parts = [sourceLabel(source).label];
   if (source.publisher !== null) parts.push(source.publisher);
-  const name = parts.join(" — ").replace(/\s+/g, " ");
+  const name = withoutBidiControls(parts.join(" — ")).replace(/\s+/g, " ");
   const points = [...name];
   return points.length <= CHOICE_MAX ? name : `${points.slice(0, CHOICE_MAX - 1).join("")}…`;
 }
