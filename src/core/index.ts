@@ -20,6 +20,7 @@ export { loadSegment, saveSegment } from "./search/persist.js";
 export { TitleIndex } from "./search/titles.js";
 export { answerQuestion, type AnswerParams, DEFAULT_ANSWER } from "./answer/quotes.js";
 export { Library, type LibraryOptions, type OpenReport } from "./library/library.js";
+export { DataDirLockedError, type DataDirLock, lockDataDir } from "./storage/lock.js";
 export type { CorpusDiff } from "./library/sync.js";
 export {
   type AuditEntry,
