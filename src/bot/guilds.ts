@@ -15,8 +15,8 @@ export interface GuildServices {
   corpora: GuildCorpora;
   /** User ids allowed to run operator commands (the bundled corpus belongs to the operator). */
   ownerIds: readonly string[];
-  /** Re-reads the bundled corpus folder (operators' reload). */
-  reloadBundled(): Promise<CorpusDiff>;
+  /** Re-reads the bundled corpus folder (operators' reload); `onProgress` hears how many files are done. */
+  reloadBundled(onProgress?: (progress: { done: number; total: number }) => void): Promise<CorpusDiff>;
   maxUploadBytes: number;
 }
 

@@ -20,6 +20,8 @@ export { loadSegment, saveSegment } from "./search/persist.js";
 export { TitleIndex } from "./search/titles.js";
 export { answerQuestion, type AnswerParams, DEFAULT_ANSWER } from "./answer/quotes.js";
 export { Library, type LibraryOptions, type OpenReport } from "./library/library.js";
+export { createPool, type Executor, inline } from "./library/pool.js";
+export type { Progress } from "./library/tasks.js";
 export { DataDirLockedError, type DataDirLock, lockDataDir } from "./storage/lock.js";
 export type { CorpusDiff } from "./library/sync.js";
 export {
@@ -29,7 +31,9 @@ export {
   GuildStore,
   GuildStoreError,
   type QuestionRecord,
+  type QuestionStats,
   type StoredDocument,
+  type StoreWarning,
 } from "./guilds/store.js";
 export {
   type AddedDocument,

@@ -24,7 +24,7 @@ const NOTE =
 
 let work: string;
 let discord: LoopbackDiscord;
-let bot: { client: Client; store: GuildStore; library: Library };
+let bot: { client: Client; store: GuildStore; library: Library; close: () => Promise<void> };
 let A: string;
 let B: string;
 
@@ -39,7 +39,15 @@ async function startBot(dataDir: string, ownerIds: string[] = []) {
   });
   const client = verbatim.createClient({ commands, apiUrl: discord.api, cooldownSeconds: 0, version: "test" });
   await client.login(discord.token);
-  return { client, store: verbatim.store as GuildStore, library: verbatim.library };
+  return {
+    client,
+    store: verbatim.store as GuildStore,
+    library: verbatim.library,
+    close: async () => {
+      await client.destroy();
+      await verbatim.close();
+    },
+  };
 }
 
 const text = (response: { data?: unknown }) => (response.data as { content?: string } | undefined)?.content ?? "";
@@ -109,7 +117,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await bot?.client.destroy();
+  await bot?.close();
   await discord?.close();
   await rm(work, { recursive: true, force: true });
 });
@@ -423,7 +431,7 @@ describe("restart", () => {
       answer: await ask(A, "When does the red crane work the north quay?"),
       other: await ask(B, "When does the red crane work the north quay?"),
     };
-    await bot.client.destroy();
+    await bot.close();
     bot = await startBot(join(work, "data"), [discord.user("owner").id]);
     expect(bot.store.documents(A).map((d) => [d.id, d.hash])).toEqual(before.documents);
     expect(bot.store.settings(A)).toEqual(before.settings);

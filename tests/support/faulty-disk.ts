@@ -5,7 +5,7 @@
  * Read-only, every change fails with EROFS. The code under test is the real store and index; only the disk's capacity
  * is simulated (no small tmpfs or quota file system is available to the tests).
  */
-import { stat } from "node:fs/promises";
+import { appendFile, stat, writeFile } from "node:fs/promises";
 import { type Disk, nodeDisk, type WriteData } from "../../src/core/storage/durable.js";
 
 /** What one folder entry costs on a full disk (a directory block). */
@@ -119,3 +119,18 @@ export class FaultyDisk implements Disk {
     await this.base.syncDir(path);
   }
 }
+
+/**
+ * A disk that writes without fsync: for building large fixtures quickly (20,000 documents in a second, not half a
+ * minute), where durability across a machine crash is not what the test is about. Only ever used to seed data.
+ */
+export const unsyncedDisk: Disk = {
+  ...nodeDisk,
+  async writeFile(path, data) {
+    await writeFile(path, data as Parameters<typeof writeFile>[1]);
+  },
+  async appendFile(path, data) {
+    await appendFile(path, data as Parameters<typeof appendFile>[1]);
+  },
+  async syncDir() {},
+};

@@ -35,7 +35,7 @@
 import { randomBytes } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { type Disk, nodeDisk, replaceDurably } from "../storage/durable.js";
+import { type Disk, nodeDisk, replaceDurably, tempPathFor } from "../storage/durable.js";
 import { KeyedMutex } from "../storage/mutex.js";
 import type { LoadProblem } from "../types.js";
 import { isMissing, listDir, quarantine, readIfExists, removeTemps } from "./files.js";
@@ -335,21 +335,38 @@ export class GuildStore {
         });
         pending.push({ document, seq: state.nextSeq++ });
       }
-      // Written a few at a time: a big import is not one fsync after another, and not thousands of open files.
+      // Written a batch at a time (temp files fsynced together, renamed, then one fsync of the folder): an import
+      // of thousands is not one fsync after another, nor thousands of open files.
       const written: StoredDocument[] = [];
       let failure: unknown;
-      for (let i = 0; i < pending.length && failure === undefined; i += 16) {
-        const batch = pending.slice(i, i + 16);
+      for (let i = 0; i < pending.length && failure === undefined; i += 32) {
+        const batch = pending.slice(i, i + 32).map((entry) => ({
+          ...entry,
+          path: join(docsDir, `${entry.document.id}.json`),
+          tmp: tempPathFor(join(docsDir, `${entry.document.id}.json`)),
+        }));
         const results = await Promise.allSettled(
-          batch.map(({ document, seq }) =>
-            replaceDurably(this.disk, join(docsDir, `${document.id}.json`), JSON.stringify({ seq, document })),
-          ),
+          batch.map(({ document, seq, tmp }) => this.disk.writeFile(tmp, JSON.stringify({ seq, document }))),
         );
-        results.forEach((result, j) => {
-          const entry = batch[j] as { document: StoredDocument };
-          if (result.status === "fulfilled") written.push(entry.document);
-          else failure ??= result.reason;
-        });
+        const renamed: StoredDocument[] = [];
+        for (const [j, result] of results.entries()) {
+          const entry = batch[j] as (typeof batch)[number];
+          try {
+            if (result.status === "rejected") throw result.reason;
+            await this.disk.rename(entry.tmp, entry.path);
+            renamed.push(entry.document);
+          } catch (error) {
+            failure ??= error;
+            await this.disk.unlink(entry.tmp).catch(() => undefined);
+          }
+        }
+        try {
+          await this.disk.syncDir(docsDir);
+        } catch (error) {
+          failure ??= error;
+          // Renamed but maybe not durable: served (a restart may or may not find them), never acknowledged.
+        }
+        written.push(...renamed);
       }
       for (const document of written) state.documents.set(document.id, document);
       if (failure !== undefined) throw failure;
