@@ -1,7 +1,8 @@
 /** /operator: the bundled corpus belongs to whoever runs the bot (OWNER_IDS), whatever their role in a server. */
 import { ApplicationCommandOptionType, MessageFlags } from "discord.js";
 import type { Command } from "../src/bot/command.js";
-import { renderReloaded } from "../src/discord/render/index.js";
+import { withProgress } from "../src/bot/progress.js";
+import { renderProgress, renderReloaded } from "../src/discord/render/index.js";
 import { respond } from "../src/discord/respond.js";
 
 export const operator = {
@@ -21,7 +22,12 @@ export const operator = {
   requires: "operator",
   async execute(interaction, { guilds, logger }) {
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    const diff = await guilds.reloadBundled();
+    const diff = await withProgress(
+      interaction,
+      (progress) => renderProgress("reload", progress),
+      (onProgress) => guilds.reloadBundled(onProgress),
+      logger,
+    );
     logger.info({ userId: interaction.user.id, diff }, "bundled corpus reloaded");
     await respond(interaction, [renderReloaded(diff)]);
   },

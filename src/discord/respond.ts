@@ -33,6 +33,8 @@ export interface InteractionState {
   replied: boolean;
   /** Whether the deferred or sent reply is ephemeral (null before any). */
   ephemeral: boolean | null;
+  /** The deferred reply shows progress (showProgress): the answer replaces it rather than following it. */
+  showingProgress?: boolean;
 }
 
 export type InteractionSend =
@@ -81,7 +83,7 @@ export function planInteractionSends(state: InteractionState, payloads: readonly
     if (first && !state.deferred && !state.replied) {
       return { method: "reply", options: { ...base(payload), allowedMentions: { parse: [] }, flags: payload.flags } };
     }
-    if (first && state.deferred && !state.replied) {
+    if (first && state.deferred && (!state.replied || state.showingProgress === true)) {
       if (isEphemeral(payload) && state.ephemeral === false) {
         throw new PayloadError(["an ephemeral reply was rendered but the reply was deferred publicly"]);
       }
@@ -118,10 +120,35 @@ function isInteraction(target: ReplyTarget): target is RepliableInteraction {
   return target instanceof BaseInteraction;
 }
 
+/** Interactions whose deferred reply currently shows progress rather than an answer. */
+const showingProgress = new WeakSet<RepliableInteraction>();
+
+/**
+ * Replaces a deferred reply's "thinking…" with how far long work has got. The answer, when `respond` sends it, then
+ * replaces the progress in turn (it is not sent as a follow-up). Throws like editReply does.
+ */
+export async function showProgress(interaction: RepliableInteraction, payload: MessagePayload): Promise<void> {
+  assertSendable([payload]);
+  if (!interaction.deferred) throw new PayloadError(["progress can only replace a deferred reply"]);
+  showingProgress.add(interaction);
+  await interaction.editReply({
+    ...base(payload),
+    allowedMentions: { parse: [] },
+    flags: withoutEphemeral(payload.flags),
+  });
+}
+
 /** Sends `payloads` (from render.ts) in answer to an interaction or a message, in order. */
 export async function respond(target: ReplyTarget, payloads: readonly MessagePayload[]): Promise<void> {
   if (isInteraction(target)) {
-    for (const send of planInteractionSends(target, payloads)) {
+    const state: InteractionState = {
+      deferred: target.deferred,
+      replied: target.replied,
+      ephemeral: target.ephemeral,
+      showingProgress: showingProgress.has(target),
+    };
+    showingProgress.delete(target);
+    for (const send of planInteractionSends(state, payloads)) {
       if (send.method === "reply") await target.reply(send.options);
       else if (send.method === "editReply") await target.editReply(send.options);
       else await target.followUp(send.options);
@@ -191,7 +218,11 @@ export async function replyError(
     logger.error({ ...where, err: error, ref }, "command failed");
     text = genericErrorLine(ref);
   }
-  const publicDeferral = isInteraction(target) && target.deferred && !target.replied && target.ephemeral === false;
+  const publicDeferral =
+    isInteraction(target) &&
+    target.deferred &&
+    (!target.replied || showingProgress.has(target)) &&
+    target.ephemeral === false;
   try {
     await respond(target, [renderNotice(text, { ephemeral: !publicDeferral })]);
   } catch (sendError) {

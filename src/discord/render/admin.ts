@@ -1,6 +1,6 @@
 /** What moderators and operators read: document cards, diffs, lists, settings, /stats and the audit channel's lines. */
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle } from "discord.js";
-import type { AuditEntry, CorpusDiff, GuildSettings, GuildStats, StoredDocument } from "../../core/index.js";
+import type { AuditEntry, CorpusDiff, GuildSettings, GuildStats, Progress, StoredDocument } from "../../core/index.js";
 import { clipInline } from "./cut.js";
 import { escapeInline } from "./escape.js";
 import { renderNotice } from "./notice.js";
@@ -54,6 +54,17 @@ export function renderAdded(document: StoredDocument, passages: number): Message
 
 export function renderReindexed(diff: CorpusDiff): MessagePayload {
   return renderNotice(`Reindexed this server's documents.\n${describeDiff(diff)}`);
+}
+
+/** How far a long rebuild has got, shown in place of "thinking…" until it is done. */
+export function renderProgress(what: "reindex" | "reload", progress: Progress): MessagePayload {
+  const label = what === "reindex" ? "Reindexing this server's documents" : "Reloading the bundled corpus";
+  const unit = what === "reindex" ? "documents" : "files";
+  const total = Math.max(progress.total, progress.done);
+  const percent = total === 0 ? 100 : Math.floor((progress.done / total) * 100);
+  return renderNotice(
+    `${label}… ${progress.done.toLocaleString("en")} of ${total.toLocaleString("en")} ${unit} (${percent}%)`,
+  );
 }
 
 export function renderReloaded(diff: CorpusDiff): MessagePayload {
