@@ -10,6 +10,7 @@ import { Cooldowns } from "./cooldown.js";
 import type { GuildServices } from "./guilds.js";
 import { createMentionHandler } from "./mentions.js";
 import { createRouter } from "./router.js";
+import { describeError, redactTokens } from "../discord/errors.js";
 
 export interface BotOptions {
   answerer: Answerer;
@@ -51,15 +52,15 @@ export function createBot(options: BotOptions): Client {
     logger.info({ user: ready.user.tag, guilds: ready.guilds.cache.size }, "connected to Discord");
   });
   client.on(Events.InteractionCreate, (interaction) => {
-    router.handle(interaction).catch((error: unknown) => logger.error({ err: error }, "interaction handler crashed"));
+    router.handle(interaction).catch((error: unknown) => logger.error({ err: describeError(error) }, "interaction handler crashed"));
   });
   client.on(Events.MessageCreate, (message) => {
-    onMention(message).catch((error: unknown) => logger.error({ err: error }, "mention handler crashed"));
+    onMention(message).catch((error: unknown) => logger.error({ err: describeError(error) }, "mention handler crashed"));
   });
   client.on(Events.ShardDisconnect, (event, shard) => logger.warn({ code: event.code, shard }, "gateway disconnected"));
   client.on(Events.ShardReconnecting, (shard) => logger.info({ shard }, "gateway reconnecting"));
   client.on(Events.ShardResume, (shard, replayed) => logger.info({ shard, replayed }, "gateway resumed"));
-  client.on(Events.Error, (error) => logger.error({ err: error }, "client error"));
-  client.on(Events.Warn, (message) => logger.warn(message));
+  client.on(Events.Error, (error) => logger.error({ err: describeError(error) }, "client error"));
+  client.on(Events.Warn, (message) => logger.warn(redactTokens(message)));
   return client;
 }

@@ -7,6 +7,7 @@ import type { Logger } from "pino";
 import type { Progress } from "../core/index.js";
 import type { MessagePayload } from "../discord/render/index.js";
 import { showProgress } from "../discord/respond.js";
+import { describeError } from "../discord/errors.js";
 
 /** How often progress is shown: well inside Discord's rate limits for editing one's own reply. */
 export const PROGRESS_EVERY_MS = 3000;
@@ -28,7 +29,7 @@ export async function withProgress<T>(
     shown = progress;
     editing = editing
       .then(() => (finished ? undefined : showProgress(interaction, render(progress))))
-      .catch((error: unknown) => logger.warn({ err: error }, "could not show progress"));
+      .catch((error: unknown) => logger.warn({ err: describeError(error) }, "could not show progress"));
   }, everyMs);
   try {
     return await work((progress) => {

@@ -7,11 +7,17 @@ import { commands } from "../../commands/index.js";
 import { createVerbatim } from "../app.js";
 import { VERSION } from "../bot/version.js";
 import { configOrReport, loadBotConfig, redactConfig } from "../config.js";
+import { describeError } from "../discord/errors.js";
 
 async function main(): Promise<void> {
   const config = configOrReport(loadBotConfig, "verbatim");
   if (config === null) return;
-  const logger = pino({ level: config.logLevel, base: { app: "verbatim", version: VERSION } });
+  // Errors are logged through describeError everywhere; the serializer is the backstop (no tokens, no request bodies).
+  const logger = pino({
+    level: config.logLevel,
+    base: { app: "verbatim", version: VERSION },
+    serializers: { err: (error: unknown) => (error instanceof Error ? describeError(error) : error) },
+  });
   logger.debug({ config: redactConfig(config) }, "configuration");
 
   const verbatim = await createVerbatim({
@@ -36,7 +42,9 @@ async function main(): Promise<void> {
     logger.info({ signal }, "shutting down");
     client
       .destroy()
-      .catch((error: unknown) => logger.error({ err: error }, "error while disconnecting"))
+      .catch((error: unknown) => logger.error({ err: describeError(error) }, "error while disconnecting"))
+      .then(() => verbatim.close())
+      .catch((error: unknown) => logger.error({ err: describeError(error) }, "error while stopping"))
       .finally(() => {
         logger.flush();
         process.exit(0);

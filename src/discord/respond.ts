@@ -22,7 +22,7 @@ import {
   type SendableChannels,
 } from "discord.js";
 import type { Logger } from "pino";
-import { PayloadError, isUserError } from "./errors.js";
+import { PayloadError, describeError, isUserError } from "./errors.js";
 import { payloadProblems, renderNotice, type MessagePayload } from "./render/index.js";
 
 export type ReplyTarget = RepliableInteraction | Message;
@@ -215,7 +215,7 @@ export async function replyError(
     text = error.message;
   } else {
     const ref = randomBytes(4).toString("hex");
-    logger.error({ ...where, err: error, ref }, "command failed");
+    logger.error({ ...where, err: describeError(error), ref }, "command failed");
     text = genericErrorLine(ref);
   }
   const publicDeferral =
@@ -226,7 +226,7 @@ export async function replyError(
   try {
     await respond(target, [renderNotice(text, { ephemeral: !publicDeferral })]);
   } catch (sendError) {
-    logger.warn({ ...where, err: sendError }, "could not tell the user about an error");
+    logger.warn({ ...where, err: describeError(sendError) }, "could not tell the user about an error");
   }
 }
 
