@@ -26,7 +26,12 @@ export const ask = {
   cooldown: true,
   async execute(interaction, context) {
     const { question, ephemeral } = await beginQuestion(interaction, context, "question");
-    const answer = await answerIn(context, interaction.guildId, question);
-    await respond(interaction, renderAnswer(answer, { ephemeral }));
+    await answerIn(
+      context,
+      interaction.guildId,
+      question,
+      (answer) => respond(interaction, renderAnswer(answer, { ephemeral })),
+      { private: ephemeral },
+    );
   },
 } satisfies Command;

@@ -3,6 +3,7 @@ import { MessageFlags, type ChatInputCommandInteraction } from "discord.js";
 import type { Answer } from "../core/index.js";
 import { answersHere, notHereError, settingsOf } from "./guilds.js";
 import { readQuestion } from "./question.js";
+import { describeError } from "../discord/errors.js";
 import type { CommandContext } from "./command.js";
 
 /**
@@ -13,16 +14,42 @@ function yieldToEvents(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/** Answers in the server's scope (its own documents plus the bundled corpus) and records the question for /stats. */
-export async function answerIn(context: CommandContext, guildId: string | null, question: string): Promise<Answer> {
+/**
+ * Answers in the server's scope (its own documents plus the bundled corpus), hands the answer to `reply`, and only
+ * then records the question for /stats, in the background: the member's answer never waits for the disk. A private
+ * question (the answer was only for the asker) is counted, its text never stored.
+ */
+export async function answerIn(
+  context: CommandContext,
+  guildId: string | null,
+  question: string,
+  reply: (answer: Answer) => Promise<void>,
+  options: { private?: boolean } = {},
+): Promise<void> {
   await yieldToEvents();
   const answer = context.answerer.answer(question, { scope: guildId ?? undefined });
-  if (guildId !== null && context.guilds !== undefined) {
-    await context.guilds.store
-      .recordQuestion(guildId, { at: new Date().toISOString(), question, answered: answer.answered })
-      .catch((error: unknown) => context.logger.warn({ err: error, guildId }, "could not record a question"));
+  // What members ask is theirs: logged only at debug, and a private question not even then.
+  context.logger.debug(
+    { guildId, answered: answer.answered, ...(options.private === true ? {} : { question }) },
+    "question answered",
+  );
+  try {
+    await reply(answer);
+  } finally {
+    if (guildId !== null && context.guilds !== undefined) {
+      const record = {
+        at: new Date().toISOString(),
+        question: options.private === true ? "" : question,
+        answered: answer.answered,
+        ...(options.private === true ? { private: true as const } : {}),
+      };
+      void context.guilds.store
+        .recordQuestion(guildId, record)
+        .catch((error: unknown) =>
+          context.logger.warn({ err: describeError(error), guildId }, "could not record a question"),
+        );
+    }
   }
-  return answer;
 }
 
 /**

@@ -35,8 +35,9 @@ export function createMentionHandler(context: CommandContext) {
         return;
       }
       takeTurn(context, message.guildId, message.author.id);
-      const answer = await answerIn(context, message.guildId, readQuestion(question));
-      await respond(message, renderAnswer(answer));
+      await answerIn(context, message.guildId, readQuestion(question), (answer) =>
+        respond(message, renderAnswer(answer)),
+      );
     } catch (error) {
       await replyError(message, error, logger, { via: "mention" });
     }
