@@ -5,7 +5,7 @@
 import { PermissionFlagsBits, type Client, type Interaction, type TextBasedChannel } from "discord.js";
 import type { Logger } from "pino";
 import type { AuditEntry, GuildSettings, GuildStore, GuildCorpora, CorpusDiff } from "../core/index.js";
-import { UserError } from "../discord/errors.js";
+import { describeError, UserError } from "../discord/errors.js";
 import { post } from "../discord/respond.js";
 import { renderAuditLine } from "../discord/render/index.js";
 import type { CommandContext } from "./command.js";
@@ -62,19 +62,32 @@ export async function audit(
   try {
     await guilds.store.audit(full);
   } catch (error) {
-    logger.error({ err: error, guildId: full.guildId, action: full.action }, "could not store an audit entry");
+    logger.error({ err: describeError(error), guildId: full.guildId, action: full.action }, "could not store an audit entry");
   }
   const channelId = guilds.store.settings(entry.guildId).auditChannelId;
   if (channelId === null) return;
   void postAudit(client, channelId, full).catch((error: unknown) =>
-    logger.warn({ err: error, channelId }, "could not post to the audit channel"),
+    logger.warn({ err: describeError(error), channelId }, "could not post to the audit channel"),
   );
 }
 
 async function postAudit(client: Client, channelId: string, entry: AuditEntry): Promise<void> {
   const channel = await client.channels.fetch(channelId);
   if (channel === null || !channel.isSendable()) return;
+  // One server's actions are never posted in another's channel (a setting stored before that was checked).
+  if (!("guildId" in channel) || channel.guildId !== entry.guildId) return;
   await post(channel, [renderAuditLine(entry)]);
+}
+
+/**
+ * Refuses a channel that is not one of this server's (an id from another server, typed or forged): checked from what
+ * the client holds in memory, so the refusal can be the first response.
+ */
+export function checkOwnChannel(client: Client, guildId: string, channelId: string): void {
+  const channel = client.channels.cache.get(channelId);
+  if (channel === undefined || !("guildId" in channel) || channel.guildId !== guildId) {
+    throw new UserError("channel-elsewhere", "That channel is not in this server; choose one of this server's channels.");
+  }
 }
 
 /** A refusal of an admin command: shown to the member like any UserError, then audited. */

@@ -203,7 +203,8 @@ describe("a server's own documents", () => {
     expect(await ask(A, "When does the harbour office open?")).not.toContain("7:30");
     const files = await readdir(join(work, "data", "guilds", A, "documents")).catch(() => []);
     expect(files.some((f) => f.includes(id))).toBe(false);
-    expect(bot.store.auditLog(A).some((e) => e.action === "remove document" && e.documentId === id)).toBe(true);
+    // Audited after the moderator was answered.
+    await eventually(() => bot.store.auditLog(A).some((e) => e.action === "remove document" && e.documentId === id));
   });
 
   it("adds a document typed into the form", async () => {
@@ -383,8 +384,42 @@ describe("settings, stats and audit", () => {
     expect(posted.mentions).toEqual([]);
   });
 
+  it("refuses an audit channel from another server, and never posts one server's actions in another's", async () => {
+    const elsewhere = discord.channel("b-general").id;
+    const before = bot.store.settings(A).auditChannelId;
+    const refused = command(A, "settings", { channel: elsewhere }, "mod", MOD, "audit-channel");
+    expect(text(await refused.response)).toMatch(/not in this server/);
+    expect(bot.store.settings(A).auditChannelId).toBe(before);
+    // Even a setting that got stored some other way (an older version) posts nothing there.
+    await bot.store.updateSettings(A, { auditChannelId: elsewhere });
+    const posted = discord.sent.length;
+    const audited = bot.store.auditLog(A)[0];
+    await upload(A, "elsewhere.txt", "Elsewhere\n\nA note whose audit line must not reach the other server.");
+    await eventually(() => bot.store.auditLog(A)[0] !== audited, 5000, "the upload's audit entry");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(
+      discord.sent.slice(posted).some((r) => r.method === "POST" && r.route === `/channels/${elsewhere}/messages`),
+    ).toBe(false);
+    await bot.store.updateSettings(A, { auditChannelId: before });
+  });
+
+  it("counts a question asked with hide: true in /stats, never showing its text", async () => {
+    const hidden = "What is the private salary of the harbour master?";
+    const cmd = command(A, "ask", { question: hidden, hide: true }, "alice", MEMBER);
+    await cmd.waitForReply();
+    await eventually(() => bot.store.questionStats(A).privateAbstained > 0, 5000, "the private question's record");
+    const reply = await command(A, "stats", {}).waitForReply();
+    expect(reply.content).not.toContain("salary");
+    expect(reply.content).toMatch(/asked privately/);
+    expect((await bot.store.readQuestions(A, { limit: 1000 })).some((q) => q.question.includes("salary"))).toBe(false);
+  });
+
   it("reports questions answered and abstained, and the knowledge gaps", async () => {
     for (let i = 0; i < 2; i++) await ask(A, "What is the capital of Australia?");
+    // Questions are recorded after the answer is sent.
+    await eventually(() =>
+      bot.store.questionStats(A).gaps.some((g) => g.question === "What is the capital of Australia?" && g.count >= 2),
+    );
     const reply = await command(A, "stats", {}).waitForReply();
     expect(reply.content).toMatch(/Last 7 days:\*\* \d+ answered, [1-9]\d* not in the corpus/);
     expect(reply.content).toContain("What is the capital of Australia?");
