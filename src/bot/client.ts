@@ -52,10 +52,14 @@ export function createBot(options: BotOptions): Client {
     logger.info({ user: ready.user.tag, guilds: ready.guilds.cache.size }, "connected to Discord");
   });
   client.on(Events.InteractionCreate, (interaction) => {
-    router.handle(interaction).catch((error: unknown) => logger.error({ err: describeError(error) }, "interaction handler crashed"));
+    router
+      .handle(interaction)
+      .catch((error: unknown) => logger.error({ err: describeError(error) }, "interaction handler crashed"));
   });
   client.on(Events.MessageCreate, (message) => {
-    onMention(message).catch((error: unknown) => logger.error({ err: describeError(error) }, "mention handler crashed"));
+    onMention(message).catch((error: unknown) =>
+      logger.error({ err: describeError(error) }, "mention handler crashed"),
+    );
   });
   client.on(Events.ShardDisconnect, (event, shard) => logger.warn({ code: event.code, shard }, "gateway disconnected"));
   client.on(Events.ShardReconnecting, (shard) => logger.info({ shard }, "gateway reconnecting"));

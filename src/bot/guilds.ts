@@ -62,7 +62,10 @@ export async function audit(
   try {
     await guilds.store.audit(full);
   } catch (error) {
-    logger.error({ err: describeError(error), guildId: full.guildId, action: full.action }, "could not store an audit entry");
+    logger.error(
+      { err: describeError(error), guildId: full.guildId, action: full.action },
+      "could not store an audit entry",
+    );
   }
   const channelId = guilds.store.settings(entry.guildId).auditChannelId;
   if (channelId === null) return;
@@ -86,7 +89,10 @@ async function postAudit(client: Client, channelId: string, entry: AuditEntry): 
 export function checkOwnChannel(client: Client, guildId: string, channelId: string): void {
   const channel = client.channels.cache.get(channelId);
   if (channel === undefined || !("guildId" in channel) || channel.guildId !== guildId) {
-    throw new UserError("channel-elsewhere", "That channel is not in this server; choose one of this server's channels.");
+    throw new UserError(
+      "channel-elsewhere",
+      "That channel is not in this server; choose one of this server's channels.",
+    );
   }
 }
 

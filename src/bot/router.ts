@@ -51,7 +51,10 @@ export function createRouter(commands: readonly Command[], context: CommandConte
         } catch (error) {
           // Autocomplete has no error message to show; an empty list is the honest fallback (also for a refusal).
           if (!(error instanceof UserError))
-            context.logger.error({ err: describeError(error), command: interaction.commandName }, "autocomplete failed");
+            context.logger.error(
+              { err: describeError(error), command: interaction.commandName },
+              "autocomplete failed",
+            );
           if (!interaction.responded) await interaction.respond([]).catch(() => undefined);
         }
         return;
