@@ -65,6 +65,7 @@ export async function measureBurst(library: Library, questions: readonly string[
     };
   } finally {
     await client.destroy();
+    await verbatim.close();
     await discord.close();
   }
 }

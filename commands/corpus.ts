@@ -15,6 +15,7 @@ import {
 import { randomBytes } from "node:crypto";
 import { InputError, type DocumentInput, type StoredDocument } from "../src/core/index.js";
 import { audit } from "../src/bot/guilds.js";
+import { withProgress } from "../src/bot/progress.js";
 import { UserError } from "../src/discord/errors.js";
 import {
   choiceName,
@@ -27,6 +28,7 @@ import {
   renderDocumentList,
   renderNothingRemoved,
   renderNotice,
+  renderProgress,
   renderReindexed,
   renderRemoveConfirmation,
   renderRemoved,
@@ -284,7 +286,12 @@ export const corpus = {
       await respond(interaction, [renderRemoveConfirmation(documentOption(interaction, documents))]);
     } else if (sub === "reindex") {
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-      const diff = await guilds.corpora.reindex(guildId);
+      const diff = await withProgress(
+        interaction,
+        (progress) => renderProgress("reindex", progress),
+        (onProgress) => guilds.corpora.reindex(guildId, { onProgress }),
+        context.logger,
+      );
       await respond(interaction, [renderReindexed(diff)]);
       await audit(context.client, guilds, context.logger, {
         guildId,

@@ -9,7 +9,13 @@ import type { Command, OperatorContext } from "../src/bot/command.js";
 import { reportView } from "../src/bot/review.js";
 import { UserError } from "../src/discord/errors.js";
 import { parseOperatorCustomId } from "../src/discord/ids.js";
-import { renderOperatorReports, renderReloaded, type MessagePayload } from "../src/discord/render/index.js";
+import { withProgress } from "../src/bot/progress.js";
+import {
+  renderOperatorReports,
+  renderProgress,
+  renderReloaded,
+  type MessagePayload,
+} from "../src/discord/render/index.js";
 import { respond, update } from "../src/discord/respond.js";
 
 function reportsPage(context: OperatorContext, page: number): MessagePayload {
@@ -72,7 +78,12 @@ export const operator = {
       return;
     }
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    const diff = await guilds.reloadBundled();
+    const diff = await withProgress(
+      interaction,
+      (progress) => renderProgress("reload", progress),
+      (onProgress) => guilds.reloadBundled(onProgress),
+      logger,
+    );
     logger.info({ userId: interaction.user.id, diff }, "bundled corpus reloaded");
     await respond(interaction, [renderReloaded(diff)]);
   },

@@ -7,7 +7,7 @@ import {
   PermissionFlagsBits,
 } from "discord.js";
 import type { GuildSettings } from "../src/core/index.js";
-import { audit } from "../src/bot/guilds.js";
+import { audit, checkOwnChannel } from "../src/bot/guilds.js";
 import { renderSettings } from "../src/discord/render/index.js";
 import { respond } from "../src/discord/respond.js";
 import type { Command } from "../src/bot/command.js";
@@ -106,7 +106,9 @@ export const settings = {
     } else if (sub === "cooldown") {
       patch = { cooldownSeconds: interaction.options.getInteger("seconds") };
     } else if (sub === "audit-channel") {
-      patch = { auditChannelId: interaction.options.getChannel("channel")?.id ?? null };
+      const channel = interaction.options.getChannel("channel");
+      if (channel !== null) checkOwnChannel(context.client, guildId, channel.id);
+      patch = { auditChannelId: channel?.id ?? null };
     }
     if (patch === null) {
       await respond(interaction, [renderSettings(current, false)]);

@@ -12,6 +12,7 @@ import type { GuildServices } from "./guilds.js";
 import { GatewayBackoff, type BackoffOptions } from "./gateway.js";
 import { createMentionHandler } from "./mentions.js";
 import { createRouter } from "./router.js";
+import { describeError, redactTokens } from "../discord/errors.js";
 
 export interface BotOptions {
   answerer: Answerer;
@@ -61,10 +62,14 @@ export function createBot(options: BotOptions): Client {
     commandIds.prefetch();
   });
   client.on(Events.InteractionCreate, (interaction) => {
-    router.handle(interaction).catch((error: unknown) => logger.error({ err: error }, "interaction handler crashed"));
+    router
+      .handle(interaction)
+      .catch((error: unknown) => logger.error({ err: describeError(error) }, "interaction handler crashed"));
   });
   client.on(Events.MessageCreate, (message) => {
-    onMention(message).catch((error: unknown) => logger.error({ err: error }, "mention handler crashed"));
+    onMention(message).catch((error: unknown) =>
+      logger.error({ err: describeError(error) }, "mention handler crashed"),
+    );
   });
   client.on(Events.ShardDisconnect, (event, shard) => logger.warn({ code: event.code, shard }, "gateway disconnected"));
   // The first reconnect after a working session; further attempts are logged by the backoff, with their cause.
@@ -76,7 +81,7 @@ export function createBot(options: BotOptions): Client {
     backoff.connected();
     logger.info({ shard, replayed }, "gateway resumed");
   });
-  client.on(Events.Error, (error) => logger.error({ err: error }, "client error"));
-  client.on(Events.Warn, (message) => logger.warn(message));
+  client.on(Events.Error, (error) => logger.error({ err: describeError(error) }, "client error"));
+  client.on(Events.Warn, (message) => logger.warn(redactTokens(message)));
   return client;
 }

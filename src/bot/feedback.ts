@@ -13,7 +13,7 @@ import {
   type ReportReason,
   type Source,
 } from "../core/index.js";
-import { PayloadError, UserError } from "../discord/errors.js";
+import { describeError, PayloadError, UserError } from "../discord/errors.js";
 import { parseAnswerCustomId, type AnswerAction } from "../discord/ids.js";
 import {
   ANSWER_PROBLEMS,
@@ -64,18 +64,23 @@ export async function answerFor(
   const moderation = feedback?.askOptions(scope, question) ?? {};
   const answer = context.answerer.answer(question, { ...(guildId === null ? {} : { scope: guildId }), ...moderation });
   const isPrivate = place.ephemeral || guildId === null;
-  const writes: Promise<unknown>[] = [];
+  // What members ask is theirs: logged only at debug, and a private question not even then.
+  context.logger.debug({ guildId, answered: answer.answered, ...(isPrivate ? {} : { question }) }, "question answered");
   if (guildId !== null && context.guilds !== undefined) {
-    writes.push(
-      context.guilds.store
-        .recordQuestion(guildId, {
-          at: new Date().toISOString(),
-          question: isPrivate ? "" : question,
-          answered: answer.answered,
-        })
-        .catch((error: unknown) => context.logger.warn({ err: error, guildId }, "could not record a question")),
-    );
+    // For /stats, in the background: the member's answer never waits for this write. A private question is counted,
+    // its text never stored.
+    void context.guilds.store
+      .recordQuestion(guildId, {
+        at: new Date().toISOString(),
+        question: isPrivate ? "" : question,
+        answered: answer.answered,
+        ...(isPrivate ? { private: true as const } : {}),
+      })
+      .catch((error: unknown) =>
+        context.logger.warn({ err: describeError(error), guildId }, "could not record a question"),
+      );
   }
+  const writes: Promise<unknown>[] = [];
   let record: AnswerRecord | null = null;
   // Buttons name quotes by position: only an answer whose every quote is shown and located can carry them.
   const locatable = !answer.answered || answer.quotes.every((q) => q.passage !== undefined && q.text.trim() !== "");

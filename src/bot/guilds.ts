@@ -12,7 +12,7 @@ import type {
   GuildSettings,
   GuildStore,
 } from "../core/index.js";
-import { UserError } from "../discord/errors.js";
+import { describeError, UserError } from "../discord/errors.js";
 import { post } from "../discord/respond.js";
 import { renderAuditLine } from "../discord/render/index.js";
 import type { CommandContext } from "./command.js";
@@ -24,8 +24,8 @@ export interface GuildServices {
   feedback: FeedbackStorage;
   /** User ids allowed to run operator commands (the bundled corpus belongs to the operator). */
   ownerIds: readonly string[];
-  /** Re-reads the bundled corpus folder (operators' reload). */
-  reloadBundled(): Promise<CorpusDiff>;
+  /** Re-reads the bundled corpus folder (operators' reload); `onProgress` hears how many files are done. */
+  reloadBundled(onProgress?: (progress: { done: number; total: number }) => void): Promise<CorpusDiff>;
   maxUploadBytes: number;
   /** How long an attachment download may take before it counts as failed. */
   downloadTimeoutMs: number;
@@ -73,19 +73,38 @@ export async function audit(
   try {
     await guilds.store.audit(full);
   } catch (error) {
-    logger.error({ err: error, guildId: full.guildId, action: full.action }, "could not store an audit entry");
+    logger.error(
+      { err: describeError(error), guildId: full.guildId, action: full.action },
+      "could not store an audit entry",
+    );
   }
   const channelId = guilds.store.settings(entry.guildId).auditChannelId;
   if (channelId === null) return;
   void postAudit(client, channelId, full).catch((error: unknown) =>
-    logger.warn({ err: error, channelId }, "could not post to the audit channel"),
+    logger.warn({ err: describeError(error), channelId }, "could not post to the audit channel"),
   );
 }
 
 async function postAudit(client: Client, channelId: string, entry: AuditEntry): Promise<void> {
   const channel = await client.channels.fetch(channelId);
   if (channel === null || !channel.isSendable()) return;
+  // One server's actions are never posted in another's channel (a setting stored before that was checked).
+  if (!("guildId" in channel) || channel.guildId !== entry.guildId) return;
   await post(channel, [renderAuditLine(entry)]);
+}
+
+/**
+ * Refuses a channel that is not one of this server's (an id from another server, typed or forged): checked from what
+ * the client holds in memory, so the refusal can be the first response.
+ */
+export function checkOwnChannel(client: Client, guildId: string, channelId: string): void {
+  const channel = client.channels.cache.get(channelId);
+  if (channel === undefined || !("guildId" in channel) || channel.guildId !== guildId) {
+    throw new UserError(
+      "channel-elsewhere",
+      "That channel is not in this server; choose one of this server's channels.",
+    );
+  }
 }
 
 /** A refusal of an admin command: shown to the member like any UserError, then audited. */

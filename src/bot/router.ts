@@ -5,7 +5,7 @@
  * A refusal is answered first and audited after, so no disk write or REST call stands before the first response.
  */
 import type { Interaction } from "discord.js";
-import { UserError } from "../discord/errors.js";
+import { describeError, UserError } from "../discord/errors.js";
 import { replyError } from "../discord/respond.js";
 import { type AnyCommand, type Command, type CommandContext, isChatCommand, type ManagerContext } from "./command.js";
 import { checkManager, checkOperator, auditRefusal, settingsOf } from "./guilds.js";
@@ -64,7 +64,10 @@ export function createRouter(commands: readonly AnyCommand[], context: CommandCo
         } catch (error) {
           // Autocomplete has no error message to show; an empty list is the honest fallback (also for a refusal).
           if (!(error instanceof UserError))
-            context.logger.error({ err: error, command: interaction.commandName }, "autocomplete failed");
+            context.logger.error(
+              { err: describeError(error), command: interaction.commandName },
+              "autocomplete failed",
+            );
           if (!interaction.responded) await interaction.respond([]).catch(() => undefined);
         }
         return;

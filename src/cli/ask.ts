@@ -5,8 +5,8 @@
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { configOrReport, loadCoreConfig } from "../config.js";
-import { Library, type Answer, type Source } from "../core/index.js";
-import { formatAnswer } from "./format.js";
+import { type Answer, type DataDirLock, DataDirLockedError, Library, lockDataDir, type Source } from "../core/index.js";
+import { forTerminal, formatAnswer, jsonForTerminal } from "./format.js";
 
 function toJson(answer: Answer): string {
   const source = (s: Source) => ({
@@ -18,20 +18,22 @@ function toJson(answer: Answer): string {
     url: s.url,
     path: s.path,
   });
-  return JSON.stringify({
-    question: answer.question,
-    answered: answer.answered,
-    independentSources: answer.independentSources,
-    quotes: answer.quotes.map((q) => ({
-      text: q.text,
-      start: q.start,
-      end: q.end,
-      score: q.score,
-      source: source(q.source),
-      alsoReportedBy: q.alsoReportedBy.map(source),
-    })),
-    closest: answer.closest.map(source),
-  });
+  return jsonForTerminal(
+    JSON.stringify({
+      question: answer.question,
+      answered: answer.answered,
+      independentSources: answer.independentSources,
+      quotes: answer.quotes.map((q) => ({
+        text: q.text,
+        start: q.start,
+        end: q.end,
+        score: q.score,
+        source: source(q.source),
+        alsoReportedBy: q.alsoReportedBy.map(source),
+      })),
+      closest: answer.closest.map(source),
+    }),
+  );
 }
 
 async function main(): Promise<number> {
@@ -66,8 +68,17 @@ async function main(): Promise<number> {
     process.stderr.write("--limit must be a whole number from 1 to 20\n");
     return 2;
   }
-  const { library, report } = await Library.open({ corpusDir, dataDir });
-  for (const p of report.problems) process.stderr.write(`verbatim: ${p.path}: ${p.reason}\n`);
+  // A running bot holds DATA_DIR: then the saved index is read, never written.
+  let lock: DataDirLock | null = null;
+  try {
+    lock = await lockDataDir(dataDir);
+  } catch (error) {
+    if (!(error instanceof DataDirLockedError)) throw error;
+  }
+  const { library, report } = await Library.open({ corpusDir, dataDir, readOnly: lock === null || !lock.held });
+  library.close();
+  await lock?.release();
+  for (const p of report.problems) process.stderr.write(forTerminal(`verbatim: ${p.path}: ${p.reason}\n`));
   if (report.discarded !== undefined)
     process.stderr.write(`verbatim: saved index not used (${report.discarded}); rebuilt\n`);
 

@@ -1,5 +1,24 @@
 /** The CLI's readable answer: each quote verbatim, then who said it. */
-import { type Answer, type Quote, type Source, sourceLabel } from "../core/index.js";
+import { type Answer, type Quote, type Source, sourceLabel, withoutBidiControls } from "../core/index.js";
+
+/** Control characters a terminal acts on (escape sequences, carriage returns, C1 controls), but line breaks and tabs. */
+const TERMINAL_CONTROLS = /[^\P{Cc}\n\t]/gu;
+
+/**
+ * Text safe to print to a terminal: a document's title or text can hold escape sequences (which would recolour or
+ * clear the screen) and bidirectional-text controls (which would show a name reversed). Both are removed.
+ */
+export function forTerminal(text: string): string {
+  return withoutBidiControls(text).replace(TERMINAL_CONTROLS, "");
+}
+
+/** Characters JSON leaves raw that a terminal would act on, written as \u escapes instead (the data is unchanged). */
+const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]/g;
+
+/** A JSON text with those characters escaped: parses to the same value, prints safely. */
+export function jsonForTerminal(json: string): string {
+  return json.replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
 
 export function describeSource(source: Source): string {
   const parts = [sourceLabel(source).label];
@@ -21,6 +40,10 @@ function formatQuote(quote: Quote, n: number): string {
 }
 
 export function formatAnswer(answer: Answer): string {
+  return forTerminal(formatUnsafe(answer));
+}
+
+function formatUnsafe(answer: Answer): string {
   if (!answer.answered) {
     const closest = answer.closest.map((s) => `  - ${describeSource(s)}`).join("\n");
     return `Not in the corpus: no passage answers “${answer.question}”.\n${closest !== "" ? `Closest sources:\n${closest}\n` : ""}`;

@@ -4,20 +4,29 @@
  * with /operator reload.
  */
 import { configOrReport, loadCoreConfig } from "../config.js";
-import { Library } from "../core/index.js";
+import { Library, lockDataDir } from "../core/index.js";
+import { forTerminal } from "./format.js";
 
 async function main(): Promise<number> {
   const config = configOrReport(loadCoreConfig, "reload");
   if (config === null) return 1;
+  // The saved index belongs to whoever holds DATA_DIR: a running bot reloads with /operator reload instead.
+  const lock = await lockDataDir(config.dataDir);
   const { library, report } = await Library.open({ corpusDir: config.corpusDir, dataDir: config.dataDir });
-  for (const p of report.problems) process.stderr.write(`reload: ${p.path}: ${p.reason}\n`);
+  library.close();
+  await lock.release();
+  for (const p of report.problems) process.stderr.write(forTerminal(`reload: ${p.path}: ${p.reason}\n`));
+  if (report.saveFailed !== undefined)
+    process.stderr.write(forTerminal(`reload: could not save the index (${report.saveFailed})\n`));
   if (report.discarded !== undefined)
     process.stderr.write(`reload: saved index not used (${report.discarded}); rebuilt\n`);
   const { diff } = report;
   const list = (items: string[]) => (items.length === 0 ? "none" : items.join(", "));
   process.stdout.write(
-    `${config.corpusDir}: ${library.stats().documents} documents, ${diff.passagesAfter} passages (index ${report.index}, ${report.ms} ms)\n` +
-      `added: ${list(diff.added)}\nchanged: ${list(diff.changed)}\nremoved: ${list(diff.removed)}\npassages: ${diff.passagesBefore} → ${diff.passagesAfter}\n`,
+    forTerminal(
+      `${config.corpusDir}: ${library.stats().documents} documents, ${diff.passagesAfter} passages (index ${report.index}, ${report.ms} ms)\n` +
+        `added: ${list(diff.added)}\nchanged: ${list(diff.changed)}\nremoved: ${list(diff.removed)}\npassages: ${diff.passagesBefore} → ${diff.passagesAfter}\n`,
+    ),
   );
   return 0;
 }

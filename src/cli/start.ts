@@ -11,6 +11,7 @@ import { inviteUrl } from "../bot/deploy.js";
 import { explainDiscordError } from "../bot/explain.js";
 import { VERSION } from "../bot/version.js";
 import { configOrReport, loadBotConfig, redactConfig } from "../config.js";
+import { describeError } from "../discord/errors.js";
 import { createLogger } from "./logger.js";
 
 async function main(): Promise<void> {
@@ -45,7 +46,9 @@ async function main(): Promise<void> {
     logger.info({ signal }, "shutting down");
     client
       .destroy()
-      .catch((error: unknown) => logger.error({ err: error }, "error while disconnecting"))
+      .catch((error: unknown) => logger.error({ err: describeError(error) }, "error while disconnecting"))
+      .then(() => verbatim.close())
+      .catch((error: unknown) => logger.error({ err: describeError(error) }, "error while stopping"))
       .finally(() => {
         logger.flush();
         process.exit(0);

@@ -12,7 +12,7 @@
  *   eval/      retrieval and QA test collections
  */
 export type * from "./types.js";
-export { independenceKey, independentSources, sourceLabel } from "./sources.js";
+export { independenceKey, independentSources, sourceLabel, withoutBidiControls } from "./sources.js";
 export { DocumentLoadError, loadDocument, SUPPORTED_EXTENSIONS } from "./ingest/load.js";
 export { documentFromText } from "./ingest/document.js";
 export { buildSegment, type Segment } from "./search/segment.js";
@@ -21,6 +21,9 @@ export { TitleIndex } from "./search/titles.js";
 export { answerQuestion, type AnswerParams, DEFAULT_ANSWER } from "./answer/quotes.js";
 export { arrangeBySourceDate, sourcesDiffer } from "./answer/differ.js";
 export { Library, type LibraryOptions, type OpenReport } from "./library/library.js";
+export { createPool, type Executor, inline } from "./library/pool.js";
+export type { Progress } from "./library/tasks.js";
+export { DataDirLockedError, type DataDirLock, lockDataDir } from "./storage/lock.js";
 export type { CorpusDiff } from "./library/sync.js";
 export {
   type AuditEntry,
@@ -29,7 +32,9 @@ export {
   GuildStore,
   GuildStoreError,
   type QuestionRecord,
+  type QuestionStats,
   type StoredDocument,
+  type StoreWarning,
 } from "./guilds/store.js";
 export {
   type AddedDocument,

@@ -36,3 +36,14 @@ export function independentSources(quotes: readonly Quote[]): number {
     for (const source of [quote.source, ...quote.alsoReportedBy]) keys.add(independenceKey(source));
   return keys.size;
 }
+
+/**
+ * Bidirectional-text controls (embeddings, overrides, isolates, marks). In a title or a file name they can make text
+ * read other than it is stored ("gnp.exe" shown as "exe.png"), so whatever shows a source's names strips them.
+ */
+export const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** `text` without bidirectional-text controls. */
+export function withoutBidiControls(text: string): string {
+  return text.replace(BIDI_CONTROLS, "");
+}

@@ -23,7 +23,7 @@ import {
   type SendableChannels,
 } from "discord.js";
 import type { Logger } from "pino";
-import { PayloadError, isUserError } from "./errors.js";
+import { PayloadError, describeError, isUserError } from "./errors.js";
 import { addressTo, payloadProblems, renderNotice, type MessagePayload } from "./render/index.js";
 
 export type ReplyTarget = RepliableInteraction | Message;
@@ -34,6 +34,8 @@ export interface InteractionState {
   replied: boolean;
   /** Whether the deferred or sent reply is ephemeral (null before any). */
   ephemeral: boolean | null;
+  /** The deferred reply shows progress (showProgress): the answer replaces it rather than following it. */
+  showingProgress?: boolean;
 }
 
 export type InteractionSend =
@@ -82,7 +84,7 @@ export function planInteractionSends(state: InteractionState, payloads: readonly
     if (first && !state.deferred && !state.replied) {
       return { method: "reply", options: { ...base(payload), allowedMentions: { parse: [] }, flags: payload.flags } };
     }
-    if (first && state.deferred && !state.replied) {
+    if (first && state.deferred && (!state.replied || state.showingProgress === true)) {
       if (isEphemeral(payload) && state.ephemeral === false) {
         throw new PayloadError(["an ephemeral reply was rendered but the reply was deferred publicly"]);
       }
@@ -140,6 +142,24 @@ export function refusedByDiscord(error: unknown): error is DiscordAPIError {
   return error instanceof DiscordAPIError && (error.status === 401 || error.status === 403);
 }
 
+/** Interactions whose deferred reply currently shows progress rather than an answer. */
+const showingProgress = new WeakSet<RepliableInteraction>();
+
+/**
+ * Replaces a deferred reply's "thinking…" with how far long work has got. The answer, when `respond` sends it, then
+ * replaces the progress in turn (it is not sent as a follow-up). Throws like editReply does.
+ */
+export async function showProgress(interaction: RepliableInteraction, payload: MessagePayload): Promise<void> {
+  assertSendable([payload]);
+  if (!interaction.deferred) throw new PayloadError(["progress can only replace a deferred reply"]);
+  showingProgress.add(interaction);
+  await interaction.editReply({
+    ...base(payload),
+    allowedMentions: { parse: [] },
+    flags: withoutEphemeral(payload.flags),
+  });
+}
+
 /** Sends `payloads` (from render.ts) in answer to an interaction or a message, in order. */
 export async function respond(
   target: ReplyTarget,
@@ -147,7 +167,14 @@ export async function respond(
   options: MessageRespondOptions = {},
 ): Promise<void> {
   if (isInteraction(target)) {
-    for (const send of planInteractionSends(target, payloads)) {
+    const state: InteractionState = {
+      deferred: target.deferred,
+      replied: target.replied,
+      ephemeral: target.ephemeral,
+      showingProgress: showingProgress.has(target),
+    };
+    showingProgress.delete(target);
+    for (const send of planInteractionSends(state, payloads)) {
       if (send.method === "reply") await target.reply(send.options);
       else if (send.method === "editReply") await target.editReply(send.options);
       else await target.followUp(send.options);
@@ -213,7 +240,7 @@ export async function replyError(
   const where = { ...describeTarget(target), ...context };
   if (refusedByDiscord(error)) {
     // The failure was Discord refusing to take our answer: an error line would be refused too.
-    logger.warn({ ...where, status: error.status, code: error.code }, "Discord refused the answer: %s", error.message);
+    logger.warn({ ...where, err: describeError(error) }, "Discord refused the answer: %s", error.message);
     return;
   }
   let text: string;
@@ -222,14 +249,18 @@ export async function replyError(
     text = error.message;
   } else {
     const ref = randomBytes(4).toString("hex");
-    logger.error({ ...where, err: error, ref }, "command failed");
+    logger.error({ ...where, err: describeError(error), ref }, "command failed");
     text = genericErrorLine(ref);
   }
-  const publicDeferral = isInteraction(target) && target.deferred && !target.replied && target.ephemeral === false;
+  const publicDeferral =
+    isInteraction(target) &&
+    target.deferred &&
+    (!target.replied || showingProgress.has(target)) &&
+    target.ephemeral === false;
   try {
     await respond(target, [renderNotice(text, { ephemeral: !publicDeferral })], options);
   } catch (sendError) {
-    logger.warn({ ...where, err: sendError }, "could not tell the user about an error");
+    logger.warn({ ...where, err: describeError(sendError) }, "could not tell the user about an error");
   }
 }
 

@@ -24,7 +24,7 @@ const NOTE =
 
 let work: string;
 let discord: LoopbackDiscord;
-let bot: { client: Client; store: GuildStore; library: Library };
+let bot: { client: Client; store: GuildStore; library: Library; close: () => Promise<void> };
 let A: string;
 let B: string;
 
@@ -41,7 +41,15 @@ async function startBot(dataDir: string, ownerIds: string[] = []) {
   });
   const client = verbatim.createClient({ commands, apiUrl: discord.api, cooldownSeconds: 0, version: "test" });
   await client.login(discord.token);
-  return { client, store: verbatim.store as GuildStore, library: verbatim.library };
+  return {
+    client,
+    store: verbatim.store as GuildStore,
+    library: verbatim.library,
+    close: async () => {
+      await client.destroy();
+      await verbatim.close();
+    },
+  };
 }
 
 const text = (response: { data?: unknown }) => (response.data as { content?: string } | undefined)?.content ?? "";
@@ -111,7 +119,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await bot?.client.destroy();
+  await bot?.close();
   await discord?.close();
   await rm(work, { recursive: true, force: true });
 });
@@ -471,8 +479,42 @@ describe("settings, stats and audit", () => {
     expect(posted.mentions).toEqual([]);
   });
 
+  it("refuses an audit channel from another server, and never posts one server's actions in another's", async () => {
+    const elsewhere = discord.channel("b-general").id;
+    const before = bot.store.settings(A).auditChannelId;
+    const refused = command(A, "settings", { channel: elsewhere }, "mod", MOD, "audit-channel");
+    expect(text(await refused.response)).toMatch(/not in this server/);
+    expect(bot.store.settings(A).auditChannelId).toBe(before);
+    // Even a setting that got stored some other way (an older version) posts nothing there.
+    await bot.store.updateSettings(A, { auditChannelId: elsewhere });
+    const posted = discord.sent.length;
+    const audited = bot.store.auditLog(A)[0];
+    await upload(A, "elsewhere.txt", "Elsewhere\n\nA note whose audit line must not reach the other server.");
+    await eventually(() => bot.store.auditLog(A)[0] !== audited, 5000, "the upload's audit entry");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(
+      discord.sent.slice(posted).some((r) => r.method === "POST" && r.route === `/channels/${elsewhere}/messages`),
+    ).toBe(false);
+    await bot.store.updateSettings(A, { auditChannelId: before });
+  });
+
+  it("counts a question asked with hide: true in /stats, never showing its text", async () => {
+    const hidden = "What is the private salary of the harbour master?";
+    const cmd = command(A, "ask", { question: hidden, hide: true }, "alice", MEMBER);
+    await cmd.waitForReply();
+    await eventually(() => bot.store.questionStats(A).privateAbstained > 0, 5000, "the private question's record");
+    const reply = await command(A, "stats", {}).waitForReply();
+    expect(reply.content).not.toContain("salary");
+    expect(reply.content).toMatch(/asked privately/);
+    expect((await bot.store.readQuestions(A, { limit: 1000 })).some((q) => q.question.includes("salary"))).toBe(false);
+  });
+
   it("reports questions answered and abstained, and the knowledge gaps", async () => {
     for (let i = 0; i < 2; i++) await ask(A, "What is the capital of Australia?");
+    // Questions are recorded after the answer is sent.
+    await eventually(() =>
+      bot.store.questionStats(A).gaps.some((g) => g.question === "What is the capital of Australia?" && g.count >= 2),
+    );
     const reply = await command(A, "stats", {}).waitForReply();
     expect(reply.content).toMatch(/Last 7 days:\*\* \d+ answered, [1-9]\d* not in the corpus/);
     expect(reply.content).toContain("What is the capital of Australia?");
@@ -522,7 +564,7 @@ describe("restart", () => {
       "Port authority",
     );
     expect(longForm?.components.some((c) => c.description?.includes("kept until the bot restarts"))).toBe(true);
-    await bot.client.destroy();
+    await bot.close();
     bot = await startBot(join(work, "data"), [discord.user("owner").id]);
     const submit = (customId: string, title: string) =>
       discord
@@ -556,7 +598,7 @@ describe("restart", () => {
       answer: await ask(A, "When does the red crane work the north quay?"),
       other: await ask(B, "When does the red crane work the north quay?"),
     };
-    await bot.client.destroy();
+    await bot.close();
     bot = await startBot(join(work, "data"), [discord.user("owner").id]);
     expect(bot.store.documents(A).map((d) => [d.id, d.hash])).toEqual(before.documents);
     expect(bot.store.settings(A)).toEqual(before.settings);

@@ -15,6 +15,7 @@ import { deployCommands } from "../../src/bot/deploy.js";
 import { Library } from "../../src/core/library/library.js";
 import type { Answerer } from "../../src/core/types.js";
 import { unescapeMarkdown } from "../../src/discord/render/index.js";
+import { eventually } from "../support/eventually.js";
 import { type LoopbackDiscord, startLoopbackDiscord } from "../support/loopback-discord/index.js";
 
 const EPHEMERAL = 1 << 6;
@@ -363,5 +364,77 @@ describe("resilience", () => {
       await bot.destroy();
       await other.close();
     }
+  });
+});
+
+describe("what the logs keep", () => {
+  it("never logs an interaction token, and a question only at debug, even when Discord refuses a call", async () => {
+    const lines: string[] = [];
+    const infoLogger = pino({ level: "info" }, { write: (line: string) => void lines.push(line) });
+    const debugLines: string[] = [];
+    const debugLogger = pino({ level: "debug" }, { write: (line: string) => void debugLines.push(line) });
+    // Tokens that expire before the answer is sent: every edit of the reply is refused (Unknown Webhook).
+    const other = await startLoopbackDiscord({ interactionTokenLifetimeMs: 50 });
+    const slow: Answerer = {
+      ...library,
+      answer: (question, options) => {
+        const until = Date.now() + 150;
+        while (Date.now() < until); // slower than the token lives
+        return library.answer(question, options);
+      },
+      search: (q, o) => library.search(q, o),
+      suggestDocuments: (p, l, s) => library.suggestDocuments(p, l, s),
+      document: (id, s) => library.document(id, s),
+      stats: (s) => library.stats(s),
+      passage: (ref, s) => library.passage(ref, s),
+      candidates: (q, o) => library.candidates(q, o),
+    };
+    for (const [logger, into] of [
+      [infoLogger, lines],
+      [debugLogger, debugLines],
+    ] as const) {
+      const verbatim = await createVerbatim({
+        corpusDir: "",
+        dataDir: null,
+        library,
+        logger,
+        maxUploadBytes: 0,
+        maxDocumentsPerGuild: 0,
+        ownerIds: [],
+      });
+      const bot = verbatim.createClient({
+        commands,
+        answerer: slow,
+        apiUrl: other.api,
+        cooldownSeconds: 0,
+        version: "t",
+      });
+      await bot.login(other.token);
+      try {
+        const question = "Which secret harbour question did Bob ask?";
+        const cmd = other.injectSlashCommand({
+          channelId: "general",
+          user: "alice",
+          name: "ask",
+          options: { question },
+        });
+        await cmd.response;
+        await eventually(
+          () => into.some((l) => l.includes("Discord refused the answer")),
+          10_000,
+          "the refusal to be logged",
+        );
+        const logged = into.join("\n");
+        expect(logged).toMatch(/Invalid Webhook Token|50027/);
+        expect(logged).not.toContain(cmd.token);
+        expect(logged).toContain("/:token");
+        if (into === lines) expect(logged).not.toContain("secret harbour");
+        else expect(logged).toContain("secret harbour"); // at debug, the question is there
+      } finally {
+        await bot.destroy();
+        await verbatim.close();
+      }
+    }
+    await other.close();
   });
 });

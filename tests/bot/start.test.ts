@@ -109,6 +109,21 @@ describe("running", () => {
         })
         .waitForReply();
       expect(reply.content).toContain("returned to Moscow on Oct. 5");
+
+      // A second process on the same DATA_DIR is refused with one line naming the folder and the holder.
+      const second = run({
+        DISCORD_TOKEN: discord.token,
+        DISCORD_APPLICATION_ID: discord.applicationId,
+        DISCORD_API_URL: discord.api,
+        CORPUS_DIR: join(root, "corpus"),
+        DATA_DIR: join(work, "data"),
+      });
+      expect(await second.exit).toBe(1);
+      const lines = second.output().trim().split("\n");
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(
+        `DATA_DIR ${join(work, "data")} is in use by another Verbatim process (pid ${bot.child.pid}`,
+      );
     } finally {
       bot.child.kill("SIGTERM");
     }

@@ -31,7 +31,7 @@ const DAY = 86_400_000;
 
 let work: string;
 let discord: LoopbackDiscord;
-let bot: { client: Client; store: GuildStore; feedback: FeedbackStore };
+let bot: { client: Client; store: GuildStore; feedback: FeedbackStore; close(): Promise<void> };
 let A: string;
 let B: string;
 let clockOffset = 0;
@@ -48,11 +48,19 @@ async function startBot() {
   });
   const client = verbatim.createClient({ commands, apiUrl: discord.api, cooldownSeconds: 0, version: "test" });
   await client.login(discord.token);
-  return { client, store: verbatim.store as GuildStore, feedback: verbatim.feedback as FeedbackStore };
+  return {
+    client,
+    store: verbatim.store as GuildStore,
+    feedback: verbatim.feedback as FeedbackStore,
+    close: async () => {
+      await client.destroy();
+      await verbatim.close();
+    },
+  };
 }
 
 async function restart(): Promise<void> {
-  await bot.client.destroy();
+  await bot.close();
   bot = await startBot();
 }
 
@@ -161,7 +169,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await bot?.client.destroy();
+  await bot?.close();
   await discord?.close();
   await rm(work, { recursive: true, force: true });
 });

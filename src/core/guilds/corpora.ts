@@ -5,11 +5,13 @@
  */
 import { createHash } from "node:crypto";
 import { posix } from "node:path";
-import { cleanText } from "../ingest/clean.js";
-import { DocumentLoadError, loadDocument, SUPPORTED_EXTENSIONS } from "../ingest/load.js";
+import { SUPPORTED_EXTENSIONS } from "../ingest/load.js";
 import type { GuildStore, StoredDocument } from "./store.js";
 import type { CorpusDiff, Library } from "../library/library.js";
-import { prepareDocument, SegmentBuilder, type Segment } from "../search/segment.js";
+import { type Executor, inline } from "../library/pool.js";
+import { indexableDocument, type IndexableDocument, type OnProgress } from "../library/tasks.js";
+import { type PackedSegment, unpackSegment } from "../search/persist.js";
+import type { Segment } from "../search/segment.js";
 import type { CorpusDocument, Source } from "../types.js";
 
 /** Bad input from a person (an upload, a form, an id): the message says what is wrong and how to fix it. */
@@ -47,10 +49,10 @@ export interface GuildStats {
   questions: { days: number; answered: number; abstained: number }[];
   /** The questions it could not answer most often in the last 30 days: the gaps moderators should fill. */
   gaps: { question: string; count: number }[];
+  /** Questions it could not answer in the last 30 days that were asked privately: counted, their text never shown. */
+  privateAbstained: number;
 }
 
-const DAY = 86_400_000;
-const SNOWFLAKE = /^\d{1,20}$/;
 const PATHLIKE = /(^|[\\/])\.\.([\\/]|$)|[\\/]|^[a-z]:/i;
 
 function mib(bytes: number): string {
@@ -61,33 +63,54 @@ function mib(bytes: number): string {
 
 /** The indexable form of a stored document: the same cleaning as a corpus file. */
 export function corpusDocumentOf(stored: StoredDocument): CorpusDocument {
-  return {
-    source: stored.source,
-    text: stored.text,
-    content: cleanText(stored.text, { title: stored.source.title }),
-    hash: stored.hash,
-  };
+  return indexableDocument(stored);
 }
 
+/** What a worker needs of a stored document to index it. */
+const indexable = (d: StoredDocument): IndexableDocument => ({ source: d.source, text: d.text, hash: d.hash });
+
+/**
+ * Loading uploads and indexing run on the executor (a worker pool in the bot), so one server's large upload or
+ * rebuild never delays the others: the main thread only checks, stores and swaps in the finished index.
+ */
 export class GuildCorpora {
+  /** Each server's index in its packed form: what an edit starts from. */
+  private readonly packed = new Map<string, PackedSegment<null>>();
+
   constructor(
     private readonly store: GuildStore,
     private readonly library: Library,
     private readonly limits: GuildLimits,
-  ) {
-    // The library asks for a server's index the first time a question, search or lookup in that server needs it.
-    library.setScopeLoader((guildId) => (SNOWFLAKE.test(guildId) ? this.build(guildId) : undefined));
+    private readonly executor: Executor = inline,
+  ) {}
+
+  /** Builds every server's index from its stored documents (at start-up, before answering anyone). */
+  async warmUp(): Promise<void> {
+    await Promise.all(
+      this.store.guildIds().map(async (guildId) => {
+        const documents = this.store.documents(guildId);
+        if (documents.length === 0 || this.packed.has(guildId)) return;
+        const packed = await this.executor.run("buildDocuments", { documents: documents.map(indexable) });
+        // A document added while this was building is already indexed by add(); keep that index.
+        if (!this.packed.has(guildId)) this.install(guildId, packed);
+      }),
+    );
   }
 
-  private build(guildId: string): Segment | undefined {
-    const docs = this.store.documents(guildId);
-    if (docs.length === 0) return undefined;
-    const builder = new SegmentBuilder();
-    for (const d of docs) builder.add(prepareDocument(corpusDocumentOf(d)));
-    return builder.build();
+  /** Serves `packed` as the server's index (or none, when it holds no documents). */
+  private install(guildId: string, packed: PackedSegment<null>): Segment | undefined {
+    if (packed.meta.docs.length === 0) {
+      this.packed.delete(guildId);
+      this.library.clearScope(guildId);
+      return undefined;
+    }
+    const { segment } = unpackSegment(packed);
+    this.packed.set(guildId, packed);
+    this.library.setScope(guildId, segment);
+    return segment;
   }
 
-  /** The server's index (built on first use after start-up), or undefined when it has no documents. */
+  /** The server's index, or undefined when it has no documents. */
   scope(guildId: string): Segment | undefined {
     return this.library.scopeSegment(guildId);
   }
@@ -96,8 +119,8 @@ export class GuildCorpora {
     return this.store.documents(guildId);
   }
 
-  /** Checks an input and turns it into a document, or throws InputError saying what is wrong. */
-  private prepare(input: DocumentInput): CorpusDocument {
+  /** Checks an input and turns it into a document (loaded on the executor), or throws InputError saying what is wrong. */
+  private async prepare(input: DocumentInput): Promise<CorpusDocument> {
     const { maxUploadBytes } = this.limits;
     let name = input.fileName ?? "typed-text.txt";
     if (PATHLIKE.test(name))
@@ -124,21 +147,17 @@ export class GuildCorpora {
       );
     }
     if (input.bytes === undefined) name = "typed-text.txt";
-    try {
-      const metadata = Object.fromEntries(
-        Object.entries(input.metadata ?? {}).filter(([, v]) => v !== undefined && v !== ""),
-      );
-      return loadDocument(name, bytes, { metadata });
-    } catch (error) {
-      if (error instanceof DocumentLoadError)
-        throw new InputError("unreadable", `I can't use that document: ${error.reason}.`);
-      throw error;
-    }
+    const metadata = Object.fromEntries(
+      Object.entries(input.metadata ?? {}).filter(([, v]) => v !== undefined && v !== ""),
+    );
+    const loaded = await this.executor.run("loadUpload", { fileName: name, bytes, metadata });
+    if ("refused" in loaded) throw new InputError("unreadable", `I can't use that document: ${loaded.refused}.`);
+    return loaded.document;
   }
 
   /** Adds a document to the server's corpus: durable and answerable when this resolves. */
   async add(guildId: string, userId: string, input: DocumentInput): Promise<AddedDocument> {
-    const prepared = this.prepare(input);
+    const prepared = await this.prepare(input);
     const hash = createHash("sha256").update(prepared.text).digest("hex");
     return this.store.exclusive(guildId, async () => {
       const duplicate = this.store.findByHash(guildId, hash);
@@ -158,88 +177,81 @@ export class GuildCorpora {
       const { id: _id, ...source } = prepared.source;
       if (input.fileName !== undefined) source.path = posix.basename(input.fileName);
       else source.path = null;
-      const current = this.scope(guildId);
       const document = await this.store.addDocument(guildId, { source, text: prepared.text, addedBy: userId });
-      const indexed = prepareDocument(corpusDocumentOf(document));
-      const builder = new SegmentBuilder();
-      if (current !== undefined) builder.addFromSegment(current, () => true);
-      builder.add(indexed);
-      this.library.setScope(guildId, builder.build());
-      return { document, passages: indexed.passages.length };
+      const packed = await this.executor.run("editSegment", {
+        base: this.packed.get(guildId) ?? null,
+        add: [indexable(document)],
+        remove: [],
+      });
+      const segment = this.install(guildId, packed);
+      const doc = segment?.docIndex(document.id);
+      return { document, passages: doc === undefined ? 0 : (segment as Segment).passagesOfDoc(doc).length };
     });
   }
 
   /** Removes a document from the server's corpus (and from disk). Null when the server has no such document. */
   async remove(guildId: string, id: string): Promise<StoredDocument | null> {
     return this.store.exclusive(guildId, async () => {
-      const current = this.scope(guildId);
       const removed = await this.store.removeDocument(guildId, id);
       if (removed === null) return null;
-      const builder = new SegmentBuilder();
-      if (current !== undefined) builder.addFromSegment(current, (d) => current.docs[d]?.source.id !== id);
-      this.library.setScope(guildId, builder.build());
+      const packed = await this.executor.run("editSegment", {
+        base: this.packed.get(guildId) ?? null,
+        add: [],
+        remove: [id],
+      });
+      this.install(guildId, packed);
       return removed;
     });
   }
 
-  /** Rebuilds the server's index from its stored documents and says what changed. */
-  async reindex(guildId: string): Promise<CorpusDiff> {
+  /**
+   * Rebuilds the server's index from its stored documents, off the main thread when the executor is a pool, and says
+   * what changed. `onProgress` hears how many documents are done.
+   */
+  async reindex(guildId: string, options: { onProgress?: OnProgress } = {}): Promise<CorpusDiff> {
     return this.store.exclusive(guildId, async () => {
       const before = this.library.scopeSegment(guildId);
       const old = new Map<string, { hash: string; passages: number }>();
       before?.docs.forEach((d, i) => old.set(d.source.id, { hash: d.hash, passages: before.passagesOfDoc(i).length }));
-      const builder = new SegmentBuilder();
+      const stored = this.store.documents(guildId);
+      const packed = await this.executor.run(
+        "buildDocuments",
+        { documents: stored.map(indexable) },
+        options.onProgress === undefined ? {} : { onProgress: options.onProgress },
+      );
+      const segment = this.install(guildId, packed);
       const diff: CorpusDiff = {
         added: [],
         changed: [],
         removed: [],
         passagesBefore: before?.passageCount ?? 0,
-        passagesAfter: 0,
+        passagesAfter: segment?.passageCount ?? 0,
       };
       const seen = new Set<string>();
-      for (const stored of this.store.documents(guildId)) {
-        const prepared = prepareDocument(corpusDocumentOf(stored));
-        builder.add(prepared);
-        seen.add(stored.id);
-        const was = old.get(stored.id);
-        if (was === undefined) diff.added.push(stored.id);
-        else if (was.hash !== stored.hash || was.passages !== prepared.passages.length) diff.changed.push(stored.id);
+      for (const document of stored) {
+        seen.add(document.id);
+        const was = old.get(document.id);
+        const doc = segment?.docIndex(document.id);
+        const passages = doc === undefined ? 0 : (segment as Segment).passagesOfDoc(doc).length;
+        if (was === undefined) diff.added.push(document.id);
+        else if (was.hash !== document.hash || was.passages !== passages) diff.changed.push(document.id);
       }
       for (const id of old.keys()) if (!seen.has(id)) diff.removed.push(id);
-      const segment = builder.build();
-      this.library.setScope(guildId, segment);
-      diff.passagesAfter = segment.passageCount;
       return diff;
     });
   }
 
+  /** /stats: kept up to date as questions are recorded (by the store), so it reads no log and costs the same at any size. */
   stats(guildId: string, now = Date.now()): GuildStats {
     const bundled = this.library.stats();
     const own = this.scope(guildId);
-    const recent = this.store.questions(guildId, now - 30 * DAY);
-    const window = (days: number) => {
-      const since = now - days * DAY;
-      const inWindow = recent.filter((q) => Date.parse(q.at) >= since);
-      const answered = inWindow.filter((q) => q.answered).length;
-      return { days, answered, abstained: inWindow.length - answered };
-    };
-    const gaps = new Map<string, { question: string; count: number }>();
-    for (const q of recent) {
-      // A private answer's question is recorded without its text: counted, never shown.
-      if (q.answered || q.question === "") continue;
-      const key = q.question
-        .toLowerCase()
-        .replace(/[^\p{L}\p{N}]+/gu, " ")
-        .trim();
-      const entry = gaps.get(key) ?? { question: q.question, count: 0 };
-      entry.count++;
-      gaps.set(key, entry);
-    }
+    const { windows, gaps, privateAbstained } = this.store.questionStats(guildId, now);
     return {
       bundled: { documents: bundled.documents, passages: bundled.passages },
       server: { documents: own?.docs.length ?? 0, passages: own?.passageCount ?? 0 },
-      questions: [window(7), window(30)],
-      gaps: [...gaps.values()].sort((a, b) => b.count - a.count).slice(0, 5),
+      questions: windows,
+      gaps,
+      privateAbstained,
     };
   }
 }

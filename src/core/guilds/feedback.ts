@@ -25,10 +25,10 @@
  * forgotten lines outnumber the live ones (so a long-running bot's files stay bounded too).
  */
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, readFile, readdir, rename, rm, stat } from "node:fs/promises";
+import { readFile, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
-import { replaceDurably, syncDir, TEMP_PREFIX } from "../storage/durable.js";
+import { type Disk, nodeDisk, replaceDurably, TEMP_PREFIX } from "../storage/durable.js";
 import { JsonLines, type FileProblem } from "../storage/jsonl.js";
 import { KeyedMutex } from "../storage/mutex.js";
 import type { AskOptions, PassageRef, PinnedQuote } from "../types.js";
@@ -313,14 +313,17 @@ async function listDir(dir: string): Promise<string[]> {
   }
 }
 
-async function removeTemps(dir: string): Promise<void> {
+/** Temp files a crash left behind; removing them is best effort (a read-only disk still opens). */
+async function removeTemps(disk: Disk, dir: string): Promise<void> {
   for (const name of await listDir(dir))
-    if (name.startsWith(TEMP_PREFIX)) await rm(join(dir, name), { recursive: true, force: true });
+    if (name.startsWith(TEMP_PREFIX)) await disk.remove(join(dir, name)).catch(() => undefined);
 }
 
 export interface FeedbackStoreOptions {
   /** Clock (tests). Default `Date.now`. */
   now?: () => number;
+  /** Where writes go (tests: a disk that fills up). Default the real file system. */
+  disk?: Disk;
 }
 
 export class FeedbackStore implements FeedbackStorage {
@@ -331,6 +334,7 @@ export class FeedbackStore implements FeedbackStorage {
     private readonly states: Map<string, ScopeState>,
     readonly problems: FileProblem[],
     private readonly clock: () => number,
+    private readonly disk: Disk,
   ) {}
 
   now(): number {
@@ -342,7 +346,7 @@ export class FeedbackStore implements FeedbackStorage {
     const now = options.now ?? Date.now;
     const problems: FileProblem[] = [];
     const states = new Map<string, ScopeState>();
-    const store = new FeedbackStore(dataDir, states, problems, now);
+    const store = new FeedbackStore(dataDir, states, problems, now, options.disk ?? nodeDisk);
     const scopes = [
       ...(await listDir(join(dataDir, "guilds"))).filter((name) => SNOWFLAKE.test(name)),
       ...((await listDir(join(dataDir, "direct"))).includes("feedback") ? [DM_SCOPE] : []),
@@ -365,19 +369,20 @@ export class FeedbackStore implements FeedbackStorage {
   }
 
   private async load(scope: string, dir: string): Promise<ScopeState> {
-    await removeTemps(dir);
+    await removeTemps(this.disk, dir);
     const now = this.now();
     const problems = this.problems;
 
     // Answers: within retention, the newest ANSWERS_KEPT.
-    const answers = await JsonLines.open(join(dir, "answers.jsonl"), AnswerSchema, problems);
+    const answers = await JsonLines.open(this.disk, join(dir, "answers.jsonl"), AnswerSchema, problems);
     const cutoff = now - ANSWER_RETENTION_DAYS * DAY;
     let kept = answers.entries.filter((a) => a.scope === scope && Date.parse(a.at) >= cutoff);
     if (kept.length > ANSWERS_KEPT) kept = kept.slice(kept.length - ANSWERS_KEPT);
-    if (kept.length < answers.entries.length) await answers.log.rewrite(kept);
+    // Compacting is upkeep, not a condition of opening: on a full or read-only disk it waits for the next write.
+    if (kept.length < answers.entries.length) await answers.log.rewrite(kept).catch(() => undefined);
 
     // Votes: each member's last vote per answer, within its retention.
-    const votes = await JsonLines.open(join(dir, "votes.jsonl"), VoteSchema, problems);
+    const votes = await JsonLines.open(this.disk, join(dir, "votes.jsonl"), VoteSchema, problems);
     const last = new Map<string, VoteRecord>();
     for (const v of votes.entries) last.set(`${v.answerId} ${v.userId}`, v);
     let current = [...last.values()].filter((v) => {
@@ -387,7 +392,7 @@ export class FeedbackStore implements FeedbackStorage {
     });
     current.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
     if (current.length > VOTES_KEPT) current = current.slice(current.length - VOTES_KEPT);
-    if (current.length < votes.entries.length) await votes.log.rewrite(current);
+    if (current.length < votes.entries.length) await votes.log.rewrite(current).catch(() => undefined);
 
     // Moderation state: one file, replaced whole.
     let moderation = emptyModeration();
@@ -432,10 +437,10 @@ export class FeedbackStore implements FeedbackStorage {
     const target = join(folder, `moderation.json.${Date.now().toString(36)}-${randomHex(6)}`);
     const reason = "unreadable moderation state (exclusions, pins, dismissals); none apply until it is restored";
     try {
-      await mkdir(folder, { recursive: true });
-      await rename(path, target);
-      await syncDir(folder);
-      await syncDir(dir);
+      await this.disk.mkdir(folder);
+      await this.disk.rename(path, target);
+      await this.disk.syncDir(folder);
+      await this.disk.syncDir(dir);
       this.problems.push({ path, reason: `${reason}; moved to ${target}` });
     } catch (error) {
       this.problems.push({ path, reason: `${reason}; could not move it aside: ${(error as Error).message}` });
@@ -451,12 +456,12 @@ export class FeedbackStore implements FeedbackStorage {
         dir,
         answers: new Map(),
         // Opening a missing file reads nothing; the logs are created by their first append.
-        answerLog: JsonLines.empty(join(dir, "answers.jsonl"), AnswerSchema),
+        answerLog: JsonLines.empty(this.disk, join(dir, "answers.jsonl"), AnswerSchema),
         answerLines: 0,
         voteLines: 0,
         votes: new Map(),
         voteCount: 0,
-        voteLog: JsonLines.empty(join(dir, "votes.jsonl"), VoteSchema),
+        voteLog: JsonLines.empty(this.disk, join(dir, "votes.jsonl"), VoteSchema),
         moderation: emptyModeration(),
         ready: null,
       };
@@ -468,10 +473,10 @@ export class FeedbackStore implements FeedbackStorage {
   /** Creates the scope's folder and makes its entry durable, once per process. */
   private ready(state: ScopeState): Promise<void> {
     state.ready ??= (async () => {
-      await mkdir(state.dir, { recursive: true });
-      await syncDir(join(state.dir, ".."));
-      await syncDir(join(state.dir, "..", ".."));
-      await syncDir(state.dir);
+      await this.disk.mkdir(state.dir);
+      await this.disk.syncDir(join(state.dir, ".."));
+      await this.disk.syncDir(join(state.dir, "..", ".."));
+      await this.disk.syncDir(state.dir);
     })().catch((error: unknown) => {
       state.ready = null;
       throw error;
@@ -688,7 +693,7 @@ export class FeedbackStore implements FeedbackStorage {
             live.add(reportItemId(v.subject.question, v.subject.quote));
       const checked = ModerationSchema.safeParse({ ...next, resolved: next.resolved.filter((r) => live.has(r.item)) });
       if (!checked.success) throw new FeedbackError(`invalid moderation state (${checked.error.issues[0]?.message})`);
-      await replaceDurably(join(state.dir, "moderation.json"), JSON.stringify(checked.data));
+      await replaceDurably(this.disk, join(state.dir, "moderation.json"), JSON.stringify(checked.data));
       state.moderation = checked.data;
       return result;
     });

@@ -6,445 +6,103 @@
  *   guilds/schema.json                     {"format":"verbatim-guilds","version":1}
  *   guilds/<guildId>/documents/<id>.json   one document per file: {"seq": n, "document": StoredDocument}
  *   guilds/<guildId>/settings.json         GuildSettings (absent: defaults)
- *   guilds/<guildId>/audit.jsonl           one AuditEntry per line, append-only
- *   guilds/<guildId>/questions.jsonl       one QuestionRecord per line, append-only
+ *   guilds/<guildId>/audit.jsonl           one AuditEntry per line, append-only (pruned after a year or past 8 MiB)
+ *   guilds/<guildId>/questions.jsonl       one QuestionRecord per line, append-only (pruned after 30 days or 64 MiB)
  *   guilds/<guildId>/quarantine/           files found corrupt on open, set aside and never served
  *   guilds/<guildId>/documents.v0.json     the version-0 file, kept after migrating it
+ *
+ * Files by what they do: schema.ts (shapes and types), migrations.ts (layout versions), logs.ts (the append-only
+ * logs and their windows in memory), tally.ts (/stats kept incrementally), files.ts (file helpers); this file holds
+ * the state per guild and the store's API.
+ *
+ * The API, in three kinds: reads are synchronous and answer from memory — documents, settings, the newest entries of
+ * each log, /stats figures — whose size does not grow with the logs; writes are asynchronous and resolve once they
+ * are durable; older log entries are read from disk, asynchronously, when asked for (readAuditLog, readQuestions).
+ * No caller touches the files.
  *
  * Crash safety: a document or settings file is written whole to a `.tmp-*` file, fsynced, renamed over its final name
  * and the directory fsynced before the call resolves, so a crash leaves either the complete file or none (plus a temp
  * file that open() deletes and that is never read). Removal is unlink + directory fsync. Logs are appended a whole
- * line at a time and fsynced; a line cut short by a crash is the last one, and open() truncates it away. A document
+ * line at a time and fsynced; a line cut short by a crash is the last one, and the next append cuts it off. A document
  * whose bytes do not parse, or whose hash does not match its text, is moved to quarantine/ and reported in `problems`.
+ * Every write goes through a `Disk` (src/core/storage/disk.ts); a write that fails (a full or read-only disk) rejects,
+ * leaves what was there, and acknowledges nothing. Opening writes nothing but repairs (quarantine, temp files), and
+ * tolerates those failing: a store on a full or read-only disk opens and serves what it holds.
  *
  * One process owns a data directory at a time. Writes to one guild are serialised by a keyed lock; different guilds
  * write independently.
  */
-import { createHash, randomBytes } from "node:crypto";
-import { mkdir, open, readFile, readdir, rename, rm, stat, unlink } from "node:fs/promises";
-import { basename, dirname, extname, join } from "node:path";
-import { z } from "zod";
-import { TEMP_PREFIX, appendDurably, replaceDurably, syncDir } from "../storage/durable.js";
+import { randomBytes } from "node:crypto";
+import { readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { type Disk, nodeDisk, replaceDurably, tempPathFor } from "../storage/durable.js";
 import { KeyedMutex } from "../storage/mutex.js";
-import type { LoadProblem, Source } from "../types.js";
+import type { LoadProblem } from "../types.js";
+import { isMissing, listDir, quarantine, readIfExists, removeTemps } from "./files.js";
+import { AUDIT_POLICY, JsonLog, type LogPolicy, QUESTION_POLICY, type ReadOptions } from "./logs.js";
+import { migrate, writeSchema } from "./migrations.js";
+import {
+  AuditEntrySchema,
+  checkGuildId,
+  DEFAULT_SETTINGS,
+  describeIssues,
+  DOCUMENT_FILE,
+  DocumentFileSchema,
+  documentIdFor,
+  frozenDocument,
+  GuildStoreError,
+  jsonAs,
+  QuestionRecordSchema,
+  sha256,
+  SettingsPatchSchema,
+  SettingsSchema,
+  SNOWFLAKE,
+  StoredDocumentSchema,
+  type AuditEntry,
+  type DocumentInput,
+  type GuildSettings,
+  type QuestionRecord,
+  type StoredDocument,
+} from "./schema.js";
+import { type QuestionStats, QuestionTally } from "./tally.js";
 
-export const STORE_SCHEMA_VERSION = 1;
-/** Questions older than this are dropped (from memory and from the log) when the store opens. */
-export const QUESTION_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+export {
+  type AuditEntry,
+  DEFAULT_SETTINGS,
+  type DocumentInput,
+  type GuildSettings,
+  GuildStoreError,
+  type QuestionRecord,
+  type StoredDocument,
+} from "./schema.js";
+export { STORE_SCHEMA_VERSION } from "./migrations.js";
+export type { LogPolicy, ReadOptions } from "./logs.js";
+export type { QuestionStats, QuestionWindow } from "./tally.js";
 
-export interface StoredDocument {
-  /** Unique within the guild; [a-z0-9-], at most 64 characters, so safe as a file name. */
-  id: string;
-  /** `source.id === id`; `source.path` may hold the uploaded file's name (display only, never used as a path). */
-  source: Source;
-  /** The stored text quotes are cut from. */
-  text: string;
-  /** sha256 (hex) of `text` as UTF-8. */
-  hash: string;
-  addedBy: string;
-  addedAt: string;
-}
+/** Questions older than this are pruned from the log (in the background) and left out of /stats. */
+export const QUESTION_RETENTION_MS = QUESTION_POLICY.maxAgeMs;
+/** How often the logs are checked against their policies (and pruned), besides once just after opening. */
+const MAINTENANCE_MS = 10 * 60_000;
 
-export interface GuildSettings {
-  /** Channel ids where Verbatim answers; empty = everywhere. */
-  channels: string[];
-  ephemeralByDefault: boolean;
-  /** null = the bot's global default. */
-  cooldownSeconds: number | null;
-  auditChannelId: string | null;
-}
-
-export interface AuditEntry {
-  at: string;
-  guildId: string;
-  userId: string;
-  action: string;
-  outcome: "ok" | "refused" | "failed";
-  documentId?: string;
-  detail?: string;
-}
-
-export interface QuestionRecord {
-  at: string;
-  question: string;
-  answered: boolean;
-}
-
-export interface DocumentInput {
-  source: Omit<Source, "id">;
-  text: string;
-  addedBy: string;
+/** Something the store could not do in the background (prune a log on a full disk); it retries later. */
+export interface StoreWarning {
+  message: string;
+  path: string;
+  error: string;
 }
 
 export interface GuildStoreOptions {
-  /** Clock for question retention (tests). Default `Date.now`. */
+  /** Clock for retention and /stats (tests). Default `Date.now`. */
   now?: () => number;
+  /** Where writes go. Default the real file system. */
+  disk?: Disk;
+  /** Told once when background upkeep starts failing for a log (and not again until it has succeeded). */
+  onWarning?: (warning: StoreWarning) => void;
+  /** The logs' limits (tests shrink them). */
+  policies?: { audit?: Partial<LogPolicy>; questions?: Partial<LogPolicy> };
+  /** Background upkeep interval; 0 = none (call `maintain()`). Default 10 minutes. */
+  maintenanceMs?: number;
 }
-
-/** A refused call (invalid guild id, invalid settings) or a store that cannot be opened. */
-export class GuildStoreError extends Error {
-  override name = "GuildStoreError";
-}
-
-export const DEFAULT_SETTINGS: Readonly<GuildSettings> = Object.freeze({
-  channels: [],
-  ephemeralByDefault: false,
-  cooldownSeconds: null,
-  auditChannelId: null,
-});
-
-const FORMAT = "verbatim-guilds";
-const SNOWFLAKE = /^\d{1,20}$/;
-const DOCUMENT_ID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
-const DOCUMENT_FILE = /^([a-z0-9-]{1,64})\.json$/;
-const SLUG_MAX = 55; // + "-" + 8 hex = 64
-
-const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
-
-// ---------------------------------------------------------------------------------------------------------------------
-// Shapes of what is on disk. Everything read is validated; what does not fit is set aside, never guessed at.
-
-const snowflake = z.string().regex(SNOWFLAKE);
-const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), "not a timestamp");
-const userId = z.string().min(1).max(100);
-
-const SourceSchema = z.strictObject({
-  id: z.string().regex(DOCUMENT_ID),
-  title: z.string().nullable(),
-  publisher: z.string().nullable(),
-  author: z.string().nullable(),
-  date: z.string().nullable(),
-  dateInferred: z.boolean().optional(),
-  url: z.string().nullable(),
-  path: z.string().nullable(),
-});
-
-const StoredDocumentSchema = z.strictObject({
-  id: z.string().regex(DOCUMENT_ID),
-  source: SourceSchema,
-  text: z.string(),
-  hash: z.string().regex(/^[0-9a-f]{64}$/),
-  addedBy: userId,
-  addedAt: isoTime,
-});
-
-const DocumentFileSchema = z.strictObject({ seq: z.number().int().min(0), document: StoredDocumentSchema });
-
-const SettingsSchema = z.strictObject({
-  channels: z.array(snowflake).max(500),
-  ephemeralByDefault: z.boolean(),
-  cooldownSeconds: z.number().int().min(0).max(86_400).nullable(),
-  auditChannelId: snowflake.nullable(),
-});
-const SettingsPatchSchema = SettingsSchema.partial();
-
-const AuditEntrySchema = z.strictObject({
-  at: isoTime,
-  guildId: snowflake,
-  userId,
-  action: z.string().min(1).max(100),
-  outcome: z.enum(["ok", "refused", "failed"]),
-  documentId: z.string().max(64).optional(),
-  detail: z.string().max(4000).optional(),
-});
-
-const QuestionRecordSchema = z.strictObject({ at: isoTime, question: z.string(), answered: z.boolean() });
-
-const SchemaFileSchema = z.object({ format: z.literal(FORMAT), version: z.number().int().min(0) });
-
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 3)
-    .map((issue) => `${issue.path.join(".") || "value"}: ${issue.message}`)
-    .join("; ");
-}
-
-// ---------------------------------------------------------------------------------------------------------------------
-// Small helpers.
-
-function checkGuildId(guildId: string): void {
-  if (typeof guildId !== "string" || !SNOWFLAKE.test(guildId)) {
-    throw new GuildStoreError(
-      `invalid guild id ${JSON.stringify(String(guildId).slice(0, 40))} (expected a snowflake)`,
-    );
-  }
-}
-
-const isMissing = (error: unknown) => (error as NodeJS.ErrnoException)?.code === "ENOENT";
-
-async function listDir(dir: string): Promise<string[]> {
-  try {
-    return (await readdir(dir)).sort();
-  } catch (error) {
-    if (isMissing(error)) return [];
-    throw error;
-  }
-}
-
-/** Deletes `.tmp-*` entries left by a crash. They were never renamed into place, so nothing refers to them. */
-async function removeTemps(dir: string): Promise<void> {
-  for (const name of await listDir(dir)) {
-    if (name.startsWith(TEMP_PREFIX)) await rm(join(dir, name), { recursive: true, force: true });
-  }
-}
-
-async function readIfExists(path: string): Promise<Buffer | null> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    if (isMissing(error)) return null;
-    throw error;
-  }
-}
-
-/** "Some Title: Part 2" -> "some-title-part-2"; at most SLUG_MAX characters, never empty. */
-function slugify(text: string): string {
-  const slug = text
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .slice(0, SLUG_MAX)
-    .replace(/^-+|-+$/g, "");
-  return slug || "document";
-}
-
-function documentIdFor(source: Omit<Source, "id">, suffix: string): string {
-  const base = source.title ?? (source.path ? basename(source.path, extname(source.path)) : null) ?? "document";
-  return `${slugify(base)}-${suffix}`;
-}
-
-function frozenDocument(document: StoredDocument): StoredDocument {
-  return Object.freeze({ ...document, source: Object.freeze({ ...document.source }) });
-}
-
-/** Moves a corrupt file into the guild's quarantine/ folder and reports it. It is never served from there. */
-async function quarantine(guildDir: string, path: string, reason: string, problems: LoadProblem[]): Promise<void> {
-  const folder = join(guildDir, "quarantine");
-  const target = join(folder, `${basename(path)}.${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`);
-  try {
-    await mkdir(folder, { recursive: true });
-    await rename(path, target);
-    await syncDir(folder);
-    await syncDir(dirname(path));
-    await syncDir(guildDir);
-    problems.push({ path, reason: `${reason}; moved to ${target}` });
-  } catch (error) {
-    problems.push({
-      path,
-      reason: `${reason}; not served (could not move it to quarantine: ${(error as Error).message})`,
-    });
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------------------
-// Append-only JSON-lines logs.
-
-interface LogFile {
-  path: string;
-  /** Bytes of whole lines in the file: where the next line goes. */
-  size: number;
-  /** A failed append may have left part of a line; cut the file back to `size` before the next one. */
-  dirty: boolean;
-  /** The directory entry has been fsynced by this process (done once, before the first acknowledged append). */
-  dirSynced: boolean;
-}
-
-async function truncateDurably(path: string, size: number): Promise<void> {
-  let handle;
-  try {
-    handle = await open(path, "r+");
-  } catch (error) {
-    if (isMissing(error)) return;
-    throw error;
-  }
-  try {
-    await handle.truncate(size);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/**
- * Reads a JSON-lines log. A last line without its newline is what a crash mid-append leaves: it is reported and cut
- * off (so the next append starts on a fresh line). Other unreadable lines are reported and skipped.
- */
-async function readLog<T>(
-  path: string,
-  schema: z.ZodType<T>,
-  problems: LoadProblem[],
-): Promise<{ entries: T[]; log: LogFile }> {
-  const bytes = await readIfExists(path);
-  const log: LogFile = { path, size: 0, dirty: false, dirSynced: false };
-  if (bytes === null) return { entries: [], log };
-  const end = bytes.lastIndexOf(0x0a) + 1;
-  if (end < bytes.length) {
-    await truncateDurably(path, end);
-    problems.push({
-      path,
-      reason: `last line was cut short (${bytes.length - end} bytes, an append interrupted by a crash); removed`,
-    });
-  }
-  log.size = end;
-  const entries: T[] = [];
-  const lines = bytes.subarray(0, end).toString("utf8").split("\n");
-  lines.pop(); // after the final newline
-  lines.forEach((line, index) => {
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      problems.push({ path, reason: `line ${index + 1} is not JSON; ignored` });
-      return;
-    }
-    const parsed = schema.safeParse(value);
-    if (parsed.success) entries.push(parsed.data);
-    else
-      problems.push({
-        path,
-        reason: `line ${index + 1} is not a valid entry (${describeIssues(parsed.error)}); ignored`,
-      });
-  });
-  return { entries, log };
-}
-
-// ---------------------------------------------------------------------------------------------------------------------
-// Schema versions and migrations. MIGRATIONS[n] turns a version-n layout into version n+1; each step must be safe to
-// re-run after a crash, because schema.json is only rewritten once the step has finished.
-
-type Migration = (root: string, problems: LoadProblem[]) => Promise<void>;
-
-/** `bytes` as JSON checked against `schema`, or null when it is not JSON or not valid (the caller says which file). */
-function jsonAs<T>(schema: z.ZodType<T>, bytes: Buffer): T | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(bytes.toString("utf8"));
-  } catch {
-    return null;
-  }
-  const parsed = schema.safeParse(value);
-  return parsed.success ? parsed.data : null;
-}
-
-/**
- * Version 0 (before this module): per guild, one `documents.json` holding `{ "documents": [{ id, source, text,
- * addedBy, addedAt }] }` (no hash; ids not guaranteed file-safe) and a `settings.json` that may lack newer keys.
- * Each document becomes its own file, keeping its id when that is safe and unused (otherwise a deterministic new one,
- * so a re-run after a crash writes the same files); the old file is kept as `documents.v0.json`.
- */
-const LegacySourceSchema = z.object({
-  title: z.string().nullable().optional(),
-  publisher: z.string().nullable().optional(),
-  author: z.string().nullable().optional(),
-  date: z.string().nullable().optional(),
-  dateInferred: z.boolean().optional(),
-  url: z.string().nullable().optional(),
-  path: z.string().nullable().optional(),
-});
-const LegacyDocumentSchema = z.object({
-  id: z.string(),
-  source: LegacySourceSchema.optional(),
-  title: z.string().nullable().optional(),
-  text: z.string(),
-  addedBy: z.string().min(1).max(100).optional(),
-  addedAt: isoTime.optional(),
-});
-const LegacyFileSchema = z.object({ documents: z.array(z.unknown()) });
-
-async function migrateV0toV1(root: string, problems: LoadProblem[]): Promise<void> {
-  for (const guildId of await listDir(root)) {
-    if (!SNOWFLAKE.test(guildId)) continue;
-    const dir = join(root, guildId);
-    if (!(await stat(dir)).isDirectory()) continue;
-
-    const legacyPath = join(dir, "documents.json");
-    const legacyBytes = await readIfExists(legacyPath);
-    if (legacyBytes !== null) {
-      const legacy = jsonAs(LegacyFileSchema, legacyBytes);
-      if (legacy === null) {
-        await quarantine(dir, legacyPath, "version-0 documents file is unreadable", problems);
-      } else {
-        const docsDir = join(dir, "documents");
-        await mkdir(docsDir, { recursive: true });
-        await syncDir(dir);
-        const used = new Set<string>();
-        for (const [index, raw] of legacy.documents.entries()) {
-          const parsed = LegacyDocumentSchema.safeParse(raw);
-          if (!parsed.success) {
-            problems.push({
-              path: legacyPath,
-              reason: `document ${index + 1} is not valid (${describeIssues(parsed.error)}); kept only in documents.v0.json`,
-            });
-            continue;
-          }
-          const old = parsed.data;
-          const source = {
-            title: old.source?.title ?? old.title ?? null,
-            publisher: old.source?.publisher ?? null,
-            author: old.source?.author ?? null,
-            date: old.source?.date ?? null,
-            ...(old.source?.dateInferred === undefined ? {} : { dateInferred: old.source.dateInferred }),
-            url: old.source?.url ?? null,
-            path: old.source?.path ?? null,
-          };
-          const id =
-            DOCUMENT_ID.test(old.id) && !used.has(old.id)
-              ? old.id
-              : documentIdFor(source, sha256(`${index}:${old.id}`).slice(0, 8));
-          used.add(id);
-          const document: StoredDocument = {
-            id,
-            source: { id, ...source },
-            text: old.text,
-            hash: sha256(old.text),
-            addedBy: old.addedBy ?? "unknown",
-            addedAt: old.addedAt ?? new Date(0).toISOString(),
-          };
-          await replaceDurably(join(docsDir, `${id}.json`), JSON.stringify({ seq: index, document }));
-        }
-        await rename(legacyPath, join(dir, "documents.v0.json"));
-        await syncDir(dir);
-      }
-    }
-
-    const settingsPath = join(dir, "settings.json");
-    const settingsBytes = await readIfExists(settingsPath);
-    if (settingsBytes !== null) {
-      const patch = jsonAs(SettingsPatchSchema, settingsBytes);
-      const settings: GuildSettings | null = patch === null ? null : { ...DEFAULT_SETTINGS, ...patch };
-      if (settings === null) await quarantine(dir, settingsPath, "version-0 settings file is unreadable", problems);
-      else await replaceDurably(settingsPath, JSON.stringify(settings, null, 2));
-    }
-  }
-}
-
-const MIGRATIONS: readonly Migration[] = [migrateV0toV1];
-if (MIGRATIONS.length !== STORE_SCHEMA_VERSION)
-  throw new GuildStoreError("a migration is missing for the store schema version");
-
-async function writeSchema(root: string, version: number): Promise<void> {
-  await replaceDurably(join(root, "schema.json"), `${JSON.stringify({ format: FORMAT, version })}\n`);
-}
-
-/** The layout's version: from schema.json; without it, 0 if guild folders exist (written before versioning), else new. */
-async function layoutVersion(root: string): Promise<number | null> {
-  const path = join(root, "schema.json");
-  const bytes = await readIfExists(path);
-  if (bytes !== null) {
-    const schema = jsonAs(SchemaFileSchema, bytes);
-    // Guessing a version could run the wrong migration over people's documents: refuse instead.
-    if (schema === null)
-      throw new GuildStoreError(
-        `${path} is unreadable; restore it (e.g. {"format":"${FORMAT}","version":${STORE_SCHEMA_VERSION}})`,
-      );
-    return schema.version;
-  }
-  const guilds = (await listDir(root)).filter((name) => SNOWFLAKE.test(name));
-  return guilds.length > 0 ? 0 : null;
-}
-
-// ---------------------------------------------------------------------------------------------------------------------
 
 interface GuildState {
   dir: string;
@@ -452,19 +110,30 @@ interface GuildState {
   documents: Map<string, StoredDocument>;
   nextSeq: number;
   settings: GuildSettings;
-  audit: AuditEntry[];
-  questions: QuestionRecord[];
-  auditFile: LogFile;
-  questionFile: LogFile;
+  audit: JsonLog<AuditEntry>;
+  questions: JsonLog<QuestionRecord>;
+  tally: QuestionTally;
   /** The guild's folders exist and their entries are durable (done once per process). */
   ready: Promise<void> | null;
 }
 
-async function loadGuild(root: string, guildId: string, problems: LoadProblem[], now: number): Promise<GuildState> {
+interface Policies {
+  audit: LogPolicy;
+  questions: LogPolicy;
+}
+
+async function loadGuild(
+  disk: Disk,
+  root: string,
+  guildId: string,
+  problems: LoadProblem[],
+  now: number,
+  policies: Policies,
+): Promise<GuildState> {
   const dir = join(root, guildId);
   const docsDir = join(dir, "documents");
-  await removeTemps(dir);
-  await removeTemps(docsDir);
+  await removeTemps(disk, dir, problems);
+  await removeTemps(disk, docsDir, problems);
 
   const loaded: Array<{ seq: number; document: StoredDocument }> = [];
   for (const name of await listDir(docsDir)) {
@@ -478,21 +147,21 @@ async function loadGuild(root: string, guildId: string, problems: LoadProblem[],
     try {
       value = JSON.parse(await readFile(path, "utf8"));
     } catch (error) {
-      await quarantine(dir, path, `unreadable document (${(error as Error).message})`, problems);
+      await quarantine(disk, dir, path, `unreadable document (${(error as Error).message})`, problems);
       continue;
     }
     const parsed = DocumentFileSchema.safeParse(value);
     if (!parsed.success) {
-      await quarantine(dir, path, `invalid document (${describeIssues(parsed.error)})`, problems);
+      await quarantine(disk, dir, path, `invalid document (${describeIssues(parsed.error)})`, problems);
       continue;
     }
     const { seq, document } = parsed.data;
     if (document.id !== match[1] || document.source.id !== document.id) {
-      await quarantine(dir, path, "document id does not match its file name", problems);
+      await quarantine(disk, dir, path, "document id does not match its file name", problems);
       continue;
     }
     if (sha256(document.text) !== document.hash) {
-      await quarantine(dir, path, "document text does not match its hash", problems);
+      await quarantine(disk, dir, path, "document text does not match its hash", problems);
       continue;
     }
     loaded.push({ seq, document: frozenDocument(document) });
@@ -505,82 +174,107 @@ async function loadGuild(root: string, guildId: string, problems: LoadProblem[],
   if (settingsBytes !== null) {
     const stored = jsonAs(SettingsSchema, settingsBytes);
     if (stored !== null) settings = stored;
-    else await quarantine(dir, settingsPath, "unreadable settings; defaults apply until they are set again", problems);
+    else
+      await quarantine(
+        disk,
+        dir,
+        settingsPath,
+        "unreadable settings; defaults apply until they are set again",
+        problems,
+      );
   }
 
-  const audit = await readLog(join(dir, "audit.jsonl"), AuditEntrySchema, problems);
-  const questionLog = await readLog(join(dir, "questions.jsonl"), QuestionRecordSchema, problems);
-  const cutoff = now - QUESTION_RETENTION_MS;
-  const questions = questionLog.entries.filter((q) => Date.parse(q.at) >= cutoff);
-  if (questions.length < questionLog.entries.length) {
-    const text = questions.map((q) => `${JSON.stringify(q)}\n`).join("");
-    await replaceDurably(questionLog.log.path, text);
-    questionLog.log.size = Buffer.byteLength(text);
-    questionLog.log.dirSynced = true;
-  }
+  const audit = await JsonLog.open(join(dir, "audit.jsonl"), AuditEntrySchema, policies.audit, disk, problems);
+  // Older questions stay in the file until the background upkeep prunes them; they are not counted.
+  const tally = new QuestionTally(policies.questions.maxAgeMs);
+  const cutoff = now - policies.questions.maxAgeMs;
+  const questions = await JsonLog.open(
+    join(dir, "questions.jsonl"),
+    QuestionRecordSchema,
+    policies.questions,
+    disk,
+    problems,
+    (record) => {
+      const at = Date.parse(record.at);
+      if (at >= cutoff) tally.add(record, at);
+    },
+  );
 
   return {
     dir,
     documents: new Map(loaded.map(({ document }) => [document.id, document])),
-    nextSeq: loaded.length > 0 ? Math.max(...loaded.map((d) => d.seq)) + 1 : 0,
+    nextSeq: loaded.reduce((next, d) => Math.max(next, d.seq + 1), 0),
     settings,
-    audit: audit.entries.map((entry) => Object.freeze(entry)),
-    questions: questions.map((q) => Object.freeze(q)),
-    auditFile: audit.log,
-    questionFile: questionLog.log,
+    audit,
+    questions,
+    tally,
     ready: null,
   };
 }
 
 export class GuildStore {
   private readonly locks = new KeyedMutex();
+  private timer: NodeJS.Timeout | undefined;
+  private maintaining: Promise<void> | null = null;
+  /** Logs whose upkeep failed and was warned about (warned again only after it has worked). */
+  private readonly warned = new Set<string>();
+  /** The root folder and schema.json exist (a new store creates them with its first write). */
+  private rootReady: Promise<void> | null;
 
   private constructor(
+    private readonly dataDir: string,
     private readonly root: string,
     private readonly guilds: Map<string, GuildState>,
     /** What open() found and set aside or repaired (corrupt files, cut-short log lines). Never served. */
     readonly problems: LoadProblem[],
     private readonly now: () => number,
-  ) {}
+    private readonly disk: Disk,
+    private readonly policies: Policies,
+    private readonly onWarning: ((warning: StoreWarning) => void) | undefined,
+    fresh: boolean,
+  ) {
+    this.rootReady = fresh ? null : Promise.resolve();
+  }
 
-  /** Opens (creating or migrating) the store under `dataDir/guilds`, cleaning up after any crash. */
+  /**
+   * Opens (migrating if needed) the store under `dataDir/guilds`, cleaning up after any crash. Writes nothing for a new
+   * store, and nothing to prune: old log entries are pruned in the background, shortly after.
+   */
   static async open(dataDir: string, options: GuildStoreOptions = {}): Promise<GuildStore> {
     const now = options.now ?? Date.now;
+    const disk = options.disk ?? nodeDisk;
+    const policies: Policies = {
+      audit: { ...AUDIT_POLICY, ...options.policies?.audit },
+      questions: { ...QUESTION_POLICY, ...options.policies?.questions },
+    };
     const root = join(dataDir, "guilds");
-    await mkdir(root, { recursive: true });
-    await syncDir(dataDir);
-    await removeTemps(root);
     const problems: LoadProblem[] = [];
-
-    let version = await layoutVersion(root);
-    if (version === null) {
-      version = STORE_SCHEMA_VERSION;
-      await writeSchema(root, version);
+    let exists = true;
+    try {
+      await stat(root);
+    } catch (error) {
+      if (!isMissing(error)) throw error;
+      exists = false;
     }
-    if (version > STORE_SCHEMA_VERSION) {
-      throw new GuildStoreError(
-        `${root} has store schema version ${version}, newer than this build understands (${STORE_SCHEMA_VERSION})`,
-      );
-    }
-    while (version < STORE_SCHEMA_VERSION) {
-      const migrate = MIGRATIONS[version];
-      if (!migrate) throw new GuildStoreError(`no migration from store schema version ${version}`);
-      await migrate(root, problems);
-      version += 1;
-      await writeSchema(root, version);
-    }
-
+    let fresh = !exists;
     const guilds = new Map<string, GuildState>();
-    for (const name of await listDir(root)) {
-      if (name === "schema.json") continue;
-      const path = join(root, name);
-      if (!SNOWFLAKE.test(name) || !(await stat(path)).isDirectory()) {
-        problems.push({ path, reason: "not a guild folder; ignored" });
-        continue;
+    if (exists) {
+      await removeTemps(disk, root, problems);
+      ({ fresh } = await migrate(disk, root, problems));
+      for (const name of await listDir(root)) {
+        if (name === "schema.json") continue;
+        const path = join(root, name);
+        if (!SNOWFLAKE.test(name) || !(await stat(path)).isDirectory()) {
+          problems.push({ path, reason: "not a guild folder; ignored" });
+          continue;
+        }
+        guilds.set(name, await loadGuild(disk, root, name, problems, now(), policies));
       }
-      guilds.set(name, await loadGuild(root, name, problems, now()));
     }
-    return new GuildStore(root, guilds, problems, now);
+    const store = new GuildStore(dataDir, root, guilds, problems, now, disk, policies, options.onWarning, fresh);
+    const interval = options.maintenanceMs ?? MAINTENANCE_MS;
+    if (interval > 0) store.schedule(Math.min(interval, 5_000), interval);
+    return store;
   }
 
   /** Guilds with any stored state, in ascending id order. */
@@ -609,47 +303,74 @@ export class GuildStore {
 
   /** Stores a new document under a fresh id. Resolves once it is durable on disk; from then on it is served. */
   async addDocument(guildId: string, input: DocumentInput): Promise<StoredDocument> {
+    const [document] = await this.addDocuments(guildId, [input]);
+    return document as StoredDocument;
+  }
+
+  /**
+   * Stores several documents (an import) under fresh ids, in order, and resolves with them once all are durable;
+   * from then on they are served, all at once. Every input is checked before anything is written. A failure part-way
+   * (a full disk) rejects: the documents written before it are then on disk and served after a restart, and
+   * `documents()` holds them at once, so what is served is what a restart would serve.
+   */
+  async addDocuments(guildId: string, inputs: readonly DocumentInput[]): Promise<StoredDocument[]> {
     checkGuildId(guildId);
-    const source = input?.source ?? {};
-    const fields = {
-      source: {
-        title: source.title ?? null,
-        publisher: source.publisher ?? null,
-        author: source.author ?? null,
-        date: source.date ?? null,
-        ...(source.dateInferred === undefined ? {} : { dateInferred: source.dateInferred }),
-        url: source.url ?? null,
-        path: source.path ?? null,
-      },
-      text: input?.text,
-      hash: typeof input?.text === "string" ? sha256(input.text) : "",
-      addedBy: input?.addedBy,
-    };
-    // Checked with the schema open() reads with (the id is a stand-in here), so what is acknowledged reads back.
-    const checked = StoredDocumentSchema.safeParse({
-      id: "pending",
-      ...fields,
-      source: { id: "pending", ...fields.source },
-      addedAt: new Date(0).toISOString(),
-    });
-    if (!checked.success) throw new GuildStoreError(`invalid document (${describeIssues(checked.error)})`);
-    const valid = checked.data;
+    const valid = inputs.map((input) => checkedDocument(input));
     return this.locks.run(guildId, async () => {
       const state = this.state(guildId);
       await this.ready(state);
-      let id: string;
-      do id = documentIdFor(valid.source, randomBytes(4).toString("hex"));
-      while (state.documents.has(id));
-      const document = frozenDocument({
-        ...valid,
-        id,
-        source: { ...valid.source, id },
-        addedAt: new Date(this.now()).toISOString(),
-      });
-      const seq = state.nextSeq++;
-      await replaceDurably(join(state.dir, "documents", `${id}.json`), JSON.stringify({ seq, document }));
-      state.documents.set(id, document);
-      return document;
+      const docsDir = join(state.dir, "documents");
+      const pending: Array<{ document: StoredDocument; seq: number }> = [];
+      const taken = new Set<string>();
+      for (const fields of valid) {
+        let id: string;
+        do id = documentIdFor(fields.source, randomBytes(4).toString("hex"));
+        while (state.documents.has(id) || taken.has(id));
+        taken.add(id);
+        const document = frozenDocument({
+          ...fields,
+          id,
+          source: { ...fields.source, id },
+          addedAt: new Date(this.now()).toISOString(),
+        });
+        pending.push({ document, seq: state.nextSeq++ });
+      }
+      // Written a batch at a time (temp files fsynced together, renamed, then one fsync of the folder): an import
+      // of thousands is not one fsync after another, nor thousands of open files.
+      const written: StoredDocument[] = [];
+      let failure: unknown;
+      for (let i = 0; i < pending.length && failure === undefined; i += 32) {
+        const batch = pending.slice(i, i + 32).map((entry) => ({
+          ...entry,
+          path: join(docsDir, `${entry.document.id}.json`),
+          tmp: tempPathFor(join(docsDir, `${entry.document.id}.json`)),
+        }));
+        const results = await Promise.allSettled(
+          batch.map(({ document, seq, tmp }) => this.disk.writeFile(tmp, JSON.stringify({ seq, document }))),
+        );
+        const renamed: StoredDocument[] = [];
+        for (const [j, result] of results.entries()) {
+          const entry = batch[j] as (typeof batch)[number];
+          try {
+            if (result.status === "rejected") throw result.reason;
+            await this.disk.rename(entry.tmp, entry.path);
+            renamed.push(entry.document);
+          } catch (error) {
+            failure ??= error;
+            await this.disk.unlink(entry.tmp).catch(() => undefined);
+          }
+        }
+        try {
+          await this.disk.syncDir(docsDir);
+        } catch (error) {
+          failure ??= error;
+          // Renamed but maybe not durable: served (a restart may or may not find them), never acknowledged.
+        }
+        written.push(...renamed);
+      }
+      for (const document of written) state.documents.set(document.id, document);
+      if (failure !== undefined) throw failure;
+      return written;
     });
   }
 
@@ -661,13 +382,9 @@ export class GuildStore {
       const document = state?.documents.get(id);
       if (!state || !document) return null;
       const docsDir = join(state.dir, "documents");
-      try {
-        await unlink(join(docsDir, `${document.id}.json`));
-      } catch (error) {
-        if (!isMissing(error)) throw error;
-      }
+      await this.disk.unlink(join(docsDir, `${document.id}.json`));
       state.documents.delete(id); // gone from the directory: stop serving it now
-      await syncDir(docsDir);
+      await this.disk.syncDir(docsDir);
       return document;
     });
   }
@@ -693,7 +410,7 @@ export class GuildStore {
       if (changes.ephemeralByDefault !== undefined) next.ephemeralByDefault = changes.ephemeralByDefault;
       if (changes.cooldownSeconds !== undefined) next.cooldownSeconds = changes.cooldownSeconds;
       if (changes.auditChannelId !== undefined) next.auditChannelId = changes.auditChannelId;
-      await replaceDurably(join(state.dir, "settings.json"), JSON.stringify(next, null, 2));
+      await replaceDurably(this.disk, join(state.dir, "settings.json"), JSON.stringify(next, null, 2));
       state.settings = next;
       return this.settings(guildId);
     });
@@ -710,41 +427,55 @@ export class GuildStore {
       clipped.detail = `${clipped.detail.slice(0, 3999)}…`;
     const parsed = AuditEntrySchema.safeParse(clipped);
     if (!parsed.success) throw new GuildStoreError(`invalid audit entry (${describeIssues(parsed.error)})`);
-    const record = Object.freeze(parsed.data);
-    await this.locks.run(`audit:${record.guildId}`, async () => {
-      const state = this.state(record.guildId);
-      await this.ready(state);
-      await this.append(state.auditFile, JSON.stringify(record));
-      state.audit.push(record);
-    });
+    const state = this.state(parsed.data.guildId);
+    await this.ready(state);
+    await state.audit.append(parsed.data);
   }
 
-  /** The guild's audit entries, newest first; at most `limit` of them (default: all). */
+  /** The guild's newest audit entries (held in memory), newest first; at most `limit` of them. */
   auditLog(guildId: string, limit = Number.POSITIVE_INFINITY): AuditEntry[] {
     checkGuildId(guildId);
-    const entries = this.guilds.get(guildId)?.audit ?? [];
-    const count = Math.max(0, Math.min(entries.length, limit));
-    return entries.slice(entries.length - count).reverse();
+    return this.guilds.get(guildId)?.audit.newest(limit) ?? [];
   }
 
-  /** Appends a question to the guild's question log; resolves once it is durable. */
+  /** Audit entries read from disk, newest first, `skip` newest passed over: the whole trail, a page at a time. */
+  async readAuditLog(guildId: string, options: ReadOptions = {}): Promise<AuditEntry[]> {
+    checkGuildId(guildId);
+    return (await this.guilds.get(guildId)?.audit.read(options)) ?? [];
+  }
+
+  /**
+   * Appends a question to the guild's question log and counts it for /stats; resolves once it is durable. A private
+   * question (`record.private`) is stored without its text.
+   */
   async recordQuestion(guildId: string, record: QuestionRecord): Promise<void> {
     checkGuildId(guildId);
-    const parsed = QuestionRecordSchema.safeParse(record);
+    const input = record?.private === true ? { ...record, question: "" } : record;
+    const parsed = QuestionRecordSchema.safeParse(input);
     if (!parsed.success) throw new GuildStoreError(`invalid question record (${describeIssues(parsed.error)})`);
-    const entry = Object.freeze(parsed.data);
-    await this.locks.run(`questions:${guildId}`, async () => {
-      const state = this.state(guildId);
-      await this.ready(state);
-      await this.append(state.questionFile, JSON.stringify(entry));
-      state.questions.push(entry);
-    });
+    const state = this.state(guildId);
+    await this.ready(state);
+    await state.questions.append(parsed.data);
+    state.tally.add(parsed.data);
   }
 
-  /** The guild's recorded questions asked at or after `sinceMs` (epoch milliseconds), oldest first. */
-  questions(guildId: string, sinceMs: number): QuestionRecord[] {
+  /** The guild's newest recorded questions (held in memory), newest first; at most `limit` of them. */
+  recentQuestions(guildId: string, limit = Number.POSITIVE_INFINITY): QuestionRecord[] {
     checkGuildId(guildId);
-    return (this.guilds.get(guildId)?.questions ?? []).filter((q) => Date.parse(q.at) >= sinceMs);
+    return this.guilds.get(guildId)?.questions.newest(limit) ?? [];
+  }
+
+  /** Recorded questions read from disk, newest first (those not yet pruned; `since` in epoch milliseconds). */
+  async readQuestions(guildId: string, options: ReadOptions = {}): Promise<QuestionRecord[]> {
+    checkGuildId(guildId);
+    return (await this.guilds.get(guildId)?.questions.read(options)) ?? [];
+  }
+
+  /** /stats's figures for the last 7 and 30 days, kept up to date as questions are recorded (no log is read). */
+  questionStats(guildId: string, now = this.now()): QuestionStats {
+    checkGuildId(guildId);
+    const tally = this.guilds.get(guildId)?.tally ?? new QuestionTally(this.policies.questions.maxAgeMs);
+    return tally.stats(now);
   }
 
   /**
@@ -757,20 +488,71 @@ export class GuildStore {
     return this.locks.run(guildId, fn);
   }
 
+  /**
+   * Prunes every log that is over its policy's age or size. Runs in the background on a timer; a failure (a full or
+   * read-only disk) leaves the log as it was, is warned about once, and is retried next time. Never rejects.
+   */
+  maintain(): Promise<void> {
+    this.maintaining ??= (async () => {
+      for (const [guildId, state] of this.guilds) {
+        for (const [name, log] of [
+          ["audit", state.audit],
+          ["questions", state.questions],
+        ] as const) {
+          const key = `${guildId}/${name}`;
+          try {
+            await log.prune(this.now());
+            this.warned.delete(key);
+          } catch (error) {
+            if (this.warned.has(key)) continue;
+            this.warned.add(key);
+            this.onWarning?.({
+              message: `could not prune the ${name} log; will retry`,
+              path: join(state.dir, `${name === "audit" ? "audit" : "questions"}.jsonl`),
+              error: (error as Error).message,
+            });
+          }
+        }
+      }
+    })().finally(() => {
+      this.maintaining = null;
+    });
+    return this.maintaining;
+  }
+
+  /** Stops the background upkeep (waiting for a run in progress). The store stays readable and writable. */
+  async close(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.maintaining;
+  }
+
+  private schedule(firstMs: number, everyMs: number): void {
+    this.timer = setTimeout(() => {
+      void this.maintain().then(() => {
+        if (this.timer !== undefined) this.schedule(everyMs, everyMs);
+      });
+    }, firstMs);
+    this.timer.unref();
+  }
+
   private state(guildId: string): GuildState {
     let state = this.guilds.get(guildId);
     if (!state) {
       const dir = join(this.root, guildId);
-      const log = (name: string): LogFile => ({ path: join(dir, name), size: 0, dirty: false, dirSynced: false });
       state = {
         dir,
         documents: new Map(),
         nextSeq: 0,
         settings: { ...DEFAULT_SETTINGS, channels: [] },
-        audit: [],
-        questions: [],
-        auditFile: log("audit.jsonl"),
-        questionFile: log("questions.jsonl"),
+        audit: JsonLog.empty(join(dir, "audit.jsonl"), AuditEntrySchema, this.policies.audit, this.disk),
+        questions: JsonLog.empty(
+          join(dir, "questions.jsonl"),
+          QuestionRecordSchema,
+          this.policies.questions,
+          this.disk,
+        ),
+        tally: new QuestionTally(this.policies.questions.maxAgeMs),
         ready: null,
       };
       this.guilds.set(guildId, state);
@@ -778,35 +560,54 @@ export class GuildStore {
     return state;
   }
 
-  /** Creates the guild's folders and makes their entries durable, once per process. */
+  /** Creates the store's and the guild's folders and makes their entries durable, once per process. */
   private ready(state: GuildState): Promise<void> {
+    this.rootReady ??= (async () => {
+      await this.disk.mkdir(this.root);
+      await this.disk.syncDir(this.dataDir);
+      await writeSchema(this.disk, this.root);
+    })().catch((error: unknown) => {
+      this.rootReady = null;
+      throw error;
+    });
     state.ready ??= (async () => {
-      await mkdir(join(state.dir, "documents"), { recursive: true });
-      await syncDir(this.root);
-      await syncDir(state.dir);
+      await this.rootReady;
+      await this.disk.mkdir(join(state.dir, "documents"));
+      await this.disk.syncDir(this.root);
+      await this.disk.syncDir(state.dir);
     })().catch((error: unknown) => {
       state.ready = null;
       throw error;
     });
     return state.ready;
   }
+}
 
-  private async append(log: LogFile, line: string): Promise<void> {
-    if (log.dirty) {
-      await truncateDurably(log.path, log.size);
-      log.dirty = false;
-    }
-    const data = Buffer.from(`${line}\n`, "utf8");
-    try {
-      await appendDurably(log.path, data);
-    } catch (error) {
-      log.dirty = true;
-      throw error;
-    }
-    log.size += data.length;
-    if (!log.dirSynced) {
-      await syncDir(dirname(log.path));
-      log.dirSynced = true;
-    }
-  }
+/** A document input checked with the schema open() reads with (the id is a stand-in), so what is stored reads back. */
+function checkedDocument(input: DocumentInput): Omit<StoredDocument, "id" | "addedAt"> {
+  const source = input?.source ?? {};
+  const fields = {
+    source: {
+      title: source.title ?? null,
+      publisher: source.publisher ?? null,
+      author: source.author ?? null,
+      date: source.date ?? null,
+      ...(source.dateInferred === undefined ? {} : { dateInferred: source.dateInferred }),
+      url: source.url ?? null,
+      path: source.path ?? null,
+    },
+    text: input?.text,
+    hash: typeof input?.text === "string" ? sha256(input.text) : "",
+    addedBy: input?.addedBy,
+  };
+  const checked = StoredDocumentSchema.safeParse({
+    id: "pending",
+    ...fields,
+    source: { id: "pending", ...fields.source },
+    addedAt: new Date(0).toISOString(),
+  });
+  if (!checked.success) throw new GuildStoreError(`invalid document (${describeIssues(checked.error)})`);
+  const { id: _id, addedAt: _at, ...rest } = checked.data;
+  const { id: _sid, ...sourceRest } = rest.source;
+  return { ...rest, source: sourceRest as StoredDocument["source"] };
 }

@@ -9,10 +9,13 @@ import { answerQuestion, type AnswerParams, DEFAULT_ANSWER } from "../answer/quo
 import { arrangeBySourceDate } from "../answer/differ.js";
 import { excludedPassages, findPassage, leadWith, viewOf, withPassages } from "./passages.js";
 import { retrieve } from "../search/retrieve.js";
-import { Segment, SegmentBuilder } from "../search/segment.js";
-import { type CorpusDiff, type Manifest, syncCorpus } from "./sync.js";
-import { IndexStoreError, loadSegment, saveSegment } from "../search/persist.js";
+import type { Segment } from "../search/segment.js";
+import type { CorpusDiff, Manifest } from "./sync.js";
+import { cleanSegmentDir, type PackedSegment, unpackSegment, writeSegment } from "../search/persist.js";
 import { TitleIndex } from "../search/titles.js";
+import { type Disk, nodeDisk } from "../storage/disk.js";
+import { type Executor, inline } from "./pool.js";
+import type { CorpusResult, OnProgress } from "./tasks.js";
 export type { CorpusDiff } from "./sync.js";
 import type {
   Answer,
@@ -34,6 +37,8 @@ export interface OpenReport {
   problems: LoadProblem[];
   /** Why a saved index was not used, when there was one. */
   discarded?: string;
+  /** Why the index could not be saved (a full or read-only disk): it is served from memory, and saving is retried. */
+  saveFailed?: string;
   ms: number;
 }
 
@@ -44,9 +49,17 @@ export interface LibraryOptions {
   dataDir?: string;
   chunk?: ChunkOptions;
   answer?: AnswerParams;
+  /** Where loading and indexing run (a worker pool); default inline, on the calling thread. */
+  executor?: Executor;
+  /** Where the index is written. Default the real file system. */
+  disk?: Disk;
+  /** Read the saved index but never write to dataDir (another process holds it). */
+  readOnly?: boolean;
+  /** Told about trouble saving the index: once when saving starts failing, once when it works again. */
+  onSave?: (event: { ok: boolean; error?: string }) => void;
+  /** How long to wait before retrying a failed save. Default one minute. */
+  retrySaveMs?: number;
 }
-
-const emptySegment = () => new SegmentBuilder().build();
 
 function openingOf(segment: Segment, doc: number, maxChars = 600): string {
   const passages = segment.passagesOfDoc(doc);
@@ -72,79 +85,158 @@ export class Library implements Answerer {
   private bundled: Segment;
   private titles: TitleIndex;
   private manifest: Manifest;
+  /** The bundled segment in its packed form (what a reload starts from and a save writes); null: built elsewhere. */
+  private packed: PackedSegment<Manifest> | null;
   private readonly scopes = new Map<string, ScopeIndex>();
-  private scopeLoader: ((scope: string) => Segment | undefined) | undefined;
+  /** Reloads one at a time. */
+  private syncing: Promise<unknown> = Promise.resolve();
+  /** A save that failed and waits to be retried (the newest index to save), and its timer. */
+  private unsaved: PackedSegment<Manifest> | null = null;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private saveQueue: Promise<string | null> = Promise.resolve(null);
+  /** The last save failed (reported once; the next success is reported too). */
+  private saveFailing = false;
 
   private constructor(
     private readonly options: LibraryOptions,
     segment: Segment,
     manifest: Manifest,
+    packed: PackedSegment<Manifest> | null,
   ) {
     this.bundled = segment;
     this.manifest = manifest;
+    this.packed = packed;
     this.titles = new TitleIndex(segment.docs.map((d) => d.source));
   }
 
-  /** Opens the library: loads the saved index, brings it up to date with the corpus folder, saves if anything changed. */
+  /**
+   * Opens the library: clears what an interrupted save left, loads the saved index, brings it up to date with the
+   * corpus folder (on the executor: a worker thread, when given a pool), and saves it if anything changed. A save that
+   * fails (a full or read-only disk) does not stop it: the index is served from memory and saving is retried later.
+   */
   static async open(
     options: LibraryOptions & { corpusDir: string },
   ): Promise<{ library: Library; report: OpenReport }> {
     const started = performance.now();
     const chunk = options.chunk ?? DEFAULT_CHUNK;
-    let saved: { segment: Segment; extra: Manifest } | null = null;
-    let discarded: string | undefined;
-    if (options.dataDir !== undefined) {
-      try {
-        saved = await loadSegment<Manifest>(join(options.dataDir, "index"));
-        if (saved !== null && JSON.stringify(saved.extra.chunk) !== JSON.stringify(chunk)) {
-          discarded = "saved index used other passage settings";
-          saved = null;
-        }
-      } catch (error) {
-        if (!(error instanceof IndexStoreError)) throw error;
-        discarded = error.message;
-      }
+    const indexDir = options.dataDir === undefined ? null : join(options.dataDir, "index");
+    const cleanup =
+      indexDir === null || options.readOnly === true ? [] : await cleanSegmentDir(indexDir, options.disk ?? nodeDisk);
+    const result = await (options.executor ?? inline).run("syncBundled", {
+      corpusDir: options.corpusDir,
+      chunk,
+      indexDir,
+    });
+    const packed = result.packed as PackedSegment<Manifest>;
+    const library = new Library(options, unpackSegment(packed).segment, result.manifest, packed);
+    const report: OpenReport = {
+      index: result.index,
+      diff: result.diff,
+      problems: [...cleanup, ...result.problems],
+      ms: 0,
+    };
+    if (result.discarded !== undefined) report.discarded = result.discarded;
+    if (result.manifestChanged) {
+      const failed = await library.save(packed);
+      if (failed !== null) report.saveFailed = failed;
     }
-    const base = saved?.segment ?? emptySegment();
-    const library = new Library(options, base, saved?.extra ?? { chunk, files: [] });
-    const { diff, problems, changed } = await library.sync();
-    const index = saved === null ? "built" : changed ? "updated" : "saved";
-    const report: OpenReport = { index, diff, problems, ms: Math.round(performance.now() - started) };
-    if (discarded !== undefined) report.discarded = discarded;
+    report.ms = Math.round(performance.now() - started);
     return { library, report };
   }
 
   /** A library over an index built elsewhere (no corpus folder, nothing saved): what the benchmark measures. */
   static fromSegment(segment: Segment, options: Pick<LibraryOptions, "answer"> = {}): Library {
-    return new Library({ ...options, corpusDir: null }, segment, { chunk: DEFAULT_CHUNK, files: [] });
+    return new Library({ ...options, corpusDir: null }, segment, { chunk: DEFAULT_CHUNK, files: [] }, null);
   }
 
-  /** Re-reads the corpus folder and re-indexes what changed (operators' "reload"). */
-  async reload(): Promise<{ diff: CorpusDiff; problems: LoadProblem[] }> {
-    const { diff, problems } = await this.sync();
-    return { diff, problems };
+  /**
+   * Re-reads the corpus folder and re-indexes what changed (operators' "reload"), off the main thread when the
+   * library has a pool. Reloads run one at a time.
+   */
+  async reload(options: { onProgress?: OnProgress } = {}): Promise<{ diff: CorpusDiff; problems: LoadProblem[] }> {
+    const run = this.syncing.then(() => this.sync(options.onProgress));
+    this.syncing = run.catch(() => undefined);
+    return run;
   }
 
-  private async sync(): Promise<{ diff: CorpusDiff; problems: LoadProblem[]; changed: boolean }> {
-    const chunk = this.options.chunk ?? DEFAULT_CHUNK;
-    if (this.options.corpusDir === null) {
+  private async sync(onProgress?: OnProgress): Promise<{ diff: CorpusDiff; problems: LoadProblem[] }> {
+    const corpusDir = this.options.corpusDir;
+    if (corpusDir === null || this.packed === null) {
       const count = this.bundled.passageCount;
       return {
         diff: { added: [], changed: [], removed: [], passagesBefore: count, passagesAfter: count },
         problems: [],
-        changed: false,
       };
     }
-    const result = await syncCorpus(this.options.corpusDir, this.bundled, this.manifest, chunk);
-    if (result.changed) {
-      this.bundled = result.segment;
+    const result: CorpusResult = await (this.options.executor ?? inline).run(
+      "syncBundled",
+      {
+        corpusDir,
+        chunk: this.options.chunk ?? DEFAULT_CHUNK,
+        indexDir: null,
+        base: { packed: this.packed, manifest: this.manifest },
+      },
+      onProgress === undefined ? {} : { onProgress },
+    );
+    if (result.packed !== null) {
+      this.packed = result.packed;
+      this.bundled = unpackSegment(result.packed).segment;
       this.titles = new TitleIndex(this.bundled.docs.map((d) => d.source));
+    } else {
+      this.packed = { ...this.packed, meta: { ...this.packed.meta, extra: result.manifest } };
     }
     this.manifest = result.manifest;
-    if (this.options.dataDir !== undefined && result.manifestChanged) {
-      await saveSegment(join(this.options.dataDir, "index"), this.bundled, this.manifest);
+    if (result.manifestChanged) await this.save(this.packed);
+    return { diff: result.diff, problems: result.problems };
+  }
+
+  /**
+   * Writes `packed` as the saved index. Never throws: on failure the index goes on being served from memory, the
+   * failure is reported once (onSave), and the newest index is saved again later. Resolves with the error, or null.
+   */
+  private save(packed: PackedSegment<Manifest>): Promise<string | null> {
+    if (this.options.dataDir === undefined || this.options.readOnly === true) return Promise.resolve(null);
+    this.unsaved = packed;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    const run = this.saveQueue.then(() => this.writeUnsaved());
+    this.saveQueue = run;
+    return run;
+  }
+
+  /** Writes the newest unsaved index, if any (an earlier queued save may already have). */
+  private async writeUnsaved(): Promise<string | null> {
+    const packed = this.unsaved;
+    if (packed === null || this.options.dataDir === undefined) return null;
+    try {
+      await writeSegment(join(this.options.dataDir, "index"), packed, this.options.disk ?? nodeDisk);
+      if (this.unsaved === packed) this.unsaved = null;
+      if (this.saveFailing) this.options.onSave?.({ ok: true });
+      this.saveFailing = false;
+      return null;
+    } catch (error) {
+      const message = (error as Error).message;
+      if (!this.saveFailing) this.options.onSave?.({ ok: false, error: message });
+      this.saveFailing = true;
+      clearTimeout(this.retryTimer);
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = undefined;
+        if (this.unsaved !== null) void this.save(this.unsaved);
+      }, this.options.retrySaveMs ?? 60_000);
+      this.retryTimer.unref();
+      return message;
     }
-    return { diff: result.diff, problems: result.problems, changed: result.changed };
+  }
+
+  /** Whether the served index is not yet saved (a save failed and will be retried). */
+  get unsavedIndex(): boolean {
+    return this.unsaved !== null;
+  }
+
+  /** Stops retrying saves (the index stays served). */
+  close(): void {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
   }
 
   /** Installs (or replaces) a scope's index: questions asked in that scope search it as well as the bundled corpus. */
@@ -152,24 +244,16 @@ export class Library implements Answerer {
     this.scopes.set(scope, { segment, titles: new TitleIndex(segment.docs.map((d) => d.source)) });
   }
 
-  /** Builds a scope's index the first time it is needed (e.g. a server's documents after a restart). */
-  setScopeLoader(loader: (scope: string) => Segment | undefined): void {
-    this.scopeLoader = loader;
+  /** Removes a scope's index (a server with no documents left). */
+  clearScope(scope: string): void {
+    this.scopes.delete(scope);
   }
 
   private scopeIndex(scope: string | undefined): ScopeIndex | undefined {
-    if (scope === undefined) return undefined;
-    let own = this.scopes.get(scope);
-    if (own === undefined) {
-      const segment = this.scopeLoader?.(scope);
-      if (segment === undefined) return undefined;
-      this.setScope(scope, segment);
-      own = this.scopes.get(scope);
-    }
-    return own;
+    return scope === undefined ? undefined : this.scopes.get(scope);
   }
 
-  /** A scope's index (loaded on first use), or undefined when the scope has none. */
+  /** A scope's index, or undefined when the scope has none. */
   scopeSegment(scope: string): Segment | undefined {
     return this.scopeIndex(scope)?.segment;
   }

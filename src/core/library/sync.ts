@@ -53,6 +53,7 @@ export async function syncCorpus(
   current: Segment,
   manifest: Manifest,
   chunk: ChunkOptions,
+  onProgress?: (progress: { done: number; total: number }) => void,
 ): Promise<SyncResult> {
   const known = new Map(manifest.files.map((f) => [f.path, f]));
   const files = await corpusFiles(corpusDir).catch((error: unknown) => {
@@ -79,7 +80,8 @@ export async function syncCorpus(
     keepDocs.add(record.docId);
     takenIds.add(record.docId);
   };
-  for (const path of files) {
+  for (const [done, path] of files.entries()) {
+    onProgress?.({ done, total: files.length });
     const full = join(corpusDir, path);
     const previous = known.get(path);
     let info;

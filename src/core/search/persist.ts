@@ -7,15 +7,18 @@
  * directory; every file's sha256 is checked on load, so a corrupt or partial index is detected and rebuilt, never served.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, readFile, readdir, rename, rm } from "node:fs/promises";
+import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { ANALYZER_VERSION } from "./analyze.js";
-import { syncDir, writeDurably } from "../storage/durable.js";
+import { type Disk, nodeDisk, replaceDurably, TEMP_PREFIX } from "../storage/durable.js";
+import type { LoadProblem } from "../types.js";
 import { PackedTermTable, Segment, type SegmentDocument, type TextSource } from "./segment.js";
 
 const FORMAT = "verbatim-segment";
 const FORMAT_VERSION = 1;
 const POINTER = "CURRENT";
+/** Where earlier builds wrote the pointer before renaming it into place. */
+const LEGACY_POINTER_TMP = "CURRENT.tmp";
 
 type ArrayName =
   | "termOffsets"
@@ -34,7 +37,7 @@ type Typed = Uint32Array | Uint16Array | Uint8Array | Float64Array;
 const CONSTRUCTORS = { u32: Uint32Array, u16: Uint16Array, u8: Uint8Array, f64: Float64Array } as const;
 type Kind = keyof typeof CONSTRUCTORS;
 
-interface Meta<Extra> {
+export interface Meta<Extra> {
   format: string;
   version: number;
   analyzer: number;
@@ -59,13 +62,30 @@ function kindOf(a: Typed): Kind {
 
 const sha256 = (data: Uint8Array | string) => createHash("sha256").update(data).digest("hex");
 
-/** Writes `segment` under `dir` and makes it the current one. Older saved segments are removed afterwards. */
-export async function saveSegment<Extra>(dir: string, segment: Segment, extra: Extra): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  const name = `index-${Date.now().toString(36)}-${randomBytes(4).toString("hex")}`;
-  const tmp = join(dir, `.tmp-${name}`);
-  await mkdir(tmp, { recursive: true });
+/**
+ * A segment in its saved form, held in memory: what is written to disk, read back, and passed between threads (the
+ * byte arrays are owned, so they can be transferred). Packing is the CPU-heavy half of saving (copying the arrays,
+ * hashing them); writing is the other half, and goes through a `Disk`.
+ */
+export interface PackedSegment<Extra = unknown> {
+  meta: Meta<Extra>;
+  arrays: Uint8Array;
+  texts: Uint8Array;
+  terms: string;
+}
 
+/** One byte array holding `parts` back to back (a fresh buffer of its own, never a slice of a shared pool). */
+function joined(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+export function packSegment<Extra>(segment: Segment, extra: Extra): PackedSegment<Extra> {
   const termParts: string[] = [];
   const termOffsets = new Uint32Array(segment.terms.size + 1);
   let at = 0;
@@ -76,7 +96,7 @@ export async function saveSegment<Extra>(dir: string, segment: Segment, extra: E
     at += term.length + 1;
   }
   termOffsets[segment.terms.size] = at;
-  const termsText = termParts.length > 0 ? `${termParts.join("\n")}\n` : "";
+  const terms = termParts.length > 0 ? `${termParts.join("\n")}\n` : "";
 
   const textChunks: Buffer[] = [];
   const textOffsets = new Float64Array(segment.docs.length + 1);
@@ -88,9 +108,9 @@ export async function saveSegment<Extra>(dir: string, segment: Segment, extra: E
     bytes += chunk.length;
   }
   textOffsets[segment.docs.length] = bytes;
-  const textsBlob = Buffer.concat(textChunks);
+  const texts = joined(textChunks);
 
-  const arrays: Record<ArrayName, Typed> = {
+  const named: Record<ArrayName, Typed> = {
     termOffsets,
     termStart: segment.termStart,
     postPassage: segment.postPassage,
@@ -104,22 +124,18 @@ export async function saveSegment<Extra>(dir: string, segment: Segment, extra: E
     textOffsets,
   };
   const layout = {} as Meta<Extra>["arrays"];
-  const parts: Buffer[] = [];
+  const parts: Uint8Array[] = [];
   let offset = 0;
-  for (const [key, array] of Object.entries(arrays) as Array<[ArrayName, Typed]>) {
+  for (const [key, array] of Object.entries(named) as Array<[ArrayName, Typed]>) {
     const padding = (8 - (offset % 8)) % 8;
-    if (padding > 0) parts.push(Buffer.alloc(padding));
+    if (padding > 0) parts.push(new Uint8Array(padding));
     offset += padding;
     layout[key] = { kind: kindOf(array), offset, length: array.length };
-    const view = Buffer.from(array.buffer, array.byteOffset, array.byteLength);
+    const view = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
     parts.push(view);
     offset += view.length;
   }
-  const arraysBlob = Buffer.concat(parts);
-
-  await writeDurably(join(tmp, "arrays.bin"), arraysBlob);
-  await writeDurably(join(tmp, "texts.bin"), textsBlob);
-  await writeDurably(join(tmp, "terms.txt"), termsText);
+  const arrays = joined(parts);
   const meta: Meta<Extra> = {
     format: FORMAT,
     version: FORMAT_VERSION,
@@ -127,21 +143,93 @@ export async function saveSegment<Extra>(dir: string, segment: Segment, extra: E
     builtAt: segment.builtAt,
     docs: segment.docs,
     arrays: layout,
-    checksums: { "arrays.bin": sha256(arraysBlob), "texts.bin": sha256(textsBlob), "terms.txt": sha256(termsText) },
+    checksums: { "arrays.bin": sha256(arrays), "texts.bin": sha256(texts), "terms.txt": sha256(terms) },
     extra,
   };
-  await writeDurably(join(tmp, "meta.json"), JSON.stringify(meta));
-  await syncDir(tmp);
-  await rename(tmp, join(dir, name));
-  await writeDurably(join(dir, `${POINTER}.tmp`), name);
-  await rename(join(dir, `${POINTER}.tmp`), join(dir, POINTER));
-  await syncDir(dir);
-  // Only now is the old index unreferenced.
-  for (const entry of await readdir(dir)) {
-    if (entry !== name && (entry.startsWith("index-") || entry.startsWith(".tmp-"))) {
-      await rm(join(dir, entry), { recursive: true, force: true });
-    }
+  return { meta, arrays, texts, terms };
+}
+
+/**
+ * Writes a packed segment under `dir` and makes it the current one; older saved segments are removed afterwards. A
+ * failed write (a full disk) removes what it had written and leaves the current one as it was.
+ */
+export async function writeSegment(dir: string, packed: PackedSegment, disk: Disk = nodeDisk): Promise<void> {
+  await disk.mkdir(dir);
+  const name = `index-${Date.now().toString(36)}-${randomBytes(4).toString("hex")}`;
+  const tmp = join(dir, `${TEMP_PREFIX}${name}`);
+  try {
+    await disk.mkdir(tmp);
+    await disk.writeFile(join(tmp, "arrays.bin"), packed.arrays);
+    await disk.writeFile(join(tmp, "texts.bin"), packed.texts);
+    await disk.writeFile(join(tmp, "terms.txt"), packed.terms);
+    await disk.writeFile(join(tmp, "meta.json"), JSON.stringify(packed.meta));
+    await disk.syncDir(tmp);
+    await disk.rename(tmp, join(dir, name));
+  } catch (error) {
+    await disk.remove(tmp).catch(() => undefined);
+    throw error;
   }
+  try {
+    await replaceDurably(disk, join(dir, POINTER), name);
+  } catch (error) {
+    await disk.remove(join(dir, name)).catch(() => undefined);
+    throw error;
+  }
+  // Only now is the old index unreferenced.
+  await removeStale(dir, name, disk).catch(() => undefined);
+}
+
+/** Removes from `dir` every saved index but `current`, and every temporary left by an interrupted save. */
+async function removeStale(dir: string, current: string | null, disk: Disk): Promise<string[]> {
+  const removed: string[] = [];
+  let entries: string[];
+  try {
+    entries = await readdir(dir);
+  } catch {
+    return removed;
+  }
+  for (const entry of entries) {
+    const stale =
+      entry.startsWith(TEMP_PREFIX) ||
+      entry === LEGACY_POINTER_TMP ||
+      (entry.startsWith("index-") && entry !== current);
+    if (!stale) continue;
+    await disk.remove(join(dir, entry));
+    removed.push(entry);
+  }
+  return removed;
+}
+
+/**
+ * Clears what an interrupted save left in `dir` (partial temporary folders, indexes no longer current), so it takes no
+ * room and never stands in the way of the next save. Run at start-up, before loading. Resolves with what could not be
+ * removed (a read-only disk), which is harmless: it is never read.
+ */
+export async function cleanSegmentDir(dir: string, disk: Disk = nodeDisk): Promise<LoadProblem[]> {
+  let current: string | null = null;
+  try {
+    current = (await readFile(join(dir, POINTER), "utf8")).trim();
+  } catch {
+    current = null;
+  }
+  try {
+    await removeStale(dir, current, disk);
+    return [];
+  } catch (error) {
+    return [
+      { path: dir, reason: `could not remove what an interrupted index save left (${(error as Error).message})` },
+    ];
+  }
+}
+
+/** Writes `segment` under `dir` and makes it the current one (`packSegment`, then `writeSegment`). */
+export async function saveSegment<Extra>(
+  dir: string,
+  segment: Segment,
+  extra: Extra,
+  disk: Disk = nodeDisk,
+): Promise<void> {
+  await writeSegment(dir, packSegment(segment, extra), disk);
 }
 
 /** A text source over the saved UTF-8 blob: documents are decoded when quoted, and the last few kept. */
@@ -173,10 +261,11 @@ function typedView(blob: Buffer, spec: { kind: Kind; offset: number; length: num
 }
 
 /**
- * Loads the current saved segment from `dir`. Returns null when there is none; throws IndexStoreError when what is
- * there is corrupt, partial, or from another format or analyzer version (the caller rebuilds).
+ * Reads the current saved segment from `dir`, checking every file against its checksum. Returns null when there is
+ * none; throws IndexStoreError when what is there is corrupt, partial, or from another format or analyzer version
+ * (the caller rebuilds).
  */
-export async function loadSegment<Extra>(dir: string): Promise<{ segment: Segment; extra: Extra } | null> {
+export async function readSegment<Extra>(dir: string): Promise<PackedSegment<Extra> | null> {
   let name: string;
   try {
     name = (await readFile(join(dir, POINTER), "utf8")).trim();
@@ -196,7 +285,7 @@ export async function loadSegment<Extra>(dir: string): Promise<{ segment: Segmen
     throw new IndexStoreError("saved index has another format version");
   if (meta.analyzer !== ANALYZER_VERSION)
     throw new IndexStoreError("saved index was built with another analyzer version");
-  const [arraysBlob, textsBlob, termsText] = await Promise.all([
+  const [arrays, texts, terms] = await Promise.all([
     readFile(join(base, "arrays.bin")),
     readFile(join(base, "texts.bin")),
     readFile(join(base, "terms.txt"), "utf8"),
@@ -204,19 +293,34 @@ export async function loadSegment<Extra>(dir: string): Promise<{ segment: Segmen
     throw new IndexStoreError(`missing index file: ${error.message}`);
   });
   const actual: Record<string, string> = {
-    "arrays.bin": sha256(arraysBlob),
-    "texts.bin": sha256(textsBlob),
-    "terms.txt": sha256(termsText),
+    "arrays.bin": sha256(arrays),
+    "texts.bin": sha256(texts),
+    "terms.txt": sha256(terms),
   };
   for (const [file, sum] of Object.entries(actual)) {
     if (meta.checksums?.[file] !== sum) throw new IndexStoreError(`${file} does not match its checksum`);
   }
+  return { meta, arrays: owned(arrays), texts: owned(texts), terms };
+}
+
+/** `bytes` in a buffer of its own (small files come as slices of Node's shared pool, which must not be transferred). */
+function owned(bytes: Buffer): Uint8Array {
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength)
+    return new Uint8Array(bytes.buffer, 0, bytes.length);
+  return new Uint8Array(bytes);
+}
+
+/** The segment a packed one holds: views over its arrays, no copying and no rebuilding. */
+export function unpackSegment<Extra>(packed: PackedSegment<Extra>): { segment: Segment; extra: Extra } {
+  const { meta } = packed;
+  const arrays = Buffer.from(packed.arrays.buffer, packed.arrays.byteOffset, packed.arrays.byteLength);
   const a = {} as Record<ArrayName, Typed>;
-  for (const key of Object.keys(meta.arrays) as ArrayName[]) a[key] = typedView(arraysBlob, meta.arrays[key]);
+  for (const key of Object.keys(meta.arrays) as ArrayName[]) a[key] = typedView(arrays, meta.arrays[key]);
+  const texts = Buffer.from(packed.texts.buffer, packed.texts.byteOffset, packed.texts.byteLength);
   const segment = new Segment({
     docs: meta.docs,
-    texts: new BlobTexts(textsBlob, a.textOffsets as Float64Array),
-    terms: new PackedTermTable(termsText, a.termOffsets as Uint32Array),
+    texts: new BlobTexts(texts, a.textOffsets as Float64Array),
+    terms: new PackedTermTable(packed.terms, a.termOffsets as Uint32Array),
     termStart: a.termStart as Uint32Array,
     postPassage: a.postPassage as Uint32Array,
     postTf: a.postTf as Uint8Array,
@@ -229,4 +333,10 @@ export async function loadSegment<Extra>(dir: string): Promise<{ segment: Segmen
     builtAt: meta.builtAt,
   });
   return { segment, extra: meta.extra };
+}
+
+/** Loads the current saved segment from `dir` (`readSegment`, then `unpackSegment`); null when there is none. */
+export async function loadSegment<Extra>(dir: string): Promise<{ segment: Segment; extra: Extra } | null> {
+  const packed = await readSegment<Extra>(dir);
+  return packed === null ? null : unpackSegment(packed);
 }

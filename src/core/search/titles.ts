@@ -8,6 +8,8 @@ import { Charset, Index } from "flexsearch";
 import type { Source } from "../types.js";
 
 const SLICE = 2000;
+/** Time the background build takes per turn of the event loop. */
+const SLICE_MS = 8;
 /** Candidates read per typed word; suggestions come from the shortest such list. */
 const CANDIDATES = 2000;
 
@@ -43,9 +45,11 @@ export class TitleIndex {
     this.built = end;
   }
 
+  /** A few milliseconds of titles at a time, so waiting events (interactions, the gateway) run in between. */
   private buildInBackground(): void {
     const step = () => {
-      this.buildSlice(SLICE);
+      const until = performance.now() + SLICE_MS;
+      while (!this.ready && performance.now() < until) this.buildSlice(64);
       if (!this.ready) setImmediate(step).unref();
     };
     setImmediate(step).unref();

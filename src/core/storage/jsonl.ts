@@ -1,16 +1,16 @@
 /**
  * Append-only JSON-lines files with the crash guarantees of the guild store's logs: a line is appended whole and
- * fsynced before `append` resolves; a last line cut short by a crash (no newline) is reported and cut off when the file
- * is read, so the next append starts on a fresh line; a failed append marks the file dirty and the next one first
+ * fsynced before `append` resolves; a last line cut short by a crash (no newline) is reported, never read, and cut off
+ * before the next append, so that one starts on a fresh line; a failed append marks the file dirty and the next one first
  * truncates back to the last whole line. `rewrite` compacts the file atomically (temp file, fsync, rename, directory
  * fsync), so a crash leaves either the old lines or the new ones.
  *
  * Each line is validated with a schema when read; a line that is not JSON or not valid is reported and skipped.
  */
-import { open, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { z } from "zod";
-import { appendDurably, replaceDurably, syncDir } from "./durable.js";
+import { type Disk, replaceDurably } from "./durable.js";
 
 /** Something read from disk that was set aside or repaired, reported by the owner of the file. */
 export interface FileProblem {
@@ -19,22 +19,6 @@ export interface FileProblem {
 }
 
 const isMissing = (error: unknown) => (error as NodeJS.ErrnoException)?.code === "ENOENT";
-
-async function truncateDurably(path: string, size: number): Promise<void> {
-  let handle;
-  try {
-    handle = await open(path, "r+");
-  } catch (error) {
-    if (isMissing(error)) return;
-    throw error;
-  }
-  try {
-    await handle.truncate(size);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
 
 function describe(error: z.ZodError): string {
   return error.issues
@@ -52,22 +36,28 @@ export class JsonLines<T> {
   private dirSynced = false;
 
   private constructor(
+    private readonly disk: Disk,
     readonly path: string,
     private readonly schema: z.ZodType<T>,
   ) {}
 
   /** A log whose file does not exist yet (its first append creates it). */
-  static empty<T>(path: string, schema: z.ZodType<T>): JsonLines<T> {
-    return new JsonLines(path, schema);
+  static empty<T>(disk: Disk, path: string, schema: z.ZodType<T>): JsonLines<T> {
+    return new JsonLines(disk, path, schema);
   }
 
-  /** Reads the file (missing: no entries), repairing a torn last line; problems are pushed to `problems`. */
+  /**
+   * Reads the file (missing: no entries); problems are pushed to `problems`. A torn last line is never read, and the
+   * file is cut back to its last whole line before the next append (opening writes nothing: a read-only or full disk
+   * can still be read).
+   */
   static async open<T>(
+    disk: Disk,
     path: string,
     schema: z.ZodType<T>,
     problems: FileProblem[],
   ): Promise<{ log: JsonLines<T>; entries: T[] }> {
-    const log = new JsonLines(path, schema);
+    const log = new JsonLines(disk, path, schema);
     let bytes: Buffer;
     try {
       bytes = await readFile(path);
@@ -77,10 +67,10 @@ export class JsonLines<T> {
     }
     const end = bytes.lastIndexOf(0x0a) + 1;
     if (end < bytes.length) {
-      await truncateDurably(path, end);
+      log.dirty = true;
       problems.push({
         path,
-        reason: `last line was cut short (${bytes.length - end} bytes, an append interrupted by a crash); removed`,
+        reason: `last line was cut short (${bytes.length - end} bytes, an append interrupted by a crash); ignored, and cut off before the next append`,
       });
     }
     log.size = end;
@@ -108,19 +98,19 @@ export class JsonLines<T> {
     const checked = this.schema.safeParse(entry);
     if (!checked.success) throw new TypeError(`invalid entry for ${this.path} (${describe(checked.error)})`);
     if (this.dirty) {
-      await truncateDurably(this.path, this.size);
+      await this.disk.truncate(this.path, this.size);
       this.dirty = false;
     }
     const data = Buffer.from(`${JSON.stringify(checked.data)}\n`, "utf8");
     try {
-      await appendDurably(this.path, data);
+      await this.disk.appendFile(this.path, data);
     } catch (error) {
       this.dirty = true;
       throw error;
     }
     this.size += data.length;
     if (!this.dirSynced) {
-      await syncDir(dirname(this.path));
+      await this.disk.syncDir(dirname(this.path));
       this.dirSynced = true;
     }
   }
@@ -128,7 +118,7 @@ export class JsonLines<T> {
   /** Atomically replaces the file's lines with `entries` (compaction); resolves once durable. */
   async rewrite(entries: readonly T[]): Promise<void> {
     const text = entries.map((entry) => `${JSON.stringify(entry)}\n`).join("");
-    await replaceDurably(this.path, text);
+    await replaceDurably(this.disk, this.path, text);
     this.size = Buffer.byteLength(text);
     this.dirty = false;
     this.dirSynced = true;

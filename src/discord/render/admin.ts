@@ -15,8 +15,10 @@ import type {
   FeedbackStats,
   GuildSettings,
   GuildStats,
+  Progress,
   StoredDocument,
 } from "../../core/index.js";
+import { clipInline } from "./cut.js";
 import { escapeInline } from "./escape.js";
 import { renderNotice } from "./notice.js";
 import { plural, type MessagePayload } from "./payload.js";
@@ -69,6 +71,17 @@ export function renderAdded(document: StoredDocument, passages: number): Message
 
 export function renderReindexed(diff: CorpusDiff): MessagePayload {
   return renderNotice(`Reindexed this server's documents.\n${describeDiff(diff)}`);
+}
+
+/** How far a long rebuild has got, shown in place of "thinking…" until it is done. */
+export function renderProgress(what: "reindex" | "reload", progress: Progress): MessagePayload {
+  const label = what === "reindex" ? "Reindexing this server's documents" : "Reloading the bundled corpus";
+  const unit = what === "reindex" ? "documents" : "files";
+  const total = Math.max(progress.total, progress.done);
+  const percent = total === 0 ? 100 : Math.floor((progress.done / total) * 100);
+  return renderNotice(
+    `${label}… ${progress.done.toLocaleString("en")} of ${total.toLocaleString("en")} ${unit} (${percent}%)`,
+  );
 }
 
 export function renderReloaded(diff: CorpusDiff): MessagePayload {
@@ -160,7 +173,13 @@ export function renderStats(s: GuildStats, loop?: FeedbackStats): MessagePayload
   }
   if (s.gaps.length > 0) {
     lines.push("**Most asked questions it could not answer** (documents worth adding):");
-    for (const gap of s.gaps) lines.push(`- ${escapeInline(gap.question).slice(0, 150)} (${gap.count}×)`);
+    for (const gap of s.gaps) lines.push(`- ${clipInline(gap.question, 150)} (${gap.count}×)`);
+  }
+  if (s.privateAbstained > 0) {
+    const n = s.privateAbstained;
+    lines.push(
+      `-# ${n} unanswered question${n === 1 ? " was" : "s were"} asked privately: counted above, never shown.`,
+    );
   }
   return renderNotice(lines.join("\n"));
 }

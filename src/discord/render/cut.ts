@@ -3,6 +3,7 @@
  * grapheme. Linear in the room available, whatever the text: only the prefix that could possibly fit is segmented
  * (Intl.Segmenter's memory grows faster than linearly with its input on Node 20, so it never sees a whole document).
  */
+import { withoutBidiControls } from "../../core/index.js";
 import { escapeInline, escapeMarkdown, normalizeNewlines } from "./escape.js";
 
 const sentences = new Intl.Segmenter("en", { granularity: "sentence" });
@@ -92,7 +93,7 @@ export function cutPoint(text: string, fits: (end: number) => boolean): number {
 
 /** One-line metadata, escaped, shortened after a word with "…" when longer than `max`. */
 export function clipInline(raw: string, max: number): string {
-  const text = raw.replace(/\s+/g, " ").trim();
+  const text = withoutBidiControls(raw).replace(/\s+/g, " ").trim();
   const whole = escapeInline(text);
   if (whole.length <= max) return whole;
   const end = cutPoint(text, (e) => escapeInline(text.slice(0, e)).length + 1 <= max);

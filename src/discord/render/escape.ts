@@ -12,6 +12,8 @@
  *   To stay reversible, a zero-width space already following `@` or `<` gets one more inserted.
  */
 
+import { withoutBidiControls } from "../../core/index.js";
+
 const ZWSP = "\u200b";
 
 /** Escaped wherever they appear: inline formatting, quotes, headings, links, tags. */
@@ -160,11 +162,11 @@ export function unescapeMarkdown(escaped: string): string {
 
 /**
  * For one-line metadata (titles, publishers, names, a user's question) placed after other text on
- * its line: line breaks and other control characters become spaces, runs of spaces collapse, then
- * the text is escaped. Not reversible in whitespace, which is why verbatim quotes never use it.
+ * its line: bidirectional-text controls are removed (they could show a name reversed), line breaks
+ * and other control characters become spaces, runs of spaces collapse, then the text is escaped. Not reversible in whitespace, which is why verbatim quotes never use it.
  */
 export function escapeInline(text: string): string {
-  const oneLine = text
+  const oneLine = withoutBidiControls(text)
     .replace(/[\p{Cc}\u2028\u2029]+/gu, " ")
     .replace(/ {2,}/g, " ")
     .trim();

@@ -1,5 +1,5 @@
 /** How a source is named wherever the bot shows one: attributions, "also reported by", autocomplete choices. */
-import { sourceLabel, type Quote, type Source } from "../../core/index.js";
+import { sourceLabel, type Quote, type Source, withoutBidiControls } from "../../core/index.js";
 import { clipInline } from "./cut.js";
 import { renderDate } from "./dates.js";
 import { link, safeUrl } from "./links.js";
@@ -45,7 +45,7 @@ const graphemes = new Intl.Segmenter("en", { granularity: "grapheme" });
 export function choiceName(source: Source): string {
   const parts = [sourceLabel(source).label];
   if (source.publisher !== null) parts.push(source.publisher);
-  const name = parts.join(" — ").replace(/\s+/g, " ");
+  const name = withoutBidiControls(parts.join(" — ")).replace(/\s+/g, " ");
   if (name.length <= CHOICE_MAX) return name;
   let cut = "";
   // Only the prefix that can fit is segmented (linear in the budget, whatever the title's length).

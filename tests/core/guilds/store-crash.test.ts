@@ -235,9 +235,13 @@ describe("GuildStore and FeedbackStore under SIGKILL", () => {
         // Whatever is on disk now is the value the next round builds on.
         settings.set(guildId, { durable: current.cooldownSeconds, tried: null });
 
-        const auditDetails = new Set(store.auditLog(guildId).map((e) => key(guildId, e.detail ?? "")));
+        const auditDetails = new Set(
+          (await store.readAuditLog(guildId, { limit: 1_000_000 })).map((e) => key(guildId, e.detail ?? "")),
+        );
         const questionMarks = new Set(
-          store.questions(guildId, 0).map((q) => key(guildId, q.question.replace(/^question /, ""))),
+          (await store.readQuestions(guildId, { limit: 1_000_000 })).map((q) =>
+            key(guildId, q.question.replace(/^question /, "")),
+          ),
         );
         for (const mark of audits)
           if (mark.startsWith(`${guildId}/`)) expect(auditDetails.has(mark), `${context}: audit ${mark}`).toBe(true);

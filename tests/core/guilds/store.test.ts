@@ -1,50 +1,10 @@
-import { createHash } from "node:crypto";
-import { appendFile, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import {
-  DEFAULT_SETTINGS,
-  GuildStore,
-  GuildStoreError,
-  QUESTION_RETENTION_MS,
-  STORE_SCHEMA_VERSION,
-  type AuditEntry,
-  type DocumentInput,
-  type StoredDocument,
-} from "../../../src/core/guilds/store.js";
-import { KeyedMutex } from "../../../src/core/storage/mutex.js";
+import { readdir } from "node:fs/promises";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_SETTINGS, GuildStore, GuildStoreError, type StoredDocument } from "../../../src/core/guilds/store.js";
+import { docsDir, entry, GUILD, input, OTHER, sha256, useTempDirs, USER } from "../../support/guild-store.js";
 
-const GUILD = "123456789012345678";
-const OTHER = "876543210987654321";
-const USER = "111111111111111111";
 const SAFE_ID = /^[a-z0-9-]{1,64}$/;
-
-const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
-
-const dirs: string[] = [];
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "verbatim-guild-store-"));
-  dirs.push(dir);
-  return dir;
-}
-afterEach(async () => {
-  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
-});
-
-function input(title: string | null, text: string, extra: Partial<DocumentInput["source"]> = {}): DocumentInput {
-  return {
-    source: { title, publisher: "Example Press", author: null, date: "2024-05-01", url: null, path: null, ...extra },
-    text,
-    addedBy: USER,
-  };
-}
-
-function entry(guildId: string, action: string, extra: Partial<AuditEntry> = {}): AuditEntry {
-  return { at: new Date().toISOString(), guildId, userId: USER, action, outcome: "ok", ...extra };
-}
-
-const docsDir = (dir: string, guildId = GUILD) => join(dir, "guilds", guildId, "documents");
+const tempDir = useTempDirs();
 
 describe("GuildStore: round trip", () => {
   it("restores documents, settings, audit log and question log exactly after reopening", async () => {
@@ -81,8 +41,9 @@ describe("GuildStore: round trip", () => {
     });
     expect(reopened.auditLog(GUILD)).toEqual(store.auditLog(GUILD));
     expect(reopened.auditLog(GUILD).map((e) => e.action)).toEqual(["remove", "add"]); // newest first
-    expect(reopened.questions(GUILD, 0)).toEqual(store.questions(GUILD, 0));
-    expect(reopened.questions(GUILD, 0).map((q) => q.question)).toEqual(["Who?", "Why?\n"]);
+    expect(reopened.recentQuestions(GUILD)).toEqual(store.recentQuestions(GUILD));
+    expect(reopened.recentQuestions(GUILD).map((q) => q.question)).toEqual(["Why?\n", "Who?"]); // newest first
+    expect(reopened.questionStats(GUILD)).toEqual(store.questionStats(GUILD));
   });
 
   it("stores what addDocument returns: hash of the text, source.id = id, path kept as given, frozen", async () => {
@@ -105,7 +66,9 @@ describe("GuildStore: round trip", () => {
     expect(store.documents(GUILD)).toEqual([]);
     expect(store.settings(GUILD)).toEqual(DEFAULT_SETTINGS);
     expect(store.auditLog(GUILD)).toEqual([]);
-    expect(store.questions(GUILD, 0)).toEqual([]);
+    expect(store.recentQuestions(GUILD)).toEqual([]);
+    expect(await store.readQuestions(GUILD)).toEqual([]);
+    expect(store.questionStats(GUILD).windows.map((w) => w.answered + w.abstained)).toEqual([0, 0]);
     expect(await store.removeDocument(GUILD, "nothing-here")).toBeNull();
     expect(store.guildIds()).toEqual([]);
   });
@@ -147,31 +110,6 @@ describe("GuildStore: round trip", () => {
     await store.audit(entry(GUILD, "long", { detail: "d".repeat(10_000) }));
     expect(store.auditLog(GUILD, 1)[0]?.detail).toHaveLength(4000);
   });
-
-  it("returns questions since a time, and drops those older than 30 days on open", async () => {
-    const dir = await tempDir();
-    const now = Date.parse("2025-03-01T00:00:00Z");
-    const store = await GuildStore.open(dir, { now: () => now });
-    const day = 24 * 60 * 60 * 1000;
-    for (const age of [40, 31, 29, 1]) {
-      await store.recordQuestion(GUILD, {
-        at: new Date(now - age * day).toISOString(),
-        question: `${age} days ago`,
-        answered: true,
-      });
-    }
-    expect(store.questions(GUILD, now - 30 * day).map((q) => q.question)).toEqual(["29 days ago", "1 days ago"]);
-    expect(store.questions(GUILD, 0)).toHaveLength(4);
-
-    const reopened = await GuildStore.open(dir, { now: () => now });
-    expect(reopened.questions(GUILD, 0).map((q) => q.question)).toEqual(["29 days ago", "1 days ago"]);
-    const lines = (await readFile(join(dir, "guilds", GUILD, "questions.jsonl"), "utf8")).trim().split("\n");
-    expect(lines).toHaveLength(2); // the log was compacted too
-    await reopened.recordQuestion(GUILD, { at: new Date(now).toISOString(), question: "today", answered: false });
-    const again = await GuildStore.open(dir, { now: () => now + QUESTION_RETENTION_MS / 2 });
-    expect(again.questions(GUILD, 0).map((q) => q.question)).toEqual(["1 days ago", "today"]);
-    expect(again.problems).toEqual([]);
-  });
 });
 
 describe("GuildStore: ids", () => {
@@ -186,7 +124,10 @@ describe("GuildStore: ids", () => {
       expect(() => store.findByHash(id, "x")).toThrow(GuildStoreError);
       expect(() => store.settings(id)).toThrow(GuildStoreError);
       expect(() => store.auditLog(id)).toThrow(GuildStoreError);
-      expect(() => store.questions(id, 0)).toThrow(GuildStoreError);
+      expect(() => store.recentQuestions(id)).toThrow(GuildStoreError);
+      expect(() => store.questionStats(id)).toThrow(GuildStoreError);
+      await expect(store.readQuestions(id)).rejects.toThrow(GuildStoreError);
+      await expect(store.readAuditLog(id)).rejects.toThrow(GuildStoreError);
       await expect(store.addDocument(id, input("T", "text"))).rejects.toThrow(GuildStoreError);
       await expect(store.removeDocument(id, "x")).rejects.toThrow(GuildStoreError);
       await expect(store.updateSettings(id, {})).rejects.toThrow(GuildStoreError);
@@ -196,8 +137,8 @@ describe("GuildStore: ids", () => {
       ).rejects.toThrow(GuildStoreError);
       await expect(store.exclusive(id, async () => 1)).rejects.toThrow(GuildStoreError);
     }
-    expect(await readdir(join(dir, "guilds"))).toEqual(["schema.json"]);
-    expect((await readdir(dir)).sort()).toEqual(["guilds"]);
+    // Nothing was written: not even the store's folder (a new store is created by its first write).
+    expect(await readdir(dir)).toEqual([]);
   });
 
   it("generates safe, unique ids from titles, whatever the title", async () => {
@@ -244,230 +185,6 @@ describe("GuildStore: ids", () => {
     await expect(store.addDocument(GUILD, { ...input("T", "x"), addedBy: "" })).rejects.toThrow(GuildStoreError);
     await expect(store.addDocument(GUILD, { ...input("T", "x"), text: 42 as never })).rejects.toThrow(GuildStoreError);
     expect(store.guildIds()).toEqual([]);
-  });
-});
-
-describe("GuildStore: damage found on open", () => {
-  it("quarantines unreadable, invalid, mismatched and misnamed document files, and serves the rest", async () => {
-    const dir = await tempDir();
-    const store = await GuildStore.open(dir);
-    const good = await store.addDocument(GUILD, input("Good", "A good document."));
-    const tampered = await store.addDocument(GUILD, input("Tampered", "Original text."));
-    const renamed = await store.addDocument(GUILD, input("Renamed", "Renamed text."));
-    const docs = docsDir(dir);
-
-    const tamperedPath = join(docs, `${tampered.id}.json`);
-    const file = JSON.parse(await readFile(tamperedPath, "utf8")) as { seq: number; document: StoredDocument };
-    file.document.text = "Edited text.";
-    await writeFile(tamperedPath, JSON.stringify(file));
-    await writeFile(join(docs, "torn-0000.json"), '{"seq":9,"document":{"id":"torn-0000","te');
-    await writeFile(join(docs, "wrong-shape.json"), JSON.stringify({ seq: 1, document: { id: "wrong-shape" } }));
-    await writeFile(join(docs, "moved-elsewhere.json"), await readFile(join(docs, `${renamed.id}.json`)));
-    await writeFile(join(docs, "README.txt"), "not a document");
-
-    const reopened = await GuildStore.open(dir);
-    expect(reopened.documents(GUILD).map((d) => d.id)).toEqual([good.id, renamed.id]);
-    const reasons = Object.fromEntries(reopened.problems.map((p) => [p.path.split("/").pop(), p.reason]));
-    expect(reasons[`${tampered.id}.json`]).toMatch(/does not match its hash; moved to .*quarantine/);
-    expect(reasons["torn-0000.json"]).toMatch(/unreadable document/);
-    expect(reasons["wrong-shape.json"]).toMatch(/invalid document/);
-    expect(reasons["moved-elsewhere.json"]).toMatch(/id does not match its file name/);
-    expect(reasons["README.txt"]).toMatch(/not a document file; ignored/);
-
-    const quarantined = await readdir(join(dir, "guilds", GUILD, "quarantine"));
-    expect(quarantined).toHaveLength(4);
-    expect(quarantined.some((name) => name.startsWith(`${tampered.id}.json.`))).toBe(true);
-    expect((await readdir(docs)).sort()).toEqual([`${good.id}.json`, `${renamed.id}.json`, "README.txt"].sort());
-
-    // Quarantined files stay out of the way: the next open is clean but for the stray file.
-    const third = await GuildStore.open(dir);
-    expect(third.problems.map((p) => p.reason)).toEqual(["not a document file; ignored"]);
-  });
-
-  it("sets aside unreadable settings and falls back to defaults, reporting it", async () => {
-    const dir = await tempDir();
-    const store = await GuildStore.open(dir);
-    await store.updateSettings(GUILD, { cooldownSeconds: 5 });
-    await writeFile(join(dir, "guilds", GUILD, "settings.json"), "{ not json");
-    const reopened = await GuildStore.open(dir);
-    expect(reopened.settings(GUILD)).toEqual(DEFAULT_SETTINGS);
-    expect(reopened.problems).toHaveLength(1);
-    expect(reopened.problems[0]?.reason).toMatch(/unreadable settings/);
-  });
-
-  it("ignores a torn last log line, cuts it off, and keeps appending cleanly", async () => {
-    const dir = await tempDir();
-    const store = await GuildStore.open(dir);
-    await store.audit(entry(GUILD, "first"));
-    await store.recordQuestion(GUILD, { at: new Date().toISOString(), question: "first?", answered: true });
-    const auditPath = join(dir, "guilds", GUILD, "audit.jsonl");
-    const questionPath = join(dir, "guilds", GUILD, "questions.jsonl");
-    await appendFile(auditPath, '{"at":"2025-01-01T00:00:00.000Z","guildId":"1234');
-    await appendFile(questionPath, '{"at":"2025-01-');
-
-    const reopened = await GuildStore.open(dir);
-    expect(reopened.auditLog(GUILD).map((e) => e.action)).toEqual(["first"]);
-    expect(reopened.questions(GUILD, 0).map((q) => q.question)).toEqual(["first?"]);
-    expect(reopened.problems.map((p) => p.path).sort()).toEqual([auditPath, questionPath].sort());
-    expect(reopened.problems.every((p) => /cut short/.test(p.reason))).toBe(true);
-
-    await reopened.audit(entry(GUILD, "second"));
-    await reopened.recordQuestion(GUILD, { at: new Date().toISOString(), question: "second?", answered: false });
-    const third = await GuildStore.open(dir);
-    expect(third.problems).toEqual([]);
-    expect(third.auditLog(GUILD).map((e) => e.action)).toEqual(["second", "first"]);
-    expect(third.questions(GUILD, 0).map((q) => q.question)).toEqual(["first?", "second?"]);
-  });
-
-  it("skips and reports a damaged line in the middle of a log", async () => {
-    const dir = await tempDir();
-    const store = await GuildStore.open(dir);
-    await store.audit(entry(GUILD, "first"));
-    const auditPath = join(dir, "guilds", GUILD, "audit.jsonl");
-    await appendFile(auditPath, '\u0000\u0000garbage\n{"at":"x","guildId":"1"}\n');
-    const reopened = await GuildStore.open(dir);
-    await reopened.audit(entry(GUILD, "last"));
-    const third = await GuildStore.open(dir);
-    expect(third.auditLog(GUILD).map((e) => e.action)).toEqual(["last", "first"]);
-    expect(third.problems.map((p) => p.reason)).toEqual([
-      expect.stringMatching(/line 2 is not JSON/),
-      expect.stringMatching(/line 3 is not a valid entry/),
-    ]);
-  });
-
-  it("deletes temp files left by a crash and never serves them", async () => {
-    const dir = await tempDir();
-    const store = await GuildStore.open(dir);
-    const kept = await store.addDocument(GUILD, input("Kept", "kept text"));
-    const docs = docsDir(dir);
-    // A complete-looking temp file (crash between fsync and rename) and a partial one.
-    const ghost = { ...kept, id: "ghost-00000000", source: { ...kept.source, id: "ghost-00000000" } };
-    await writeFile(join(docs, ".tmp-ghost-00000000.json-abcd1234"), JSON.stringify({ seq: 5, document: ghost }));
-    await writeFile(join(docs, ".tmp-half-00000000.json-abcd1234"), '{"seq":6,"docu');
-    await writeFile(join(dir, "guilds", GUILD, ".tmp-settings.json-00ff00ff"), "{}");
-    await writeFile(join(dir, "guilds", ".tmp-schema.json-00ff00ff"), "{}");
-
-    const reopened = await GuildStore.open(dir);
-    expect(reopened.documents(GUILD).map((d) => d.id)).toEqual([kept.id]);
-    expect(reopened.problems).toEqual([]);
-    expect(await readdir(docs)).toEqual([`${kept.id}.json`]);
-    expect((await readdir(join(dir, "guilds", GUILD))).filter((n) => n.startsWith(".tmp-"))).toEqual([]);
-    expect((await readdir(join(dir, "guilds"))).filter((n) => n.startsWith(".tmp-"))).toEqual([]);
-  });
-
-  it("refuses a layout newer than it understands, and an unreadable schema file", async () => {
-    const dir = await tempDir();
-    await GuildStore.open(dir);
-    const schemaPath = join(dir, "guilds", "schema.json");
-    await writeFile(schemaPath, JSON.stringify({ format: "verbatim-guilds", version: STORE_SCHEMA_VERSION + 1 }));
-    await expect(GuildStore.open(dir)).rejects.toThrow(/newer than this build/);
-    await writeFile(schemaPath, "{");
-    await expect(GuildStore.open(dir)).rejects.toThrow(GuildStoreError);
-  });
-});
-
-describe("GuildStore: migration", () => {
-  /** A hand-written version-0 layout: one documents.json per guild, no hashes, no schema file. */
-  async function writeVersion0(dir: string): Promise<void> {
-    const guild = join(dir, "guilds", GUILD);
-    await mkdir(guild, { recursive: true });
-    await writeFile(
-      join(guild, "documents.json"),
-      JSON.stringify({
-        documents: [
-          {
-            id: "meeting-notes",
-            source: {
-              title: "Meeting notes",
-              publisher: "Club",
-              author: null,
-              date: "2023-01-02",
-              url: null,
-              path: "notes.md",
-            },
-            text: "We met on Monday.",
-            addedBy: USER,
-            addedAt: "2023-01-02T10:00:00.000Z",
-          },
-          {
-            id: "../Evil Doc",
-            title: "Evil doc",
-            text: "An unsafe id.",
-            addedBy: USER,
-            addedAt: "2023-01-03T10:00:00.000Z",
-          },
-          { id: "meeting-notes", source: { title: "Duplicate id" }, text: "Same id again." },
-          { id: "broken", text: 42 },
-        ],
-      }),
-    );
-    await writeFile(join(guild, "settings.json"), JSON.stringify({ channels: ["222222222222222222"] }));
-    await mkdir(join(dir, "guilds", OTHER), { recursive: true });
-    await writeFile(join(dir, "guilds", OTHER, "audit.jsonl"), `${JSON.stringify(entry(OTHER, "old"))}\n`);
-  }
-
-  it("migrates a version-0 layout to the current one", async () => {
-    const dir = await tempDir();
-    await writeVersion0(dir);
-    const store = await GuildStore.open(dir);
-
-    const docs = store.documents(GUILD);
-    expect(docs.map((d) => d.text)).toEqual(["We met on Monday.", "An unsafe id.", "Same id again."]);
-    expect(docs[0]?.id).toBe("meeting-notes");
-    expect(docs[0]?.source).toEqual({
-      id: "meeting-notes",
-      title: "Meeting notes",
-      publisher: "Club",
-      author: null,
-      date: "2023-01-02",
-      url: null,
-      path: "notes.md",
-    });
-    expect(docs[0]?.addedAt).toBe("2023-01-02T10:00:00.000Z");
-    expect(docs[1]?.id).toMatch(/^evil-doc-[0-9a-f]{8}$/);
-    expect(docs[2]?.id).toMatch(/^duplicate-id-[0-9a-f]{8}$/);
-    for (const doc of docs) {
-      expect(doc.hash).toBe(sha256(doc.text));
-      expect(doc.source.id).toBe(doc.id);
-    }
-    expect(store.settings(GUILD)).toEqual({ ...DEFAULT_SETTINGS, channels: ["222222222222222222"] });
-    expect(store.auditLog(OTHER).map((e) => e.action)).toEqual(["old"]);
-    expect(store.problems).toEqual([
-      { path: join(dir, "guilds", GUILD, "documents.json"), reason: expect.stringMatching(/document 4 is not valid/) },
-    ]);
-
-    const schema = JSON.parse(await readFile(join(dir, "guilds", "schema.json"), "utf8")) as { version: number };
-    expect(schema.version).toBe(STORE_SCHEMA_VERSION);
-    const guildFiles = await readdir(join(dir, "guilds", GUILD));
-    expect(guildFiles).toContain("documents.v0.json"); // the original is kept
-    expect(guildFiles).not.toContain("documents.json");
-
-    const reopened = await GuildStore.open(dir);
-    expect(reopened.problems).toEqual([]);
-    expect(reopened.documents(GUILD)).toEqual(docs);
-  });
-
-  it("gives the same result when re-run after a crash part-way through", async () => {
-    const dir = await tempDir();
-    await writeVersion0(dir);
-    const first = await GuildStore.open(dir);
-    // As if the process died before schema.json was written: the old file is back, the new files are there.
-    const guild = join(dir, "guilds", GUILD);
-    await writeFile(join(guild, "documents.json"), await readFile(join(guild, "documents.v0.json")));
-    await rm(join(dir, "guilds", "schema.json"));
-    const second = await GuildStore.open(dir);
-    expect(second.documents(GUILD)).toEqual(first.documents(GUILD));
-    expect((await readdir(join(guild, "documents"))).length).toBe(3);
-  });
-
-  it("writes schema.json for a new store", async () => {
-    const dir = await tempDir();
-    await GuildStore.open(dir);
-    expect(JSON.parse(await readFile(join(dir, "guilds", "schema.json"), "utf8"))).toEqual({
-      format: "verbatim-guilds",
-      version: 1,
-    });
-    expect((await stat(join(dir, "guilds"))).isDirectory()).toBe(true);
   });
 });
 
@@ -559,51 +276,5 @@ describe("GuildStore: concurrency", () => {
     const store = await GuildStore.open(await tempDir());
     await expect(store.exclusive(GUILD, async () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
     await expect(store.exclusive(GUILD, async () => 42)).resolves.toBe(42);
-  });
-});
-
-describe("KeyedMutex", () => {
-  it("runs one task per key at a time, in order, and re-enters within the same chain", async () => {
-    const mutex = new KeyedMutex();
-    const events: string[] = [];
-    const task = (name: string, ms: number) =>
-      mutex.run("k", async () => {
-        events.push(`start ${name}`);
-        await new Promise((resolve) => setTimeout(resolve, ms));
-        events.push(`end ${name}`);
-      });
-    await Promise.all([task("a", 20), task("b", 1), task("c", 5)]);
-    expect(events).toEqual(["start a", "end a", "start b", "end b", "start c", "end c"]);
-    expect(await mutex.run("k", () => mutex.run("k", async () => "nested"))).toBe("nested");
-    expect(mutex.busy("k")).toBe(false);
-  });
-
-  it("does not let work that outlives a task skip the queue", async () => {
-    const mutex = new KeyedMutex();
-    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-    const events: string[] = [];
-    let late: Promise<void> | undefined;
-    await mutex.run("k", async () => {
-      setTimeout(() => (late = mutex.run("k", async () => void events.push("late"))), 20);
-    });
-    const holder = mutex.run("k", async () => {
-      await sleep(80);
-      events.push("holder");
-    });
-    await sleep(40);
-    await holder;
-    await late;
-    expect(events).toEqual(["holder", "late"]);
-  });
-
-  it("keeps different keys independent", async () => {
-    const mutex = new KeyedMutex();
-    let release!: () => void;
-    const blocked = mutex.run("a", () => new Promise<void>((resolve) => (release = resolve)));
-    await expect(mutex.run("b", async () => "b ran")).resolves.toBe("b ran");
-    expect(mutex.busy("a")).toBe(true);
-    release();
-    await blocked;
-    expect(mutex.busy("a")).toBe(false);
   });
 });

@@ -2,11 +2,13 @@
  * The library on disk: a saved index is reused when nothing changed, a changed/added/removed file is re-indexed alone,
  * and a corrupt or partial saved index is detected and rebuilt, never served.
  */
-import { cp, mkdtemp, readFile, readdir, rm, utimes, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Library } from "../../../src/core/library/library.js";
+import { createPool } from "../../../src/core/library/pool.js";
+import { FaultyDisk } from "../../support/faulty-disk.js";
 import { BUNDLED_CORPUS } from "../../support/paths.js";
 
 const bundled = BUNDLED_CORPUS;
@@ -173,6 +175,82 @@ describe("documents and suggestions", () => {
     for (const hit of hits) {
       const file = await readFile(join(corpusDir, hit.source.path as string), "utf8");
       expect(file).toContain(hit.text);
+    }
+  });
+});
+
+describe("a full or read-only disk", () => {
+  it("serves the index from memory when saving fails, warns once, and saves it once there is room", async () => {
+    const disk = new FaultyDisk();
+    disk.fillUpTo(20_000); // room for part of the index, not all of it
+    const events: Array<{ ok: boolean; error?: string }> = [];
+    const { library, report } = await Library.open({
+      corpusDir,
+      dataDir,
+      disk,
+      retrySaveMs: 30,
+      onSave: (event) => void events.push(event),
+    });
+    expect(report.saveFailed).toMatch(/ENOSPC/);
+    expect(library.answer(QUESTION).answered).toBe(true); // served from memory
+    expect(library.unsavedIndex).toBe(true);
+    // The partial save was cleaned up: nothing half-written stands in the way of the next one.
+    expect((await readdir(join(dataDir, "index"))).filter((n) => n.startsWith(".tmp-"))).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 150)); // a few retries, still failing
+    expect(events).toEqual([{ ok: false, error: expect.stringMatching(/ENOSPC/) }]);
+    disk.free();
+    for (let i = 0; i < 100 && library.unsavedIndex; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(library.unsavedIndex).toBe(false);
+    expect(events.at(-1)).toEqual({ ok: true });
+    library.close();
+    const reopened = await open();
+    expect(reopened.report.index).toBe("saved");
+    expect(reopened.library.answer(QUESTION)).toEqual(library.answer(QUESTION));
+  });
+
+  it("clears what an interrupted save left before loading", async () => {
+    await open();
+    const index = join(dataDir, "index");
+    await mkdir(join(index, ".tmp-index-partial-00000000"), { recursive: true });
+    await writeFile(join(index, ".tmp-index-partial-00000000", "arrays.bin"), Buffer.alloc(4096));
+    await mkdir(join(index, "index-old-11111111"));
+    await writeFile(join(index, "CURRENT.tmp"), "index-");
+    const again = await open();
+    expect(again.report.index).toBe("saved");
+    expect((await readdir(index)).sort()).toEqual(["CURRENT", (await readFile(join(index, "CURRENT"), "utf8")).trim()]);
+  });
+
+  it("opens on a read-only disk: builds in memory, saves nothing, says why", async () => {
+    const disk = new FaultyDisk();
+    disk.readOnly = true;
+    const { library, report } = await Library.open({ corpusDir, dataDir, disk });
+    expect(report.saveFailed).toMatch(/EROFS/);
+    expect(library.answer(QUESTION).answered).toBe(true);
+    library.close();
+  });
+});
+
+describe("on a worker pool", () => {
+  it("opens and reloads with the same results as inline", async () => {
+    const pool = createPool({ threads: 1 });
+    try {
+      const viaPool = await Library.open({ corpusDir, executor: pool });
+      const direct = await Library.open({ corpusDir });
+      expect(viaPool.report.diff).toEqual(direct.report.diff);
+      expect(viaPool.library.answer(QUESTION)).toEqual(direct.library.answer(QUESTION));
+      await writeFile(
+        join(corpusDir, "extra.md"),
+        "---\ntitle: Extra\n---\nThe embassy garden has forty rose bushes.\n",
+      );
+      const progress: number[] = [];
+      const { diff } = await viaPool.library.reload({ onProgress: (p) => void progress.push(p.done) });
+      expect(diff.added).toEqual(["extra.md"]);
+      expect(progress.length).toBeGreaterThan(0);
+      expect(viaPool.library.answer("How many rose bushes are in the embassy garden?").quotes[0]?.text).toContain(
+        "forty rose bushes",
+      );
+    } finally {
+      await pool.close();
     }
   });
 });
