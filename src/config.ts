@@ -4,7 +4,7 @@
  * invalid variable at once, one line each, saying how to fix it. Secrets are never echoed.
  */
 import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { isAbsolute, resolve } from "node:path";
 import dotenv from "dotenv";
 import { z } from "zod";
 
@@ -18,6 +18,7 @@ export interface CoreConfig {
   corpusDir: string;
   dataDir: string;
   logLevel: LogLevel;
+
 }
 
 export interface DiscordConfig {
@@ -268,6 +269,15 @@ function parseVariables<V extends Record<string, Variable>>(
 export function parseCoreConfig(env: Env): CoreConfig {
   const values = parseVariables(env, CORE_VARIABLES);
   return { corpusDir: values.CORPUS_DIR, dataDir: values.DATA_DIR, logLevel: values.LOG_LEVEL };
+}
+
+/**
+ * The folder the user ran the command from, for paths given on the command line: npm runs scripts in the package
+ * folder and says where it was called from in INIT_CWD (when it is an absolute path); else the working directory.
+ */
+export function callerDirectory(env: Env = process.env): string {
+  const initCwd = env.INIT_CWD;
+  return initCwd !== undefined && isAbsolute(initCwd) ? initCwd : process.cwd();
 }
 
 /** The bot's configuration: DISCORD_TOKEN and DISCORD_APPLICATION_ID required. Throws `ConfigError`. */

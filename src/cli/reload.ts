@@ -5,14 +5,15 @@
  */
 import { configOrReport, loadCoreConfig } from "../config.js";
 import { Library } from "../core/index.js";
+import { reportLines, wordsReport } from "./report.js";
 
 async function main(): Promise<number> {
   const config = configOrReport(loadCoreConfig, "reload");
   if (config === null) return 1;
+  const verbose = process.argv.includes("--verbose") || process.argv.includes("-v");
   const { library, report } = await Library.open({ corpusDir: config.corpusDir, dataDir: config.dataDir });
-  for (const p of report.problems) process.stderr.write(`reload: ${p.path}: ${p.reason}\n`);
-  if (report.discarded !== undefined)
-    process.stderr.write(`reload: saved index not used (${report.discarded}); rebuilt\n`);
+  for (const line of reportLines("reload", report)) process.stderr.write(`${line}\n`);
+  if (verbose) for (const line of wordsReport("reload", library.documentWords())) process.stderr.write(`${line}\n`);
   const { diff } = report;
   const list = (items: string[]) => (items.length === 0 ? "none" : items.join(", "));
   process.stdout.write(

@@ -14,12 +14,12 @@
 export type * from "./types.js";
 export { independenceKey, independentSources, sourceLabel } from "./sources.js";
 export { DocumentLoadError, loadDocument, SUPPORTED_EXTENSIONS } from "./ingest/load.js";
-export { documentFromText } from "./ingest/document.js";
+export { documentFromStored, documentFromText } from "./ingest/document.js";
 export { buildSegment, type Segment } from "./search/segment.js";
 export { loadSegment, saveSegment } from "./search/persist.js";
 export { TitleIndex } from "./search/titles.js";
 export { answerQuestion, type AnswerParams, DEFAULT_ANSWER } from "./answer/quotes.js";
-export { Library, type LibraryOptions, type OpenReport } from "./library/library.js";
+export { type DocumentWords, Library, type LibraryOptions, type OpenReport } from "./library/library.js";
 export type { CorpusDiff } from "./library/sync.js";
 export {
   type AuditEntry,

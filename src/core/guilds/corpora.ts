@@ -5,8 +5,9 @@
  */
 import { createHash } from "node:crypto";
 import { posix } from "node:path";
-import { cleanText } from "../ingest/clean.js";
+import { documentFromStored } from "../ingest/document.js";
 import { DocumentLoadError, loadDocument, SUPPORTED_EXTENSIONS } from "../ingest/load.js";
+import { dateProblem, isPathLikeTitle, isWebUrl, stripBidi } from "../ingest/metadata.js";
 import type { GuildStore, StoredDocument } from "./store.js";
 import type { CorpusDiff, Library } from "../library/library.js";
 import { prepareDocument, SegmentBuilder, type Segment } from "../search/segment.js";
@@ -59,14 +60,9 @@ function mib(bytes: number): string {
     : `${Math.ceil(bytes / 1024)} KiB`;
 }
 
-/** The indexable form of a stored document: the same cleaning as a corpus file. */
+/** The indexable form of a stored document: the same structure and cleaning as a corpus file of its format. */
 export function corpusDocumentOf(stored: StoredDocument): CorpusDocument {
-  return {
-    source: stored.source,
-    text: stored.text,
-    content: cleanText(stored.text, { title: stored.source.title }),
-    hash: stored.hash,
-  };
+  return documentFromStored(stored);
 }
 
 export class GuildCorpora {
@@ -97,7 +93,7 @@ export class GuildCorpora {
   }
 
   /** Checks an input and turns it into a document, or throws InputError saying what is wrong. */
-  private prepare(input: DocumentInput): CorpusDocument {
+  private async prepare(input: DocumentInput): Promise<CorpusDocument> {
     const { maxUploadBytes } = this.limits;
     let name = input.fileName ?? "typed-text.txt";
     if (PATHLIKE.test(name))
@@ -106,8 +102,18 @@ export class GuildCorpora {
         `The file name \`${name.slice(0, 80)}\` looks like a path; upload a plain file name such as \`notes.md\`.`,
       );
     const title = input.metadata?.title?.trim();
-    if (title !== undefined && PATHLIKE.test(title) && !/\s/.test(title)) {
+    // The one rule for titles (ingest/metadata.ts), whatever supplies them.
+    if (title !== undefined && title !== "" && isPathLikeTitle(stripBidi(title))) {
       throw new InputError("path-title", "That title looks like a file path; give the document a human title.");
+    }
+    const date = input.metadata?.date?.trim();
+    const problem = date === undefined || date === "" ? null : dateProblem(date);
+    if (date !== undefined && problem !== null) {
+      throw new InputError("bad-date", `The date \`${date.slice(0, 40)}\` ${problem}; give it as YYYY-MM-DD, e.g. 2024-03-15.`);
+    }
+    const url = input.metadata?.url?.trim();
+    if (url !== undefined && url !== "" && !isWebUrl(url)) {
+      throw new InputError("bad-url", `The url \`${url.slice(0, 80)}\` is not an http(s) link.`);
     }
     const bytes = input.bytes ?? Buffer.from(input.text ?? "", "utf8");
     if (bytes.length > maxUploadBytes) {
@@ -124,21 +130,32 @@ export class GuildCorpora {
       );
     }
     if (input.bytes === undefined) name = "typed-text.txt";
+    const warnings: string[] = [];
+    let document: CorpusDocument;
     try {
       const metadata = Object.fromEntries(
         Object.entries(input.metadata ?? {}).filter(([, v]) => v !== undefined && v !== ""),
       );
-      return loadDocument(name, bytes, { metadata });
+      document = await loadDocument(name, bytes, { metadata, onWarning: (w) => warnings.push(w) });
     } catch (error) {
       if (error instanceof DocumentLoadError)
         throw new InputError("unreadable", `I can't use that document: ${error.reason}.`);
       throw error;
     }
+    // What the file itself states wrongly (an impossible date, a path as its title) is refused too, naming the field.
+    const warning = warnings[0];
+    if (warning !== undefined) {
+      throw new InputError(
+        "bad-metadata",
+        `I can't use that document as it is: its ${warning.replace(/;.*$/u, "")}. Fix it in the file, or set that field in the command.`,
+      );
+    }
+    return document;
   }
 
   /** Adds a document to the server's corpus: durable and answerable when this resolves. */
   async add(guildId: string, userId: string, input: DocumentInput): Promise<AddedDocument> {
-    const prepared = this.prepare(input);
+    const prepared = await this.prepare(input);
     const hash = createHash("sha256").update(prepared.text).digest("hex");
     return this.store.exclusive(guildId, async () => {
       const duplicate = this.store.findByHash(guildId, hash);
@@ -156,7 +173,7 @@ export class GuildCorpora {
         );
       }
       const { id: _id, ...source } = prepared.source;
-      if (input.fileName !== undefined) source.path = posix.basename(input.fileName);
+      if (input.fileName !== undefined) source.path = stripBidi(posix.basename(input.fileName));
       else source.path = null;
       const current = this.scope(guildId);
       const document = await this.store.addDocument(guildId, { source, text: prepared.text, addedBy: userId });

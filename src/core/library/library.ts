@@ -8,7 +8,7 @@ import { type ChunkOptions, DEFAULT_CHUNK } from "../ingest/chunk.js";
 import { answerQuestion, type AnswerParams, DEFAULT_ANSWER } from "../answer/quotes.js";
 import { retrieve } from "../search/retrieve.js";
 import { Segment, SegmentBuilder } from "../search/segment.js";
-import { type CorpusDiff, type Manifest, syncCorpus } from "./sync.js";
+import { type CorpusDiff, type Manifest, type SyncProgress, syncCorpus } from "./sync.js";
 import { IndexStoreError, loadSegment, saveSegment } from "../search/persist.js";
 import { TitleIndex } from "../search/titles.js";
 export type { CorpusDiff } from "./sync.js";
@@ -28,6 +28,10 @@ export interface OpenReport {
   index: "saved" | "updated" | "built";
   diff: CorpusDiff;
   problems: LoadProblem[];
+  /** Files left out without being read (unsupported types, links not followed, too large), with the reason. */
+  skipped: LoadProblem[];
+  /** The root README, skipped as the folder's own description, or null. */
+  readme: string | null;
   /** Why a saved index was not used, when there was one. */
   discarded?: string;
   ms: number;
@@ -40,6 +44,16 @@ export interface LibraryOptions {
   dataDir?: string;
   chunk?: ChunkOptions;
   answer?: AnswerParams;
+  /** Called as files are read when the corpus folder is synced (for a progress line). */
+  onProgress?: SyncProgress;
+}
+
+/** One document of the corpus and the share of its words cleaning kept (when known). */
+export interface DocumentWords {
+  path: string | null;
+  title: string | null;
+  total: number;
+  kept: number;
 }
 
 const emptySegment = () => new SegmentBuilder().build();
@@ -103,9 +117,9 @@ export class Library implements Answerer {
     }
     const base = saved?.segment ?? emptySegment();
     const library = new Library(options, base, saved?.extra ?? { chunk, files: [] });
-    const { diff, problems, changed } = await library.sync();
+    const { diff, problems, changed, skipped, readme } = await library.sync();
     const index = saved === null ? "built" : changed ? "updated" : "saved";
-    const report: OpenReport = { index, diff, problems, ms: Math.round(performance.now() - started) };
+    const report: OpenReport = { index, diff, problems, skipped, readme, ms: Math.round(performance.now() - started) };
     if (discarded !== undefined) report.discarded = discarded;
     return { library, report };
   }
@@ -116,22 +130,40 @@ export class Library implements Answerer {
   }
 
   /** Re-reads the corpus folder and re-indexes what changed (operators' "reload"). */
-  async reload(): Promise<{ diff: CorpusDiff; problems: LoadProblem[] }> {
-    const { diff, problems } = await this.sync();
-    return { diff, problems };
+  async reload(): Promise<{ diff: CorpusDiff; problems: LoadProblem[]; skipped: LoadProblem[]; readme: string | null }> {
+    const { diff, problems, skipped, readme } = await this.sync();
+    return { diff, problems, skipped, readme };
   }
 
-  private async sync(): Promise<{ diff: CorpusDiff; problems: LoadProblem[]; changed: boolean }> {
+  /** Every document of the bundled corpus with the share of its words that cleaning kept (the verbose load report). */
+  documentWords(): DocumentWords[] {
+    return this.bundled.docs.map((d) => ({
+      path: d.source.path,
+      title: d.source.title,
+      total: d.words?.total ?? 0,
+      kept: d.words?.kept ?? 0,
+    }));
+  }
+
+  private async sync(): Promise<{
+    diff: CorpusDiff;
+    problems: LoadProblem[];
+    skipped: LoadProblem[];
+    readme: string | null;
+    changed: boolean;
+  }> {
     const chunk = this.options.chunk ?? DEFAULT_CHUNK;
     if (this.options.corpusDir === null) {
       const count = this.bundled.passageCount;
       return {
         diff: { added: [], changed: [], removed: [], passagesBefore: count, passagesAfter: count },
         problems: [],
+        skipped: [],
+        readme: null,
         changed: false,
       };
     }
-    const result = await syncCorpus(this.options.corpusDir, this.bundled, this.manifest, chunk);
+    const result = await syncCorpus(this.options.corpusDir, this.bundled, this.manifest, chunk, this.options.onProgress);
     if (result.changed) {
       this.bundled = result.segment;
       this.titles = new TitleIndex(this.bundled.docs.map((d) => d.source));
@@ -140,7 +172,13 @@ export class Library implements Answerer {
     if (this.options.dataDir !== undefined && result.manifestChanged) {
       await saveSegment(join(this.options.dataDir, "index"), this.bundled, this.manifest);
     }
-    return { diff: result.diff, problems: result.problems, changed: result.changed };
+    return {
+      diff: result.diff,
+      problems: result.problems,
+      skipped: result.skipped,
+      readme: result.readme,
+      changed: result.changed,
+    };
   }
 
   /** Installs (or replaces) a scope's index: questions asked in that scope search it as well as the bundled corpus. */
@@ -202,6 +240,7 @@ export class Library implements Answerer {
         end,
         score: Math.round(score * 1000) / 1000,
         source: (segment.docs[doc] as { source: Source }).source,
+        section: segment.sectionOf(passage),
       };
     });
   }

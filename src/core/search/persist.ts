@@ -14,7 +14,8 @@ import { syncDir, writeDurably } from "../storage/durable.js";
 import { PackedTermTable, Segment, type SegmentDocument, type TextSource } from "./segment.js";
 
 const FORMAT = "verbatim-segment";
-const FORMAT_VERSION = 1;
+// 2: sentence kinds, passage sections and their labels, per-document word counts.
+const FORMAT_VERSION = 2;
 const POINTER = "CURRENT";
 
 type ArrayName =
@@ -28,6 +29,8 @@ type ArrayName =
   | "passageLength"
   | "sentenceStart"
   | "sentenceSpans"
+  | "sentenceKind"
+  | "passageSection"
   | "textOffsets";
 
 type Typed = Uint32Array | Uint16Array | Uint8Array | Float64Array;
@@ -40,6 +43,8 @@ interface Meta<Extra> {
   analyzer: number;
   builtAt: string;
   docs: SegmentDocument[];
+  /** Section labels, index 0 the empty one. */
+  sections: string[];
   arrays: Record<ArrayName, { kind: Kind; offset: number; length: number }>;
   checksums: Record<string, string>;
   /** Whatever the caller keeps alongside (e.g. the corpus file manifest). */
@@ -101,6 +106,8 @@ export async function saveSegment<Extra>(dir: string, segment: Segment, extra: E
     passageLength: segment.passageLength,
     sentenceStart: segment.sentenceStart,
     sentenceSpans: segment.sentenceSpans,
+    sentenceKind: segment.sentenceKind,
+    passageSection: segment.passageSection,
     textOffsets,
   };
   const layout = {} as Meta<Extra>["arrays"];
@@ -126,6 +133,7 @@ export async function saveSegment<Extra>(dir: string, segment: Segment, extra: E
     analyzer: ANALYZER_VERSION,
     builtAt: segment.builtAt,
     docs: segment.docs,
+    sections: segment.sections,
     arrays: layout,
     checksums: { "arrays.bin": sha256(arraysBlob), "texts.bin": sha256(textsBlob), "terms.txt": sha256(termsText) },
     extra,
@@ -226,6 +234,9 @@ export async function loadSegment<Extra>(dir: string): Promise<{ segment: Segmen
     passageLength: a.passageLength as Uint16Array,
     sentenceStart: a.sentenceStart as Uint32Array,
     sentenceSpans: a.sentenceSpans as Uint32Array,
+    sentenceKind: a.sentenceKind as Uint8Array,
+    passageSection: a.passageSection as Uint32Array,
+    sections: meta.sections,
     builtAt: meta.builtAt,
   });
   return { segment, extra: meta.extra };
