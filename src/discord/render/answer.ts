@@ -28,7 +28,7 @@ const BLOCK_MAX = DISCORD_LIMITS.content - HEADER_RESERVE - 2 - NOTE_RESERVE - 2
 
 /** A quote with its attribution, at most `BLOCK_MAX` characters. */
 function quoteBlock(quote: Quote): string {
-  const credit = `— ${attribution(quote.source)}`;
+  const credit = `— ${attribution(quote.source, quote.section ?? null)}`;
   const also = alsoReportedLine(quote);
   // Room for the trim note, whose length depends only on the number it states.
   const note = (omitted: number): string =>
