@@ -18,7 +18,6 @@ export interface CoreConfig {
   corpusDir: string;
   dataDir: string;
   logLevel: LogLevel;
-
 }
 
 export interface DiscordConfig {

@@ -79,7 +79,8 @@ async function main(): Promise<number> {
   const { library, report } = await Library.open({ corpusDir, dataDir, onProgress: progress.update });
   progress.end();
   for (const line of reportLines("verbatim", report)) process.stderr.write(`${line}\n`);
-  if (values.verbose) for (const line of wordsReport("verbatim", library.documentWords())) process.stderr.write(`${line}\n`);
+  if (values.verbose)
+    for (const line of wordsReport("verbatim", library.documentWords())) process.stderr.write(`${line}\n`);
   const documents = library.stats().documents;
   if (documents === 0) {
     const refused = report.problems.filter((p) => !p.reason.startsWith("warning:")).length + report.skipped.length;

@@ -9,21 +9,28 @@ import { join, resolve } from "node:path";
 import type { DocumentWords, OpenReport } from "../core/index.js";
 
 /** Bidirectional controls would let a file name print reversed in a terminal. */
-const terminalSafe = (s: string): string => s.replace(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u0000-\u0008\u000b-\u001f\u007f]/gu, "");
+const terminalSafe = (s: string): string =>
+  s.replace(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u0000-\u0008\u000b-\u001f\u007f]/gu, "");
 
 /** Lines of the load report (without the verbose part), each prefixed with `prefix: `. */
-export function reportLines(prefix: string, report: Pick<OpenReport, "problems" | "skipped" | "readme" | "discarded">): string[] {
+export function reportLines(
+  prefix: string,
+  report: Pick<OpenReport, "problems" | "skipped" | "readme" | "discarded">,
+): string[] {
   const lines: string[] = [];
   for (const p of report.skipped) lines.push(`${prefix}: ${terminalSafe(p.path)}: skipped: ${p.reason}`);
   for (const p of report.problems) lines.push(`${prefix}: ${terminalSafe(p.path)}: ${p.reason}`);
   if (report.readme !== null) {
-    lines.push(`${prefix}: ${terminalSafe(report.readme)}: skipped: the folder's own README (describes the corpus, not part of it)`);
+    lines.push(
+      `${prefix}: ${terminalSafe(report.readme)}: skipped: the folder's own README (describes the corpus, not part of it)`,
+    );
   }
   if (report.discarded !== undefined) lines.push(`${prefix}: saved index not used (${report.discarded}); rebuilt`);
   return lines;
 }
 
-const percent = (kept: number, total: number): string => (total === 0 ? "  n/a" : `${((100 * kept) / total).toFixed(1).padStart(5)} %`);
+const percent = (kept: number, total: number): string =>
+  total === 0 ? "  n/a" : `${((100 * kept) / total).toFixed(1).padStart(5)} %`;
 
 /** The verbose report: each document's share of words kept, then the corpus's. */
 export function wordsReport(prefix: string, documents: readonly DocumentWords[]): string[] {
@@ -39,7 +46,10 @@ export function wordsReport(prefix: string, documents: readonly DocumentWords[])
 }
 
 /** A progress line on a terminal (rewritten in place), shown once indexing has taken a second; silent elsewhere. */
-export function progressLine(stream: NodeJS.WriteStream, enabled: boolean): {
+export function progressLine(
+  stream: NodeJS.WriteStream,
+  enabled: boolean,
+): {
   update: (done: number, total: number) => void;
   end: () => void;
 } {
@@ -75,7 +85,12 @@ export async function corpusFolder(
   const dir = resolve(callerDir, given);
   const info = await stat(dir).catch((error: NodeJS.ErrnoException) => error);
   if (info instanceof Error) {
-    return { error: info.code === "ENOENT" ? `--corpus ${given}: no such folder` : `--corpus ${given}: cannot read it (${info.code ?? info.message})` };
+    return {
+      error:
+        info.code === "ENOENT"
+          ? `--corpus ${given}: no such folder`
+          : `--corpus ${given}: cannot read it (${info.code ?? info.message})`,
+    };
   }
   if (!info.isDirectory()) return { error: `--corpus ${given}: not a folder` };
   const real = await realpath(dir);

@@ -68,6 +68,11 @@ export interface Passage {
   sentences: Span[];
   /** Per sentence (same order): what kind of block it comes from; absent means all prose. */
   kinds?: BlockKind[];
+  /**
+   * Per sentence: true when markup (a list bullet, a table's pipes, a fence) stands between it and the sentence before,
+   * so one quote must not run across both; absent means none does.
+   */
+  breaks?: boolean[];
   /** The headings the passage sits under (a passage never spans two sections); empty means none. */
   section?: readonly string[];
 }

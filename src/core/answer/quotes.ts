@@ -280,8 +280,9 @@ export function answerQuestion(
     const doc = segment.passageDoc[passage] as number;
     const text = segment.text(doc);
     const sentences = segment.sentencesOf(passage);
-    // Code is searchable but never quoted (ingest marks each sentence's kind).
+    // Code is searchable but never quoted, and a quote never runs across markup between blocks (ingest marks both).
     const code = segment.codeSentences(passage);
+    const breaks = segment.sentenceBreaks(passage);
     const section = segment.sectionOf(passage);
     // One pass over each sentence: its terms (joined to the question's word families) and, for vectors, its words.
     const scanned = sentences.map(([start, end]) => contentWords(text.slice(start, end), false));
@@ -314,7 +315,7 @@ export function answerQuestion(
     for (let i = 0; i < sentences.length; i++) {
       if (code[i] === true) continue;
       for (let w = 1; w <= params.maxSentences && i + w <= sentences.length; w++) {
-        if (code[i + w - 1] === true) break;
+        if (code[i + w - 1] === true || (w > 1 && breaks[i + w - 1] === true)) break;
         // A quote grows by a sentence only when that sentence brings question terms the others lack.
         if (w > 1) {
           const union = new Set<string>();
@@ -350,6 +351,7 @@ export function answerQuestion(
         if (
           previous !== undefined &&
           code[i - 1] !== true &&
+          breaks[i] !== true &&
           (DANGLING.test(opening) || opening.split(/\s+/).length < MIN_WORDS)
         ) {
           from = previous[0];

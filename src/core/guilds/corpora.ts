@@ -109,7 +109,10 @@ export class GuildCorpora {
     const date = input.metadata?.date?.trim();
     const problem = date === undefined || date === "" ? null : dateProblem(date);
     if (date !== undefined && problem !== null) {
-      throw new InputError("bad-date", `The date \`${date.slice(0, 40)}\` ${problem}; give it as YYYY-MM-DD, e.g. 2024-03-15.`);
+      throw new InputError(
+        "bad-date",
+        `The date \`${date.slice(0, 40)}\` ${problem}; give it as YYYY-MM-DD, e.g. 2024-03-15.`,
+      );
     }
     const url = input.metadata?.url?.trim();
     if (url !== undefined && url !== "" && !isWebUrl(url)) {

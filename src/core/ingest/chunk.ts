@@ -50,7 +50,10 @@ function contiguousRuns(doc: CorpusDocument): ContentSpan[][] {
   let current: ContentSpan[] = [];
   for (const span of doc.content) {
     const last = current[current.length - 1];
-    if (last !== undefined && (!sameSection(last.section, span.section) || droppedBetween(doc.text, last.end, span.start))) {
+    if (
+      last !== undefined &&
+      (!sameSection(last.section, span.section) || droppedBetween(doc.text, last.end, span.start))
+    ) {
       runs.push(current);
       current = [];
     }
@@ -63,7 +66,8 @@ function contiguousRuns(doc: CorpusDocument): ContentSpan[][] {
 /** The sentences of one block, each with the block's kind. */
 function blockSentences(text: string, span: ContentSpan): Span[] {
   const kind = span.kind ?? "prose";
-  if (kind === "code" || (kind === "row" && span.end - span.start <= MAX_SENTENCE)) return [{ start: span.start, end: span.end }];
+  if (kind === "code" || (kind === "row" && span.end - span.start <= MAX_SENTENCE))
+    return [{ start: span.start, end: span.end }];
   return splitSentences(text, span);
 }
 
@@ -72,6 +76,7 @@ export function chunkDocument(doc: CorpusDocument, options: ChunkOptions = DEFAU
   for (const run of contiguousRuns(doc)) {
     let sentences: Span[] = [];
     let kinds: BlockKind[] = [];
+    let breaks: boolean[] = [];
     let words = 0;
     const section = run[0]?.section ?? [];
     const close = () => {
@@ -86,15 +91,19 @@ export function chunkDocument(doc: CorpusDocument, options: ChunkOptions = DEFAU
         sentences,
       };
       if (kinds.some((k) => k !== "prose")) passage.kinds = kinds;
+      if (breaks.some((b) => b)) passage.breaks = breaks;
       if (section.length > 0) passage.section = section;
       passages.push(passage);
       sentences = [];
       kinds = [];
+      breaks = [];
       words = 0;
     };
     for (const span of run) {
       const kind = span.kind ?? "prose";
       for (const sentence of blockSentences(doc.text, span)) {
+        const previous = sentences[sentences.length - 1];
+        breaks.push(previous !== undefined && /\S/u.test(doc.text.slice(previous.end, sentence.start)));
         sentences.push(sentence);
         kinds.push(kind);
         words += wordCount(doc.text, sentence);

@@ -379,7 +379,7 @@ function dropRelatedCard(lines: Line[], verdicts: LineVerdict[], markerIndex: nu
 /** Whether `text` reads as a web page copied as text: paragraphs one per line, some long, and no Markdown structure. */
 export function isScrapedPage(text: string): boolean {
   let longParagraphs = 0;
-  for (let from = 0; from <= text.length; ) {
+  for (let from = 0; from <= text.length;) {
     const newline = text.indexOf("\n", from);
     const to = newline === -1 ? text.length : newline;
     const line = text.slice(from, to).trim();
@@ -412,7 +412,9 @@ export const DOCUMENT_RULES: readonly LineRule[] = [
   {
     name: "newsletterForm",
     test: (l) =>
-      (/^subscribe\b/iu.test(l) && wordsIn(l) <= 12 && (!isSentence(l) || /\b(e-?mail|newsletter|posts)\b/iu.test(l))) ||
+      (/^subscribe\b/iu.test(l) &&
+        wordsIn(l) <= 12 &&
+        (!isSentence(l) || /\b(e-?mail|newsletter|posts)\b/iu.test(l))) ||
       (ruleNamed("newsletterForm").test(l) && !/^subscribe\b/iu.test(l) && wordsIn(l) <= 30),
   },
   ruleNamed("commentForm"),

@@ -69,9 +69,14 @@ export function proseWords(text: string, start = 0, end = text.length): number {
  * The share of a document's words that cleaning kept: words in kept content over the words of the stored text
  * (headings left out of both: they are structure, shown as sections, not dropped).
  */
-export function wordsKept(text: string, structure: Structure, content: readonly ContentSpan[]): { total: number; kept: number } {
+export function wordsKept(
+  text: string,
+  structure: Structure,
+  content: readonly ContentSpan[],
+): { total: number; kept: number } {
   let headings = 0;
-  for (const block of structure.blocks) if (block.kind === "heading") headings += proseWords(text, block.start, block.end);
+  for (const block of structure.blocks)
+    if (block.kind === "heading") headings += proseWords(text, block.start, block.end);
   let kept = 0;
   for (const span of content) kept += proseWords(text, span.start, span.end);
   return { total: Math.max(proseWords(text) - headings, kept), kept };

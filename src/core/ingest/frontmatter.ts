@@ -31,7 +31,7 @@ const COMPLEX = { complex: true } as const;
 
 /** The block's closing line (`---` or `...`): the offset where it starts and where the body starts after it. */
 function closing(source: string, from: number): { at: number; body: number } | null {
-  for (let i = from; i < source.length; ) {
+  for (let i = from; i < source.length;) {
     const newline = source.indexOf("\n", i);
     const end = newline === -1 ? source.length : newline;
     const line = source.slice(i, end).replace(/\r$/u, "");

@@ -116,9 +116,13 @@ const CHROME_SELECTOR = [
   "[hidden]",
 ].join(",");
 const CHROME_NAME =
-  /(^|[\s_-])(nav|navbar|navheader|navfooter|navigation|menu|menubar|sidebar|side-bar|breadcrumbs?|toc|skip|skiplink|site-header|site-footer|masthead|footer|cookie|banner|share|social|pagination|pager)($|[\s_-])/iu;
+  /(^|[\s_-])(nav|navbar|navheader|navfooter|navigation|menu|menubar|sidebar|side-bar|breadcrumbs?|toc|skip|skiplink|site-header|site-footer|masthead|footer|cookie|banner|share|social|pagination|pager|related|recommended|newsletter|subscribe|promo|advert|ads?)($|[\s_-])/iu;
+/** Comment threads are never the page's text, however long. */
+const COMMENTS_NAME = /(^|[\s_-])(comments?|disqus|responses)($|[\s_-])/iu;
 
 type Out = RenderedText;
+
+const ADMONITION = /^(note|tip|hint|warning|caution|important|attention|danger|example|see also)s?:?$/iu;
 
 /** Text of an element's inline content, with `<br>` as a line break (block children are left out). */
 function inlineText(root: Node, stopAtBlocks: boolean): string {
@@ -199,7 +203,9 @@ function render(root: Node, out: Out): void {
     const heading = /^H([1-6])$/u.exec(tag);
     if (heading) {
       flush();
-      out.heading(Number(heading[1]), inlineText(element, false));
+      const title = inlineText(element, false);
+      // "Note", "Tip", "Warning" over an admonition box label it; they are not sections of the page.
+      if (!ADMONITION.test(title.trim())) out.heading(Number(heading[1]), title);
       continue;
     }
     if (tag === "PRE") {
@@ -269,7 +275,10 @@ function renderTable(table: Element, out: Out, stack: Array<{ node: Node } | { f
   for (const tr of rows) {
     const cells = Array.from(tr.children).filter((c) => /^T[HD]$/u.test(c.tagName.toUpperCase()));
     // A layout table (one cell holding blocks) is not a table of data: its content is read as blocks.
-    if (cells.length === 1 && (cells[0] as Element).querySelector("p, div, pre, ul, ol, table, h1, h2, h3, h4") !== null) {
+    if (
+      cells.length === 1 &&
+      (cells[0] as Element).querySelector("p, div, pre, ul, ol, table, h1, h2, h3, h4") !== null
+    ) {
       stack.push({ node: cells[0] as Node });
       continue;
     }
@@ -312,6 +321,24 @@ function authorFromByline(byline: string | null | undefined): string | null {
 
 const wordsOf = (text: string): number => (text.match(/[\p{L}\p{N}]+/gu) ?? []).length;
 
+/**
+ * How much of the main content's prose (its paragraphs of a dozen words or more, by words) Readability's article
+ * holds. An article page loses only chrome; a manual page whose article is one section loses whole paragraphs.
+ */
+function proseCoverage(article: string, main: string): number {
+  const kept = new Set(article.split("\n").map((line) => line.replace(/^(• |\| |#+ )/u, "").trim()));
+  let total = 0;
+  let covered = 0;
+  for (const line of main.split("\n")) {
+    const paragraph = line.replace(/^(• |\| |#+ )/u, "").trim();
+    const words = wordsOf(paragraph);
+    if (words < 12) continue;
+    total += words;
+    if (kept.has(paragraph)) covered += words;
+  }
+  return total === 0 ? 1 : covered / total;
+}
+
 /** The page's main content with its chrome removed. */
 function mainContent(document: Document): Element {
   const root =
@@ -324,7 +351,9 @@ function mainContent(document: Document): Element {
   for (const element of Array.from(root.querySelectorAll("[class], [id]"))) {
     const names = `${element.getAttribute("class") ?? ""} ${element.getAttribute("id") ?? ""}`;
     // Only small containers: a wrapper named "page-header" around the whole article is not chrome.
-    if (CHROME_NAME.test(names) && wordsOf(element.textContent ?? "") < 400) element.remove();
+    if (COMMENTS_NAME.test(names) || (CHROME_NAME.test(names) && wordsOf(element.textContent ?? "") < 400)) {
+      element.remove();
+    }
   }
   return root;
 }
@@ -364,8 +393,8 @@ export function extractHtmlArticle(html: string, options: { url?: string } = {})
       const out = new RenderedText();
       render(article.content, out);
       const readable = out.toString();
-      // Readability's article, unless it kept much less than the page's main content (one section of a manual page).
-      if (wordsOf(readable) >= 0.6 * wordsOf(fallbackText) && readable.trim() !== "") {
+      // Readability's article, unless it left out much of the page's main prose (one section of a manual page).
+      if (readable.trim() !== "" && proseCoverage(readable, fallbackText) >= 0.8) {
         text = readable;
         usedReadability = true;
       }
@@ -404,4 +433,3 @@ export function renderHtmlBody(html: string): { text: string; firstHeading: stri
     dom.window.close();
   }
 }
-

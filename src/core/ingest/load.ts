@@ -18,7 +18,15 @@ import { readDocx } from "./docx.js";
 import { FrontMatterError, readFrontMatter } from "./frontmatter.js";
 import { extractHtmlArticle, NoArticleError, renderHtmlBody } from "./html.js";
 import { isTroff, renderFormatted, renderTroff } from "./man.js";
-import { cleanField, dateProblem, isPathLikeTitle, isWebUrl, readableFileName, stripBidi, usableTitle } from "./metadata.js";
+import {
+  cleanField,
+  dateProblem,
+  isPathLikeTitle,
+  isWebUrl,
+  readableFileName,
+  stripBidi,
+  usableTitle,
+} from "./metadata.js";
 import { PdfError, readPdf } from "./pdf.js";
 import type { CorpusDocument, LoadProblem, Source } from "../types.js";
 
@@ -400,7 +408,11 @@ export async function loadDocument(
   const pathLike = own !== null && isPathLikeTitle(own);
   if (pathLike) warn(`title "${own.slice(0, 80)}" looks like a file path; it is not used as the title`);
   if (!overridden && (!extracted.stated || pathLike)) {
-    const heading = !extracted.headingTitle ? null : structure.page ? headlineTitle(text) : firstHeading(text, structure);
+    const heading = !extracted.headingTitle
+      ? null
+      : structure.page
+        ? headlineTitle(text)
+        : firstHeading(text, structure);
     metadata = { ...metadata, title: bestTitle(posixPath, [pathLike ? null : own, heading, ...extracted.titles]) };
   }
   metadata = validated(merge(metadata, options.metadata), warn);

@@ -201,7 +201,12 @@ export function unescapeTroff(input: string, strings: ReadonlyMap<string, string
         const close = delimiter === undefined ? -1 : input.indexOf(delimiter, i + 1);
         if (close !== -1 && close - i < 40) {
           const arg = input.slice(i + 1, close);
-          out += c === "C" ? glyph(arg) : /^\d{1,7}$/u.test(arg) ? String.fromCodePoint(Math.min(Number(arg), 0x10ffff)) : "";
+          out +=
+            c === "C"
+              ? glyph(arg)
+              : /^\d{1,7}$/u.test(arg)
+                ? String.fromCodePoint(Math.min(Number(arg), 0x10ffff))
+                : "";
           i = close + 1;
         }
         break;
@@ -337,7 +342,9 @@ function preprocess(source: string, strings: Map<string, string>): string[] {
     }
     if (line.endsWith("\\{\\")) line = line.slice(0, -1);
     if (skipUntil !== null) {
-      if (line.trim() === skipUntil || line.startsWith(`${skipUntil} `)) skipUntil = null;
+      // The end of a definition: ".." (spaces may follow the control character: ".  .").
+      const request = line.replace(/^([.'])[ \t]+/u, "$1").trim();
+      if (request === skipUntil || request.startsWith(`${skipUntil} `)) skipUntil = null;
       continue;
     }
     if (skipDepth > 0) {
@@ -376,6 +383,8 @@ function preprocess(source: string, strings: Map<string, string>): string[] {
     }
     line = line.replace(/\\\}/gu, "").replace(/\\\{/gu, "");
     if (line.trim() === "" && (raw[r] as string).trim() !== "" && /^[.']/u.test(raw[r] as string)) continue;
+    // An empty request (".", or what is left of ".\}") prints nothing.
+    if (/^[.'][ \t]*$/u.test(line)) continue;
     const ds = /^[.'][ \t]*(ds|ds1|as)[ \t]+(\S+)[ \t]?"?(.*)$/u.exec(line);
     if (ds) {
       const value = unescapeTroff(ds[3] ?? "", strings);
@@ -757,7 +766,16 @@ const ENCLOSURES: Record<string, [string, string]> = {
 };
 const OPENERS: Record<string, string> = { Oo: "[", Do: "“", Qo: '"', Po: "(", Bo: "[", Ao: "⟨", So: "‘", Bro: "{" };
 const CLOSERS: Record<string, string> = { Oc: "]", Dc: "”", Qc: '"', Pc: ")", Bc: "]", Ac: "⟩", Sc: "’", Brc: "}" };
-const NAMES: Record<string, string> = { Ux: "UNIX", Bx: "BSD", At: "AT&T UNIX", Fx: "FreeBSD", Ox: "OpenBSD", Nx: "NetBSD", Bsx: "BSD/OS", Dx: "DragonFly" };
+const NAMES: Record<string, string> = {
+  Ux: "UNIX",
+  Bx: "BSD",
+  At: "AT&T UNIX",
+  Fx: "FreeBSD",
+  Ox: "OpenBSD",
+  Nx: "NetBSD",
+  Bsx: "BSD/OS",
+  Dx: "DragonFly",
+};
 const CLOSING_PUNCTUATION = /^[.,:;)\]?!]+$/u;
 const OPENING_PUNCTUATION = /^[([]+$/u;
 
@@ -785,7 +803,12 @@ class Pieces {
 }
 
 /** Renders the arguments of an mdoc macro line (macros called inside it included). */
-function mdocLine(tokens: readonly string[], state: { name: string }, text: (s: string) => string, spacing: { on: boolean }): string {
+function mdocLine(
+  tokens: readonly string[],
+  state: { name: string },
+  text: (s: string) => string,
+  spacing: { on: boolean },
+): string {
   const out = new Pieces();
   out.spacing = spacing.on;
   const word = (token: string): void => {
@@ -1010,7 +1033,8 @@ function renderMdoc(lines: readonly string[], strings: Map<string, string>): Man
         break;
       case "Bl": {
         w.flush();
-        const type = tokens.find((t) => /^-(tag|hang|ohang|inset|diag|bullet|dash|hyphen|enum|item|column)$/u.test(t)) ?? "-item";
+        const type =
+          tokens.find((t) => /^-(tag|hang|ohang|inset|diag|bullet|dash|hyphen|enum|item|column)$/u.test(t)) ?? "-item";
         lists.push({ type, item: false });
         break;
       }
@@ -1030,7 +1054,14 @@ function renderMdoc(lines: readonly string[], strings: Map<string, string>): Man
         w.startTag();
         if (/^-(tag|hang|ohang|inset|diag)$/u.test(type)) {
           if (tokens.includes("Xo")) {
-            tagLines = [mdocLine(tokens.filter((t) => t !== "Xo"), state, text, spacing)];
+            tagLines = [
+              mdocLine(
+                tokens.filter((t) => t !== "Xo"),
+                state,
+                text,
+                spacing,
+              ),
+            ];
             break;
           }
           w.add(mdocLine(tokens, state, text, spacing));
@@ -1072,7 +1103,9 @@ function renderMdoc(lines: readonly string[], strings: Map<string, string>): Man
         w.add(`The ${state.name} utility exits 0 on success, and >0 if an error occurs.`);
         break;
       case "Rv":
-        w.add("The function returns the value 0 if successful; otherwise the value -1 is returned and the global variable errno is set to indicate the error.");
+        w.add(
+          "The function returns the value 0 if successful; otherwise the value -1 is returned and the global variable errno is set to indicate the error.",
+        );
         break;
       default:
         if (name.startsWith("%")) {
@@ -1130,7 +1163,12 @@ export function renderFormatted(source: string): ManPage {
       continue;
     }
     // Running headers and footers: the page's NAME(SECTION) at the end of a line that starts at the margin.
-    if (pageMark !== null && !line.startsWith(" ") && trimmed.toUpperCase().endsWith(pageMark) && trimmed.length > pageMark.length) {
+    if (
+      pageMark !== null &&
+      !line.startsWith(" ") &&
+      trimmed.toUpperCase().endsWith(pageMark) &&
+      trimmed.length > pageMark.length
+    ) {
       flush();
       continue;
     }

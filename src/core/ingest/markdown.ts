@@ -137,8 +137,7 @@ function htmlBlocks(text: string, start: number, end: number, out: Block[]): voi
  */
 export function markdownBlocks(body: string): Block[] {
   const starts = lineStarts(body);
-  const lineEnd = (line: number): number =>
-    line + 1 < starts.length ? (starts[line + 1] as number) - 1 : body.length;
+  const lineEnd = (line: number): number => (line + 1 < starts.length ? (starts[line + 1] as number) - 1 : body.length);
   const linesSpan = (map: [number, number]): { start: number; end: number } => ({
     start: starts[map[0]] ?? body.length,
     end: lineEnd(Math.max(map[0], map[1] - 1)),
@@ -203,7 +202,10 @@ export function markdownBlocks(body: string): Block[] {
         const [first, last] = token.map as [number, number];
         const inner: [number, number] = token.type === "fence" ? [first + 1, last - 1] : [first, last];
         // An unclosed fence runs to the end of its container; its last line is then content, not a fence.
-        if (token.type === "fence" && !/^\s*(`{3,}|~{3,})\s*$/u.test(body.slice(starts[last - 1] ?? 0, lineEnd(last - 1))))
+        if (
+          token.type === "fence" &&
+          !/^\s*(`{3,}|~{3,})\s*$/u.test(body.slice(starts[last - 1] ?? 0, lineEnd(last - 1)))
+        )
           inner[1] = last;
         if (inner[1] <= inner[0]) break;
         const span = trimSpan(body, starts[inner[0]] ?? body.length, lineEnd(inner[1] - 1));
@@ -226,7 +228,11 @@ export function markdownBlocks(body: string): Block[] {
  * The span of a block's text inside its source lines: from where its first line of content starts (after a list
  * marker, `>` or a heading's `#`) to the end of its last line (a setext heading's underline left out).
  */
-function contentSpan(body: string, lines: { start: number; end: number }, content: string): { start: number; end: number } {
+function contentSpan(
+  body: string,
+  lines: { start: number; end: number },
+  content: string,
+): { start: number; end: number } {
   const contentLines = content.split("\n");
   const first = (contentLines[0] ?? "").trim();
   const last = (contentLines[contentLines.length - 1] ?? "").trim();

@@ -36,7 +36,8 @@ export function dateProblem(value: string): string | null {
   }
   if (match[4] !== undefined) {
     const [hours, minutes, seconds] = [Number(match[4]), Number(match[5]), Number(match[6] ?? 0)];
-    if (hours > 23 || minutes > 59 || seconds > 59 || Number.isNaN(Date.parse(value))) return "is not a real time of day";
+    if (hours > 23 || minutes > 59 || seconds > 59 || Number.isNaN(Date.parse(value)))
+      return "is not a real time of day";
   }
   return null;
 }

@@ -71,7 +71,11 @@ function pdfDate(value: unknown): string | null {
 const text = (value: unknown): string | null => (typeof value === "string" ? collapse(value) || null : null);
 
 /** The text items of one page grouped into lines, in the order the page draws them. */
-function pageLines(items: readonly TextItemLike[], styles: Record<string, { fontFamily?: string }>, page: number): Line[] {
+function pageLines(
+  items: readonly TextItemLike[],
+  styles: Record<string, { fontFamily?: string }>,
+  page: number,
+): Line[] {
   const lines: Line[] = [];
   let current: Line | null = null;
   let monoChars = 0;
@@ -137,7 +141,8 @@ function withoutRunningLines(pages: Line[][]): Line[][] {
   };
   const counts = new Map<string, number>();
   const perPage = pages.map(candidates);
-  for (const lines of perPage) for (const s of new Set(lines.map((l) => shape(l.text)))) counts.set(s, (counts.get(s) ?? 0) + 1);
+  for (const lines of perPage)
+    for (const s of new Set(lines.map((l) => shape(l.text)))) counts.set(s, (counts.get(s) ?? 0) + 1);
   const recurring = Math.max(2, Math.ceil(pages.length * 0.2));
   return pages.map((lines, p) => {
     const drop = new Set(
@@ -146,7 +151,9 @@ function withoutRunningLines(pages: Line[][]): Line[][] {
           PAGE_NUMBER.test(l.text) ||
           ((counts.get(shape(l.text)) ?? 0) >= recurring && l.text.split(/\s+/u).length <= 15) ||
           // A chapter's running title with its page number: "Chapter 2: ASN.1 structure handling 3".
-          (pages.length >= 4 && /^(\S.{0,80}\s)?\d{1,4}$|^\d{1,4}\s\S.{0,80}$/u.test(l.text) && l.text.split(/\s+/u).length <= 12),
+          (pages.length >= 4 &&
+            /^(\S.{0,80}\s)?\d{1,4}$|^\d{1,4}\s\S.{0,80}$/u.test(l.text) &&
+            l.text.split(/\s+/u).length <= 12),
       ),
     );
     return lines.filter((l) => !drop.has(l));
@@ -208,7 +215,9 @@ function layout(pages: Line[][], out: RenderedText, hyphenated: ReadonlySet<stri
   const all = pages.flat();
   const body = bodySize(all);
   const spacing = typicalSpacing(pages);
-  const sizes = [...new Set(all.filter((l) => l.size > body * 1.15).map((l) => Math.round(l.size)))].sort((a, b) => b - a);
+  const sizes = [...new Set(all.filter((l) => l.size > body * 1.15).map((l) => Math.round(l.size)))].sort(
+    (a, b) => b - a,
+  );
   const level = (size: number): number => Math.min(6, sizes.indexOf(Math.round(size)) + 1 || 6);
   let firstHeading: string | null = null;
   let paragraph = "";
@@ -244,7 +253,8 @@ function layout(pages: Line[][], out: RenderedText, hyphenated: ReadonlySet<stri
       continue;
     }
     if (isHeading) {
-      const continues = kind === "heading" && Math.abs(line.size - headingSize) < 0.5 && samePage && gap < line.size * 1.8;
+      const continues =
+        kind === "heading" && Math.abs(line.size - headingSize) < 0.5 && samePage && gap < line.size * 1.8;
       if (!continues) flush();
       kind = "heading";
       headingSize = line.size;
@@ -261,7 +271,8 @@ function layout(pages: Line[][], out: RenderedText, hyphenated: ReadonlySet<stri
           gap < 0 ||
           line.x > previous.x + line.size * 0.8 ||
           Math.abs(line.size - previous.size) > 1 ||
-          (/[.!?:]["'”’)]?$/u.test(previous.text) && previous.right < maxRight(pages[previous.page] ?? []) - line.size * 3);
+          (/[.!?:]["'”’)]?$/u.test(previous.text) &&
+            previous.right < maxRight(pages[previous.page] ?? []) - line.size * 3);
       } else {
         // Over a page break, a paragraph goes on when its last line did not end a sentence.
         breaks = /[.!?:]["'”’)]?$/u.test(previous.text) || !/^[\p{Ll}\d(]/u.test(line.text);
@@ -310,7 +321,8 @@ export async function readPdf(bytes: Uint8Array): Promise<PdfDocument> {
   } catch (error) {
     await task.destroy().catch(() => undefined);
     const name = (error as { name?: string }).name ?? "";
-    if (name === "PasswordException") throw new PdfError("encrypted PDF (it needs a password); save an unprotected copy");
+    if (name === "PasswordException")
+      throw new PdfError("encrypted PDF (it needs a password); save an unprotected copy");
     throw new PdfError(`not a readable PDF (${(error as Error).message ?? String(error)})`);
   }
   try {

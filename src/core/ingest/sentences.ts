@@ -37,7 +37,8 @@ const STARTERS = new Set(
 );
 
 const isLetter = (c: string): boolean => /\p{L}/u.test(c);
-const isSpaceCode = (c: number): boolean => c === 32 || (c >= 9 && c <= 13) || c === 0x85 || c === 0x2028 || c === 0x2029;
+const isSpaceCode = (c: number): boolean =>
+  c === 32 || (c >= 9 && c <= 13) || c === 0x85 || c === 0x2028 || c === 0x2029;
 
 /** The letters-and-dots word that ends `segment` just before a final "." (and trailing spaces), or "". Linear scan. */
 export function lastWord(segment: string): string {
@@ -118,7 +119,7 @@ function capped(region: string, start: number, end: number, out: Span[]): void {
 export function splitSentences(text: string, span: Span = { start: 0, end: text.length }): Span[] {
   const region = flatten(text.slice(span.start, span.end));
   const raw: Span[] = [];
-  for (let from = 0; from < region.length; ) {
+  for (let from = 0; from < region.length;) {
     const to = windowEnd(region, from);
     for (const seg of segmenter.segment(region.slice(from, to))) {
       const start = from + seg.index;

@@ -111,7 +111,11 @@ export class RenderedText {
     // Leading blank lines and trailing whitespace go (trimEnd, not a regex: `\s+$` is quadratic on long runs).
     const trimmed = text.trimEnd();
     let from = 0;
-    for (let nl = trimmed.indexOf("\n"); nl !== -1 && trimmed.slice(from, nl).trim() === ""; nl = trimmed.indexOf("\n", from))
+    for (
+      let nl = trimmed.indexOf("\n");
+      nl !== -1 && trimmed.slice(from, nl).trim() === "";
+      nl = trimmed.indexOf("\n", from)
+    )
       from = nl + 1;
     const body = trimmed.slice(from);
     if (body.trim() === "") return;
@@ -194,7 +198,12 @@ export function parseRendered(text: string): Block[] {
     if (heading && paragraphStart < 0 && item === null) {
       const span = trimSpan(text, start + (heading[1] as string).length + 1, end);
       if (span.end > span.start) {
-        blocks.push({ ...span, kind: "heading", level: (heading[1] as string).length, text: collapse(heading[2] ?? "") });
+        blocks.push({
+          ...span,
+          kind: "heading",
+          level: (heading[1] as string).length,
+          text: collapse(heading[2] ?? ""),
+        });
       }
       continue;
     }
@@ -227,12 +236,7 @@ export function parseRendered(text: string): Block[] {
 }
 
 const normalizeHeading = (s: string): string =>
-  s
-    .replace(/[‘’ʼ]/gu, "'")
-    .replace(/[“”]/gu, '"')
-    .replace(/\s+/gu, " ")
-    .trim()
-    .toLowerCase();
+  s.replace(/[‘’ʼ]/gu, "'").replace(/[“”]/gu, '"').replace(/\s+/gu, " ").trim().toLowerCase();
 
 /**
  * The content spans of `blocks` (headings left out, dropped blocks left out), each with the trail of headings above

@@ -130,7 +130,12 @@ export class Library implements Answerer {
   }
 
   /** Re-reads the corpus folder and re-indexes what changed (operators' "reload"). */
-  async reload(): Promise<{ diff: CorpusDiff; problems: LoadProblem[]; skipped: LoadProblem[]; readme: string | null }> {
+  async reload(): Promise<{
+    diff: CorpusDiff;
+    problems: LoadProblem[];
+    skipped: LoadProblem[];
+    readme: string | null;
+  }> {
     const { diff, problems, skipped, readme } = await this.sync();
     return { diff, problems, skipped, readme };
   }
@@ -163,7 +168,13 @@ export class Library implements Answerer {
         changed: false,
       };
     }
-    const result = await syncCorpus(this.options.corpusDir, this.bundled, this.manifest, chunk, this.options.onProgress);
+    const result = await syncCorpus(
+      this.options.corpusDir,
+      this.bundled,
+      this.manifest,
+      chunk,
+      this.options.onProgress,
+    );
     if (result.changed) {
       this.bundled = result.segment;
       this.titles = new TitleIndex(this.bundled.docs.map((d) => d.source));

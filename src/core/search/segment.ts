@@ -20,8 +20,9 @@ export interface SegmentDocument {
   words?: { total: number; kept: number };
 }
 
-/** Sentence kinds as stored (one byte each). */
+/** Sentence kinds as stored (one byte each; `BREAK_BEFORE` set when markup separates it from the sentence before). */
 export const KIND_CODES: Record<BlockKind, number> = { prose: 0, item: 1, row: 2, code: 3 };
+export const BREAK_BEFORE = 0x80;
 const KINDS: readonly BlockKind[] = ["prose", "item", "row", "code"];
 
 /** A section path as shown: its headings joined by " › ". */
@@ -211,7 +212,16 @@ export class Segment {
     const out: boolean[] = [];
     const a = this.sentenceStart[p] ?? 0;
     const b = this.sentenceStart[p + 1] ?? 0;
-    for (let i = a; i < b; i++) out.push(this.sentenceKind[i] === KIND_CODES.code);
+    for (let i = a; i < b; i++) out.push(((this.sentenceKind[i] ?? 0) & 0x7f) === KIND_CODES.code);
+    return out;
+  }
+
+  /** Per sentence of the passage: whether markup separates it from the one before (a quote must not join them). */
+  sentenceBreaks(p: number): boolean[] {
+    const out: boolean[] = [];
+    const a = this.sentenceStart[p] ?? 0;
+    const b = this.sentenceStart[p + 1] ?? 0;
+    for (let i = a; i < b; i++) out.push(((this.sentenceKind[i] ?? 0) & BREAK_BEFORE) !== 0);
     return out;
   }
 
@@ -220,7 +230,7 @@ export class Segment {
     const out: BlockKind[] = [];
     const a = this.sentenceStart[p] ?? 0;
     const b = this.sentenceStart[p + 1] ?? 0;
-    for (let i = a; i < b; i++) out.push(KINDS[this.sentenceKind[i] ?? 0] ?? "prose");
+    for (let i = a; i < b; i++) out.push(KINDS[(this.sentenceKind[i] ?? 0) & 0x7f] ?? "prose");
     return out;
   }
 
@@ -335,7 +345,7 @@ export class SegmentBuilder {
         for (const term of analyze(doc.text.slice(s.start, s.end))) count(term);
         this.sentenceSpans.push(s.start);
         this.sentenceSpans.push(s.end);
-        this.sentenceKind.push(KIND_CODES[passage.kinds?.[i] ?? "prose"]);
+        this.sentenceKind.push(KIND_CODES[passage.kinds?.[i] ?? "prose"] | (passage.breaks?.[i] ? BREAK_BEFORE : 0));
       });
       this.passageSection.push(this.section(sectionLabel(section)));
       this.sentenceStart.push(this.sentenceSpans.length / 2);

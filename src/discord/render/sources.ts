@@ -26,7 +26,9 @@ export function titleLink(source: Source, bold: boolean): string {
 
 /** "Title · Publisher · Author · 5 Mar 2024 · file: path" */
 export function attribution(source: Source, section: string | null = null): string {
-  const parts = [section ? `${titleLink(source, true)} › ${clipInline(section, SECTION_MAX)}` : titleLink(source, true)];
+  const parts = [
+    section ? `${titleLink(source, true)} › ${clipInline(section, SECTION_MAX)}` : titleLink(source, true),
+  ];
   const publisher = source.publisher?.trim();
   const author = source.author?.trim();
   if (publisher) parts.push(clipInline(publisher, NAME_MAX));

@@ -361,7 +361,9 @@ describe("loadDocument", async () => {
     expect(await failure("x.md", "---\ntitle: Only metadata\n---\n")).toMatchObject({
       reason: "no text after the front matter",
     });
-    expect(await failure("x.png", body)).toMatchObject({ reason: expect.stringMatching(/^unsupported file type "\.png"/) });
+    expect(await failure("x.png", body)).toMatchObject({
+      reason: expect.stringMatching(/^unsupported file type "\.png"/),
+    });
     expect(await failure("x.pdf", body)).toMatchObject({ reason: "not a readable PDF (Invalid PDF structure.)" });
     expect(await failure("x.md", "---\n- a\n- b\n---\nText.\n")).toMatchObject({
       reason: expect.stringMatching(/key: value/),
@@ -413,7 +415,9 @@ describe("loadDocument", async () => {
   it("keeps an explicitly empty title empty, and falls back only when the key is absent", async () => {
     const headlined = `Ferry returns to the harbour\n\n${body}`;
     expect((await loadDocument("x.md", `---\ntitle: null\n---\n${headlined}`)).source.title).toBeNull();
-    expect((await loadDocument("x.md", `---\nauthor: A\n---\n${headlined}`)).source.title).toBe("Ferry returns to the harbour");
+    expect((await loadDocument("x.md", `---\nauthor: A\n---\n${headlined}`)).source.title).toBe(
+      "Ferry returns to the harbour",
+    );
     expect((await loadDocument("x.md", `# Ferry returns to the harbour\n\n${body}`)).source.title).toBe(
       "Ferry returns to the harbour",
     );
