@@ -383,6 +383,11 @@ export function isScrapedPage(text: string): boolean {
     const newline = text.indexOf("\n", from);
     const to = newline === -1 ? text.length : newline;
     const line = text.slice(from, to).trim();
+    if (line === "") {
+      if (newline === -1) break;
+      from = newline + 1;
+      continue;
+    }
     if (
       /^#{1,6}\s/u.test(line) ||
       /^(`{3,}|~{3,})/u.test(line) ||

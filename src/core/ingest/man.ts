@@ -408,12 +408,26 @@ export function isTroff(source: string): boolean {
 /** Collects the text of the block being written (a paragraph, an item's tag and body, code) and writes it out. */
 class Writer {
   readonly out = new RenderedText();
-  private text = "";
+  /** The block's words so far, as parts (joined once, when the block is written: appending stays linear). */
+  private parts: string[] = [];
   private tag: string | null = null;
   private code: string[] | null = null;
   section = "";
   name: string | null = null;
   nameParts: string[] = [];
+
+  private get last(): string {
+    const part = this.parts[this.parts.length - 1];
+    return part === undefined ? "" : part.slice(-1);
+  }
+
+  private get text(): string {
+    return this.parts.join("");
+  }
+
+  private set text(value: string) {
+    this.parts = value === "" ? [] : [value];
+  }
 
   add(words: string): void {
     if (words === "") return;
@@ -421,9 +435,13 @@ class Writer {
       this.code.push(words);
       return;
     }
-    if (this.text.endsWith(CONTINUE)) this.text = this.text.slice(0, -1) + words;
-    else if (this.text === "" || this.text.endsWith("\n")) this.text += words;
-    else this.text += ` ${words}`;
+    const last = this.last;
+    if (last === CONTINUE) {
+      const index = this.parts.length - 1;
+      this.parts[index] = (this.parts[index] as string).slice(0, -1);
+      this.parts.push(words);
+    } else if (last === "" || last === "\n") this.parts.push(words);
+    else this.parts.push(" ", words);
   }
 
   /** Glue the next words to the previous ones (no space). */
@@ -433,12 +451,13 @@ class Writer {
       this.code.push(last + words);
       return;
     }
-    this.text += words;
+    this.parts.push(words);
   }
 
   lineBreak(): void {
     if (this.code !== null) return;
-    if (this.text !== "" && !this.text.endsWith("\n")) this.text += "\n";
+    const last = this.last;
+    if (last !== "" && last !== "\n") this.parts.push("\n");
   }
 
   startTag(): void {
@@ -447,7 +466,7 @@ class Writer {
   }
 
   get collectingTag(): boolean {
-    return this.tag === "" && this.text === "";
+    return this.tag === "" && this.parts.length === 0;
   }
 
   /** The words collected so far become the pending item's tag. */
@@ -1138,7 +1157,7 @@ export function renderFormatted(source: string): ManPage {
   const header = /^(\S+)\((\w+)\)\s.*\s\1\(\2\)\s*$/u;
   let page: string | null = null;
   const first = lines.find((l) => l.trim() !== "");
-  const headerMatch = first === undefined ? null : header.exec(first.trim());
+  const headerMatch = first === undefined || first.length > 300 ? null : header.exec(first.trim());
   if (headerMatch) page = `${(headerMatch[1] as string).toLowerCase()}(${headerMatch[2] as string})`;
   const out = new RenderedText();
   let name: string | null = null;
@@ -1156,7 +1175,7 @@ export function renderFormatted(source: string): ManPage {
   };
   const pageMark = page === null ? null : page.toUpperCase();
   for (const raw of lines) {
-    const line = raw.replace(/\s+$/u, "");
+    const line = raw.trimEnd();
     const trimmed = line.trim();
     if (trimmed === "") {
       flush();

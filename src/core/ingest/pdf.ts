@@ -237,7 +237,8 @@ function layout(pages: Line[][], out: RenderedText, hyphenated: ReadonlySet<stri
     kind = "prose";
   };
   for (const line of all) {
-    if (DOT_LEADER.test(line.text) || /^(table of )?contents$/iu.test(line.text)) {
+    // A dot leader sits at the line's end: only the end is searched.
+    if (DOT_LEADER.test(line.text.slice(-160)) || /^(table of )?contents$/iu.test(line.text)) {
       flush();
       previous = line;
       continue;

@@ -41,10 +41,13 @@ export function headingLike(text: string): boolean {
 function symbolDensity(text: string): number {
   let symbols = 0;
   let total = 0;
-  for (const c of text) {
-    if (c === " " || c === "\t" || c === "\n" || c === "\r") continue;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13) continue;
     total++;
-    if (!/[\p{L}\p{N}]/u.test(c)) symbols++;
+    // ASCII letters and digits, and anything beyond ASCII (letters of other scripts), are not symbols.
+    const alnum = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c > 127;
+    if (!alnum) symbols++;
   }
   return total === 0 ? 0 : symbols / total;
 }
