@@ -66,20 +66,21 @@ export function proseWords(text: string, start = 0, end = text.length): number {
 }
 
 /**
- * The share of a document's words that cleaning kept: words in kept content over the words of the stored text
- * (headings left out of both: they are structure, shown as sections, not dropped).
+ * The share of a document's prose words that cleaning kept: words in kept content over the words of its blocks.
+ * Not counted as prose: headings (structure, shown as sections), markup between blocks (HTML tags, link definitions,
+ * fences), and blocks that are not prose by their shape (badge rows, tables of contents, link lists). A scraped page
+ * has no blocks: every word of it counts.
  */
-export function wordsKept(
-  text: string,
-  structure: Structure,
-  content: readonly ContentSpan[],
-): { total: number; kept: number } {
-  let headings = 0;
-  for (const block of structure.blocks)
-    if (block.kind === "heading") headings += proseWords(text, block.start, block.end);
+export function wordsKept(text: string, structure: Structure, content: readonly ContentSpan[]): { total: number; kept: number } {
   let kept = 0;
   for (const span of content) kept += proseWords(text, span.start, span.end);
-  return { total: Math.max(proseWords(text) - headings, kept), kept };
+  if (structure.page) return { total: Math.max(proseWords(text), kept), kept };
+  let total = 0;
+  for (const block of structure.blocks) {
+    if (block.kind === "heading" || block.drop !== undefined) continue;
+    total += proseWords(text, block.start, block.end);
+  }
+  return { total: Math.max(total, kept), kept };
 }
 
 /**

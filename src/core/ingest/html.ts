@@ -400,7 +400,8 @@ export function extractHtmlArticle(html: string, options: { url?: string } = {})
       }
     }
     if (text.trim() === "") throw new NoArticleError("no text found in the HTML");
-    const firstHeading = /^#{1,6} (.+)$/mu.exec(text)?.[1] ?? null;
+    // The page's first top-level heading, read before Readability (which drops the one it takes for the title).
+    const firstHeading = /^# (.+)$/mu.exec(fallbackText)?.[1] ?? null;
     return {
       text,
       title: nonEmpty(article?.title) ?? ownTitle,

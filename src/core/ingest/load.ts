@@ -229,10 +229,13 @@ function merge(base: DocumentMetadata, overrides: Partial<DocumentMetadata> | un
   return result;
 }
 
-/** The first heading that can be a title (markup removed, not a badge, a path or a placeholder). */
+/**
+ * The first top-level heading that can be a title (markup removed, not a badge, a path or a placeholder). A section
+ * heading ("## Install") names a part of the document, not the document.
+ */
 function firstHeading(text: string, structure: Structure): string | null {
   for (const block of structure.blocks) {
-    if (block.kind !== "heading" || block.drop !== undefined) continue;
+    if (block.kind !== "heading" || block.drop !== undefined || (block.level ?? 1) > 1) continue;
     const title = usableTitle(block.text ?? text.slice(block.start, block.end));
     if (title !== null) return title;
   }
@@ -338,7 +341,7 @@ async function extract(posixPath: string, format: FileFormat, raw: Buffer): Prom
         dateInferred: false,
         url: article.url,
       },
-      titles: [],
+      titles: [article.firstHeading],
       stated: false,
       headingTitle: true,
     };

@@ -124,6 +124,13 @@ function htmlBlocks(text: string, start: number, end: number, out: Block[]): voi
     const inline = /^(a|b|i|em|strong|code|kbd|span|sub|sup|small|tt|u|s|abbr|mark|q|cite|var|samp)$/u.test(name);
     if (!inline) flush(i);
     if (HTML_SKIPPED.has(name)) skipping = closing ? null : name;
+    // A logo as the heading (`<h1><img alt="Chalk"></h1>`): its alt text names it.
+    if (name === "img" && heading > 0 && close - i < 2000) {
+      const alt = /\balt\s*=\s*"([^"<>]{1,200})"/u.exec(text.slice(i, close));
+      if (alt && /[\p{L}\p{N}]/u.test(alt[1] as string)) {
+        out.push({ start: i, end: close + 1, kind: "heading", level: heading, text: collapse(alt[1] as string) });
+      }
+    }
     const level = HTML_HEADING.exec(name);
     if (level) heading = closing ? 0 : Number(level[1]);
     i = close + 1;

@@ -86,7 +86,8 @@ export function plainBlocks(text: string): Block[] {
     if (lines.length === 1 && g + 1 < groups.length && headingLike(head.text) && !BULLET.test(head.text)) {
       const numbered = NUMBERED_HEADING.exec(head.text);
       const allCaps = head.text === head.text.toUpperCase() && /\p{Lu}{2}/u.test(head.text);
-      const level = numbered ? (numbered[1] as string).split(".").length : allCaps ? 1 : 2;
+      // The document's first line, standing alone, is its title's heading (level 1).
+      const level = numbered ? (numbered[1] as string).split(".").length : allCaps || blocks.length === 0 ? 1 : 2;
       blocks.push({ start: head.start, end: head.end, kind: "heading", level, text: collapse(head.text) });
       continue;
     }
