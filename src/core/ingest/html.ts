@@ -358,6 +358,56 @@ function mainContent(document: Document): Element {
   return root;
 }
 
+/** Deepest element nesting kept: deeper tags are dropped (their text stays), so no DOM walk can exhaust the stack. */
+export const MAX_NESTING = 400;
+
+const VOID = new Set("area base br col embed hr img input link meta source track wbr param keygen".split(" "));
+/** Elements HTML closes by itself when the next one opens: they do not nest in practice. */
+const SELF_CLOSING = new Set("p li dt dd tr td th option thead tbody tfoot colgroup caption rp rt".split(" "));
+
+/**
+ * The page with its nesting capped at `MAX_NESTING`: a single linear scan over the tags (each `<` is looked at once,
+ * up to its `>`), dropping the tags that would open deeper than that and their closing tags.
+ */
+export function capNesting(html: string): string {
+  const out: string[] = [];
+  let depth = 0;
+  let dropped = 0;
+  let copied = 0;
+  let i = html.indexOf("<");
+  while (i !== -1) {
+    const close = html.indexOf(">", i + 1);
+    if (close === -1) break;
+    const m = /^<(\/?)([A-Za-z][A-Za-z0-9-]{0,30})/u.exec(html.slice(i, Math.min(close + 1, i + 34)));
+    if (m !== null) {
+      const name = (m[2] as string).toLowerCase();
+      const closing = m[1] === "/";
+      const selfClosed = html.charCodeAt(close - 1) === 47;
+      if (!VOID.has(name) && !SELF_CLOSING.has(name) && !selfClosed) {
+        if (!closing) {
+          depth++;
+          if (depth > MAX_NESTING) {
+            out.push(html.slice(copied, i));
+            copied = close + 1;
+            dropped++;
+          }
+        } else {
+          if (depth > MAX_NESTING && dropped > 0) {
+            out.push(html.slice(copied, i));
+            copied = close + 1;
+            dropped--;
+          }
+          depth = Math.max(0, depth - 1);
+        }
+      }
+    }
+    i = html.indexOf("<", close + 1);
+  }
+  if (copied === 0) return html;
+  out.push(html.slice(copied));
+  return out.join("");
+}
+
 /**
  * Extracts a page's text and metadata. Scripts never run and no resources are fetched. Throws `NoArticleError` when
  * there is no text.
@@ -366,7 +416,7 @@ export function extractHtmlArticle(html: string, options: { url?: string } = {})
   const { jsdom, readability } = lazyLibraries();
   // A silent console: malformed CSS or markup is not the reader's problem.
   const virtualConsole = new jsdom.VirtualConsole();
-  const dom = new jsdom.JSDOM(html, { virtualConsole, ...(options.url ? { url: options.url } : {}) });
+  const dom = new jsdom.JSDOM(capNesting(html), { virtualConsole, ...(options.url ? { url: options.url } : {}) });
   try {
     const document = dom.window.document;
     // Read what the page says about itself first: Readability rewrites the document it parses.
@@ -381,6 +431,13 @@ export function extractHtmlArticle(html: string, options: { url?: string } = {})
     render(mainContent(document.cloneNode(true) as Document), fallback);
     const fallbackText = fallback.toString();
 
+    // Comment threads and hidden parts are never the article, whatever Readability makes of them.
+    for (const element of Array.from(document.querySelectorAll("[class], [id], [hidden], [aria-hidden=true]"))) {
+      const names = `${element.getAttribute("class") ?? ""} ${element.getAttribute("id") ?? ""}`;
+      if (COMMENTS_NAME.test(names) || element.hasAttribute("hidden") || element.getAttribute("aria-hidden") === "true") {
+        element.remove();
+      }
+    }
     let article: ReturnType<ReadabilityModule.Readability<Node>["parse"]> = null;
     try {
       article = new readability.Readability<Node>(document, { serializer: (node) => node }).parse();
@@ -423,7 +480,7 @@ export function extractHtmlArticle(html: string, options: { url?: string } = {})
  */
 export function renderHtmlBody(html: string): { text: string; firstHeading: string | null } {
   const { jsdom } = lazyLibraries();
-  const dom = new jsdom.JSDOM(html, { virtualConsole: new jsdom.VirtualConsole() });
+  const dom = new jsdom.JSDOM(capNesting(html), { virtualConsole: new jsdom.VirtualConsole() });
   try {
     const out = new RenderedText();
     const body = dom.window.document.body ?? dom.window.document.documentElement;
