@@ -71,7 +71,11 @@ export function proseWords(text: string, start = 0, end = text.length): number {
  * fences), and blocks that are not prose by their shape (badge rows, tables of contents, link lists). A scraped page
  * has no blocks: every word of it counts.
  */
-export function wordsKept(text: string, structure: Structure, content: readonly ContentSpan[]): { total: number; kept: number } {
+export function wordsKept(
+  text: string,
+  structure: Structure,
+  content: readonly ContentSpan[],
+): { total: number; kept: number } {
   let kept = 0;
   for (const span of content) kept += proseWords(text, span.start, span.end);
   if (structure.page) return { total: Math.max(proseWords(text), kept), kept };

@@ -434,7 +434,11 @@ export function extractHtmlArticle(html: string, options: { url?: string } = {})
     // Comment threads and hidden parts are never the article, whatever Readability makes of them.
     for (const element of Array.from(document.querySelectorAll("[class], [id], [hidden], [aria-hidden=true]"))) {
       const names = `${element.getAttribute("class") ?? ""} ${element.getAttribute("id") ?? ""}`;
-      if (COMMENTS_NAME.test(names) || element.hasAttribute("hidden") || element.getAttribute("aria-hidden") === "true") {
+      if (
+        COMMENTS_NAME.test(names) ||
+        element.hasAttribute("hidden") ||
+        element.getAttribute("aria-hidden") === "true"
+      ) {
         element.remove();
       }
     }

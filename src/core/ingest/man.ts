@@ -743,7 +743,7 @@ export function renderTroff(source: string): ManPage {
         break;
       case "URL":
       case "MTO":
-        w.add(text(args[1] ?? args[0] ?? ""));
+        w.add(text(args[1] || args[0] || ""));
         if (args[2] !== undefined) w.glue(text(args[2]));
         break;
       case "SY":

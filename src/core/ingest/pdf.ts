@@ -150,9 +150,10 @@ function withoutRunningLines(pages: Line[][]): Line[][] {
         (l) =>
           PAGE_NUMBER.test(l.text) ||
           ((counts.get(shape(l.text)) ?? 0) >= recurring && l.text.split(/\s+/u).length <= 15) ||
-          // A chapter's running title with its page number: "Chapter 2: ASN.1 structure handling 3".
-          (pages.length >= 4 &&
-            /^(\S.{0,80}\s)?\d{1,4}$|^\d{1,4}\s\S.{0,80}$/u.test(l.text) &&
+          // A chapter's running title with its page number ("Chapter 2: ASN.1 structure handling 3"): numbered, and
+          // on more than one page. A numbered heading set apart at a page's top ("1 Introduction") is on one page.
+          ((counts.get(shape(l.text)) ?? 0) >= 2 &&
+            /^\d{1,4}\s|\s\d{1,4}$/u.test(l.text) &&
             l.text.split(/\s+/u).length <= 12),
       ),
     );
@@ -223,6 +224,7 @@ function layout(pages: Line[][], out: RenderedText, hyphenated: ReadonlySet<stri
   let paragraph = "";
   let kind: "prose" | "item" | "heading" | "code" = "prose";
   let headingSize = 0;
+  let itemX = 0;
   let code: string[] = [];
   let previous: Line | null = null;
   const flush = (): void => {
@@ -266,7 +268,10 @@ function layout(pages: Line[][], out: RenderedText, hyphenated: ReadonlySet<stri
     const bullet = BULLET.exec(line.text);
     let breaks = paragraph === "" || kind === "heading" || kind === "code";
     if (!breaks && previous !== null) {
-      if (samePage) {
+      if (samePage && kind === "item") {
+        // An item's lines hang under its text: a line further left, or after a gap, ends it.
+        breaks = gap > spacing * 1.45 || gap < 0 || line.x < itemX - 1;
+      } else if (samePage) {
         breaks =
           gap > spacing * 1.45 ||
           gap < 0 ||
@@ -284,6 +289,7 @@ function layout(pages: Line[][], out: RenderedText, hyphenated: ReadonlySet<stri
       flush();
       kind = bullet ? "item" : "prose";
       paragraph = bullet ? line.text.slice(bullet[0].length) : line.text;
+      itemX = line.x;
     } else {
       paragraph = joinLines(paragraph, line.text, hyphenated);
     }

@@ -13,7 +13,8 @@ const KEYS = ["title", "author", "date", "date_inferred", "url", "publisher"];
 /** Nine levels of ten aliases each: 10^9 nodes if expanded, 610 bytes as written. */
 function billionLaughs(levels = 9): string {
   const lines = ['a0: &a0 ["lol"]'];
-  for (let i = 1; i <= levels; i++) lines.push(`a${i}: &a${i} [${Array.from({ length: 10 }, () => `*a${i - 1}`).join(", ")}]`);
+  for (let i = 1; i <= levels; i++)
+    lines.push(`a${i}: &a${i} [${Array.from({ length: 10 }, () => `*a${i - 1}`).join(", ")}]`);
   return lines.join("\n");
 }
 
@@ -82,6 +83,8 @@ describe("front matter", () => {
   });
 
   it("treats an opening line with no closing one as text, not front matter", () => {
-    expect(readFrontMatter("---\nJust a rule above some text.\n", KEYS).body).toBe("---\nJust a rule above some text.\n");
+    expect(readFrontMatter("---\nJust a rule above some text.\n", KEYS).body).toBe(
+      "---\nJust a rule above some text.\n",
+    );
   });
 });

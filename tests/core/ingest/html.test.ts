@@ -37,7 +37,8 @@ const kept = (doc: CorpusDocument) =>
 describe("HTML documentation pages", () => {
   it("keeps the main content as blocks, without the site's header, navigation, sidebar or footer", async () => {
     const doc = await loadDocument("vacuum.html", DOCS_PAGE);
-    for (const chrome of ["HEADER_TEXT", "NAV_TEXT", "SIDEBAR_TEXT", "FOOTER_TEXT", "Prev"]) expect(doc.text).not.toContain(chrome);
+    for (const chrome of ["HEADER_TEXT", "NAV_TEXT", "SIDEBAR_TEXT", "FOOTER_TEXT", "Prev"])
+      expect(doc.text).not.toContain(chrome);
     expect(doc.source.title).toBe("VACUUM");
     expect(kept(doc)).toEqual([
       ["prose", "", "VACUUM — garbage-collect and optionally analyze a database"],
@@ -64,7 +65,11 @@ describe("HTML documentation pages", () => {
     const doc = await loadDocument("vacuum.html", DOCS_PAGE);
     expect(documentFromStored(doc).content).toEqual(doc.content);
     const blocks = parseRendered(extractHtmlArticle(DOCS_PAGE).text);
-    expect(blocks.filter((b) => b.kind === "heading").map((b) => b.text)).toEqual(["Synopsis", "Description", "Parameters"]);
+    expect(blocks.filter((b) => b.kind === "heading").map((b) => b.text)).toEqual([
+      "Synopsis",
+      "Description",
+      "Parameters",
+    ]);
   });
 
   it("uses Readability for an article page, and the page's own metadata", () => {

@@ -38,7 +38,9 @@ const ORDINARY = {
       .map((f) => read(`eval/corpora/markdown-readmes/docs/${f}`))
       .join("\n\n"),
   ),
-  troff: fit(["sed.1", "ssh.1", "git-commit.1", "tar.1"].map((f) => read(`eval/corpora/manpages/docs/${f}`)).join("\n")),
+  troff: fit(
+    ["sed.1", "ssh.1", "git-commit.1", "tar.1"].map((f) => read(`eval/corpora/manpages/docs/${f}`)).join("\n"),
+  ),
 };
 ORDINARY.troff = fit(ORDINARY.troff);
 const FORMATTED = fit(renderTroff(ORDINARY.troff).text);
@@ -54,7 +56,7 @@ const ADVERSARIAL: Record<string, string> = {
   "open parens": fit("(a "),
   "(@ handles": `— ${fit("(@a) ", N - 2)}`,
   "repeated appeal phrase": fit("financial contribution "),
-  "abbreviations": fit("Mr. "),
+  abbreviations: fit("Mr. "),
   backslashes: "\\".repeat(N),
   brackets: "[".repeat(N),
   asterisks: "*".repeat(N),
@@ -62,7 +64,7 @@ const ADVERSARIAL: Record<string, string> = {
   "unclosed fences": fit("```a\n"),
   "nested quotes": fit("> "),
   "nested list": fit("  - a\n"),
-  "hashes": fit("# "),
+  hashes: fit("# "),
   pipes: "|".repeat(N),
   "link openers": fit("[a]("),
   "tag openers": fit("<a "),
@@ -128,7 +130,10 @@ const cases: Case[] = [
 
 describe("every rule is linear on adversarial input", () => {
   it.each(cases)("$name", ({ ordinary, run }) => {
-    const base = Math.max(time(() => run(ordinary)), floor);
+    const base = Math.max(
+      time(() => run(ordinary)),
+      floor,
+    );
     let worst = 0;
     let worstInput = "";
     for (const [name, input] of Object.entries(ADVERSARIAL)) {
@@ -147,7 +152,10 @@ describe("the measure itself", () => {
     const quadratic = (s: string): unknown => /([\p{L}.]+)\.\s*$/u.exec(s);
     const n = 20_000;
     const ordinary = ORDINARY.prose.slice(0, n);
-    const base = Math.max(time(() => quadratic(ordinary)), floor / 5);
+    const base = Math.max(
+      time(() => quadratic(ordinary)),
+      floor / 5,
+    );
     const adversarial = `${fit("a.", n - 1)}x`;
     expect(time(() => quadratic(adversarial)) / base).toBeGreaterThan(MAX_RATIO);
     // The linear scan that replaced it, on the same input.

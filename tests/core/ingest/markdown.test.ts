@@ -43,7 +43,12 @@ npm install harbour --save
 | \`--quiet\` | false | Print nothing but errors |
 `;
 
-const spans = (doc: CorpusDocument) => doc.content.map((s) => ({ text: doc.text.slice(s.start, s.end), kind: s.kind ?? "prose", section: (s.section ?? []).join(" › ") }));
+const spans = (doc: CorpusDocument) =>
+  doc.content.map((s) => ({
+    text: doc.text.slice(s.start, s.end),
+    kind: s.kind ?? "prose",
+    section: (s.section ?? []).join(" › "),
+  }));
 
 describe("Markdown", () => {
   it("keeps the prose by block, with headings as sections, and drops badges, logos and tables of contents", async () => {
@@ -55,7 +60,11 @@ describe("Markdown", () => {
         kind: "prose",
         section: "",
       },
-      { text: "Run the installer and restart\nthe terminal afterwards.", kind: "prose", section: "Installation › Windows" },
+      {
+        text: "Run the installer and restart\nthe terminal afterwards.",
+        kind: "prose",
+        section: "Installation › Windows",
+      },
       { text: "npm install harbour --save", kind: "code", section: "Installation › Windows" },
       { text: "indented code is code too", kind: "code", section: "Installation › Windows" },
       { text: "Use the package manager of your distribution", kind: "item", section: "Installation › Linux" },
@@ -82,7 +91,8 @@ describe("Markdown", () => {
   });
 
   it("reads the text inside HTML blocks, a heading there included, and never the markup", () => {
-    const body = '<h1 align="center">Fast &amp; small</h1>\n\n<p align="center">A <b>tiny</b> parser for the harbour.</p>\n';
+    const body =
+      '<h1 align="center">Fast &amp; small</h1>\n\n<p align="center">A <b>tiny</b> parser for the harbour.</p>\n';
     const blocks = markdownBlocks(body);
     expect(blocks.map((b) => [b.kind, body.slice(b.start, b.end)])).toEqual([
       ["heading", "Fast &amp; small"],

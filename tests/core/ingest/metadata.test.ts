@@ -22,7 +22,15 @@ describe("dates", () => {
 
 describe("one rule for path-like titles", () => {
   it("refuses paths and keeps titles with a slash", () => {
-    for (const path of ["../../x", "C:\\Users\\me\\doc.docx", "/home/me/notes", "~/notes", "docs/intro.md", "a/b/c", "a\\b"]) {
+    for (const path of [
+      "../../x",
+      "C:\\Users\\me\\doc.docx",
+      "/home/me/notes",
+      "~/notes",
+      "docs/intro.md",
+      "a/b/c",
+      "a\\b",
+    ]) {
       expect(isPathLikeTitle(path), path).toBe(true);
     }
     for (const title of ["TCP/IP", "Input/Output", "AC/DC: a history", "Installation", "v2.0 release notes"]) {
@@ -32,9 +40,13 @@ describe("one rule for path-like titles", () => {
 
   it("applies to every source of a title: front matter, HTML <title>, and the fallbacks", async () => {
     const warnings: string[] = [];
-    const fromFrontMatter = await loadDocument("notes.md", "---\ntitle: ../../etc/passwd\n---\n# Harbour notes\n\nThe ferry runs daily.\n", {
-      onWarning: (w) => warnings.push(w),
-    });
+    const fromFrontMatter = await loadDocument(
+      "notes.md",
+      "---\ntitle: ../../etc/passwd\n---\n# Harbour notes\n\nThe ferry runs daily.\n",
+      {
+        onWarning: (w) => warnings.push(w),
+      },
+    );
     expect(fromFrontMatter.source.title).toBe("Harbour notes");
     expect(warnings).toEqual([expect.stringMatching(/^title "..\/..\/etc\/passwd" looks like a file path/)]);
     const html = await loadDocument(
@@ -56,7 +68,10 @@ describe("one rule for path-like titles", () => {
 describe("names and file names", () => {
   it("strips bidirectional controls", async () => {
     expect(stripBidi("photo\u202egnp.exe")).toBe("photognp.exe");
-    const doc = await loadDocument("re\u202eport.md", "---\ntitle: \u2067Harbour\u2069 notes\nauthor: \u202eAnn\n---\nThe ferry runs daily.\n");
+    const doc = await loadDocument(
+      "re\u202eport.md",
+      "---\ntitle: \u2067Harbour\u2069 notes\nauthor: \u202eAnn\n---\nThe ferry runs daily.\n",
+    );
     expect(doc.source.title).toBe("Harbour notes");
     expect(doc.source.author).toBe("Ann");
     expect(doc.source.path).toBe("report.md");
