@@ -95,7 +95,9 @@ export function plainBlocks(text: string): Block[] {
     let minIndent = Infinity;
     for (const l of lines) minIndent = Math.min(minIndent, l.indent);
     const last = lines[lines.length - 1] as Line;
-    if (minIndent >= 4 && symbolDensity(text.slice(head.start, last.end)) > 0.2) {
+    const density = symbolDensity(text.slice(head.start, last.end));
+    const prompt = minIndent >= 1 && lines.every((l) => /^[$%#>] \S/u.test(l.text));
+    if (prompt || (minIndent >= 4 && density > 0.2) || (minIndent >= 2 && density > 0.3)) {
       blocks.push({ start: head.start, end: last.end, kind: "code" });
       continue;
     }
