@@ -59,6 +59,8 @@ export async function createVerbatim(options: VerbatimOptions): Promise<Verbatim
     });
     ({ library, report } = opened);
     for (const problem of report.problems) logger.warn(problem, "corpus file skipped");
+    for (const skipped of report.skipped) logger.warn(skipped, "corpus file not read");
+    if (report.readme !== null) logger.info({ path: report.readme }, "corpus README skipped (describes the folder)");
     if (report.discarded !== undefined) logger.warn({ reason: report.discarded }, "saved index not used; rebuilt");
     logger.info({ index: report.index, ms: report.ms, ...library.stats(), diff: report.diff }, "corpus ready");
   }
@@ -84,8 +86,9 @@ export async function createVerbatim(options: VerbatimOptions): Promise<Verbatim
           ownerIds: options.ownerIds,
           maxUploadBytes: options.maxUploadBytes,
           reloadBundled: async () => {
-            const { diff, problems } = await bundled.reload();
+            const { diff, problems, skipped } = await bundled.reload();
             for (const problem of problems) logger.warn(problem, "corpus file skipped");
+            for (const entry of skipped) logger.warn(entry, "corpus file not read");
             return diff;
           },
         };
