@@ -9,8 +9,16 @@ import { join, resolve } from "node:path";
 import type { DocumentWords, OpenReport } from "../core/index.js";
 
 /** Bidirectional controls would let a file name print reversed in a terminal. */
-const terminalSafe = (s: string): string =>
-  s.replace(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u0000-\u0008\u000b-\u001f\u007f]/gu, "");
+const terminalSafe = (s: string): string => {
+  let out = "";
+  for (const ch of s) {
+    const c = ch.codePointAt(0) ?? 0;
+    const control = c < 32 || c === 127 || c === 0x61c || c === 0x200e || c === 0x200f;
+    const bidi = (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+    if (!control && !bidi) out += ch;
+  }
+  return out;
+};
 
 /** Lines of the load report (without the verbose part), each prefixed with `prefix: `. */
 export function reportLines(

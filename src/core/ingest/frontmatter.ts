@@ -7,7 +7,7 @@
  */
 import { type Document, isAlias, isCollection, isMap, isScalar, isSeq, parseDocument, visit } from "yaml";
 
-export const MAX_BYTES = 64 * 1024;
+export const MAX_BYTES = 16 * 1024;
 export const MAX_DEPTH = 16;
 export const MAX_NODES = 5000;
 
@@ -40,6 +40,48 @@ function closing(source: string, from: number): { at: number; body: number } | n
     i = newline + 1;
   }
   return null;
+}
+
+/**
+ * An upper bound on the nesting of YAML text, read in one pass: open brackets outside quotes, and on each line the
+ * indentation plus the "- " and "? " markers that open a collection (two columns a level).
+ */
+export function nestingOf(yaml: string): number {
+  let deepest = 0;
+  let brackets = 0;
+  let quote: string | null = null;
+  let lineStart = true;
+  let indent = 0;
+  for (let i = 0; i < yaml.length; i++) {
+    const c = yaml[i] as string;
+    if (c === "\n") {
+      lineStart = true;
+      indent = 0;
+      if (quote === "'") quote = null;
+      continue;
+    }
+    if (lineStart) {
+      if (c === " " || c === "-" || c === "?" || c === "\t") {
+        indent++;
+        deepest = Math.max(deepest, Math.floor(indent / 2));
+        continue;
+      }
+      lineStart = false;
+    }
+    if (quote !== null) {
+      if (c === "\\" && quote === '"') i++;
+      else if (c === quote) quote = null;
+      continue;
+    }
+    if (c === '"' || c === "'") quote = c;
+    else if (c === "[" || c === "{") deepest = Math.max(deepest, ++brackets + Math.floor(indent / 2));
+    else if ((c === "]" || c === "}") && brackets > 0) brackets--;
+    else if (c === "#") {
+      const newline = yaml.indexOf("\n", i);
+      i = newline === -1 ? yaml.length : newline - 1;
+    }
+  }
+  return deepest;
 }
 
 /** A node's value, following at most one alias and never more than one level into a list. */
@@ -77,6 +119,11 @@ export function readFrontMatter(source: string, keys: readonly string[]): FrontM
   const yamlText = source.slice(opening[0].length, end.at);
   if (Buffer.byteLength(yamlText, "utf8") > MAX_BYTES) {
     throw new FrontMatterError(`front matter is larger than ${MAX_BYTES / 1024} KiB`);
+  }
+  // The YAML parser is not itself bounded for nesting (60,000 "{" exhaust it), so nesting is measured before parsing:
+  // brackets of flow collections, and the indentation of block ones.
+  if (nestingOf(yamlText) > MAX_DEPTH) {
+    throw new FrontMatterError(`front matter is nested more than ${MAX_DEPTH} levels deep`);
   }
   const doc = parseDocument(yamlText, { schema: "core", prettyErrors: false, uniqueKeys: true });
   const error = doc.errors[0];

@@ -482,7 +482,7 @@ class Writer {
 
   /** The paragraph written so far becomes the tag of an item whose body follows (`.PP` term then `.RS`). */
   promoteToTag(): boolean {
-    const candidate = this.text.replace(/\u0000/gu, "").trim();
+    const candidate = this.text.split(CONTINUE).join("").trim();
     if (this.tag !== null || candidate === "" || candidate.length > 120 || /[.:]$/u.test(candidate)) return false;
     this.tag = candidate;
     this.text = "";
@@ -495,7 +495,7 @@ class Writer {
   }
 
   endCode(): void {
-    if (this.code !== null) this.out.code(this.code.join("\n").replace(/\u0000/gu, ""));
+    if (this.code !== null) this.out.code(this.code.join("\n").split(CONTINUE).join(""));
     this.code = null;
   }
 
@@ -505,15 +505,15 @@ class Writer {
 
   heading(level: number, text: string): void {
     this.flush();
-    const clean = collapse(text.replace(/\u0000/gu, ""));
+    const clean = collapse(text.split(CONTINUE).join(""));
     this.section = clean.toUpperCase();
     this.out.heading(level, clean);
   }
 
   flush(): void {
     if (this.code !== null) this.endCode();
-    const text = this.text.replace(/\u0000/gu, "").trim();
-    const tag = this.tag?.replace(/\u0000/gu, "").trim() ?? null;
+    const text = this.text.split(CONTINUE).join("").trim();
+    const tag = this.tag?.split(CONTINUE).join("").trim() ?? null;
     if (this.section === "NAME" && text !== "") this.nameParts.push(collapse(text));
     if (tag !== null && tag !== "") this.out.item(tag, text);
     else if (tag === "" && text !== "") this.out.item(null, text);
@@ -1152,7 +1152,7 @@ function renderMdoc(lines: readonly string[], strings: Map<string, string>): Man
  */
 export function renderFormatted(source: string): ManPage {
   // Overstrike: "N\bN" is bold, "_\bN" underlined.
-  const clean = source.replace(/\r\n?/gu, "\n").replace(/[^\n]\u0008/gu, "");
+  const clean = withoutOverstrike(source.replace(/\r\n?/gu, "\n"));
   const lines = clean.split("\n");
   const header = /^(\S+)\((\w+)\)\s.*\s\1\(\2\)\s*$/u;
   let page: string | null = null;
@@ -1215,6 +1215,20 @@ export function renderFormatted(source: string): ManPage {
   }
   flush();
   return { text: out.toString(), name, page };
+}
+
+/** Text without overstrikes: "N\bN" (bold) and "_\bN" (underlined) are "N". */
+function withoutOverstrike(text: string): string {
+  if (!text.includes("\b")) return text;
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i + 1) === 8 && text[i] !== "\n") {
+      i++;
+      continue;
+    }
+    if (text.charCodeAt(i) !== 8) out.push(text[i] as string);
+  }
+  return out.join("");
 }
 
 /** Lines of one paragraph joined with spaces; a word hyphenated at a line's end is joined back ("descrip-" "tion"). */

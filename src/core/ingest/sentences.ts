@@ -79,7 +79,16 @@ function isFalseBreak(before: string, after: string): boolean {
 
 /** Line breaks (and other separators ICU ends sentences at) as spaces: same length, so offsets are unchanged. */
 function flatten(region: string): string {
-  return region.replace(/[\n\r\u000b\u000c\u0085\u2028\u2029]/gu, " ");
+  let out = "";
+  let from = 0;
+  for (let i = 0; i < region.length; i++) {
+    const c = region.charCodeAt(i);
+    if (c === 10 || c === 11 || c === 12 || c === 13 || c === 0x85 || c === 0x2028 || c === 0x2029) {
+      out += `${region.slice(from, i)} `;
+      from = i + 1;
+    }
+  }
+  return from === 0 ? region : out + region.slice(from);
 }
 
 const isHighSurrogate = (c: number): boolean => c >= 0xd800 && c <= 0xdbff;

@@ -91,6 +91,7 @@ const FAMILIES: Record<string, () => string> = {
     `---\na0: &a0 ["lol"]\n${Array.from({ length: 9 }, (_, i) => `a${i + 1}: &a${i + 1} [${Array(10).fill(`*a${i}`).join(", ")}]`).join("\n")}\ntitle: *a9\nauthor: *a9\n---\n${words(50)}\n`,
   "front matter bomb in many keys": () =>
     `---\n${Array.from({ length: 3000 }, (_, i) => `k${i}: [1, [2, [3]]]`).join("\n")}\n---\nbody\n`,
+  "front matter brace storm": () => `---\ntitle: ${"{[".repeat(7000)}\n---\n${words(20)}\n`,
   "troff conditionals": () => fit(".if n \\{\\\n.ie t \\{\\\ntext\n"),
   "troff escapes": () => fit("\\f(XX\\*(lq\\h'12'\\s+2\\[u00E9]\\"),
   "unclosed fences": () => fit("```\n~~~\n"),

@@ -68,9 +68,13 @@ describe("front matter", () => {
   });
 
   it("is bounded in size, depth and number of values", () => {
-    expect(refusal(`---\ntitle: "${"x".repeat(MAX_BYTES)}"\n---\nx`)).toMatch(/larger than 64 KiB/);
+    expect(refusal(`---\ntitle: "${"x".repeat(MAX_BYTES)}"\n---\nx`)).toMatch(/larger than 16 KiB/);
     const deep = `${"[".repeat(MAX_DEPTH + 2)}1${"]".repeat(MAX_DEPTH + 2)}`;
     expect(refusal(`---\nx: ${deep}\n---\nx`)).toMatch(/nested more than 16 levels/);
+    // Measured before parsing: 15,000 open braces would exhaust the YAML parser itself.
+    expect(refusal(`---\nx: ${"{".repeat(15_000)}\n---\nx`)).toMatch(/nested more than 16 levels/);
+    const indented = Array.from({ length: MAX_DEPTH + 4 }, (_, i) => `${"  ".repeat(i)}k${i}:`).join("\n");
+    expect(refusal(`---\n${indented} 1\n---\nx`)).toMatch(/nested more than 16 levels/);
     const many = `[${Array.from({ length: MAX_NODES + 10 }, () => "1").join(",")}]`;
     expect(refusal(`---\nx: ${many}\n---\nx`)).toMatch(/more than 5000 values/);
   });
