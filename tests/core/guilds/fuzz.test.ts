@@ -20,7 +20,8 @@ import { makeDocx } from "../../support/docx.js";
 import { REPO_ROOT, SEEDS_DIR } from "../../support/paths.js";
 
 const SEED = 20_241_201;
-const CASES = 90;
+/** Every adversarial family in each of the six formats. */
+const CASES = 18 * 6;
 const SIZE = 40_000;
 /** A case may take this many times what an ordinary document of its format and size takes (plus a fixed allowance). */
 const MAX_RATIO = 40;
@@ -111,9 +112,11 @@ interface FuzzCase {
 async function generate(): Promise<FuzzCase[]> {
   const out: FuzzCase[] = [];
   const formats: Format[] = ["md", "txt", "html", "1", "pdf", "docx"];
+  const families = Object.keys(FAMILIES);
   for (let i = 0; i < CASES; i++) {
+    // Every family in every format (and random damage inside each).
     const format = formats[i % formats.length] as Format;
-    const family = pick(Object.keys(FAMILIES));
+    const family = families[Math.floor(i / formats.length) % families.length] as string;
     const body = (FAMILIES[family] as () => string)();
     let bytes: Buffer;
     if (format === "pdf") {
@@ -204,6 +207,11 @@ describe("fuzz: the loader and the upload path", () => {
 
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it("covers every family in every format", () => {
+    expect(Object.keys(FAMILIES).length * 6).toBe(CASES);
+    expect(new Set(cases.map((c) => c.name.split(" / ")[0])).size).toBe(Object.keys(FAMILIES).length);
   });
 
   it(`loads or refuses each of ${CASES} cases with a reason, in bounded time and memory`, async () => {
