@@ -117,7 +117,15 @@ function pageLines(
 }
 
 const PAGE_NUMBER = /^(?:page\s+)?(?:\d{1,4}|[ivxlcdm]{1,7})(?:\s*(?:of|\/)\s*\d{1,4})?$|^[-–—]\s*\d{1,4}\s*[-–—]$/iu;
-const shape = (line: string): string => line.toLowerCase().replace(/\d+/gu, "#").replace(/\s+/gu, " ").trim();
+/** A line's shape for recognising it on other pages: numbers (and a page number in roman numerals) left out. */
+const shape = (line: string): string =>
+  line
+    .toLowerCase()
+    .replace(/\d+/gu, "#")
+    .replace(/(^|\s)[ivxlc]{1,7}$/u, "$1#")
+    .replace(/^[ivxlc]{1,7}(\s|$)/u, "#$1")
+    .replace(/\s+/gu, " ")
+    .trim();
 
 /** Drops running headers, footers and page numbers: the lines set apart at a page's top or bottom. */
 function withoutRunningLines(pages: Line[][]): Line[][] {
@@ -143,13 +151,18 @@ function withoutRunningLines(pages: Line[][]): Line[][] {
   const perPage = pages.map(candidates);
   for (const lines of perPage)
     for (const s of new Set(lines.map((l) => shape(l.text)))) counts.set(s, (counts.get(s) ?? 0) + 1);
-  const recurring = Math.max(2, Math.ceil(pages.length * 0.2));
+  // On three pages (or a fifth of a short document): a chapter's running title recurs on its chapter's pages.
+  const recurring = Math.min(3, Math.max(2, Math.ceil(pages.length * 0.2)));
+  const body = bodySize(pages.flat());
   return pages.map((lines, p) => {
     const drop = new Set(
       (perPage[p] as Line[]).filter(
         (l) =>
           PAGE_NUMBER.test(l.text) ||
-          ((counts.get(shape(l.text)) ?? 0) >= recurring && l.text.split(/\s+/u).length <= 15) ||
+          // Not in a heading's size: a heading that happens to open several pages is kept.
+          ((counts.get(shape(l.text)) ?? 0) >= recurring &&
+            l.text.split(/\s+/u).length <= 15 &&
+            l.size <= body * 1.1) ||
           // A chapter's running title with its page number ("Chapter 2: ASN.1 structure handling 3"): numbered, and
           // on more than one page. A numbered heading set apart at a page's top ("1 Introduction") is on one page.
           ((counts.get(shape(l.text)) ?? 0) >= 2 &&

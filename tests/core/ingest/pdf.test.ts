@@ -52,8 +52,16 @@ describe("PDF problems", () => {
     await expect(loadDocument("x.pdf", "%PDF-1.4 and nothing else")).rejects.toThrow(/not a readable PDF/);
   });
 
-  it("takes the info dictionary's title when it has one", async () => {
+  it("takes the info dictionary's title when it has one, and drops running titles with roman page numbers", async () => {
     const guide = await loadDocument("maint-guide.en.pdf", pdf("maint-guide.en.pdf"));
     expect(guide.source.title).toBe("Debian New Maintainers' Guide");
+    expect(guide.text).not.toMatch(/^Debian New Maintainers’ Guide [ivx\d]+$/mu);
+  });
+
+  it("drops a chapter's running title that recurs on the chapter's pages, but keeps headings that recur", async () => {
+    const fhs = await loadDocument("fhs-3.0.pdf", pdf("fhs-3.0.pdf"));
+    expect(fhs.text).not.toMatch(/^The \/var Hierarchy$/mu);
+    expect(fhs.text).toContain("# Chapter 5. The /var Hierarchy");
+    expect(fhs.text.match(/^#+ Rationale$/gmu)?.length).toBeGreaterThan(10);
   });
 });
