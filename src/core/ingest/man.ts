@@ -984,6 +984,8 @@ function renderMdoc(lines: readonly string[], strings: Map<string, string>): Man
   const text = (s: string): string => unescapeTroff(s, strings);
   const state = { name: "" };
   const spacing = { on: true };
+  // The first line after `.Sm off` is still spaced from what came before it.
+  let spacingJustOff = false;
   let page: string | null = null;
   const lists: MdocList[] = [];
   let tagLines: string[] | null = null;
@@ -1017,6 +1019,10 @@ function renderMdoc(lines: readonly string[], strings: Map<string, string>): Man
       continue;
     }
     switch (name) {
+      case "Sm":
+        spacing.on = tokens[0] === "on" ? true : tokens[0] === "off" ? false : !spacing.on;
+        spacingJustOff = !spacing.on;
+        break;
       case "Dd":
       case "Os":
       case "Bk":
@@ -1132,8 +1138,11 @@ function renderMdoc(lines: readonly string[], strings: Map<string, string>): Man
           break;
         }
         if (MDOC_CALLABLE.has(name) || name === "Nm") {
+          // With spacing off (`.Sm off`), lines join without a space: ".Oo user @ Oc" "hostname" is "[user@]hostname".
+          const glued = !spacing.on && !spacingJustOff;
+          spacingJustOff = false;
           const rendered = mdocLine([name, ...tokens], state, text, spacing);
-          if (display === "code") w.add(rendered);
+          if (glued) w.glue(rendered);
           else w.add(rendered);
           if (section === "NAME" && name === "Nm") nameLine.push(rendered);
         }

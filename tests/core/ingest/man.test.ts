@@ -116,6 +116,8 @@ greet -n Ann
     ]);
     const ssh = await loadDocument("ssh.1", page("ssh.1"));
     expect(items(ssh)).toContain("-4 Forces ssh to use IPv4 addresses only.");
+    // `.Sm off` joins the lines it spans without spaces.
+    expect(ssh.text).toContain("either [user@]hostname or a URI of the form ssh://[user@]hostname[:port].");
   });
 });
 
