@@ -118,6 +118,8 @@ async function assemble(options: VerbatimOptions, pool: Executor, release: () =>
     });
     ({ library, report } = opened);
     for (const problem of report.problems) logger.warn(problem, "corpus file skipped");
+    for (const skipped of report.skipped) logger.warn(skipped, "corpus file not read");
+    if (report.readme !== null) logger.info({ path: report.readme }, "corpus README skipped (describes the folder)");
     if (report.discarded !== undefined) logger.warn({ reason: report.discarded }, "saved index not used; rebuilt");
     logger.info({ index: report.index, ms: report.ms, ...library.stats(), diff: report.diff }, "corpus ready");
   }
@@ -152,8 +154,9 @@ async function assemble(options: VerbatimOptions, pool: Executor, release: () =>
           maxUploadBytes: options.maxUploadBytes,
           downloadTimeoutMs: options.downloadTimeoutMs ?? 15_000,
           reloadBundled: async (onProgress) => {
-            const { diff, problems } = await bundled.reload(onProgress === undefined ? {} : { onProgress });
+            const { diff, problems, skipped } = await bundled.reload(onProgress === undefined ? {} : { onProgress });
             for (const problem of problems) logger.warn(problem, "corpus file skipped");
+            for (const entry of skipped) logger.warn(entry, "corpus file not read");
             return diff;
           },
         };

@@ -4,7 +4,7 @@
  * invalid variable at once, one line each, saying how to fix it. Secrets are never echoed.
  */
 import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { isAbsolute, resolve } from "node:path";
 import dotenv from "dotenv";
 import { z } from "zod";
 
@@ -293,6 +293,15 @@ function crossCheck(values: { DISCORD_TOKEN: string; DISCORD_APPLICATION_ID: str
         `copy the Application ID from ${DEV_PORTAL} → the same application → General Information (it equals the bot's user ID), or the token of the application you meant`,
     ];
   return [];
+}
+
+/**
+ * The folder the user ran the command from, for paths given on the command line: npm runs scripts in the package
+ * folder and says where it was called from in INIT_CWD (when it is an absolute path); else the working directory.
+ */
+export function callerDirectory(env: Env = process.env): string {
+  const initCwd = env.INIT_CWD;
+  return initCwd !== undefined && isAbsolute(initCwd) ? initCwd : process.cwd();
 }
 
 /** The bot's configuration: DISCORD_TOKEN and DISCORD_APPLICATION_ID required. Throws `ConfigError`. */
