@@ -1,6 +1,8 @@
 /**
  * `npm run ask -- "question"`: Verbatim offline. Prints a readable answer, or with --json exactly one JSON object per
  * question (with --json and no question, one question per line from standard input, one object per line, in order).
+ * --explain adds, under each quote, the signals that chose it and how each question term was matched (the JSON always
+ * carries them).
  */
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
@@ -22,15 +24,22 @@ function toJson(answer: Answer): string {
     question: answer.question,
     answered: answer.answered,
     independentSources: answer.independentSources,
+    confidence: answer.confidence ?? null,
     quotes: answer.quotes.map((q) => ({
       text: q.text,
       start: q.start,
       end: q.end,
+      focus: q.focus ?? null,
       score: q.score,
+      confidence: q.confidence ?? null,
       source: source(q.source),
       alsoReportedBy: q.alsoReportedBy.map(source),
+      signals: q.signals ?? [],
+      match: q.match ?? {},
+      terms: q.terms ?? [],
     })),
     closest: answer.closest.map(source),
+    language: answer.language ?? null,
   });
 }
 
@@ -42,12 +51,13 @@ async function main(): Promise<number> {
       corpus: { type: "string" },
       data: { type: "string" },
       limit: { type: "string" },
+      explain: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
   if (values.help) {
     process.stdout.write(
-      'Usage: npm run ask -- [--json] [--corpus DIR] [--data DIR] [--limit N] "question"\n' +
+      'Usage: npm run ask -- [--json] [--explain] [--corpus DIR] [--data DIR] [--limit N] "question"\n' +
         "       npm run --silent ask -- --json < questions.txt   (one question per line)\n",
     );
     return 0;
@@ -74,7 +84,7 @@ async function main(): Promise<number> {
   const question = positionals.join(" ").trim();
   if (question !== "") {
     const answer = library.answer(question, { limit });
-    process.stdout.write(values.json ? `${toJson(answer)}\n` : formatAnswer(answer));
+    process.stdout.write(values.json ? `${toJson(answer)}\n` : formatAnswer(answer, values.explain));
     return 0;
   }
   if (!values.json) {

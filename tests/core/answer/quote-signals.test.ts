@@ -57,8 +57,19 @@ describe("answers with word vectors", () => {
   });
 
   it("without them the tie goes to the earlier sentence (the test above is not decided by order)", () => {
-    const top = answerQuestion([segment], question, 1, DEFAULT_ANSWER, { abstain: false, vectors: null }).quotes[0];
+    const top = answerQuestion([segment], question, 1, DEFAULT_ANSWER, {
+      abstain: false,
+      vectors: null,
+      relations: null,
+    }).quotes[0];
     expect(top?.text).toContain("weekly fair");
+  });
+
+  it("WordNet's relations alone decide it too (destroy/demolish are synonyms), and say so", () => {
+    const top = answerQuestion([segment], question, 1, DEFAULT_ANSWER, { abstain: false, vectors: null }).quotes[0];
+    expect(top?.text).toContain("demolished");
+    expect(top?.match?.["destroi"]).toMatchObject({ word: "demolished" });
+    expect(top?.signals?.map((s) => s.name)).toContain("related");
   });
 
   it("never make a quote of a sentence without the question's own words", () => {
@@ -94,7 +105,7 @@ describe("definitionTest", () => {
           "The immune system is a system of many biological structures and processes that protects against disease.",
       }),
     ]);
-    const top = answerQuestion([segment], "What is the immune system?", 1).quotes[0];
+    const top = answerQuestion([segment], "What is the immune system?", 1, DEFAULT_ANSWER, { abstain: false }).quotes[0];
     expect(top?.text).toContain("protects against disease");
   });
 });
