@@ -118,7 +118,8 @@ export class Matcher {
 
   /** The question terms a document word matches, and how. */
   matches(word: ContentWord): Array<[number, TermMatch]> {
-    const key = `${word.term}\u0000${word.word}`;
+    // The term follows from the folded word, so the word alone is the key.
+    const key = word.word;
     let found = this.byWord.get(key);
     if (found !== undefined) return found;
     found = [];

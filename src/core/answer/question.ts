@@ -14,7 +14,7 @@ const FENCE = /```[^`]*(?:`(?!``)[^`]*)*(?:```|$)/g;
 /** <@id>, <@!id>, <@&id> (role), <#id> (channel), <:name:id> / <a:name:id> (custom emoji), <t:unix:style>, </cmd:id>. */
 const DISCORD_TOKEN = /<(?:@[!&]?\d+|#\d+|a?:\w+:\d+|t:-?\d+(?::[a-zA-Z])?|\/[\w -]+:\d+|id:\w+)>/g;
 /** [text](url) masked links keep their text. */
-const MASKED_LINK = /\[([^\]\n]*)\]\(\s*<?[^)\s]*>?\s*\)/g;
+const MASKED_LINK = /\[([^[\]\n]*)\]\(\s*<?[^()[\]\s]*>?\s*\)/g;
 const URL = /<?\b(?:https?:\/\/|www\.)[^\s<>]*>?/gi;
 /** Markdown emphasis, strike-through, spoilers, inline code marks, heading/subtext/quote/list markers. */
 const MARKUP = /\*{1,3}|_{2}|~~|\|\||`+/g;
@@ -86,7 +86,7 @@ const FUNCTION_WORDS: Record<string, string> = {
   Spanish:
     "el la los las del de que en y es por para con una un su sus se al lo como más pero qué quién cuándo dónde cuál cuáles cómo por qué fue son está están ha han era",
   French:
-    "le la les des du de et est que qui en un une pour dans sur par avec au aux ce cette il elle ils sont était ont été quand où pourquoi comment quel quelle quels est-ce",
+    "le la les des du de et est que qui en un une pour dans sur par avec au aux ce cette il elle ils sont était ont été quand où pourquoi comment quel quelle quels à",
   German:
     "der die das den dem des und ist war wer wann wo warum wie welche welcher ein eine einen nicht mit von zu auf für im sich auch als hat haben wurde",
   Italian:
@@ -100,7 +100,7 @@ const WORD_LANGUAGES = new Map<string, string[]>();
 for (const [language, words] of Object.entries(FUNCTION_WORDS)) {
   for (const w of words.split(" ")) WORD_LANGUAGES.set(w, [...(WORD_LANGUAGES.get(w) ?? []), language]);
 }
-const WORD = /[\p{L}'’-]+/gu;
+const WORD = /\p{L}+/gu;
 
 /** Function-word hits per language in `text` (at most `maxWords` words read). */
 export function languageVotes(text: string, maxWords = 5000): Map<string, number> {

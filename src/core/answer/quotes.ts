@@ -46,6 +46,10 @@ export interface AnswerParams extends RetrieveParams, SignalParams {
   perDocument: number;
   /** The question's most informative terms (by idf): long questions are judged on these. */
   informativeTerms: number;
+  /** A sentence with no question word of its own is a candidate when this many question words… */
+  softCandidateTerms: number;
+  /** …are said in other words at least this strongly. */
+  softCandidateStrength: number;
   /** Retrieval also looks for the question's words spelled the other way or derived ("defence" finds "defense"). */
   expansionWeight: number;
 }
@@ -73,6 +77,8 @@ export const DEFAULT_ANSWER: AnswerParams = {
   properNounWeight: 0.25,
   titleWeight: 2,
   informativeTerms: 6,
+  softCandidateTerms: 3,
+  softCandidateStrength: 0.3,
   expansionWeight: 0,
 };
 
@@ -87,6 +93,17 @@ export interface AnswerOptions {
   decision?: DecisionModel;
   /** Called with the best candidate's features and whether the answer was taken (for training the model). */
   trace?: (features: Features, confidence: number) => void;
+}
+
+const isExact = (m: TermMatch) => m.via === "exact" || m.via === "family";
+
+/** What one sentence holds for the question. */
+interface Scan {
+  evidence: SentenceEvidence;
+  /** It may be a quote's core (holds a question word, or several in other words). */
+  strong: boolean;
+  /** Question terms it holds as words of their own (or of their family). */
+  held: number;
 }
 
 /** A scored candidate quote. */
@@ -196,26 +213,36 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
   const { ranking, context, matcher } = q;
   const out: Candidate[] = [];
   const n = context.terms.length;
+  // Each sentence is read once per question, though neighbouring passages lend each other sentences as context.
+  const read = new Map<Segment, Map<number, Scan>>();
   for (const hit of ranking.hits) {
     const ps = passageSentences(hit.segment, hit.passage);
     const { text, sentences } = ps;
-    const scans = new Map<number, { words: ContentWord[]; evidence: SentenceEvidence; strong: boolean }>();
+    let scans = read.get(hit.segment);
+    if (scans === undefined) read.set(hit.segment, (scans = new Map()));
+    const seen = scans;
     const scan = (i: number) => {
-      let s = scans.get(i);
+      const span = sentences[i] as { start: number; end: number };
+      const key = ps.doc * 4294967296 + span.start;
+      let s = seen.get(key);
       if (s === undefined) {
-        const span = sentences[i] as { start: number; end: number };
         const words = contentWords(text.slice(span.start, span.end), false);
         const evidence = sentenceEvidence(words, matcher);
         // A quote's core must hold a question word itself, or spelled the other way, or derived from it.
-        const strong = evidence.best.some(
-          (m) =>
-            m !== null &&
-            (m.via === "exact" ||
-              m.via === "family" ||
-              ((m.via === "spelling" || m.via === "derived") && m.strength >= 0.5)),
-        );
-        s = { words, evidence, strong };
-        scans.set(i, s);
+        // …or several of them in other words: a reworded question may share no word with its answer.
+        const strong =
+          evidence.best.some(
+            (m) =>
+              m !== null &&
+              (m.via === "exact" ||
+                m.via === "family" ||
+                ((m.via === "spelling" || m.via === "derived") && m.strength >= 0.5)),
+          ) ||
+          evidence.best.filter((m) => m !== null && m.strength >= params.softCandidateStrength).length >=
+            params.softCandidateTerms;
+        const held = evidence.best.filter((m) => m !== null && isExact(m)).length;
+        s = { evidence, strong, held };
+        seen.set(key, s);
       }
       return s;
     };
@@ -251,10 +278,11 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
         const coreMatches = combine(parts, n);
         // A core grows by a sentence only when that sentence brings question terms the others lack.
         if (w > 1) {
-          const held = (m: Array<TermMatch | null>) =>
-            m.filter((x) => x !== null && (x.via === "exact" || x.via === "family")).length;
-          const largest = Math.max(...parts.map((p) => held(p.best)));
-          if (held(coreMatches) <= largest) continue;
+          let largest = 0;
+          for (let j = i; j < i + w; j++) largest = Math.max(largest, scan(j).held);
+          let union = 0;
+          for (const m of coreMatches) if (m !== null && isExact(m)) union++;
+          if (union <= largest) continue;
         }
         const span = widen(ps, i, i + w);
         if (span === null) continue;

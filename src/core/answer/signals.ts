@@ -162,7 +162,7 @@ export function definitionTest(question: string): RegExp | null {
   if (subject === undefined || subject.length > 80 || subject.split(/\s+/).length > 4) return null;
   const x = subject.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   return new RegExp(
-    `(?:\\b${x}\\s*(?:\\([^)]*\\)\\s*)?,?\\s+(?:is|was|are|were|refers|means)\\b)|` +
+    `(?:\\b${x}\\s*(?:\\([^()]*\\)\\s*)?,?\\s+(?:is|was|are|were|refers|means)\\b)|` +
       `(?:(?:known as|called|labell?ed as|termed|, or)\\s+(?:the\\s+)?${x}\\b)`,
     "i",
   );

@@ -105,7 +105,8 @@ describe("definitionTest", () => {
           "The immune system is a system of many biological structures and processes that protects against disease.",
       }),
     ]);
-    const top = answerQuestion([segment], "What is the immune system?", 1, DEFAULT_ANSWER, { abstain: false }).quotes[0];
+    const top = answerQuestion([segment], "What is the immune system?", 1, DEFAULT_ANSWER, { abstain: false })
+      .quotes[0];
     expect(top?.text).toContain("protects against disease");
   });
 });
