@@ -79,7 +79,7 @@ export const DEFAULT_ANSWER: AnswerParams = {
   informativeTerms: 6,
   softCandidateTerms: 3,
   softCandidateStrength: 0.3,
-  expansionWeight: 0,
+  expansionWeight: 0.5,
 };
 
 export interface AnswerOptions {
