@@ -79,7 +79,6 @@ function dcg(grades: number[]): number {
 
 const normalise = (s: string) => s.toLowerCase().replace(/\s+/g, " ").trim();
 
-
 export async function evaluate(dir: string, options: EvalOptions = {}): Promise<EvalResult> {
   const started = performance.now();
   const params = options.answer ?? DEFAULT_ANSWER;
@@ -180,7 +179,10 @@ function abstentionFigures(
   }
   const segments = new Map<string, Segment>();
   for (const [article, ds] of groups)
-    segments.set(article, buildSegment(ds.map((d) => documentFromText({ id: d.id, title: d.title ?? null, text: d.text }))));
+    segments.set(
+      article,
+      buildSegment(ds.map((d) => documentFromText({ id: d.id, title: d.title ?? null, text: d.text }))),
+    );
   const all = [...segments.values()];
   const figures = { sampled: 0, answeredRight: 0, answeredWrong: 0, falseAbstentions: 0, negativesQuoted: 0 };
   const every = Math.max(1, Math.floor(queries.length / sample));
@@ -195,7 +197,15 @@ function abstentionFigures(
     if (!answer.answered) figures.falseAbstentions++;
     else if (expected.some((a) => top.includes(a))) figures.answeredRight++;
     else figures.answeredWrong++;
-    if (answerQuestion(all.filter((s) => s !== own), q.text, 3, params).answered) figures.negativesQuoted++;
+    if (
+      answerQuestion(
+        all.filter((s) => s !== own),
+        q.text,
+        3,
+        params,
+      ).answered
+    )
+      figures.negativesQuoted++;
   }
   return figures;
 }
