@@ -132,14 +132,20 @@ function fit(data: Row[], lambda = 1): Omit<DecisionModel, "threshold"> {
   const mean = new Array(d).fill(0);
   const scale = new Array(d).fill(0);
   let W = 0;
+  // Unknown values (NaN) count as average, as decision.ts reads them.
+  const known = new Array(d).fill(0);
   for (const r of data) {
     W += r.weight;
-    r.x.forEach((v, j) => (mean[j] += r.weight * v));
+    r.x.forEach((v, j) => {
+      if (!Number.isFinite(v)) return;
+      mean[j] += r.weight * v;
+      known[j] += r.weight;
+    });
   }
-  for (let j = 0; j < d; j++) mean[j] /= W;
-  for (const r of data) r.x.forEach((v, j) => (scale[j] += r.weight * (v - mean[j]) ** 2));
-  for (let j = 0; j < d; j++) scale[j] = Math.sqrt(scale[j] / W) || 1;
-  const z = data.map((r) => [1, ...r.x.map((v, j) => (v - mean[j]) / scale[j])]);
+  for (let j = 0; j < d; j++) mean[j] /= known[j] || 1;
+  for (const r of data) r.x.forEach((v, j) => Number.isFinite(v) && (scale[j] += r.weight * (v - mean[j]) ** 2));
+  for (let j = 0; j < d; j++) scale[j] = Math.sqrt(scale[j] / (known[j] || 1)) || 1;
+  const z = data.map((r) => [1, ...r.x.map((v, j) => (Number.isFinite(v) ? (v - mean[j]) / scale[j] : 0))]);
   let beta = new Array(d + 1).fill(0);
   for (let iter = 0; iter < 50; iter++) {
     const g = new Array(d + 1).fill(0);

@@ -51,7 +51,9 @@ export function vector(features: Features, names: readonly FeatureName[] = FEATU
 export function probability(model: DecisionModel, features: Features): number {
   let z = model.bias;
   model.features.forEach((name, i) => {
-    const x = (features[name] - (model.mean[i] ?? 0)) / (model.scale[i] || 1);
+    // An unknown feature (NaN: no runner-up to measure a margin against) counts as average.
+    const value = features[name];
+    const x = Number.isFinite(value) ? (value - (model.mean[i] ?? 0)) / (model.scale[i] || 1) : 0;
     z += (model.weights[i] ?? 0) * x;
   });
   return 1 / (1 + Math.exp(-z));

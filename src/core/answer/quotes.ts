@@ -367,7 +367,8 @@ export function featuresOf(c: Candidate, q: Asked, best: number, runnerUp: numbe
     unknownShare: wanted > 0 ? unknown / wanted : 0,
     typeWanted: answerType === null ? 0 : 1,
     typeMissing: answerType === null ? 0 : 1 - c.typeStrength,
-    margin: runnerUp > 0 ? Math.min(3, Math.log(best / runnerUp)) : 0,
+    // No runner-up at all: the margin is unknown (the model takes it as average), not infinite.
+    margin: runnerUp > 0 ? Math.min(3, Math.log(best / runnerUp)) : Number.NaN,
     relative: best > 0 ? Math.max(-5, Math.log(c.score / best)) : 0,
     properNouns: c.properShare,
     questionTerms: Math.log(1 + terms.length),

@@ -54,10 +54,15 @@ describe("cleanQuestion", () => {
   it("is linear in the question's length on adversarial input (ratio to ordinary text of the same length)", () => {
     // Questions are read up to 4,000 characters; within that, every pattern is one pass.
     const n = 4000;
+    // The best of five trials: a shared machine's noise only ever adds time.
     const time = (text: string) => {
-      const t = performance.now();
-      for (let i = 0; i < 50; i++) cleanQuestion(text);
-      return performance.now() - t;
+      let best = Infinity;
+      for (let trial = 0; trial < 5; trial++) {
+        const t = performance.now();
+        for (let i = 0; i < 20; i++) cleanQuestion(text);
+        best = Math.min(best, performance.now() - t);
+      }
+      return best;
     };
     const ordinary = "when did the ambassador return to moscow ".repeat(n / 40).slice(0, n);
     const base = time(ordinary);
