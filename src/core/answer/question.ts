@@ -84,11 +84,11 @@ const FUNCTION_WORDS: Record<string, string> = {
   English:
     "the of and to in is was what who when where which why how did does do are were for with that this from by on at an it he she they has have had his her their will would can could should",
   Spanish:
-    "el la los las del de que en y es por para con una un su sus se al lo como más pero qué quién cuándo dónde cuál cuáles cómo por qué fue son está están ha han era",
+    "el la los las del de que en y es por para con una un su sus se al lo como más pero qué quién cuándo dónde cuál cuáles cómo cuánto cuántos cuánta cuántas fue son está están ha han era tiene tienen hay muy también",
   French:
-    "le la les des du de et est que qui en un une pour dans sur par avec au aux ce cette il elle ils sont était ont été quand où pourquoi comment quel quelle quels à",
+    "le la les des du de et est que qui en un une pour dans sur par avec au aux ce cette il elle ils sont était ont été quand où pourquoi comment quel quelle quels à combien qu",
   German:
-    "der die das den dem des und ist war wer wann wo warum wie welche welcher ein eine einen nicht mit von zu auf für im sich auch als hat haben wurde",
+    "der die das den dem des und ist war wer wann wo warum wie wieviel wie viele welche welcher ein eine einen nicht mit von zu auf für im sich auch als hat haben wurde",
   Italian:
     "il lo la gli le di del della che e è un una per con non su nel nella sono era chi quando dove perché come quale quali anche",
   Portuguese:

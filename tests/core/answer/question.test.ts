@@ -102,6 +102,7 @@ describe("questions in another language", () => {
       question: "Spanish",
       corpus: "English",
     });
+    expect(foreignLanguage("¿Cuántos años tiene el embajador ruso?", english)).toMatchObject({ question: "Spanish" });
     expect(foreignLanguage("Quand l'ambassadeur est-il rentré à Moscou ?", english)).toMatchObject({
       corpus: "English",
     });
