@@ -131,11 +131,9 @@ function fit(data: Row[], lambda = 1): Omit<DecisionModel, "threshold"> {
   const d = FEATURES.length;
   const mean = new Array(d).fill(0);
   const scale = new Array(d).fill(0);
-  let W = 0;
   // Unknown values (NaN) count as average, as decision.ts reads them.
   const known = new Array(d).fill(0);
   for (const r of data) {
-    W += r.weight;
     r.x.forEach((v, j) => {
       if (!Number.isFinite(v)) return;
       mean[j] += r.weight * v;
