@@ -1,7 +1,8 @@
 /**
  * `npm run --silent eval -- DIR [--json] [--max N]`: retrieval quality on a collection in the shared eval format,
  * indexed by the same pipeline the bot uses. Prints nDCG@10, MRR@10, Recall@100 and, when answers.jsonl is present,
- * answerTop1/answerTop5 (the answer string inside the top-1/top-5 quotes).
+ * answerTop1/answerTop5 (the answer string inside the top-1/top-5 quotes), the mean top-quote length, and the
+ * abstention figures (a sample of the questions asked with and without their own article).
  *
  * `npm run --silent eval -- --questions FILE --corpus DIR [--json] [--verbose]`: a question set over a corpus folder
  * (src/core/eval/questions.ts): answer in the top-1 / top-3 quote, false abstentions, and quotes given to
@@ -80,7 +81,17 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return;
   }
-  const rows = Object.entries(result).map(([k, v]) => `${k.padEnd(12)} ${v === null ? "n/a" : v}`);
+  const rows = Object.entries(result).map(([k, v]) => {
+    if (k === "abstention" && v !== null && typeof v === "object") {
+      const a = v as NonNullable<typeof result.abstention>;
+      return (
+        `abstention   ${a.sampled} questions sampled: answered right ${pct(a.answeredRight, a.sampled)}, wrong ` +
+        `${pct(a.answeredWrong, a.sampled)}, abstained ${pct(a.falseAbstentions, a.sampled)}; without their own ` +
+        `article, quoted anyway ${pct(a.negativesQuoted, a.sampled)}`
+      );
+    }
+    return `${k.padEnd(12)} ${v === null ? "n/a" : v}`;
+  });
   process.stdout.write(`${dir}\n${rows.join("\n")}\n`);
 }
 

@@ -10,6 +10,8 @@ import { documentFromText } from "../../../src/core/ingest/document.js";
 import { DEFAULT_ANSWER, answerQuestion, definitionTest } from "../../../src/core/answer/quotes.js";
 import { buildSegment } from "../../../src/core/search/segment.js";
 import { WordVectors, shippedVectors } from "../../../src/core/answer/vectors.js";
+import { shippedRelations, type WordRelations } from "../../../src/core/answer/relations.js";
+import { answerStrength, questionWords } from "../../../src/core/answer/answer-type.js";
 
 describe("shipped word vectors", () => {
   const vectors = shippedVectors();
@@ -57,8 +59,19 @@ describe("answers with word vectors", () => {
   });
 
   it("without them the tie goes to the earlier sentence (the test above is not decided by order)", () => {
-    const top = answerQuestion([segment], question, 1, DEFAULT_ANSWER, { abstain: false, vectors: null }).quotes[0];
+    const top = answerQuestion([segment], question, 1, DEFAULT_ANSWER, {
+      abstain: false,
+      vectors: null,
+      relations: null,
+    }).quotes[0];
     expect(top?.text).toContain("weekly fair");
+  });
+
+  it("WordNet's relations alone decide it too (destroy/demolish are synonyms), and say so", () => {
+    const top = answerQuestion([segment], question, 1, DEFAULT_ANSWER, { abstain: false, vectors: null }).quotes[0];
+    expect(top?.text).toContain("demolished");
+    expect(top?.match?.["destroi"]).toMatchObject({ word: "demolished" });
+    expect(top?.signals?.map((s) => s.name)).toContain("related");
   });
 
   it("never make a quote of a sentence without the question's own words", () => {
@@ -94,7 +107,8 @@ describe("definitionTest", () => {
           "The immune system is a system of many biological structures and processes that protects against disease.",
       }),
     ]);
-    const top = answerQuestion([segment], "What is the immune system?", 1).quotes[0];
+    const top = answerQuestion([segment], "What is the immune system?", 1, DEFAULT_ANSWER, { abstain: false })
+      .quotes[0];
     expect(top?.text).toContain("protects against disease");
   });
 });
@@ -132,5 +146,80 @@ describe("the title as context", () => {
     const top = answerQuestion([segment], question, 1, { ...DEFAULT_ANSWER, titleWeight: 0 }, { abstain: false })
       .quotes[0];
     expect(top?.source.id).toBe("gateshead");
+  });
+});
+
+describe("word relations", () => {
+  const relations = shippedRelations() as WordRelations;
+
+  it("load, and hold spellings, derivations and synonyms by index term", () => {
+    expect(relations).not.toBeNull();
+    expect(relations.related("defenc").get("defens")).toBe("spelling");
+    expect(relations.related("successor").get("succe")).toBe("derived");
+    expect(relations.related("center").get("centr")).toBe("spelling");
+    expect(relations.related("banana").get("defens")).toBeUndefined();
+  });
+
+  // Both sentences hold "budget" and "minister"; only the second says "defense", the question says "defence".
+  const segment = buildSegment([
+    documentFromText({
+      id: "budget",
+      title: "Budget",
+      text:
+        "The budget minister presented the yearly spending plan to the committee on Monday. " +
+        "The budget minister cut defense spending by four percent over the coming year.",
+    }),
+  ]);
+  const question = "What did the budget minister do to defence spending?";
+
+  it("a British spelling meets the American one", () => {
+    const top = answerQuestion([segment], question, 1, DEFAULT_ANSWER, { abstain: false, vectors: null }).quotes[0];
+    expect(top?.text).toContain("defense");
+    expect(top?.match?.[analyze("defence")[0] as string]).toMatchObject({ via: "spelling", word: "defense" });
+  });
+
+  it("without relations (and vectors) the earlier sentence wins", () => {
+    const top = answerQuestion([segment], question, 1, DEFAULT_ANSWER, {
+      abstain: false,
+      vectors: null,
+      relations: null,
+    }).quotes[0];
+    expect(top?.text).toContain("yearly spending plan");
+  });
+});
+
+describe("answer types that mean something", () => {
+  const segment = buildSegment([
+    documentFromText({
+      id: "envoy",
+      title: "Envoy",
+      text:
+        "The new envoy to Moscow is a lawyer with many years abroad. " +
+        "The new envoy to Moscow is John Sullivan, with many years abroad. " +
+        "The new envoy to Moscow will live in a house. " +
+        "The new envoy to Moscow will live near the Kremlin walls.",
+    }),
+  ]);
+  const top = (question: string, params = DEFAULT_ANSWER) =>
+    answerQuestion([segment], question, 1, params, { abstain: false, vectors: null, relations: null }).quotes[0]?.text;
+
+  it("'who' prefers a person's name to any capitalised word", () => {
+    expect(top("Who is the new envoy to Moscow?")).toContain("John Sullivan");
+    expect(
+      answerStrength("The new envoy to Moscow is John Sullivan.", "person", questionWords("Who is the envoy?")),
+    ).toBe(1);
+    expect(answerStrength("They met in a short Statement.", "person", new Set())).toBe(0.5);
+  });
+
+  it("'where' prefers a named place after a preposition of place", () => {
+    expect(top("Where will the new envoy to Moscow live?")).toContain("near the Kremlin");
+    expect(answerStrength("He will live near the Kremlin.", "place", new Set())).toBe(1);
+    expect(answerStrength("John Sullivan is a lawyer.", "place", new Set())).toBe(0);
+  });
+
+  it("…which the terms alone would not decide that way", () => {
+    const untyped = { ...DEFAULT_ANSWER, answerTypeWeight: 0 };
+    expect(top("Who is the new envoy to Moscow?", untyped)).not.toContain("John Sullivan");
+    expect(top("Where will the new envoy to Moscow live?", untyped)).not.toContain("Kremlin");
   });
 });
