@@ -31,9 +31,13 @@ function formatQuestionSet(result: QuestionSetResult, verbose: boolean): string 
     `  top-1          ${pct(a.top1, a.questions)}`,
     `  top-3          ${pct(a.top3, a.questions)}`,
     `  false abstain  ${pct(a.falseAbstentions, a.questions)}`,
+    `  ranking alone  top-1 ${pct(a.rankedTop1, a.questions)} · top-3 ${pct(a.rankedTop3, a.questions)} (abstention off)`,
   ];
   for (const [kind, f] of Object.entries(result.byKind)) {
-    lines.push(`  ${kind.padEnd(13)}  top-1 ${pct(f.top1, f.questions)} · top-3 ${pct(f.top3, f.questions)}`);
+    lines.push(
+      `  ${kind.padEnd(13)}  top-1 ${pct(f.top1, f.questions)} · top-3 ${pct(f.top3, f.questions)} · ` +
+        `ranking alone ${pct(f.rankedTop1, f.questions)} / ${pct(f.rankedTop3, f.questions)}`,
+    );
   }
   lines.push(`unanswerable     ${result.unanswerable.questions}`);
   lines.push(`  quoted anyway  ${pct(result.unanswerable.answered, result.unanswerable.questions)}`);
@@ -50,7 +54,8 @@ function formatQuestionSet(result: QuestionSetResult, verbose: boolean): string 
               ? "MISSED"
               : "ABSTAINED"
             : `found@${o.foundAt}`;
-      lines.push(`${o.id.padEnd(7)} ${o.kind.padEnd(12)} ${verdict.padEnd(10)} ${o.question}`);
+      const ranked = o.kind === "unanswerable" ? "" : o.rankedAt === null ? "ranked -" : `ranked@${o.rankedAt}`;
+      lines.push(`${o.id.padEnd(7)} ${o.kind.padEnd(12)} ${verdict.padEnd(10)} ${ranked.padEnd(9)} ${o.question}`);
     }
   }
   return `${lines.join("\n")}\n`;
