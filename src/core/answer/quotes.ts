@@ -80,6 +80,7 @@ export const DEFAULT_ANSWER: AnswerParams = {
   definitionWeight: 0.5,
   properNounWeight: 0.25,
   titleWeight: 2,
+  titleCap: 1,
   informativeTerms: 6,
   softCandidateTerms: 3,
   softCandidateStrength: 0.3,

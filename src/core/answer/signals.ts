@@ -32,8 +32,10 @@ export interface SignalParams extends MatchParams {
   definitionWeight: number;
   /** e^(this × the share of the question's proper nouns its passage holds, title included). */
   properNounWeight: number;
-  /** e^(this × the share of the question's term weight the document's title holds and the quote does not). */
+  /** e^(this × the share of the question's term weight the document's title holds and the quote does not)… */
   titleWeight: number;
+  /** …that share counted up to this × the share the quote holds itself. */
+  titleCap: number;
 }
 
 export type SignalName =
@@ -243,7 +245,10 @@ export function scoreCandidate(facts: CandidateFacts, question: QuestionContext,
     const qt = byTerm.get(t);
     if (qt !== undefined && !quoted.has(t)) fromTitle += qt.idf * qt.count;
   }
-  const titleShare = wanted > 0 ? fromTitle / wanted : 0;
+  // The title stands in for what the sentence need not repeat (the article's subject), never for more of the question
+  // than the sentence itself holds: a headline holding "ambassador returns" does not make a sentence about someone
+  // else leaving Moscow an answer to "When did the ambassador return to Moscow?".
+  const titleShare = wanted > 0 ? Math.min(fromTitle / wanted, params.titleCap * exactCoverage) : 0;
   const spreadValue = spread(facts.quoteTerms, byTerm);
 
   const exponents: Array<[SignalName, number, number]> = [
