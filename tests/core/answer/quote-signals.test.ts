@@ -4,11 +4,13 @@
  * of the question's words), definitions for "What is X?", the document's title as context, and names joined by "&".
  * Each ranking test is paired with one showing the signal, not the sentences' order, decides it.
  */
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { analyze } from "../../../src/core/search/analyze.js";
 import { documentFromText } from "../../../src/core/ingest/document.js";
 import { DEFAULT_ANSWER, answerQuestion, definitionTest } from "../../../src/core/answer/quotes.js";
-import { buildSegment } from "../../../src/core/search/segment.js";
+import { buildSegment, type Segment } from "../../../src/core/search/segment.js";
+import { loadFolder } from "../../support/corpus.js";
+import { BUNDLED_CORPUS } from "../../support/paths.js";
 import { WordVectors, shippedVectors } from "../../../src/core/answer/vectors.js";
 import { shippedRelations, type WordRelations } from "../../../src/core/answer/relations.js";
 import { answerStrength, questionWords } from "../../../src/core/answer/answer-type.js";
@@ -146,6 +148,28 @@ describe("the title as context", () => {
     const top = answerQuestion([segment], question, 1, { ...DEFAULT_ANSWER, titleWeight: 0 }, { abstain: false })
       .quotes[0];
     expect(top?.source.id).toBe("gateshead");
+  });
+});
+
+describe("the title stands in for no more of the question than the quote holds", () => {
+  // The README's own example on the bundled corpus: one article's headline holds "ambassador" and "returns", and its
+  // sentence "Sullivan left Moscow in April…" holds only "Moscow" (and "left", close to "return" as a word vector).
+  const question = "When did the ambassador return to Moscow?";
+  let segment: Segment;
+  beforeAll(async () => {
+    segment = buildSegment((await loadFolder(BUNDLED_CORPUS)).documents);
+  });
+
+  it("the sentence that says it wins, and is answered with one quote", () => {
+    const answer = answerQuestion([segment], question, 1);
+    expect(answer.answered).toBe(true);
+    expect(answer.quotes[0]?.text).toMatch(/Anatoly Antonov, returned to Moscow on Oct\. 5/);
+  });
+
+  it("with the headline counted in full, Sullivan's sentence would lead (the test above is decided by the cap)", () => {
+    const top = answerQuestion([segment], question, 1, { ...DEFAULT_ANSWER, titleCap: 100 }, { abstain: false })
+      .quotes[0];
+    expect(top?.text).toMatch(/^Sullivan left Moscow in April/);
   });
 });
 
