@@ -93,8 +93,14 @@ const ANSWER_WORDS: Record<"time" | "number" | "name" | "reason", RegExp> = {
   ),
 };
 
-/** A time of day ("10:30", "3 p.m.") or a relative day ("yesterday", "last week"), besides dates. */
-const TIME_OF_DAY = wholeWords(`\\d{1,2}:\\d{2}|\\d{1,2}\\s?[ap]\\.?m\\.?|noon|midnight|yesterday|today|tomorrow`, "i");
+/** A time of day ("10:30", "3 p.m.", "in the evening"), a relative day ("yesterday") or a frequency ("every hour"). */
+const TIME_OF_DAY = wholeWords(
+  `\\d{1,2}:\\d{2}|\\d{1,2}\\s?[ap]\\.?m\\.?|noon|midnight|yesterday|today|tomorrow|o'clock|` +
+    // "at six in the morning", "every hour", "daily": times and frequencies said in words.
+    `in the (?:morning|afternoon|evening|night)|(?:every|each) (?:\\d+ )?(?:minutes?|hours?|days?|weeks?|months?|years?)|` +
+    `hourly|daily|nightly|weekly|monthly|yearly|annually`,
+  "i",
+);
 /** Two or more capitalised words in a row ("John Sullivan"), or a title before one ("Mr. Smith", "President Biden"). */
 const PERSON = new RegExp(
   "(?<![\\p{L}\\p{N}])(?:(?:Mr|Mrs|Ms|Dr|Prof|Sir|Dame|Lord|Lady|President|Prime Minister|Minister|Secretary|Senator|" +

@@ -26,7 +26,7 @@ const QUESTION_WORDS = new Set(
   (
     "what whats when where which who whom whose why how does do did done is are was were be been being has have had " +
     "can could should would will shall may might must please tell me us about i you your my any some describe explain " +
-    "give show find know list there here much many he she him his her hers it its they them their we our"
+    "give show find know list there here much many often he she him his her hers it its they them their we our"
   ).split(" "),
 );
 
