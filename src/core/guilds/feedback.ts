@@ -602,6 +602,27 @@ export abstract class FeedbackMemory<S extends ScopeMemory = ScopeMemory> implem
     }));
   }
 
+  /** Replaces the scope's moderation state whole (an import from another store), once durable. */
+  async replaceModeration(scope: string, moderation: Moderation): Promise<void> {
+    checkScope(scope);
+    const parsed = ModerationSchema.safeParse(moderation);
+    if (!parsed.success) throw new FeedbackError(`invalid moderation state (${parsed.error.issues[0]?.message})`);
+    await this.moderate(scope, () => ({ next: parsed.data, result: undefined }));
+  }
+
+  /** Everything held for a scope (an export): answers and votes oldest first, the moderation state. */
+  snapshot(scope: string): { answers: AnswerRecord[]; votes: VoteRecord[]; moderation: Moderation } {
+    checkScope(scope);
+    const state = this.states.get(scope);
+    const votes = [...(state?.votes.values() ?? [])].flatMap((byUser) => [...byUser.values()]);
+    votes.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+    return {
+      answers: [...(state?.answers.values() ?? [])],
+      votes,
+      moderation: state?.moderation ?? emptyModeration(),
+    };
+  }
+
   // ----- /stats ---------------------------------------------------------------------------------------------------
 
   /** Answers with helpful votes and with reports in the last 7 and 30 days (by vote time), and the moderation state. */
