@@ -169,6 +169,8 @@ export interface FeedbackStorage {
    * holds every scope from the start.
    */
   load(scope: string): Promise<void>;
+  /** Stops background work. */
+  close(): Promise<void>;
   /** The clock records and votes are dated and retained by (epoch ms). */
   now(): number;
   newAnswerId(): string;
@@ -352,6 +354,9 @@ export abstract class FeedbackMemory<S extends ScopeMemory = ScopeMemory> implem
   readonly problems: FileProblem[] = [];
 
   protected constructor(private readonly clock: () => number) {}
+
+  /** Stops background work (none for the file store). */
+  async close(): Promise<void> {}
 
   /** Every scope is in memory from the start (the PostgreSQL store loads them as servers arrive). */
   async load(scope: string): Promise<void> {

@@ -50,6 +50,7 @@ import {
   DuplicateDocumentError,
   checkGuildId,
   DEFAULT_SETTINGS,
+  StoredDocumentSchema,
   describeIssues,
   DOCUMENT_FILE,
   DocumentFileSchema,
@@ -352,7 +353,6 @@ export class GuildStore implements GuildStorage {
       if (options.maxDocuments !== undefined && state.documents.size + valid.length > options.maxDocuments)
         throw new DocumentQuotaError(state.documents.size, options.maxDocuments);
       await this.ready(state);
-      const docsDir = join(state.dir, "documents");
       const pending: Array<{ document: StoredDocument; seq: number }> = [];
       const taken = new Set<string>();
       for (const fields of valid) {
@@ -368,6 +368,46 @@ export class GuildStore implements GuildStorage {
         });
         pending.push({ document, seq: state.nextSeq++ });
       }
+      return this.write(state, pending);
+    });
+  }
+
+  /**
+   * Stores documents exactly as given (ids and dates: an import from another store), after those the guild holds,
+   * skipping any already stored with the same id and text. Refuses a document whose id the guild uses for another
+   * text, or whose text does not match its hash.
+   */
+  async restoreDocuments(guildId: string, documents: readonly StoredDocument[]): Promise<StoredDocument[]> {
+    checkGuildId(guildId);
+    const checked = documents.map((document) => {
+      const parsed = StoredDocumentSchema.safeParse(document);
+      if (!parsed.success) throw new GuildStoreError(`invalid document (${describeIssues(parsed.error)})`);
+      if (sha256(parsed.data.text) !== parsed.data.hash || parsed.data.source.id !== parsed.data.id)
+        throw new GuildStoreError(`document ${parsed.data.id} does not match its hash`);
+      return frozenDocument(parsed.data);
+    });
+    return this.locks.run(guildId, async () => {
+      const state = this.state(guildId);
+      const pending: Array<{ document: StoredDocument; seq: number }> = [];
+      for (const document of checked) {
+        const held = state.documents.get(document.id);
+        if (held?.hash === document.hash) continue;
+        if (held !== undefined)
+          throw new GuildStoreError(`document ${document.id} is stored with another text; not replaced`);
+        pending.push({ document, seq: state.nextSeq++ });
+      }
+      await this.ready(state);
+      return this.write(state, pending);
+    });
+  }
+
+  /** Writes new document files; from then on they are served. Call holding the guild's lock. */
+  private async write(
+    state: GuildState,
+    pending: ReadonlyArray<{ document: StoredDocument; seq: number }>,
+  ): Promise<StoredDocument[]> {
+    {
+      const docsDir = join(state.dir, "documents");
       // Written a batch at a time (temp files fsynced together, renamed, then one fsync of the folder): an import
       // of thousands is not one fsync after another, nor thousands of open files.
       const written: StoredDocument[] = [];
@@ -404,7 +444,7 @@ export class GuildStore implements GuildStorage {
       for (const document of written) state.documents.set(document.id, document);
       if (failure !== undefined) throw failure;
       return written;
-    });
+    }
   }
 
   /** Removes a document; resolves with it once the removal is durable, or null when the guild has no such document. */

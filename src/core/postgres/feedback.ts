@@ -41,6 +41,8 @@ export interface PgFeedbackOptions {
   /** Which scopes this process serves (its shards' servers, and "dm" on shard 0). Default: all. */
   owns?: (scope: string) => boolean;
   feed?: ChangeFeed;
+  /** How often answers and votes past retention are deleted; 0 = never. Default 10 minutes. */
+  maintenanceMs?: number;
 }
 
 const ENSURE_SCOPE = "INSERT INTO feedback_scopes (scope) VALUES ($1) ON CONFLICT (scope) DO NOTHING";
@@ -48,6 +50,7 @@ const ENSURE_SCOPE = "INSERT INTO feedback_scopes (scope) VALUES ($1) ON CONFLIC
 export class PgFeedbackStore extends FeedbackMemory<PgScope> {
   private readonly stopFeed: Array<() => void> = [];
   private readonly loading = new Map<string, Promise<void>>();
+  private timer: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly pool: Pool,
@@ -79,6 +82,11 @@ export class PgFeedbackStore extends FeedbackMemory<PgScope> {
     const { rows } = await pool.query<{ scope: string }>("SELECT scope FROM feedback_scopes");
     const mine = rows.map((r) => r.scope).filter((scope) => owns(scope));
     for (let i = 0; i < mine.length; i += 8) await Promise.all(mine.slice(i, i + 8).map((s) => store.load(s)));
+    const interval = options.maintenanceMs ?? 10 * 60_000;
+    if (interval > 0) {
+      store.timer = setInterval(() => void store.maintain(), interval);
+      store.timer.unref();
+    }
     return store;
   }
 
@@ -336,7 +344,8 @@ export class PgFeedbackStore extends FeedbackMemory<PgScope> {
       .catch(() => undefined);
   }
 
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
+    clearInterval(this.timer);
     for (const stop of this.stopFeed.splice(0)) stop();
   }
 }
