@@ -83,3 +83,4 @@ export { migrate, type MigrateReport, SCHEMA_VERSION, SchemaError } from "./post
 export { ChangeFeed, type Notice } from "./postgres/notify.js";
 export { PgGuildStore, type PgStoreOptions } from "./postgres/store.js";
 export { PgFeedbackStore, type PgFeedbackOptions } from "./postgres/feedback.js";
+export { DumpError, exportStores, type ImportReport, importStores, type Stores } from "./postgres/transfer.js";

@@ -48,6 +48,11 @@ export interface GuildStorage {
   addDocument(guildId: string, input: DocumentInput, options?: AddOptions): Promise<StoredDocument>;
   /** Stores several documents in order, every input checked (duplicates and quota included) before any is written. */
   addDocuments(guildId: string, inputs: readonly DocumentInput[], options?: AddOptions): Promise<StoredDocument[]>;
+  /**
+   * Stores documents exactly as given (ids and dates: an import from another store), skipping any already stored with
+   * the same id and text; refuses one whose id holds another text, or whose text does not match its hash.
+   */
+  restoreDocuments(guildId: string, documents: readonly StoredDocument[]): Promise<StoredDocument[]>;
   /** Removes a document; resolves with it once durable, or null when the guild has no such document. */
   removeDocument(guildId: string, id: string): Promise<StoredDocument | null>;
 
