@@ -8,7 +8,8 @@
  *                more (auto: Discord's recommendation)
  *   SHARD_IDS    the shards this machine runs (unset: all of them)
  *
- * Shards start one identify window (5 s, as Discord documents) apart per max_concurrency bucket.
+ * Shards start max_concurrency at a time, each group 5.5 s after the last one's READY (Discord allows
+ * max_concurrency identifies per 5 s).
  */
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -79,8 +80,14 @@ async function main(): Promise<void> {
   process.once("SIGINT", () => stop("SIGINT"));
   process.once("SIGTERM", () => stop("SIGTERM"));
   logger.info({ shards: ids, of: count, maxConcurrency: gateway.maxConcurrency }, "starting shard processes");
-  // Shards in one max_concurrency bucket identify at most once per 5 s: space the starts so each bucket waits its turn.
-  await manager.spawn({ amount: count, delay: Math.ceil(5500 / Math.max(1, gateway.maxConcurrency)), timeout: -1 });
+  // Discord allows max_concurrency identifies per 5 s (one per bucket, shard_id % max_concurrency): start that many
+  // shards at once, wait until each is READY (so it has identified), then 5.5 s, then the next ones. (The manager's own
+  // spawn() spaces process starts, not identifies, so a slow start could still collide.)
+  const step = Math.max(1, gateway.maxConcurrency);
+  for (let i = 0; i < ids.length && !stopping; i += step) {
+    await Promise.all(ids.slice(i, i + step).map((id) => manager.createShard(id).spawn(-1)));
+    if (i + step < ids.length) await new Promise((resolve) => setTimeout(resolve, 5500));
+  }
   logger.info({ shards: ids.length }, "every shard process is ready");
 }
 
