@@ -200,12 +200,7 @@ async function assemble(
   const onWarning = (warning: object) =>
     logger.warn(warning, "stored server data: background upkeep failed; will retry");
   if (database !== null) {
-    store = await PgGuildStore.open(database, {
-      owns,
-      ...(feed === null ? {} : { feed }),
-      onWarning,
-      ...(options.now === undefined ? {} : { now: options.now }),
-    });
+    store = await PgGuildStore.open(database, { owns, ...(feed === null ? {} : { feed }), onWarning });
     feedback = await PgFeedbackStore.open(database, {
       owns,
       ...(feed === null ? {} : { feed }),
