@@ -5,7 +5,7 @@
  * the file's restarts, stopped after it).
  */
 import { afterAll } from "vitest";
-import { startPostgres, type TestPostgres } from "./postgres.js";
+import { startPostgres, type TestPostgres } from "./embedded-postgres.js";
 
 let kind: "files" | "postgres" = "files";
 let server: Promise<TestPostgres> | null = null;
