@@ -221,6 +221,11 @@ async function assemble(
     );
     // Index every server's own documents now (on the workers), so no first question or autocomplete waits for it.
     await corpora.warmUp();
+    if (database !== null)
+      logger.info(
+        { servers: store.guildIds().length, shards: options.shards?.ids ?? "all" },
+        "loaded the stored data of this process's servers",
+      );
   }
   const bundled = library;
   /** With PostgreSQL: the bundled corpus's reload count this process has caught up with. */

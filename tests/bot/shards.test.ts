@@ -243,5 +243,9 @@ describe("two processes, shard 0 and shard 1 of 2, on one PostgreSQL", () => {
     expect(replies.length).toBeGreaterThan(5);
     for (const reply of replies) expect(reply).toContain("returned to Moscow");
     expect(restarted.output()).toMatch(/"msg":"corpus ready"/);
+    // It loaded its own shard's server only, though the database holds the other one's data too.
+    expect(restarted.output()).toMatch(
+      /"servers":1,"shards":\[0\],"msg":"loaded the stored data of this process's servers"/,
+    );
   }, 120_000);
 });

