@@ -168,6 +168,54 @@ describe("two processes, shard 0 and shard 1 of 2, on one PostgreSQL", () => {
     expect((await ask(ZERO, question).waitForReply()).content).toContain("terracotta red");
   }, 40_000);
 
+  it("loads a server's stored data when the bot joins it, in the process of its shard", async () => {
+    // A server whose data is already in the database (imported, or stored before the bot left it) but held by no one.
+    const later = snowflakeOnShard(1, 2);
+    const pool = createPool(databaseUrl, { max: 1 });
+    try {
+      const store = await PgGuildStore.open(pool, { maintenanceMs: 0, owns: () => false });
+      await store.addDocument(later, {
+        source: { title: "Runway hours", publisher: null, author: null, date: null, url: null, path: null },
+        text: "Runway two closes for resurfacing every night from midnight to five in the morning.",
+        addedBy: "111111111111111111",
+      });
+      await store.close();
+    } finally {
+      await pool.end();
+    }
+    discord.joinGuild({
+      id: later,
+      name: "Joined later",
+      channels: [{ name: "later-general" }],
+      members: [{ user: "alice" }],
+    });
+    await deployCommands(commands, {
+      token: discord.token,
+      applicationId: discord.applicationId,
+      guildId: later,
+      apiUrl: discord.api,
+    });
+    const answer = async () =>
+      (
+        await discord
+          .injectSlashCommand({
+            channelId: "later-general",
+            user: "alice",
+            name: "ask",
+            options: { question: "When does runway two close for resurfacing?" },
+            memberPermissions: MEMBER,
+          })
+          .waitForReply()
+      ).content;
+    // GUILD_CREATE reached shard 1's process, which loaded and indexed the server's documents.
+    let reply = "";
+    for (let i = 0; i < 30 && !/midnight to five/.test(reply); i++) {
+      reply = await answer();
+      if (!/midnight to five/.test(reply)) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(reply).toContain("midnight to five in the morning");
+  }, 40_000);
+
   it("kill -9 of one process mid-upload: every acknowledged document is there, nothing half-written, the other never stops", async () => {
     // Shard 1 answers all along: a question every 150 ms, each answered in Discord's window.
     let asking = true;

@@ -422,6 +422,15 @@ export class Gateway extends EventEmitter<{ ready: [string]; resumed: [string]; 
     }
   }
 
+  /** GUILD_CREATE for a guild the bot just joined, to the session of its shard (the payload has `id`, not guild_id). */
+  dispatchGuildCreate(guildId: string): void {
+    for (const session of this.sessions.values()) {
+      if (session.invalidated || !session.receives(guildId)) continue;
+      if ((session.intents & GatewayIntentBits.Guilds) === 0) continue;
+      session.push(GatewayDispatchEvents.GuildCreate, this.world.guildCreatePayload(guildId));
+    }
+  }
+
   /**
    * MESSAGE_CREATE / MESSAGE_UPDATE: needs GuildMessages (guild) or DirectMessages (DM).
    * Without the privileged MessageContent intent, content-bearing fields arrive

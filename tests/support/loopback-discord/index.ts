@@ -542,6 +542,13 @@ export class LoopbackDiscord {
     return this.gateway.connected;
   }
 
+  /** The bot joins a guild: it is added to the world and GUILD_CREATE goes to the session of its shard. */
+  joinGuild(init: GuildInit): string {
+    const guild = this.world.addGuild(init);
+    this.gateway.dispatchGuildCreate(guild.id);
+    return guild.id;
+  }
+
   /** The shards of the sessions now connected, as "id/count" ("0/1" unsharded), sorted. */
   get liveShards(): string[] {
     return this.gateway.liveShards;
