@@ -50,6 +50,8 @@ const ENSURE_SCOPE = "INSERT INTO feedback_scopes (scope) VALUES ($1) ON CONFLIC
 export class PgFeedbackStore extends FeedbackMemory<PgScope> {
   private readonly stopFeed: Array<() => void> = [];
   private readonly loading = new Map<string, Promise<void>>();
+  /** Scopes a notice arrived for while they were being loaded (their snapshot may predate it). */
+  private readonly missed = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
 
   private constructor(
@@ -69,10 +71,12 @@ export class PgFeedbackStore extends FeedbackMemory<PgScope> {
             const state = store.states.get(notice.s);
             if (state !== undefined && notice.v > state.moderationVersion)
               void store.reloadModeration(notice.s).catch(() => undefined);
+            else if (state === undefined && store.loading.has(notice.s)) store.missed.add(notice.s);
           } else if (notice.t === "votes") {
             const state = store.states.get(notice.s);
             if (state !== undefined && notice.v > state.votesVersion)
               void store.reloadVotes(notice.s, notice.v, notice.a).catch(() => undefined);
+            else if (state === undefined && store.loading.has(notice.s)) store.missed.add(notice.s);
           }
         }),
         feed.onResync(() => store.resync()),
@@ -95,8 +99,9 @@ export class PgFeedbackStore extends FeedbackMemory<PgScope> {
     if (this.states.has(scope)) return Promise.resolve();
     let loading = this.loading.get(scope);
     if (loading === undefined) {
-      loading = transaction(this.pool, (client) => this.read(client, scope), { readOnly: true }).then((state) => {
+      loading = transaction(this.pool, (client) => this.read(client, scope), { readOnly: true }).then(async (state) => {
         if (!this.states.has(scope)) this.states.set(scope, state);
+        if (this.missed.delete(scope)) await this.resyncScopes([scope]);
       });
       loading.finally(() => this.loading.delete(scope)).catch(() => undefined);
       this.loading.set(scope, loading);
@@ -216,7 +221,11 @@ export class PgFeedbackStore extends FeedbackMemory<PgScope> {
   }
 
   private async resync(): Promise<void> {
-    const scopes = [...this.states.keys()];
+    await this.resyncScopes([...this.states.keys()]);
+  }
+
+  /** Compares the versions held with the stored ones and reloads what is behind. */
+  private async resyncScopes(scopes: string[]): Promise<void> {
     if (scopes.length === 0) return;
     const { rows } = await this.pool.query<{ scope: string; moderation_version: string; votes_version: string }>(
       "SELECT scope, moderation_version, votes_version FROM feedback_scopes WHERE scope = ANY($1)",

@@ -111,6 +111,9 @@ export class PgGuildStore implements GuildStorage {
   private timer: NodeJS.Timeout | undefined;
   private maintaining: Promise<void> | null = null;
   private warned = false;
+  /** Servers being loaded, and those of them a notice arrived for meanwhile. */
+  private readonly loading = new Set<string>();
+  private readonly missed = new Set<string>();
 
   private constructor(
     private readonly pool: Pool,
@@ -137,6 +140,8 @@ export class PgGuildStore implements GuildStorage {
           if (notice.t !== "guild") return;
           const state = store.guilds.get(notice.g);
           if (state !== undefined && notice.v > state.version) void store.catchUp(notice.g).catch(() => undefined);
+          // Being loaded: its snapshot may predate this change; catch up once it is in memory.
+          else if (state === undefined && store.loading.has(notice.g)) store.missed.add(notice.g);
         }),
         feed.onResync(() => store.resync()),
       );
@@ -158,8 +163,14 @@ export class PgGuildStore implements GuildStorage {
     if (this.guilds.has(guildId)) return;
     await this.locks.run(guildId, async () => {
       if (this.guilds.has(guildId)) return;
-      const state = await transaction(this.pool, (client) => this.read(client, guildId), { readOnly: true });
-      this.guilds.set(guildId, state);
+      this.loading.add(guildId);
+      try {
+        const state = await transaction(this.pool, (client) => this.read(client, guildId), { readOnly: true });
+        this.guilds.set(guildId, state);
+      } finally {
+        this.loading.delete(guildId);
+      }
+      if (this.missed.delete(guildId)) await this.catchUp(guildId);
     });
   }
 
