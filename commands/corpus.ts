@@ -174,12 +174,12 @@ export const corpus = {
       {
         type: ApplicationCommandOptionType.Subcommand,
         name: "add",
-        description: "Add a document from a .txt, .md or .html file, or type it into a form.",
+        description: "Add a document from a file (text, Markdown, HTML, PDF, DOCX, man page), or type it in a form.",
         options: [
           {
             type: ApplicationCommandOptionType.Attachment,
             name: "file",
-            description: "A .txt, .md or .html file (leave out to type the text)",
+            description: "A .txt, .md, .html, .pdf, .docx or man page (.1–.9) file (leave out to type the text)",
           },
           {
             type: ApplicationCommandOptionType.String,

@@ -190,6 +190,8 @@ async function assemble(
     });
     ({ library, report } = opened);
     for (const problem of report.problems) logger.warn(problem, "corpus file skipped");
+    for (const skipped of report.skipped) logger.warn(skipped, "corpus file not read");
+    if (report.readme !== null) logger.info({ path: report.readme }, "corpus README skipped (describes the folder)");
     if (report.discarded !== undefined) logger.warn({ reason: report.discarded }, "saved index not used; rebuilt");
     logger.info({ index: report.index, ms: report.ms, ...library.stats(), diff: report.diff }, "corpus ready");
   }
@@ -243,8 +245,9 @@ async function assemble(
       corpusVersion = version;
       corpusReloads = corpusReloads.then(async () => {
         try {
-          const { diff, problems } = await bundled.reload();
+          const { diff, problems, skipped } = await bundled.reload();
           for (const problem of problems) logger.warn(problem, "corpus file skipped");
+          for (const entry of skipped) logger.warn(entry, "corpus file not read");
           logger.info({ diff, version }, "bundled corpus reloaded (another process asked)");
         } catch (error) {
           logger.error({ error: (error as Error).message }, "could not reload the bundled corpus");
@@ -289,8 +292,9 @@ async function assemble(
           maxUploadBytes: options.maxUploadBytes,
           downloadTimeoutMs: options.downloadTimeoutMs ?? 15_000,
           reloadBundled: async (onProgress) => {
-            const { diff, problems } = await bundled.reload(onProgress === undefined ? {} : { onProgress });
+            const { diff, problems, skipped } = await bundled.reload(onProgress === undefined ? {} : { onProgress });
             for (const problem of problems) logger.warn(problem, "corpus file skipped");
+            for (const entry of skipped) logger.warn(entry, "corpus file not read");
             await announceReload().catch((error: unknown) =>
               logger.error({ error: (error as Error).message }, "could not tell the other processes to reload"),
             );

@@ -4,7 +4,7 @@
  * invalid variable at once, one line each, saying how to fix it. Secrets are never echoed.
  */
 import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { isAbsolute, resolve } from "node:path";
 import dotenv from "dotenv";
 import { z } from "zod";
 
@@ -462,6 +462,15 @@ export function checkClusterConfig(config: BotConfig): string[] {
  */
 export function pinShardEnvironment(count: number): void {
   process.env.SHARD_COUNT = String(count);
+}
+
+/**
+ * The folder the user ran the command from, for paths given on the command line: npm runs scripts in the package
+ * folder and says where it was called from in INIT_CWD (when it is an absolute path); else the working directory.
+ */
+export function callerDirectory(env: Env = process.env): string {
+  const initCwd = env.INIT_CWD;
+  return initCwd !== undefined && isAbsolute(initCwd) ? initCwd : process.cwd();
 }
 
 /** The bot's configuration: DISCORD_TOKEN and DISCORD_APPLICATION_ID required. Throws `ConfigError`. */

@@ -2,11 +2,13 @@
  * `npm run ask -- "question"`: Verbatim offline. Prints a readable answer, or with --json exactly one JSON object per
  * question (with --json and no question, one question per line from standard input, one object per line, in order).
  */
+import { rm, stat } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
-import { configOrReport, loadCoreConfig } from "../config.js";
+import { callerDirectory, configOrReport, loadCoreConfig } from "../config.js";
 import { type Answer, type DataDirLock, DataDirLockedError, Library, lockDataDir, type Source } from "../core/index.js";
 import { forTerminal, formatAnswer, jsonForTerminal } from "./format.js";
+import { corpusFolder, progressLine, reportLines, wordsReport } from "./report.js";
 
 function toJson(answer: Answer): string {
   const source = (s: Source) => ({
@@ -28,6 +30,7 @@ function toJson(answer: Answer): string {
         start: q.start,
         end: q.end,
         score: q.score,
+        section: q.section ?? null,
         source: source(q.source),
         alsoReportedBy: q.alsoReportedBy.map(source),
       })),
@@ -44,43 +47,73 @@ async function main(): Promise<number> {
       corpus: { type: "string" },
       data: { type: "string" },
       limit: { type: "string" },
+      verbose: { type: "boolean", short: "v", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
   if (values.help) {
     process.stdout.write(
-      'Usage: npm run ask -- [--json] [--corpus DIR] [--data DIR] [--limit N] "question"\n' +
-        "       npm run --silent ask -- --json < questions.txt   (one question per line)\n",
+      'Usage: npm run ask -- [--json] [--corpus DIR] [--data DIR] [--limit N] [--verbose] "question"\n' +
+        "       npm run --silent ask -- --json < questions.txt   (one question per line)\n" +
+        "  --verbose  also list every document with the share of its words that cleaning kept\n",
     );
     return 0;
   }
   const config = configOrReport(loadCoreConfig, "verbatim");
   if (config === null) return 1;
-  const corpusDir = values.corpus ?? config.corpusDir;
-  // Another corpus keeps its own saved index, so switching corpora never discards the bundled one's.
-  const dataDir =
-    values.data ??
-    (values.corpus === undefined
-      ? config.dataDir
-      : `${config.dataDir}/corpora/${Buffer.from(corpusDir).toString("base64url")}`);
+  let corpusDir = config.corpusDir;
+  let dataDir = values.data ?? config.dataDir;
+  if (values.corpus !== undefined) {
+    // Another corpus keeps its own saved index, so switching corpora never discards the bundled one's.
+    const folder = await corpusFolder(values.corpus, callerDirectory(), config.dataDir);
+    if ("error" in folder) {
+      process.stderr.write(`verbatim: ${folder.error}\n`);
+      return 1;
+    }
+    corpusDir = folder.dir;
+    if (values.data === undefined) dataDir = folder.dataDir;
+  }
   const limit = values.limit === undefined ? 3 : Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 20) {
     process.stderr.write("--limit must be a whole number from 1 to 20\n");
     return 2;
   }
   // A running bot holds DATA_DIR: then the saved index is read, never written.
+  const existed = await stat(dataDir).then(
+    () => true,
+    () => false,
+  );
   let lock: DataDirLock | null = null;
   try {
     lock = await lockDataDir(dataDir);
   } catch (error) {
     if (!(error instanceof DataDirLockedError)) throw error;
   }
-  const { library, report } = await Library.open({ corpusDir, dataDir, readOnly: lock === null || !lock.held });
+  const progress = progressLine(process.stderr, !values.json);
+  const { library, report } = await Library.open({
+    corpusDir,
+    dataDir,
+    readOnly: lock === null || !lock.held,
+    onProgress: progress.update,
+  });
+  progress.end();
   library.close();
   await lock?.release();
-  for (const p of report.problems) process.stderr.write(forTerminal(`verbatim: ${p.path}: ${p.reason}\n`));
-  if (report.discarded !== undefined)
-    process.stderr.write(`verbatim: saved index not used (${report.discarded}); rebuilt\n`);
+  for (const line of reportLines("verbatim", report)) process.stderr.write(forTerminal(`${line}\n`));
+  if (values.verbose)
+    for (const line of wordsReport("verbatim", library.documentWords())) process.stderr.write(forTerminal(`${line}\n`));
+  const documents = library.stats().documents;
+  if (documents === 0) {
+    // Nothing to keep: a folder made just now for this corpus's index is not left behind.
+    if (!existed) await rm(dataDir, { recursive: true, force: true });
+    const refused = report.problems.filter((p) => !p.reason.startsWith("warning:")).length + report.skipped.length;
+    process.stderr.write(
+      forTerminal(
+        `verbatim: ${values.corpus ?? corpusDir}: no document could be loaded${refused > 0 ? ` (${refused} file${refused === 1 ? "" : "s"} skipped or refused, listed above)` : " (the folder holds no .md, .txt, .html, .pdf, .docx or man page files)"}\n`,
+      ),
+    );
+    return 1;
+  }
 
   const question = positionals.join(" ").trim();
   if (question !== "") {

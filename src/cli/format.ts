@@ -20,8 +20,10 @@ export function jsonForTerminal(json: string): string {
   return json.replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
-export function describeSource(source: Source): string {
-  const parts = [sourceLabel(source).label];
+/** A source on one line: title (and the quote's section, "Title › Installation › Windows"), publisher, author, date. */
+export function describeSource(source: Source, section: string | null = null): string {
+  const label = sourceLabel(source).label;
+  const parts = [section === null ? label : `${label} › ${section}`];
   if (source.publisher !== null) parts.push(source.publisher);
   if (source.author !== null) parts.push(`by ${source.author}`);
   if (source.date !== null) parts.push(source.dateInferred === true ? `${source.date} (inferred)` : source.date);
@@ -36,7 +38,7 @@ function formatQuote(quote: Quote, n: number): string {
   const text = quote.text.replace(/\s*\n\s*/g, " ");
   const also =
     quote.alsoReportedBy.length > 0 ? `\n    also reported by: ${quote.alsoReportedBy.map(credit).join("; ")}` : "";
-  return `${n}. “${text}”\n    — ${describeSource(quote.source)}${also}\n`;
+  return `${n}. “${text}”\n    — ${describeSource(quote.source, quote.section ?? null)}${also}\n`;
 }
 
 export function formatAnswer(answer: Answer): string {

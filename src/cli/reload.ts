@@ -6,20 +6,22 @@
 import { configOrReport, loadCoreConfig } from "../config.js";
 import { Library, lockDataDir } from "../core/index.js";
 import { forTerminal } from "./format.js";
+import { reportLines, wordsReport } from "./report.js";
 
 async function main(): Promise<number> {
   const config = configOrReport(loadCoreConfig, "reload");
   if (config === null) return 1;
+  const verbose = process.argv.includes("--verbose") || process.argv.includes("-v");
   // The saved index belongs to whoever holds DATA_DIR: a running bot reloads with /operator reload instead.
   const lock = await lockDataDir(config.dataDir);
   const { library, report } = await Library.open({ corpusDir: config.corpusDir, dataDir: config.dataDir });
   library.close();
   await lock.release();
-  for (const p of report.problems) process.stderr.write(forTerminal(`reload: ${p.path}: ${p.reason}\n`));
+  for (const line of reportLines("reload", report)) process.stderr.write(forTerminal(`${line}\n`));
+  if (verbose)
+    for (const line of wordsReport("reload", library.documentWords())) process.stderr.write(forTerminal(`${line}\n`));
   if (report.saveFailed !== undefined)
     process.stderr.write(forTerminal(`reload: could not save the index (${report.saveFailed})\n`));
-  if (report.discarded !== undefined)
-    process.stderr.write(`reload: saved index not used (${report.discarded}); rebuilt\n`);
   const { diff } = report;
   const list = (items: string[]) => (items.length === 0 ? "none" : items.join(", "));
   process.stdout.write(

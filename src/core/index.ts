@@ -15,13 +15,13 @@
 export type * from "./types.js";
 export { independenceKey, independentSources, sourceLabel, withoutBidiControls } from "./sources.js";
 export { DocumentLoadError, loadDocument, SUPPORTED_EXTENSIONS } from "./ingest/load.js";
-export { documentFromText } from "./ingest/document.js";
+export { documentFromStored, documentFromText } from "./ingest/document.js";
 export { buildSegment, type Segment } from "./search/segment.js";
 export { loadSegment, saveSegment } from "./search/persist.js";
 export { TitleIndex } from "./search/titles.js";
 export { answerQuestion, type AnswerParams, DEFAULT_ANSWER } from "./answer/quotes.js";
 export { arrangeBySourceDate, sourcesDiffer } from "./answer/differ.js";
-export { Library, type LibraryOptions, type OpenReport } from "./library/library.js";
+export { type DocumentWords, Library, type LibraryOptions, type OpenReport } from "./library/library.js";
 export { createPool, type Executor, inline } from "./library/pool.js";
 export type { Progress } from "./library/tasks.js";
 export { DataDirLockedError, type DataDirLock, lockDataDir } from "./storage/lock.js";

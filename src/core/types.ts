@@ -24,13 +24,30 @@ export interface Span {
   end: number;
 }
 
+/**
+ * What a kept region of a document is: running prose, one list item (or one option of a man page), one table row, or
+ * code. Code is indexed (it can be searched) but is never a quote's sentence.
+ */
+export type BlockKind = "prose" | "item" | "row" | "code";
+
+/** A kept region of a document: a paragraph, list item, table row or code block (or, on a scraped page, one line). */
+export interface ContentSpan extends Span {
+  /** Absent means prose. */
+  kind?: BlockKind;
+  /** The headings it sits under, outermost first ("Installation", "Windows"); absent or empty means none. */
+  section?: readonly string[];
+}
+
 /** A loaded document: its metadata, its stored text, and the spans of that text that are article proper. */
 export interface CorpusDocument {
   source: Source;
-  /** The stored text quotes are cut from (the file body after front matter, or extracted article text). */
+  /**
+   * The stored text quotes are cut from: the file body after front matter (Markdown, plain text), or the text Verbatim
+   * extracted from the file (HTML, man pages, PDF, DOCX), laid out as described in src/core/ingest/structure.ts.
+   */
   text: string;
-  /** Article-proper regions of `text` after cleaning, in order, non-overlapping. */
-  content: Span[];
+  /** Article-proper regions of `text` after cleaning, in order, non-overlapping, none crossing a block boundary. */
+  content: ContentSpan[];
   /** sha256 of the raw file bytes (or of the stored text), used to detect changes. */
   hash: string;
 }
@@ -49,6 +66,15 @@ export interface Passage {
   end: number;
   /** Sentence spans inside [start, end), offsets into the document text. */
   sentences: Span[];
+  /** Per sentence (same order): what kind of block it comes from; absent means all prose. */
+  kinds?: BlockKind[];
+  /**
+   * Per sentence: true when markup (a list bullet, a table's pipes, a fence) stands between it and the sentence before,
+   * so one quote must not run across both; absent means none does.
+   */
+  breaks?: boolean[];
+  /** The headings the passage sits under (a passage never spans two sections); empty means none. */
+  section?: readonly string[];
 }
 
 export interface Quote {
@@ -58,6 +84,8 @@ export interface Quote {
   end: number;
   score: number;
   source: Source;
+  /** The section of the document it comes from, headings joined by " › " ("Installation › Windows"), or null. */
+  section?: string | null;
   /** Other sources whose text says (nearly) the same thing. */
   alsoReportedBy: Source[];
   /** The passage the quote was cut from (id `${docId}#${ordinal}` and fingerprint), when the library knows it. */
@@ -108,6 +136,8 @@ export interface SearchHit {
   end: number;
   score: number;
   source: Source;
+  /** The section of the document it comes from, headings joined by " › ", or null. */
+  section?: string | null;
 }
 
 /** A document as the bot shows it (/source). */

@@ -288,7 +288,8 @@ describe("bad input gets a clear private message and loses nothing", () => {
       {},
       /looks like a path/,
     ],
-    ["an unsupported file type", "deck.pdf", "%PDF-1.4", {}, /not `\.pdf`/],
+    ["an unsupported file type", "deck.pptx", "PK", {}, /not `\.pptx`/],
+    ["a PDF that is not one", "deck.pdf", "%PDF-1.4", {}, /not a readable PDF/],
   ];
   it.each(cases)("%s", async (_what, filename, data, extra, message) => {
     const before = bot.store.documents(A).map((d) => d.id);

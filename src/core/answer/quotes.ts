@@ -116,6 +116,8 @@ interface Candidate {
   /** Distinct question terms the quote contains. */
   matched: number;
   terms: Set<string>;
+  /** The passage's section (ingest's structure), shown with the quote. */
+  section: string | null;
 }
 
 function sentenceWeight(
@@ -283,6 +285,10 @@ export function answerQuestion(
     const doc = segment.passageDoc[passage] as number;
     const text = segment.text(doc);
     const sentences = segment.sentencesOf(passage);
+    // Code is searchable but never quoted, and a quote never runs across markup between blocks (ingest marks both).
+    const code = segment.codeSentences(passage);
+    const breaks = segment.sentenceBreaks(passage);
+    const section = segment.sectionOf(passage);
     // One pass over each sentence: its terms (joined to the question's word families) and, for vectors, its words.
     const scanned = sentences.map(([start, end]) => contentWords(text.slice(start, end), false));
     const analysed = scanned.map((ws) => ws.map((w) => familyOf(w.term)));
@@ -312,7 +318,9 @@ export function answerQuestion(
       ([start, end]) => answerType !== null && offersAnswer(text.slice(start, end), answerType, asked),
     );
     for (let i = 0; i < sentences.length; i++) {
+      if (code[i] === true) continue;
       for (let w = 1; w <= params.maxSentences && i + w <= sentences.length; w++) {
+        if (code[i + w - 1] === true || (w > 1 && breaks[i + w - 1] === true)) break;
         // A quote grows by a sentence only when that sentence brings question terms the others lack.
         if (w > 1) {
           const union = new Set<string>();
@@ -345,7 +353,12 @@ export function answerQuestion(
         let firstIndex = i;
         const opening = text.slice(first[0], first[1]);
         const previous = sentences[i - 1];
-        if (previous !== undefined && (DANGLING.test(opening) || opening.split(/\s+/).length < MIN_WORDS)) {
+        if (
+          previous !== undefined &&
+          code[i - 1] !== true &&
+          breaks[i] !== true &&
+          (DANGLING.test(opening) || opening.split(/\s+/).length < MIN_WORDS)
+        ) {
           from = previous[0];
           firstIndex = i - 1;
           terms = (analysed[i - 1] as string[]).concat(terms);
@@ -385,6 +398,7 @@ export function answerQuestion(
           coverage,
           matched,
           terms: quoted,
+          section,
         });
       }
     }
@@ -438,6 +452,7 @@ export function answerQuestion(
     end: c.end,
     score: Math.round(c.score * 1000) / 1000,
     source: sourceOf(c.segment, c.doc),
+    section: c.section,
     alsoReportedBy: c.also,
   }));
   return { question, answered: true, quotes, independentSources: independentSources(quotes), closest: [] };

@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { posix } from "node:path";
 import { SUPPORTED_EXTENSIONS } from "../ingest/load.js";
+import { dateProblem, isPathLikeTitle, isWebUrl, stripBidi } from "../ingest/metadata.js";
 import type { GuildChange, GuildStorage } from "./contract.js";
 import { DocumentQuotaError, DuplicateDocumentError, type StoredDocument } from "./schema.js";
 import type { CorpusDiff, Library } from "../library/library.js";
@@ -62,7 +63,7 @@ function mib(bytes: number): string {
     : `${Math.ceil(bytes / 1024)} KiB`;
 }
 
-/** The indexable form of a stored document: the same cleaning as a corpus file. */
+/** The indexable form of a stored document: the same structure and cleaning as a corpus file of its format. */
 export function corpusDocumentOf(stored: StoredDocument): CorpusDocument {
   return indexableDocument(stored);
 }
@@ -173,8 +174,21 @@ export class GuildCorpora {
         `The file name \`${name.slice(0, 80)}\` looks like a path; upload a plain file name such as \`notes.md\`.`,
       );
     const title = input.metadata?.title?.trim();
-    if (title !== undefined && PATHLIKE.test(title) && !/\s/.test(title)) {
+    // The one rule for titles (ingest/metadata.ts), whatever supplies them.
+    if (title !== undefined && title !== "" && isPathLikeTitle(stripBidi(title))) {
       throw new InputError("path-title", "That title looks like a file path; give the document a human title.");
+    }
+    const date = input.metadata?.date?.trim();
+    const problem = date === undefined || date === "" ? null : dateProblem(date);
+    if (date !== undefined && problem !== null) {
+      throw new InputError(
+        "bad-date",
+        `The date \`${date.slice(0, 40)}\` ${problem}; give it as YYYY-MM-DD, e.g. 2024-03-15.`,
+      );
+    }
+    const url = input.metadata?.url?.trim();
+    if (url !== undefined && url !== "" && !isWebUrl(url)) {
+      throw new InputError("bad-url", `The url \`${url.slice(0, 80)}\` is not an http(s) link.`);
     }
     const bytes = input.bytes ?? Buffer.from(input.text ?? "", "utf8");
     if (bytes.length > maxUploadBytes) {
@@ -196,6 +210,14 @@ export class GuildCorpora {
     );
     const loaded = await this.executor.run("loadUpload", { fileName: name, bytes, metadata });
     if ("refused" in loaded) throw new InputError("unreadable", `I can't use that document: ${loaded.refused}.`);
+    // What the file itself states wrongly (an impossible date, a path as its title) is refused too, naming the field.
+    const warning = loaded.warnings[0];
+    if (warning !== undefined) {
+      throw new InputError(
+        "bad-metadata",
+        `I can't use that document as it is: its ${warning.replace(/;.*$/u, "")}. Fix it in the file, or set that field in the command.`,
+      );
+    }
     return loaded.document;
   }
 
@@ -219,7 +241,7 @@ export class GuildCorpora {
         );
       }
       const { id: _id, ...source } = prepared.source;
-      if (input.fileName !== undefined) source.path = posix.basename(input.fileName);
+      if (input.fileName !== undefined) source.path = stripBidi(posix.basename(input.fileName));
       else source.path = null;
       let document: StoredDocument;
       try {

@@ -1,9 +1,13 @@
 /**
- * Passages: runs of whole sentences, the unit the index ranks. A passage never spans text the cleaner dropped, so
- * `text.slice(passage.start, passage.end)` is always article text and safe to show.
+ * Passages: runs of whole sentences, the unit the index ranks. A passage never spans text the cleaner dropped nor two
+ * sections, so `text.slice(passage.start, passage.end)` is always kept text under one heading, and safe to show.
+ *
+ * Each sentence keeps the kind of block it comes from: a code block is one "sentence" of kind `code` (indexed, so it
+ * can be found, but never quoted), a table row is one sentence, and a paragraph or list item is split by
+ * sentences.ts. No sentence crosses a block.
  */
-import { splitSentences } from "./sentences.js";
-import type { CorpusDocument, Passage, Span } from "../types.js";
+import { MAX_SENTENCE, splitSentences } from "./sentences.js";
+import type { BlockKind, ContentSpan, CorpusDocument, Passage, Span } from "../types.js";
 
 export interface ChunkOptions {
   /** A passage closes once it holds at least this many words (default 120). */
@@ -24,13 +28,32 @@ function wordCount(text: string, span: Span): number {
   return n;
 }
 
-/** Groups of content spans separated only by whitespace (a dropped line in between starts a new group). */
-function contiguousRuns(doc: CorpusDocument): Span[][] {
-  const runs: Span[][] = [];
-  let current: Span[] = [];
+const sameSection = (a: readonly string[] | undefined, b: readonly string[] | undefined): boolean => {
+  if (a === b) return true;
+  const x = a ?? [];
+  const y = b ?? [];
+  return x.length === y.length && x.every((name, i) => name === y[i]);
+};
+
+/**
+ * Whether text was dropped between two kept spans: the gap holds a letter or digit (markup between blocks — list
+ * markers, table rules, code fences — does not count).
+ */
+function droppedBetween(text: string, from: number, to: number): boolean {
+  const gap = text.slice(from, to).replace(/^[ \t]*(`{3,}|~{3,})[^\n]*$/gmu, "");
+  return /[\p{L}\p{N}]/u.test(gap);
+}
+
+/** Groups of content spans under one section with nothing dropped between them. */
+function contiguousRuns(doc: CorpusDocument): ContentSpan[][] {
+  const runs: ContentSpan[][] = [];
+  let current: ContentSpan[] = [];
   for (const span of doc.content) {
     const last = current[current.length - 1];
-    if (last !== undefined && doc.text.slice(last.end, span.start).trim() !== "") {
+    if (
+      last !== undefined &&
+      (!sameSection(last.section, span.section) || droppedBetween(doc.text, last.end, span.start))
+    ) {
       runs.push(current);
       current = [];
     }
@@ -40,28 +63,49 @@ function contiguousRuns(doc: CorpusDocument): Span[][] {
   return runs;
 }
 
+/** The sentences of one block, each with the block's kind. */
+function blockSentences(text: string, span: ContentSpan): Span[] {
+  const kind = span.kind ?? "prose";
+  if (kind === "code" || (kind === "row" && span.end - span.start <= MAX_SENTENCE))
+    return [{ start: span.start, end: span.end }];
+  return splitSentences(text, span);
+}
+
 export function chunkDocument(doc: CorpusDocument, options: ChunkOptions = DEFAULT_CHUNK): Passage[] {
   const passages: Passage[] = [];
   for (const run of contiguousRuns(doc)) {
     let sentences: Span[] = [];
+    let kinds: BlockKind[] = [];
+    let breaks: boolean[] = [];
     let words = 0;
+    const section = run[0]?.section ?? [];
     const close = () => {
       const first = sentences[0];
       const last = sentences[sentences.length - 1];
       if (first === undefined || last === undefined) return;
-      passages.push({
+      const passage: Passage = {
         id: `${doc.source.id}#${passages.length}`,
         docId: doc.source.id,
         start: first.start,
         end: last.end,
         sentences,
-      });
+      };
+      if (kinds.some((k) => k !== "prose")) passage.kinds = kinds;
+      if (breaks.some((b) => b)) passage.breaks = breaks;
+      if (section.length > 0) passage.section = section;
+      passages.push(passage);
       sentences = [];
+      kinds = [];
+      breaks = [];
       words = 0;
     };
     for (const span of run) {
-      for (const sentence of splitSentences(doc.text, span)) {
+      const kind = span.kind ?? "prose";
+      for (const sentence of blockSentences(doc.text, span)) {
+        const previous = sentences[sentences.length - 1];
+        breaks.push(previous !== undefined && /\S/u.test(doc.text.slice(previous.end, sentence.start)));
         sentences.push(sentence);
+        kinds.push(kind);
         words += wordCount(doc.text, sentence);
         if (words >= options.targetWords) close();
       }

@@ -1,7 +1,15 @@
 /**
- * Cleaning: find the article proper inside a scraped page's text.
+ * Cleaning: keep a document's prose, drop page chrome.
  *
- * Works on text, line by line (never on HTML), with generic rules rather than rules for known pages:
+ * Two shapes of text, judged differently:
+ * - **documents** (Markdown, plain text, and every extracted format): judged block by block (`judgeBlocks`). A block —
+ *   a paragraph however it is wrapped, a list item, a table row — is dropped only when it is boilerplate by its shape
+ *   (navigation, appeals, forms, captions, badges…); a wrapped line is never judged alone, and nothing is dropped for
+ *   lacking a full stop.
+ * - **scraped pages** (`isScrapedPage`: text copied from a web page, one paragraph per line, with no Markdown
+ *   structure): judged line by line, as below, because a page's menus, related headlines and trailers are lines.
+ *
+ * The scraped-page rules, generic rather than written for known pages:
  * - line rules (`LINE_RULES`): each non-blank line is dropped by the first named rule it matches
  *   (navigation, appeals, forms, captions, bylines…, and finally anything that is not a sentence);
  * - section rules: `beforeHeadline` (the headline is the title; what precedes it is chrome),
@@ -11,7 +19,9 @@
  * The result is a list of spans into the original text, so every kept word is an exact substring
  * at a known offset. `explainClean` says which rule dropped each line.
  */
-import type { Span } from "../types.js";
+import { plainBlocks } from "./plain.js";
+import { type Block, sectioned } from "./structure.js";
+import type { ContentSpan, Span } from "../types.js";
 
 export interface CleanOptions {
   /** The document's title. When a line of the text is the title, it and everything before it is page chrome. */
@@ -32,7 +42,7 @@ interface Line extends Span {
   startsBlock: boolean;
 }
 
-interface LineRule {
+export interface LineRule {
   name: string;
   test: (line: string) => boolean;
 }
@@ -53,7 +63,6 @@ function normalize(line: string): string {
     .toLowerCase();
 }
 
-/** A line that ends the way a sentence does (or introduces a quotation or list with a colon). */
 /** A line this long is prose, punctuated or not. */
 const PROSE_WORDS = 25;
 
@@ -61,6 +70,11 @@ export function isSentence(line: string): boolean {
   return SENTENCE_END.test(line) || (line.endsWith(":") && words(line).length >= 5);
 }
 
+/**
+ * A line that ends the way a sentence does (or introduces a quotation or list with a colon). Every rule below is
+ * linear in the line's length: no nested or adjacent quantifiers that can match the same characters, and searches that
+ * could rescan (a tail in parentheses, a signature) look at the line's end only.
+ */
 /**
  * Phrases only a publication's own fundraising uses: it speaks of "our" readers and mission, or asks
  * "you" to become a member (but "become a member of NATO" is news, not an appeal).
@@ -70,7 +84,6 @@ const MEMBERSHIP_APPEAL: RegExp[] = [
   /\bgift(ing)? (a )?membership\b/iu,
   /\bfunded by (our )?readers\b/iu,
   /\breaders like you\b/iu,
-  /\bfinancial contribution\b.*\breaders?\b|\breaders?\b.*\bfinancial contribution\b/iu,
   /\b(fund|support) our (mission|journalism|reporting)\b/iu,
 ];
 
@@ -78,14 +91,49 @@ const MEMBERSHIP_APPEAL: RegExp[] = [
 const APPEAL_HINT = /member|reader|fund|support/iu;
 
 function isMembershipAppeal(line: string): boolean {
-  return APPEAL_HINT.test(line) && MEMBERSHIP_APPEAL.some((re) => re.test(line));
+  if (!APPEAL_HINT.test(line)) return false;
+  // "a financial contribution … readers", in either order (two searches, not `.*` between them).
+  if (/\bfinancial contribution\b/iu.test(line) && /\breaders?\b/iu.test(line)) return true;
+  return MEMBERSHIP_APPEAL.some((re) => re.test(line));
+}
+
+/** The text in parentheses that ends the line, "(…)" with no parenthesis inside, or null. */
+function parentheticalTail(line: string): string | null {
+  if (!line.endsWith(")")) return null;
+  const open = line.lastIndexOf("(");
+  if (open < 0 || line.indexOf(")", open) !== line.length - 1) return null;
+  return line.slice(open);
+}
+
+/** A caption's credit at the end of a line: "(Mark Wilson/Getty Images)", "(Photo: Reuters)". */
+function endsWithPhotoCredit(line: string): boolean {
+  const tail = parentheticalTail(line);
+  if (tail === null || tail.length > 200) return false;
+  return /\/|\bgetty images\b|\breuters\b|\bafp\b|\bap photo\b|\bepa\b|\bshutterstock\b/iu.test(tail);
+}
+
+/** The tighter shape outside scraped pages: names on both sides of the slash, or an agency, and nothing else. */
+function endsWithNamedCredit(line: string): boolean {
+  const tail = parentheticalTail(line);
+  if (tail === null || tail.length > 120) return false;
+  return (
+    /^\((?:(?:photo|image|credit)s?:?\s?)?\p{Lu}[\p{L}.'’ -]{0,60}\/\s?\p{Lu}[\p{L}&.'’ -]{0,60}\)$/u.test(tail) ||
+    /^\((?:(?:photo|image|credit)s?:?\s?)?(?:getty images|reuters|afp|ap photo|epa|shutterstock)\)$/iu.test(tail)
+  );
+}
+
+/** The signature under an embedded tweet: "— Name (@handle) June 19, 2021". Looks only at the last "(@". */
+function isEmbedSignature(line: string): boolean {
+  if (!/^[—–-]/u.test(line)) return false;
+  const at = line.lastIndexOf("(@");
+  return at > 0 && /^\(@\w{1,15}\)\s{1,3}\p{L}{1,12}\.?\s{1,3}\d{1,2},\s{1,3}\d{4}$/u.test(line.slice(at));
 }
 
 /**
  * Line rules, in order; the first match names the reason a line is dropped.
  * The specific rules come first so the reason is informative; `notASentence` is the catch-all.
  */
-const LINE_RULES: LineRule[] = [
+export const LINE_RULES: readonly LineRule[] = [
   // Site navigation, editor links and buttons: "Skip to content", "Edit post", "Keep reading", "list of 3 items…".
   {
     name: "navigation",
@@ -135,21 +183,19 @@ const LINE_RULES: LineRule[] = [
     name: "relatedLink",
     test: (l) =>
       /^(see also|read also|also read)\b/iu.test(l) ||
-      /^(related|read more|more on this|recommended)\s*[:\-–—]\s*\S/iu.test(l),
+      /^(related|read more|more on this|recommended)\s{0,3}[:\-–—]\s{0,3}\S/iu.test(l),
   },
   // Bylines and read-time lines: "by Olena Goncharova October 6, 2024 5:58 AM 2 min read". Metadata, not prose.
   {
     name: "byline",
-    test: (l) => (/^by\s+\p{Lu}/u.test(l) && !isSentence(l)) || /\b\d+\s*min(ute)?s?\s+read\b/iu.test(l),
+    test: (l) => (/^by\s+\p{Lu}/u.test(l) && !isSentence(l)) || /\b\d{1,4}\s{0,3}min(ute)?s?\s{1,3}read\b/iu.test(l),
   },
   // Photo captions and credits: a trailing "(Mark Wilson/Getty Images)", "Photo: …", "Wikipedia Creative Commons".
   {
     name: "photoCredit",
     test: (l) =>
-      /\((photo|image|credit)?:?\s*[^()]*(\/|\bgetty images\b|\breuters\b|\bafp\b|\bap photo\b|\bepa\b|\bshutterstock\b)[^()]*\)$/iu.test(
-        l,
-      ) ||
-      /^(photo|image|picture|illustration|credit)s?( credit)?\s*[:/]/iu.test(l) ||
+      endsWithPhotoCredit(l) ||
+      /^(photo|image|picture|illustration|credit)s?( credit)?\s{0,3}[:/]/iu.test(l) ||
       (words(l).length <= 6 && /\b(creative commons|wikimedia|getty images|shutterstock)\b/iu.test(l)),
   },
   // Machine-generated audio notices: "This audio is created with AI assistance", "Listen to this article".
@@ -160,12 +206,11 @@ const LINE_RULES: LineRule[] = [
       /^listen to (this|the) (article|story)\b/iu.test(l),
   },
   // Bare times from a live feed: "3:44 PM".
-  { name: "timestamp", test: (l) => /^\d{1,2}:\d{2}(\s*[ap]\.?m\.?)?$/iu.test(l) },
+  { name: "timestamp", test: (l) => /^\d{1,2}:\d{2}(\s{0,3}[ap]\.?m\.?)?$/iu.test(l) },
   // The signature line under an embedded tweet: "— Jason P. Rebholz (@USEmbRuPress) June 19, 2021".
   {
     name: "embedSignature",
-    test: (l) =>
-      /^[—–-]\s*.*\(@\w{1,15}\)\s+\p{L}+\.?\s+\d{1,2},\s+\d{4}$/u.test(l) || /\bpic\.twitter\.com\//iu.test(l),
+    test: (l) => isEmbedSignature(l) || /\bpic\.twitter\.com\//iu.test(l),
   },
   // Anything that does not end like a sentence: headlines of other stories, menus, labels, buttons, section titles.
   // Long lines are prose even without end punctuation (abstracts, truncated paragraphs, plain-text corpora): only
@@ -302,7 +347,8 @@ export function explainClean(text: string, options: CleanOptions = {}): LineVerd
   }
 
   const first = verdicts.find((verdict) => verdict.kept);
-  const dateline = first ? DATELINE.exec(first.text) : null;
+  // A dateline is short: only the line's opening is searched.
+  const dateline = first ? DATELINE.exec(first.text.slice(0, 200)) : null;
   if (first && dateline) {
     first.start += dateline[0].length;
     first.text = text.slice(first.start, first.end);
@@ -327,11 +373,151 @@ function dropRelatedCard(lines: Line[], verdicts: LineVerdict[], markerIndex: nu
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Documents: judged block by block
+
+/** Whether `text` reads as a web page copied as text: paragraphs one per line, some long, and no Markdown structure. */
+export function isScrapedPage(text: string): boolean {
+  let longParagraphs = 0;
+  for (let from = 0; from <= text.length;) {
+    const newline = text.indexOf("\n", from);
+    const to = newline === -1 ? text.length : newline;
+    const line = text.slice(from, to).trim();
+    if (line === "") {
+      if (newline === -1) break;
+      from = newline + 1;
+      continue;
+    }
+    if (
+      /^#{1,6}\s/u.test(line) ||
+      /^(`{3,}|~{3,})/u.test(line) ||
+      /^(={3,}|-{3,})$/u.test(line) ||
+      (line.length > 2 && line.startsWith("|") && line.endsWith("|"))
+    )
+      return false;
+    if (line.length >= 200 && isSentence(line)) longParagraphs++;
+    if (newline === -1) break;
+    from = newline + 1;
+  }
+  return longParagraphs > 0;
+}
+
+const ruleNamed = (name: string): LineRule => LINE_RULES.find((rule) => rule.name === name) as LineRule;
+const wordsIn = (unit: string): number => words(unit).length;
+
 /**
- * The article-proper regions of `text`: offsets into `text`, in order, non-overlapping, each a
- * trimmed line (or paragraph line) that survived cleaning.
+ * The scraped-page rules that also apply to documents, each only on the shape it was written for: a menu word alone,
+ * an appeal or form's own phrases, a short unpunctuated "See also …" teaser, a byline or caption credit standing alone.
+ * Nothing here drops a paragraph for lacking a full stop.
  */
-export function cleanText(text: string, options: CleanOptions = {}): Span[] {
+export const DOCUMENT_RULES: readonly LineRule[] = [
+  ruleNamed("navigation"),
+  ruleNamed("membershipAppeal"),
+  ruleNamed("paymentBadges"),
+  {
+    name: "newsletterForm",
+    test: (l) =>
+      (/^subscribe\b/iu.test(l) &&
+        wordsIn(l) <= 12 &&
+        (!isSentence(l) || /\b(e-?mail|newsletter|posts)\b/iu.test(l))) ||
+      (ruleNamed("newsletterForm").test(l) && !/^subscribe\b/iu.test(l) && wordsIn(l) <= 30),
+  },
+  ruleNamed("commentForm"),
+  ruleNamed("discoverMore"),
+  {
+    name: "relatedLink",
+    test: (l) => ruleNamed("relatedLink").test(l) && wordsIn(l) <= 20 && !isSentence(l),
+  },
+  {
+    name: "byline",
+    test: (l) =>
+      (/^by\s+\p{Lu}/u.test(l) && !isSentence(l) && wordsIn(l) <= 12) ||
+      (/\b\d{1,4}\s{0,3}min(ute)?s?\s{1,3}read\b/iu.test(l) && wordsIn(l) <= 15),
+  },
+  {
+    name: "photoCredit",
+    test: (l) =>
+      (endsWithNamedCredit(l) && wordsIn(l) <= 60) ||
+      (/^(photo|image|picture|illustration|credit)s?( credit)?\s{0,3}[:/]/iu.test(l) && wordsIn(l) <= 20) ||
+      (wordsIn(l) <= 6 && /\b(creative commons|wikimedia|getty images|shutterstock)\b/iu.test(l)),
+  },
+  ruleNamed("audioNotice"),
+  ruleNamed("timestamp"),
+  ruleNamed("embedSignature"),
+];
+
+/** A block with the cleaner's verdict. */
+export interface BlockVerdict extends Block {
+  kept: boolean;
+  /** Why it was dropped (a rule's name), or null when kept (headings: null unless a rule dropped them). */
+  rule: string | null;
+}
+
+/** The first document rule that drops `unit` (one block's text, whitespace collapsed), or null. */
+export function documentRule(unit: string): string | null {
+  return DOCUMENT_RULES.find((rule) => rule.test(unit))?.name ?? null;
+}
+
+const unitText = (text: string, block: Span): string => text.slice(block.start, block.end).replace(/\s+/gu, " ");
+
+/**
+ * Judges every block of a document: code is kept (searchable, never quoted), headings name sections, and other blocks
+ * are kept unless their shape marks them as chrome (`Block.drop`, or one of `DOCUMENT_RULES`). When a block is the
+ * title, it and the few blocks before it are the page's masthead.
+ */
+export function judgeBlocks(text: string, blocks: readonly Block[], options: CleanOptions = {}): BlockVerdict[] {
+  const verdicts: BlockVerdict[] = blocks.map((block) => ({ ...block, kept: block.kind !== "heading", rule: null }));
+  const drop = (verdict: BlockVerdict, rule: string): void => {
+    verdict.kept = false;
+    verdict.rule = rule;
+    verdict.drop ??= rule;
+  };
+  for (const verdict of verdicts) {
+    if (verdict.kind === "code") continue;
+    if (verdict.drop !== undefined) {
+      drop(verdict, verdict.drop);
+      continue;
+    }
+    const unit = verdict.kind === "heading" ? (verdict.text ?? "") : unitText(text, verdict);
+    const rule = documentRule(unit);
+    if (rule !== null) drop(verdict, rule);
+  }
+  // Section rule `beforeHeadline`, as on scraped pages: the title's own block, and what comes before it when that is
+  // no more than a caption's worth of prose.
+  const wanted = normalize(options.title ?? "");
+  if (wanted !== "") {
+    const index = verdicts.findIndex(
+      (v) => normalize(v.kind === "heading" ? (v.text ?? "") : unitText(text, v).replace(/^#+\s+/u, "")) === wanted,
+    );
+    const before = verdicts.slice(0, Math.max(index, 0)).filter((v) => v.kept);
+    const caption = before.length <= MAX_PROSE_BEFORE_HEADLINE && before.every((v) => wordsIn(unitText(text, v)) <= 40);
+    if (index >= 0 && caption) {
+      for (let i = 0; i < index; i++) {
+        const verdict = verdicts[i] as BlockVerdict;
+        if (verdict.kept || verdict.kind === "heading") drop(verdict, "beforeHeadline");
+      }
+      const title = verdicts[index] as BlockVerdict;
+      if (title.kind !== "heading") drop(title, "headline");
+    }
+  }
+  return verdicts;
+}
+
+/** The kept content of a document's blocks, each with its section. */
+export function cleanBlocks(text: string, blocks: readonly Block[], options: CleanOptions = {}): ContentSpan[] {
+  return sectioned(judgeBlocks(text, blocks, options), options.title ?? null);
+}
+
+/**
+ * The article-proper regions of plain text: a scraped page's kept lines, or a document's kept blocks (with their
+ * kinds and sections). Offsets into `text`, in order, non-overlapping.
+ */
+export function cleanText(text: string, options: CleanOptions = {}): ContentSpan[] {
+  return isScrapedPage(text) ? cleanPage(text, options) : cleanBlocks(text, plainBlocks(text), options);
+}
+
+/** The kept lines of text judged as a scraped page (`explainClean`), whatever its shape. */
+export function cleanPage(text: string, options: CleanOptions = {}): ContentSpan[] {
   return explainClean(text, options)
     .filter((verdict) => verdict.kept)
     .map(({ start, end }) => ({ start, end }));

@@ -1,22 +1,62 @@
 /**
  * Loading: files on disk (or one uploaded file) into `CorpusDocument`s.
  *
- * `loadDocument` turns one file's bytes into a document and throws `DocumentLoadError` when it
- * cannot; `corpusFiles` lists the files of a corpus folder (the library's sync loads them).
+ * `loadDocument` turns one file's bytes into a document and throws `DocumentLoadError` when it cannot; it is a pure
+ * function of the bytes, the path and the options (no shared state), so it can run in a worker. `listCorpus` lists a
+ * corpus folder's files, and every file it leaves out with the reason.
+ *
+ * Formats: Markdown and plain text (stored as written, front matter aside), HTML, man pages (troff `.1`–`.9`, or
+ * formatted text), PDF and DOCX (stored as the text Verbatim extracts from them; see structure.ts).
  */
 import { createHash } from "node:crypto";
-import { readdir, stat } from "node:fs/promises";
+import { lstat, readdir, realpath, stat } from "node:fs/promises";
 import path from "node:path";
-import matter from "gray-matter";
 import { z } from "zod";
-import { cleanText, looksLikeHeadline } from "./clean.js";
-import { extractHtmlArticle, NoArticleError } from "./html.js";
-import type { CorpusDocument, Source } from "../types.js";
+import { looksLikeHeadline } from "./clean.js";
+import { contentOf, structureOf, type Structure, type TextFormat, wordsKept } from "./document.js";
+import { readDocx } from "./docx.js";
+import { FrontMatterError, readFrontMatter } from "./frontmatter.js";
+import { extractHtmlArticle, NoArticleError, renderHtmlBody } from "./html.js";
+import { isTroff, renderFormatted, renderTroff } from "./man.js";
+import {
+  cleanField,
+  dateProblem,
+  isPathLikeTitle,
+  isWebUrl,
+  readableFileName,
+  stripBidi,
+  usableTitle,
+} from "./metadata.js";
+import { PdfError, readPdf } from "./pdf.js";
+import type { CorpusDocument, LoadProblem, Source } from "../types.js";
 
-/** File extensions the loader reads; everything else in a corpus directory is ignored. */
-export const SUPPORTED_EXTENSIONS: readonly string[] = [".md", ".markdown", ".txt", ".html", ".htm"];
+export { isIsoDate } from "./metadata.js";
 
-const HTML_EXTENSIONS = new Set([".html", ".htm"]);
+const MAN_EXTENSIONS = [".1", ".2", ".3", ".4", ".5", ".6", ".7", ".8", ".9"];
+
+/** File extensions the loader reads; everything else in a corpus directory is skipped (and reported). */
+export const SUPPORTED_EXTENSIONS: readonly string[] = [
+  ".md",
+  ".markdown",
+  ".txt",
+  ".html",
+  ".htm",
+  ".pdf",
+  ".docx",
+  ...MAN_EXTENSIONS,
+];
+
+type FileFormat = "markdown" | "text" | "html" | "man" | "pdf" | "docx";
+
+function formatOf(extension: string): FileFormat | null {
+  if (extension === ".md" || extension === ".markdown") return "markdown";
+  if (extension === ".txt") return "text";
+  if (extension === ".html" || extension === ".htm") return "html";
+  if (extension === ".pdf") return "pdf";
+  if (extension === ".docx") return "docx";
+  if (MAN_EXTENSIONS.includes(extension)) return "man";
+  return null;
+}
 
 /** A file that cannot become a document. `reason` is written for the person who supplied the file. */
 export class DocumentLoadError extends Error {
@@ -46,10 +86,15 @@ export interface LoadDocumentOptions {
   /** Fields that override what the file says (e.g. from an upload form). `null` clears a field. */
   metadata?: Partial<DocumentMetadata>;
   /**
-   * Called for a problem that does not stop the document loading (a date or URL that is not valid
-   * is dropped, not guessed). Without it, warnings are discarded.
+   * Called for a problem that does not stop the document loading (a date, URL or title that is not valid is dropped,
+   * not guessed). Without it, warnings are discarded.
    */
   onWarning?: (reason: string) => void;
+}
+
+/** A loaded document and the share of its words that cleaning kept. */
+export interface LoadedDocument extends CorpusDocument {
+  words: { total: number; kept: number };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -83,24 +128,25 @@ const sha256 = (bytes: Buffer): string => createHash("sha256").update(bytes).dig
 function decodeUtf8(relPath: string, bytes: Buffer): string {
   if (bytes.length === 0) throw new DocumentLoadError(relPath, "empty file");
   if (bytes.includes(0)) throw new DocumentLoadError(relPath, "binary file (contains NUL bytes), not text");
+  let text: string;
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     throw new DocumentLoadError(relPath, "not valid UTF-8 text (save it as UTF-8)");
   }
+  // A byte-order mark is not text.
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 // ---------------------------------------------------------------------------------------------
-// Metadata
+// Front matter
 
+const FRONT_MATTER_KEYS = ["title", "publisher", "author", "date", "date_inferred", "url"];
+
+const scalar = z.union([z.string(), z.number()]).nullable();
 /** Front-matter text field: a string (numbers are read as text); empty means unknown. */
-const textField = z
-  .union([z.string(), z.number()])
-  .nullable()
-  .optional()
-  .transform((value) => (value === null || value === undefined ? value : String(value).trim() || null));
-
-const FrontMatter = z.looseObject({
+const textField = scalar.transform((value) => (value === null ? null : String(value).trim() || null));
+const FIELDS = {
   title: textField,
   publisher: textField,
   // Several authors may be listed; they are credited together.
@@ -108,113 +154,67 @@ const FrontMatter = z.looseObject({
     .union([textField, z.array(z.union([z.string(), z.number()]))])
     .transform((value) => (Array.isArray(value) ? value.map(String).join(", ") || null : value)),
   date: textField,
-  date_inferred: z.boolean().nullable().optional(),
+  date_inferred: z.boolean().nullable(),
   url: textField,
-});
+} as const;
 
 type FrontMatterFields = Partial<DocumentMetadata>;
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/u;
-const ISO_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/u;
-
-/** A real calendar date in ISO form (YYYY-MM-DD), or a full ISO timestamp on one. */
-export function isIsoDate(value: string): boolean {
-  const match = ISO_DATE.exec(value) ?? ISO_TIMESTAMP.exec(value);
-  if (!match) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return (
-    date.getUTCFullYear() === year &&
-    date.getUTCMonth() === month - 1 &&
-    date.getUTCDate() === day &&
-    !Number.isNaN(Date.parse(value))
-  );
-}
-
-function isWebUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === "http:" || url.protocol === "https:";
-  } catch {
-    return false;
-  }
-}
-
-/**
- * YAML turns `date: 2024-10-06` into a Date at midnight UTC; turn it back into the text the file
- * had, so dates are always strings.
- */
-function datesToStrings(value: unknown): unknown {
-  if (value instanceof Date) {
-    if (Number.isNaN(value.getTime())) return String(value);
-    const iso = value.toISOString();
-    return iso.endsWith("T00:00:00.000Z") ? iso.slice(0, 10) : iso;
-  }
-  if (Array.isArray(value)) return value.map(datesToStrings);
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, datesToStrings(inner)]));
-  }
-  return value;
-}
-
-const refuseCode = (): never => {
-  throw new Error("front matter written as code (---js) is not allowed; use YAML");
-};
-
 /** Front matter and body. The body is exactly the file after the front matter block. */
 function parseFrontMatter(relPath: string, source: string): { fields: FrontMatterFields; body: string } {
-  let parsed: matter.GrayMatterFile<string>;
+  let read;
   try {
-    // Options also keep gray-matter from caching every file it has seen; the code engines would run `eval`.
-    parsed = matter(source, { language: "yaml", engines: { javascript: refuseCode, coffee: refuseCode } });
+    read = readFrontMatter(source, FRONT_MATTER_KEYS);
   } catch (error) {
-    const detail = (error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error)).replace(
-      /:\s*$/u,
-      "",
-    );
-    throw new DocumentLoadError(relPath, `cannot read the front matter: ${detail}`);
+    if (error instanceof FrontMatterError) throw new DocumentLoadError(relPath, error.message);
+    throw error;
   }
-  const data = datesToStrings(parsed.data);
-  if (data === null || typeof data !== "object" || Array.isArray(data)) {
-    throw new DocumentLoadError(relPath, "front matter must be a list of `key: value` lines");
-  }
-  const result = FrontMatter.safeParse(data);
-  if (!result.success) {
-    const issues = result.error.issues.map((issue) => `${issue.path.join(".") || "front matter"}: expected text`);
-    throw new DocumentLoadError(relPath, `invalid front matter (${[...new Set(issues)].join("; ")})`);
-  }
-  const fm = result.data;
+  const issues: string[] = [];
   const fields: FrontMatterFields = {};
-  // A key that is present but empty is a decision ("not stated"), so it is kept as null, not replaced by a fallback.
-  if ("title" in data) fields.title = fm.title ?? null;
-  if ("publisher" in data) fields.publisher = fm.publisher ?? null;
-  if ("author" in data) fields.author = fm.author ?? null;
-  if ("date" in data) fields.date = fm.date ?? null;
-  if ("url" in data) fields.url = fm.url ?? null;
-  if (fm.date_inferred !== undefined && fm.date_inferred !== null) fields.dateInferred = fm.date_inferred;
-  return { fields, body: parsed.content };
+  for (const [key, value] of read.fields) {
+    const schema = FIELDS[key as keyof typeof FIELDS];
+    const result = schema.safeParse(value);
+    if (!result.success) {
+      issues.push(`${key}: expected ${key === "date_inferred" ? "true or false" : "text"}`);
+      continue;
+    }
+    // A key that is present but empty is a decision ("not stated"), so it is kept as null, not replaced by a fallback.
+    if (key === "date_inferred") {
+      if (typeof result.data === "boolean") fields.dateInferred = result.data;
+    } else {
+      Object.assign(fields, { [key]: result.data });
+    }
+  }
+  if (issues.length > 0) throw new DocumentLoadError(relPath, `invalid front matter (${issues.join("; ")})`);
+  return { fields, body: read.body };
 }
 
-/** The title a text file implies: its first line when that reads as a headline, else the file name. */
-function fallbackTitle(relPath: string, text: string): string {
-  const firstLine = text
-    .split("\n")
-    .map((line) => line.replace(/^#+\s+/u, "").trim())
-    .find((line) => line.length > 0);
-  if (firstLine && looksLikeHeadline(firstLine)) return firstLine;
-  return path.posix.basename(relPath).replace(/\.[^.]*$/u, "");
-}
+// ---------------------------------------------------------------------------------------------
+// Metadata
 
-/** Drops a date or URL that is not valid (with a warning) instead of storing something wrong. */
+/**
+ * Drops a date, URL or title that is not valid (with a warning naming the field and the value) instead of storing
+ * something wrong, and removes bidirectional controls from names.
+ */
 function validated(metadata: DocumentMetadata, warn: (reason: string) => void): DocumentMetadata {
   const result = { ...metadata };
-  if (result.date !== null && !isIsoDate(result.date)) {
-    warn(`date "${result.date}" is not an ISO date (YYYY-MM-DD); the document loads without a date`);
-    result.date = null;
+  result.title = cleanField(result.title);
+  result.publisher = cleanField(result.publisher);
+  result.author = cleanField(result.author);
+  if (result.title !== null && isPathLikeTitle(result.title)) {
+    warn(`title "${result.title.slice(0, 80)}" looks like a file path; the document loads without it`);
+    result.title = null;
+  }
+  if (result.date !== null) {
+    const problem = dateProblem(result.date);
+    if (problem !== null) {
+      warn(`date "${result.date.slice(0, 40)}" ${problem}; the document loads without a date`);
+      result.date = null;
+    }
   }
   if (result.date === null) result.dateInferred = false;
   if (result.url !== null && !isWebUrl(result.url)) {
-    warn(`url "${result.url}" is not an http(s) URL; the document loads without a URL`);
+    warn(`url "${result.url.slice(0, 80)}" is not an http(s) URL; the document loads without a URL`);
     result.url = null;
   }
   return result;
@@ -229,33 +229,100 @@ function merge(base: DocumentMetadata, overrides: Partial<DocumentMetadata> | un
   return result;
 }
 
+/**
+ * The first top-level heading that can be a title (markup removed, not a badge, a path or a placeholder). A section
+ * heading ("## Install") names a part of the document, not the document.
+ */
+function firstHeading(text: string, structure: Structure): string | null {
+  for (const block of structure.blocks) {
+    if (block.kind !== "heading" || block.drop !== undefined || (block.level ?? 1) > 1) continue;
+    const title = usableTitle(block.text ?? text.slice(block.start, block.end));
+    if (title !== null) return title;
+  }
+  return null;
+}
+
+/** A scraped page's title: its first line when that reads as a headline. */
+function headlineTitle(text: string): string | null {
+  const firstLine = text
+    .split("\n", 20)
+    .map((line) => line.replace(/^#+\s+/u, "").trim())
+    .find((line) => line.length > 0);
+  return firstLine !== undefined && looksLikeHeadline(firstLine) ? usableTitle(firstLine) : null;
+}
+
+/** The first title candidate that is one, in the order given; the file name made readable when none is. */
+function bestTitle(relPath: string, candidates: ReadonlyArray<string | null | undefined>): string {
+  for (const candidate of candidates) {
+    const title = usableTitle(candidate);
+    if (title !== null) return title;
+  }
+  return readableFileName(relPath);
+}
+
+const EMPTY_METADATA: DocumentMetadata = {
+  title: null,
+  publisher: null,
+  author: null,
+  date: null,
+  dateInferred: false,
+  url: null,
+};
+
 // ---------------------------------------------------------------------------------------------
 // One document
 
-/**
- * Loads one file: `relPath` is its corpus-relative path (its extension picks the format), `bytes`
- * its raw content. Throws `DocumentLoadError` with a reason the supplier can act on.
- */
-export function loadDocument(
-  relPath: string,
-  bytes: Buffer | string,
-  options: LoadDocumentOptions = {},
-): CorpusDocument {
-  const posixPath = toPosix(relPath);
-  const raw = typeof bytes === "string" ? Buffer.from(bytes, "utf8") : bytes;
-  const extension = path.posix.extname(posixPath).toLowerCase();
-  if (!SUPPORTED_EXTENSIONS.includes(extension)) {
-    throw new DocumentLoadError(
-      posixPath,
-      `unsupported file type "${extension || "(none)"}" (use ${SUPPORTED_EXTENSIONS.join(", ")})`,
-    );
+interface Extracted {
+  text: string;
+  format: TextFormat;
+  metadata: DocumentMetadata;
+  /** Title candidates after the file's own title metadata (headings, a NAME line), best first. */
+  titles: Array<string | null>;
+  /** Whether the title came from front matter (stated, even as null: not replaced). */
+  stated: boolean;
+  /** Whether the document's first heading can be its title (a man page's first heading is "NAME"). */
+  headingTitle: boolean;
+}
+
+async function extract(posixPath: string, format: FileFormat, raw: Buffer): Promise<Extracted> {
+  if (format === "pdf") {
+    let pdf;
+    try {
+      pdf = await readPdf(raw);
+    } catch (error) {
+      if (error instanceof PdfError) throw new DocumentLoadError(posixPath, error.message);
+      throw error;
+    }
+    return {
+      text: pdf.text,
+      format: "rendered",
+      metadata: { ...EMPTY_METADATA, title: pdf.title, author: pdf.author, date: pdf.date },
+      titles: [pdf.firstHeading],
+      stated: false,
+      headingTitle: false,
+    };
+  }
+  if (format === "docx") {
+    let docx;
+    try {
+      docx = await readDocx(raw);
+    } catch (error) {
+      if ((error as Error).name === "DocxError") throw new DocumentLoadError(posixPath, (error as Error).message);
+      throw error;
+    }
+    const rendered = renderHtmlBody(docx.html);
+    return {
+      text: rendered.text,
+      format: "rendered",
+      metadata: { ...EMPTY_METADATA, title: docx.title, author: docx.author, date: docx.date },
+      titles: [],
+      stated: false,
+      headingTitle: true,
+    };
   }
   const source = decodeUtf8(posixPath, raw);
   if (source.trim() === "") throw new DocumentLoadError(posixPath, "empty file");
-
-  let text: string;
-  let metadata: DocumentMetadata;
-  if (HTML_EXTENSIONS.has(extension)) {
+  if (format === "html") {
     let article;
     try {
       article = extractHtmlArticle(source);
@@ -263,33 +330,104 @@ export function loadDocument(
       if (error instanceof NoArticleError) throw new DocumentLoadError(posixPath, "no article text found in the HTML");
       throw error;
     }
-    text = article.text;
-    metadata = {
-      title: article.title ?? fallbackTitle(posixPath, text),
-      publisher: article.publisher,
-      author: article.author,
-      date: article.date,
-      dateInferred: false,
-      url: article.url,
+    return {
+      text: article.text,
+      format: "rendered",
+      metadata: {
+        title: article.title,
+        publisher: article.publisher,
+        author: article.author,
+        date: article.date,
+        dateInferred: false,
+        url: article.url,
+      },
+      titles: [article.firstHeading],
+      stated: false,
+      headingTitle: true,
     };
-  } else {
-    const { fields, body } = parseFrontMatter(posixPath, source);
-    if (body.trim() === "") throw new DocumentLoadError(posixPath, "no text after the front matter");
-    text = body;
-    metadata = {
-      title: fields.title !== undefined ? fields.title : fallbackTitle(posixPath, text),
+  }
+  if (format === "man") {
+    const page = isTroff(source) ? renderTroff(source) : renderFormatted(source);
+    return {
+      text: page.text,
+      format: "rendered",
+      metadata: { ...EMPTY_METADATA },
+      // The NAME line names the page; its section headings ("NAME", "SYNOPSIS") do not.
+      titles: [page.name, page.page],
+      stated: false,
+      headingTitle: false,
+    };
+  }
+  const { fields, body } = parseFrontMatter(posixPath, source);
+  if (body.trim() === "") throw new DocumentLoadError(posixPath, "no text after the front matter");
+  return {
+    text: body,
+    format,
+    metadata: {
+      title: fields.title ?? null,
       publisher: fields.publisher ?? null,
       author: fields.author ?? null,
       date: fields.date ?? null,
       dateInferred: fields.dateInferred ?? false,
       url: fields.url ?? null,
-    };
-  }
+    },
+    titles: [],
+    stated: "title" in fields,
+    headingTitle: true,
+  };
+}
 
-  metadata = validated(merge(metadata, options.metadata), options.onWarning ?? (() => undefined));
-  const content = cleanText(text, { title: metadata.title });
-  if (content.length === 0)
-    throw new DocumentLoadError(posixPath, "no article text left after removing page boilerplate");
+/**
+ * Loads one file: `relPath` is its corpus-relative path (its extension picks the format), `bytes` its raw content.
+ * Throws `DocumentLoadError` with a reason the supplier can act on.
+ */
+export async function loadDocument(
+  relPath: string,
+  bytes: Buffer | string,
+  options: LoadDocumentOptions = {},
+): Promise<LoadedDocument> {
+  const posixPath = toPosix(relPath);
+  const raw = typeof bytes === "string" ? Buffer.from(bytes, "utf8") : bytes;
+  const extension = path.posix.extname(posixPath).toLowerCase();
+  const format = formatOf(extension);
+  if (format === null) {
+    throw new DocumentLoadError(
+      posixPath,
+      `unsupported file type "${extension || "(none)"}" (use ${SUPPORTED_EXTENSIONS.join(", ")})`,
+    );
+  }
+  if (raw.length === 0) throw new DocumentLoadError(posixPath, "empty file");
+  const extracted = await extract(posixPath, format, raw);
+  const { text } = extracted;
+  const structure = structureOf(text, extracted.format);
+  const warn = options.onWarning ?? (() => undefined);
+
+  // The title, from the best source there is: front matter, the file's own title metadata, its first heading, a man
+  // page's NAME line, then the file name. A title that is markup, a path or a placeholder is passed over.
+  let metadata = extracted.metadata;
+  const overridden = options.metadata?.title !== undefined;
+  const own = metadata.title === null || overridden ? null : stripBidi(metadata.title);
+  // One rule for every source of a title: a path is refused (then the next source is used).
+  const pathLike = own !== null && isPathLikeTitle(own);
+  if (pathLike) warn(`title "${own.slice(0, 80)}" looks like a file path; it is not used as the title`);
+  if (!overridden && (!extracted.stated || pathLike)) {
+    const heading = !extracted.headingTitle
+      ? null
+      : structure.page
+        ? headlineTitle(text)
+        : firstHeading(text, structure);
+    metadata = { ...metadata, title: bestTitle(posixPath, [pathLike ? null : own, heading, ...extracted.titles]) };
+  }
+  metadata = validated(merge(metadata, options.metadata), warn);
+  const content = contentOf(text, structure, metadata.title);
+  if (content.length === 0) {
+    throw new DocumentLoadError(
+      posixPath,
+      extracted.format === "rendered"
+        ? "no text left after cleaning (only navigation, markup or code)"
+        : "no article text left after removing page boilerplate",
+    );
+  }
 
   const sourceInfo: Source = {
     id: options.id ?? documentId(posixPath),
@@ -299,9 +437,9 @@ export function loadDocument(
     date: metadata.date,
     dateInferred: metadata.dateInferred,
     url: metadata.url,
-    path: posixPath,
+    path: stripBidi(posixPath),
   };
-  return { source: sourceInfo, text, content, hash: sha256(raw) };
+  return { source: sourceInfo, text, content, hash: sha256(raw), words: wordsKept(text, structure, content) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -309,35 +447,97 @@ export function loadDocument(
 
 const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/** Files larger than this are skipped (and reported), never read into memory. */
+export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+/** A corpus file to load: its corpus-relative path and the real file to read (a link's target, checked). */
+export interface CorpusFile {
+  path: string;
+  real: string;
+}
+
+/** A corpus folder's files, and every file left out with the reason (hidden files aside). */
+export interface CorpusListing {
+  files: CorpusFile[];
+  skipped: LoadProblem[];
+  /** The root README, skipped as the folder's own description (its path), or null. */
+  readme: string | null;
+}
+
+const isInside = (root: string, target: string): boolean =>
+  target === root || target.startsWith(root.endsWith(path.sep) ? root : `${root}${path.sep}`);
+
 /**
- * Corpus-relative paths of the files to load, sorted. Skipped: hidden files and directories
- * (`.git`, `.DS_Store`), a README at the root (it describes the corpus, it is not part of it),
- * unsupported extensions, and symbolic links to directories (they could loop).
+ * Lists a corpus folder, sorted. Left out: hidden files and folders (`.git`, `.DS_Store`), silently; and, reported
+ * with the reason, a README at the root (it describes the corpus, it is not part of it), unsupported types, files over
+ * `MAX_FILE_BYTES`, symbolic links to folders (they could loop), links that resolve outside the corpus folder (never
+ * followed: a link must not let the corpus quote a file kept elsewhere) and broken links.
  */
-export async function corpusFiles(root: string, relDir = ""): Promise<string[]> {
-  const entries = (await readdir(path.join(root, relDir), { withFileTypes: true })).sort((a, b) =>
-    byCodeUnit(a.name, b.name),
-  );
-  const files: string[] = [];
-  for (const entry of entries) {
-    if (entry.name.startsWith(".")) continue;
-    const relPath = relDir ? `${relDir}/${entry.name}` : entry.name;
-    let isDirectory = entry.isDirectory();
-    let isFile = entry.isFile();
-    if (entry.isSymbolicLink()) {
-      const target = await stat(path.join(root, relPath)).catch(() => null);
-      isDirectory = false;
-      isFile = target?.isFile() ?? true; // A dangling link is reported when it cannot be read.
+export async function listCorpus(root: string): Promise<CorpusListing> {
+  const rootReal = await realpath(root);
+  const listing: CorpusListing = { files: [], skipped: [], readme: null };
+  const pending: string[] = [""];
+  const found: CorpusFile[] = [];
+  while (pending.length > 0) {
+    const relDir = pending.pop() as string;
+    const entries = await readdir(path.join(rootReal, relDir), { withFileTypes: true });
+    for (const entry of entries) {
+      if (entry.name.startsWith(".")) continue;
+      const relPath = relDir ? `${relDir}/${entry.name}` : entry.name;
+      const full = path.join(rootReal, relPath);
+      let real = full;
+      let isDirectory = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        const target = await realpath(full).catch(() => null);
+        if (target === null) {
+          listing.skipped.push({ path: relPath, reason: "broken symbolic link (its target does not exist)" });
+          continue;
+        }
+        if (!isInside(rootReal, target)) {
+          listing.skipped.push({
+            path: relPath,
+            reason: "symbolic link to a file outside the corpus folder (not followed)",
+          });
+          continue;
+        }
+        const info = await stat(target).catch(() => null);
+        if (info?.isDirectory()) {
+          listing.skipped.push({ path: relPath, reason: "symbolic link to a folder (not followed)" });
+          continue;
+        }
+        real = target;
+        isDirectory = false;
+        isFile = info?.isFile() ?? false;
+      }
+      if (isDirectory) {
+        pending.push(relPath);
+        continue;
+      }
+      if (!isFile) continue;
+      if (relDir === "" && /^readme(\.[^.]+)?$/iu.test(entry.name)) {
+        listing.readme = relPath;
+        continue;
+      }
+      const extension = path.posix.extname(entry.name).toLowerCase();
+      if (formatOf(extension) === null) {
+        listing.skipped.push({ path: relPath, reason: `unsupported file type "${extension || "(none)"}"` });
+        continue;
+      }
+      const info = await lstat(real).catch(() => null);
+      if (info !== null && info.size > MAX_FILE_BYTES) {
+        listing.skipped.push({ path: relPath, reason: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB` });
+        continue;
+      }
+      found.push({ path: relPath, real });
     }
-    if (isDirectory) {
-      files.push(...(await corpusFiles(root, relPath)));
-      continue;
-    }
-    if (!isFile) continue;
-    const extension = path.posix.extname(entry.name).toLowerCase();
-    if (!SUPPORTED_EXTENSIONS.includes(extension)) continue;
-    if (relDir === "" && /^readme\.[^.]+$/iu.test(entry.name)) continue;
-    files.push(relPath);
   }
-  return files;
+  listing.files = found.sort((a, b) => byCodeUnit(a.path, b.path));
+  listing.skipped.sort((a, b) => byCodeUnit(a.path, b.path));
+  return listing;
+}
+
+/** Corpus-relative paths of the files to load, sorted (see `listCorpus`). */
+export async function corpusFiles(root: string): Promise<string[]> {
+  return (await listCorpus(root)).files.map((f) => f.path);
 }

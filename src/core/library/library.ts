@@ -30,11 +30,23 @@ import type {
   Source,
 } from "../types.js";
 
+/** What a sync of the corpus folder found. */
+export interface SyncOutcome {
+  diff: CorpusDiff;
+  problems: LoadProblem[];
+  skipped: LoadProblem[];
+  readme: string | null;
+}
+
 export interface OpenReport {
   /** How the index came to be: loaded as saved, updated for changed files, or built from nothing. */
   index: "saved" | "updated" | "built";
   diff: CorpusDiff;
   problems: LoadProblem[];
+  /** Files left out without being read (unsupported types, links not followed, too large), with the reason. */
+  skipped: LoadProblem[];
+  /** The root README, skipped as the folder's own description, or null. */
+  readme: string | null;
   /** Why a saved index was not used, when there was one. */
   discarded?: string;
   /** Why the index could not be saved (a full or read-only disk): it is served from memory, and saving is retried. */
@@ -59,6 +71,16 @@ export interface LibraryOptions {
   onSave?: (event: { ok: boolean; error?: string }) => void;
   /** How long to wait before retrying a failed save. Default one minute. */
   retrySaveMs?: number;
+  /** Called as files are read when the corpus folder is synced at start-up (for a progress line). */
+  onProgress?: OnProgress;
+}
+
+/** One document of the corpus and the share of its words cleaning kept (when known). */
+export interface DocumentWords {
+  path: string | null;
+  title: string | null;
+  total: number;
+  kept: number;
 }
 
 function openingOf(segment: Segment, doc: number, maxChars = 600): string {
@@ -122,17 +144,19 @@ export class Library implements Answerer {
     const indexDir = options.dataDir === undefined ? null : join(options.dataDir, "index");
     const cleanup =
       indexDir === null || options.readOnly === true ? [] : await cleanSegmentDir(indexDir, options.disk ?? nodeDisk);
-    const result = await (options.executor ?? inline).run("syncBundled", {
-      corpusDir: options.corpusDir,
-      chunk,
-      indexDir,
-    });
+    const result = await (options.executor ?? inline).run(
+      "syncBundled",
+      { corpusDir: options.corpusDir, chunk, indexDir },
+      options.onProgress === undefined ? {} : { onProgress: options.onProgress },
+    );
     const packed = result.packed as PackedSegment<Manifest>;
     const library = new Library(options, unpackSegment(packed).segment, result.manifest, packed);
     const report: OpenReport = {
       index: result.index,
       diff: result.diff,
       problems: [...cleanup, ...result.problems],
+      skipped: result.skipped,
+      readme: result.readme,
       ms: 0,
     };
     if (result.discarded !== undefined) report.discarded = result.discarded;
@@ -153,19 +177,31 @@ export class Library implements Answerer {
    * Re-reads the corpus folder and re-indexes what changed (operators' "reload"), off the main thread when the
    * library has a pool. Reloads run one at a time.
    */
-  async reload(options: { onProgress?: OnProgress } = {}): Promise<{ diff: CorpusDiff; problems: LoadProblem[] }> {
+  async reload(options: { onProgress?: OnProgress } = {}): Promise<SyncOutcome> {
     const run = this.syncing.then(() => this.sync(options.onProgress));
     this.syncing = run.catch(() => undefined);
     return run;
   }
 
-  private async sync(onProgress?: OnProgress): Promise<{ diff: CorpusDiff; problems: LoadProblem[] }> {
+  /** Every document of the bundled corpus with the share of its words that cleaning kept (the verbose load report). */
+  documentWords(): DocumentWords[] {
+    return this.bundled.docs.map((d) => ({
+      path: d.source.path,
+      title: d.source.title,
+      total: d.words?.total ?? 0,
+      kept: d.words?.kept ?? 0,
+    }));
+  }
+
+  private async sync(onProgress?: OnProgress): Promise<SyncOutcome> {
     const corpusDir = this.options.corpusDir;
     if (corpusDir === null || this.packed === null) {
       const count = this.bundled.passageCount;
       return {
         diff: { added: [], changed: [], removed: [], passagesBefore: count, passagesAfter: count },
         problems: [],
+        skipped: [],
+        readme: null,
       };
     }
     const result: CorpusResult = await (this.options.executor ?? inline).run(
@@ -187,7 +223,7 @@ export class Library implements Answerer {
     }
     this.manifest = result.manifest;
     if (result.manifestChanged) await this.save(this.packed);
-    return { diff: result.diff, problems: result.problems };
+    return { diff: result.diff, problems: result.problems, skipped: result.skipped, readme: result.readme };
   }
 
   /**
@@ -312,6 +348,7 @@ export class Library implements Answerer {
         end,
         score: Math.round(score * 1000) / 1000,
         source: (segment.docs[doc] as { source: Source }).source,
+        section: segment.sectionOf(passage),
       };
     });
   }

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { ChunkOptions } from "../ingest/chunk.js";
-import { corpusFiles, DocumentLoadError, loadDocument } from "../ingest/load.js";
+import { type CorpusListing, DocumentLoadError, listCorpus, loadDocument } from "../ingest/load.js";
 import { prepareDocument, type Segment, SegmentBuilder } from "../search/segment.js";
 import type { LoadProblem } from "../types.js";
 
@@ -38,7 +38,12 @@ export interface SyncResult {
   segment: Segment;
   manifest: Manifest;
   diff: CorpusDiff;
+  /** Files that did not load (with the reason), and warnings about files that did (`warning: …`). */
   problems: LoadProblem[];
+  /** Files left out of the corpus without reading them: unsupported types, links not followed, too large. */
+  skipped: LoadProblem[];
+  /** The root README, skipped as the folder's own description, or null. */
+  readme: string | null;
   /** Whether documents were added, changed or removed (the segment is then a new one). */
   changed: boolean;
   /** Whether the manifest differs from the one given (a file's mtime moved, say), so the index should be saved. */
@@ -47,22 +52,31 @@ export interface SyncResult {
 
 const errorCode = (error: unknown) => (error as NodeJS.ErrnoException).code ?? String(error);
 
+/** How far a sync has come: files looked at so far, of how many. */
+export type SyncProgress = (progress: { done: number; total: number }) => void;
+
 /** Brings `current` (built from `manifest`) up to date with the files under `corpusDir`. */
 export async function syncCorpus(
   corpusDir: string,
   current: Segment,
   manifest: Manifest,
   chunk: ChunkOptions,
-  onProgress?: (progress: { done: number; total: number }) => void,
+  onProgress?: SyncProgress,
 ): Promise<SyncResult> {
   const known = new Map(manifest.files.map((f) => [f.path, f]));
-  const files = await corpusFiles(corpusDir).catch((error: unknown) => {
+  const listing: CorpusListing = await listCorpus(corpusDir).catch((error: unknown) => {
     const code = (error as NodeJS.ErrnoException).code;
     throw new DocumentLoadError(
       corpusDir,
-      code === "ENOENT" ? "corpus directory not found" : `cannot read corpus directory (${code ?? String(error)})`,
+      code === "ENOENT"
+        ? "corpus directory not found"
+        : code === "ENOTDIR"
+          ? "not a folder"
+          : `cannot read corpus directory (${code ?? String(error)})`,
     );
   });
+  const files = listing.files.map((f) => f.path);
+  const realOf = new Map(listing.files.map((f) => [f.path, f.real]));
   const problems: LoadProblem[] = [];
   const records: FileRecord[] = [];
   const fresh: ReturnType<typeof prepareDocument>[] = [];
@@ -80,15 +94,22 @@ export async function syncCorpus(
     keepDocs.add(record.docId);
     takenIds.add(record.docId);
   };
-  for (const [done, path] of files.entries()) {
-    onProgress?.({ done, total: files.length });
-    const full = join(corpusDir, path);
+  // A file that was served and can no longer be read is removed from answers (and shown as removed).
+  const unreadable = (path: string, error: unknown): void => {
+    problems.push({ path, reason: `cannot read file (${errorCode(error)})` });
+    if (known.has(path)) diff.removed.push(path);
+  };
+  let done = 0;
+  for (const path of files) {
+    onProgress?.({ done: done++, total: files.length });
+    // The link's checked target (inside the corpus folder), not the link, is what is read.
+    const full = realOf.get(path) ?? join(corpusDir, path);
     const previous = known.get(path);
     let info;
     try {
       info = await stat(full);
     } catch (error) {
-      problems.push({ path, reason: `cannot read file (${errorCode(error)})` });
+      unreadable(path, error);
       continue;
     }
     if (previous !== undefined && previous.size === info.size && previous.mtimeMs === info.mtimeMs) {
@@ -99,7 +120,7 @@ export async function syncCorpus(
     try {
       bytes = await readFile(full);
     } catch (error) {
-      problems.push({ path, reason: `cannot read file (${errorCode(error)})` });
+      unreadable(path, error);
       continue;
     }
     const hash = createHash("sha256").update(bytes).digest("hex");
@@ -109,7 +130,7 @@ export async function syncCorpus(
     }
     try {
       const warnings: string[] = [];
-      const doc = loadDocument(path, bytes, { onWarning: (w) => warnings.push(w) });
+      const doc = await loadDocument(path, bytes, { onWarning: (w) => warnings.push(w) });
       let id = doc.source.id;
       for (let n = 2; takenIds.has(id); n++) id = `${doc.source.id}-${n}`;
       doc.source.id = id;
@@ -124,6 +145,7 @@ export async function syncCorpus(
       if (previous !== undefined) diff.removed.push(path);
     }
   }
+  onProgress?.({ done: files.length, total: files.length });
   const present = new Set(files);
   for (const f of manifest.files) if (!present.has(f.path)) diff.removed.push(f.path);
   const changed = diff.added.length + diff.changed.length + diff.removed.length > 0;
@@ -137,5 +159,14 @@ export async function syncCorpus(
   const old = manifest.files;
   const manifestChanged = changed || records.length !== old.length || records.some((r, i) => r !== old[i]);
   diff.passagesAfter = segment.passageCount;
-  return { segment, manifest: { chunk, files: records }, diff, problems, changed, manifestChanged };
+  return {
+    segment,
+    manifest: { chunk, files: records },
+    diff,
+    problems,
+    skipped: listing.skipped,
+    readme: listing.readme,
+    changed,
+    manifestChanged,
+  };
 }

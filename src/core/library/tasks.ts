@@ -8,7 +8,7 @@
  * Nothing here writes a file: saving goes through the caller's Disk, on the main thread.
  */
 import { type ChunkOptions, DEFAULT_CHUNK } from "../ingest/chunk.js";
-import { cleanText } from "../ingest/clean.js";
+import { documentFromStored } from "../ingest/document.js";
 import { DocumentLoadError, loadDocument, type DocumentMetadata } from "../ingest/load.js";
 import { IndexStoreError, type PackedSegment, packSegment, readSegment, unpackSegment } from "../search/persist.js";
 import { prepareDocument, type Segment, SegmentBuilder } from "../search/segment.js";
@@ -30,14 +30,9 @@ export interface IndexableDocument {
   hash: string;
 }
 
-/** The indexable form of a stored document: the same cleaning as a corpus file. */
+/** The indexable form of a stored document: the same structure and cleaning as when it was added. */
 export function indexableDocument(stored: IndexableDocument): CorpusDocument {
-  return {
-    source: stored.source,
-    text: stored.text,
-    content: cleanText(stored.text, { title: stored.source.title }),
-    hash: stored.hash,
-  };
+  return documentFromStored(stored);
 }
 
 /** Reported about every 2% of a long loop, so progress messages stay few whatever the size. */
@@ -105,12 +100,17 @@ export interface UploadInput {
 }
 
 /** An uploaded file as a document, or the reason it cannot be one (written for the person who uploaded it). */
-export async function loadUpload(input: UploadInput): Promise<{ document: CorpusDocument } | { refused: string }> {
+export async function loadUpload(
+  input: UploadInput,
+): Promise<{ document: CorpusDocument; warnings: string[] } | { refused: string }> {
   try {
     const bytes = Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength);
-    // Awaited: loading may become asynchronous for some formats.
-    const document = await loadDocument(input.fileName, bytes, { metadata: input.metadata });
-    return { document };
+    const warnings: string[] = [];
+    const document = await loadDocument(input.fileName, bytes, {
+      metadata: input.metadata,
+      onWarning: (w) => warnings.push(w),
+    });
+    return { document, warnings };
   } catch (error) {
     if (error instanceof DocumentLoadError) return { refused: error.reason };
     throw error;
@@ -133,6 +133,10 @@ export interface CorpusResult {
   manifest: Manifest;
   diff: CorpusDiff;
   problems: LoadProblem[];
+  /** Files left out without being read (unsupported types, links not followed, too large), with the reason. */
+  skipped: LoadProblem[];
+  /** The root README, skipped as the folder's own description, or null. */
+  readme: string | null;
   /** The manifest differs from the saved one (a file's mtime moved, say): the index should be saved. */
   manifestChanged: boolean;
   /** Why a saved index was not used, when there was one. */
@@ -169,6 +173,8 @@ export async function syncBundled(input: CorpusInput, onProgress?: OnProgress): 
     manifest: result.manifest,
     diff: result.diff,
     problems: result.problems,
+    skipped: result.skipped,
+    readme: result.readme,
     manifestChanged: result.manifestChanged || base === null,
     ...(discarded === undefined ? {} : { discarded }),
   };

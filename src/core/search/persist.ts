@@ -15,7 +15,8 @@ import type { LoadProblem } from "../types.js";
 import { PackedTermTable, Segment, type SegmentDocument, type TextSource } from "./segment.js";
 
 const FORMAT = "verbatim-segment";
-const FORMAT_VERSION = 1;
+// 2: sentence kinds, passage sections and their labels, per-document word counts.
+const FORMAT_VERSION = 2;
 const POINTER = "CURRENT";
 /** Where earlier builds wrote the pointer before renaming it into place. */
 const LEGACY_POINTER_TMP = "CURRENT.tmp";
@@ -31,6 +32,8 @@ type ArrayName =
   | "passageLength"
   | "sentenceStart"
   | "sentenceSpans"
+  | "sentenceKind"
+  | "passageSection"
   | "textOffsets";
 
 type Typed = Uint32Array | Uint16Array | Uint8Array | Float64Array;
@@ -43,6 +46,8 @@ export interface Meta<Extra> {
   analyzer: number;
   builtAt: string;
   docs: SegmentDocument[];
+  /** Section labels, index 0 the empty one. */
+  sections: string[];
   arrays: Record<ArrayName, { kind: Kind; offset: number; length: number }>;
   checksums: Record<string, string>;
   /** Whatever the caller keeps alongside (e.g. the corpus file manifest). */
@@ -121,6 +126,8 @@ export function packSegment<Extra>(segment: Segment, extra: Extra): PackedSegmen
     passageLength: segment.passageLength,
     sentenceStart: segment.sentenceStart,
     sentenceSpans: segment.sentenceSpans,
+    sentenceKind: segment.sentenceKind,
+    passageSection: segment.passageSection,
     textOffsets,
   };
   const layout = {} as Meta<Extra>["arrays"];
@@ -142,6 +149,7 @@ export function packSegment<Extra>(segment: Segment, extra: Extra): PackedSegmen
     analyzer: ANALYZER_VERSION,
     builtAt: segment.builtAt,
     docs: segment.docs,
+    sections: segment.sections,
     arrays: layout,
     checksums: { "arrays.bin": sha256(arrays), "texts.bin": sha256(texts), "terms.txt": sha256(terms) },
     extra,
@@ -330,6 +338,9 @@ export function unpackSegment<Extra>(packed: PackedSegment<Extra>): { segment: S
     passageLength: a.passageLength as Uint16Array,
     sentenceStart: a.sentenceStart as Uint32Array,
     sentenceSpans: a.sentenceSpans as Uint32Array,
+    sentenceKind: a.sentenceKind as Uint8Array,
+    passageSection: a.passageSection as Uint32Array,
+    sections: meta.sections,
     builtAt: meta.builtAt,
   });
   return { segment, extra: meta.extra };

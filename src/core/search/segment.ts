@@ -8,7 +8,7 @@
  */
 import { analyze } from "./analyze.js";
 import { chunkDocument, type ChunkOptions, DEFAULT_CHUNK } from "../ingest/chunk.js";
-import type { CorpusDocument, Passage, Source } from "../types.js";
+import type { BlockKind, CorpusDocument, Passage, Source } from "../types.js";
 
 /** Per-document facts the segment keeps besides its text. */
 export interface SegmentDocument {
@@ -16,7 +16,17 @@ export interface SegmentDocument {
   hash: string;
   /** Article-proper spans, flattened [start0, end0, start1, end1, …]. */
   content: number[];
+  /** Words of the stored text (headings aside) and how many cleaning kept, when known (the load report's share). */
+  words?: { total: number; kept: number };
 }
+
+/** Sentence kinds as stored (one byte each; `BREAK_BEFORE` set when markup separates it from the sentence before). */
+export const KIND_CODES: Record<BlockKind, number> = { prose: 0, item: 1, row: 2, code: 3 };
+export const BREAK_BEFORE = 0x80;
+const KINDS: readonly BlockKind[] = ["prose", "item", "row", "code"];
+
+/** A section path as shown: its headings joined by " › ". */
+export const sectionLabel = (section: readonly string[]): string => section.join(" › ");
 
 /** A growable Uint32Array (build-time only). */
 class U32List {
@@ -52,6 +62,12 @@ export interface SegmentParts {
   /** CSR offsets into `sentenceSpans` (pairs), one entry per passage plus one. */
   sentenceStart: Uint32Array;
   sentenceSpans: Uint32Array;
+  /** Per sentence: the kind of block it comes from (`KIND_CODES`); empty means all prose. */
+  sentenceKind?: Uint8Array;
+  /** Per passage: its section, an index into `sections` (0: none); empty means none. */
+  passageSection?: Uint32Array;
+  /** Section labels ("Installation › Windows"); index 0 is the empty label. */
+  sections?: string[];
   builtAt: string;
 }
 
@@ -127,6 +143,9 @@ export class Segment {
   readonly passageLength: Uint16Array;
   readonly sentenceStart: Uint32Array;
   readonly sentenceSpans: Uint32Array;
+  readonly sentenceKind: Uint8Array;
+  readonly passageSection: Uint32Array;
+  readonly sections: string[];
   readonly builtAt: string;
   readonly totalLength: number;
   private readonly texts: TextSource;
@@ -146,6 +165,9 @@ export class Segment {
     this.passageLength = parts.passageLength;
     this.sentenceStart = parts.sentenceStart;
     this.sentenceSpans = parts.sentenceSpans;
+    this.sentenceKind = parts.sentenceKind ?? new Uint8Array(0);
+    this.passageSection = parts.passageSection ?? new Uint32Array(0);
+    this.sections = parts.sections ?? [""];
     this.builtAt = parts.builtAt;
     let total = 0;
     for (let i = 0; i < this.passageLength.length; i++) total += this.passageLength[i] ?? 0;
@@ -183,6 +205,39 @@ export class Segment {
     const b = this.sentenceStart[p + 1] ?? 0;
     for (let i = a; i < b; i++) out.push([this.sentenceSpans[2 * i] ?? 0, this.sentenceSpans[2 * i + 1] ?? 0]);
     return out;
+  }
+
+  /** Per sentence of the passage (same order as `sentencesOf`): whether it is code, which is never quoted. */
+  codeSentences(p: number): boolean[] {
+    const out: boolean[] = [];
+    const a = this.sentenceStart[p] ?? 0;
+    const b = this.sentenceStart[p + 1] ?? 0;
+    for (let i = a; i < b; i++) out.push(((this.sentenceKind[i] ?? 0) & 0x7f) === KIND_CODES.code);
+    return out;
+  }
+
+  /** Per sentence of the passage: whether markup separates it from the one before (a quote must not join them). */
+  sentenceBreaks(p: number): boolean[] {
+    const out: boolean[] = [];
+    const a = this.sentenceStart[p] ?? 0;
+    const b = this.sentenceStart[p + 1] ?? 0;
+    for (let i = a; i < b; i++) out.push(((this.sentenceKind[i] ?? 0) & BREAK_BEFORE) !== 0);
+    return out;
+  }
+
+  /** Per sentence of the passage: the kind of block it comes from. */
+  sentenceKindsOf(p: number): BlockKind[] {
+    const out: BlockKind[] = [];
+    const a = this.sentenceStart[p] ?? 0;
+    const b = this.sentenceStart[p + 1] ?? 0;
+    for (let i = a; i < b; i++) out.push(KINDS[(this.sentenceKind[i] ?? 0) & 0x7f] ?? "prose");
+    return out;
+  }
+
+  /** The passage's section ("Installation › Windows"), or null when it has none. */
+  sectionOf(p: number): string | null {
+    const label = this.sections[this.passageSection[p] ?? 0] ?? "";
+    return label === "" ? null : label;
   }
 
   /** Passages of one document, in order. */
@@ -227,6 +282,10 @@ export class SegmentBuilder {
   private readonly passageLength = new U32List();
   private readonly sentenceStart = new U32List();
   private readonly sentenceSpans = new U32List();
+  private readonly sentenceKind: number[] = [];
+  private readonly passageSection = new U32List();
+  private readonly sectionIds = new Map<string, number>([["", 0]]);
+  private readonly sectionNames: string[] = [""];
   private readonly docs: SegmentDocument[] = [];
   private readonly texts: string[] = [];
   private readonly counts = new Map<number, number>();
@@ -234,6 +293,16 @@ export class SegmentBuilder {
   constructor() {
     this.fwdStart.push(0);
     this.sentenceStart.push(0);
+  }
+
+  private section(label: string): number {
+    let id = this.sectionIds.get(label);
+    if (id === undefined) {
+      id = this.sectionNames.length;
+      this.sectionIds.set(label, id);
+      this.sectionNames.push(label);
+    }
+    return id;
   }
 
   private intern(term: string): number {
@@ -249,7 +318,14 @@ export class SegmentBuilder {
   add(prepared: PreparedDocument): void {
     const { doc, passages } = prepared;
     const docIndex = this.docs.length;
-    this.docs.push({ source: doc.source, hash: doc.hash, content: doc.content.flatMap((s) => [s.start, s.end]) });
+    const facts: SegmentDocument = {
+      source: doc.source,
+      hash: doc.hash,
+      content: doc.content.flatMap((s) => [s.start, s.end]),
+    };
+    const words = (doc as { words?: { total: number; kept: number } }).words;
+    if (words !== undefined) facts.words = { total: words.total, kept: words.kept };
+    this.docs.push(facts);
     this.texts.push(doc.text);
     const titleTerms = analyze(doc.source.title ?? "");
     for (const passage of passages) {
@@ -262,11 +338,16 @@ export class SegmentBuilder {
         length++;
       };
       titleTerms.forEach(count);
-      for (const s of passage.sentences) {
+      // The section's headings are every one of its passages' context, as the title is the document's.
+      const section = passage.section ?? [];
+      if (section.length > 0) for (const term of analyze(section.join(" "))) count(term);
+      passage.sentences.forEach((s, i) => {
         for (const term of analyze(doc.text.slice(s.start, s.end))) count(term);
         this.sentenceSpans.push(s.start);
         this.sentenceSpans.push(s.end);
-      }
+        this.sentenceKind.push(KIND_CODES[passage.kinds?.[i] ?? "prose"] | (passage.breaks?.[i] ? BREAK_BEFORE : 0));
+      });
+      this.passageSection.push(this.section(sectionLabel(section)));
       this.sentenceStart.push(this.sentenceSpans.length / 2);
       for (const [id, tf] of counts) {
         this.fwdTerm.push(id);
@@ -317,10 +398,13 @@ export class SegmentBuilder {
           this.fwdTf.push(tfOf[i] ?? 0);
         }
         this.fwdStart.push(this.fwdTerm.length);
-        for (const [a, b] of segment.sentencesOf(p)) {
+        const first = segment.sentenceStart[p] ?? 0;
+        segment.sentencesOf(p).forEach(([a, b], i) => {
           this.sentenceSpans.push(a);
           this.sentenceSpans.push(b);
-        }
+          this.sentenceKind.push(segment.sentenceKind[first + i] ?? 0);
+        });
+        this.passageSection.push(this.section(segment.sections[segment.passageSection[p] ?? 0] ?? ""));
         this.sentenceStart.push(this.sentenceSpans.length / 2);
         this.passageDoc.push(docIndex);
         this.passageStart.push(segment.passageStart[p] ?? 0);
@@ -373,6 +457,9 @@ export class SegmentBuilder {
       passageLength: Uint16Array.from(this.passageLength.toArray()),
       sentenceStart: this.sentenceStart.toArray(),
       sentenceSpans: this.sentenceSpans.toArray(),
+      sentenceKind: Uint8Array.from(this.sentenceKind),
+      passageSection: this.passageSection.toArray(),
+      sections: [...this.sectionNames],
       builtAt: new Date().toISOString(),
     });
   }

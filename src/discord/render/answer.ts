@@ -43,7 +43,7 @@ export function sourcesDifferLine(differ: SourcesDiffer): string {
 /** A quote with its attribution, at most `BLOCK_MAX` characters. */
 function quoteBlock(quote: Quote, number: number | null, differ: boolean): string {
   const undated = differ && renderDate(quote.source.date, quote.source.dateInferred) === null ? " · undated" : "";
-  const credit = `— ${number === null ? "" : `${number} · `}${attribution(quote.source)}${undated}`;
+  const credit = `— ${number === null ? "" : `${number} · `}${attribution(quote.source, quote.section ?? null)}${undated}`;
   const also = alsoReportedLine(quote);
   const pinned = quote.pinned === true ? `${PINNED_LINE}\n` : "";
   // Room for the trim note, whose length depends only on the number it states.

@@ -17,7 +17,7 @@ export function renderSearch(query: string, hits: readonly SearchHit[], options:
   let content = `**Search:** ${shownQuery}\n-# ${plural(hits.length, "passage")}, best first.`;
   let shown = 0;
   for (const [index, hit] of hits.slice(0, SEARCH_HITS_MAX).entries()) {
-    const heading = `**${index + 1}.** ${attribution(hit.source)}`;
+    const heading = `**${index + 1}.** ${attribution(hit.source, hit.section ?? null)}`;
     const fitted = fitQuote(hit.text, SEARCH_EXCERPT_MAX - TRIM_MARKER.length);
     const excerpt = fitted.rendered ? `${fitted.rendered}${fitted.omitted > 0 ? TRIM_MARKER : ""}` : "-# (no text)";
     const entry = `\n\n${heading}\n${excerpt}`;

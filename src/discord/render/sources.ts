@@ -8,6 +8,8 @@ import { plural } from "./payload.js";
 export const TITLE_MAX = 150;
 export const NAME_MAX = 80;
 export const PATH_MAX = 160;
+/** The quoted section's headings ("Installation › Windows"). */
+export const SECTION_MAX = 100;
 const ALSO_MAX = 320;
 const ALSO_COUNT = 5;
 /** Discord allows choice names of at most 100 characters. */
@@ -23,8 +25,10 @@ export function titleLink(source: Source, bold: boolean): string {
 }
 
 /** "Title · Publisher · Author · 5 Mar 2024 · file: path" */
-export function attribution(source: Source): string {
-  const parts = [titleLink(source, true)];
+export function attribution(source: Source, section: string | null = null): string {
+  const parts = [
+    section ? `${titleLink(source, true)} › ${clipInline(section, SECTION_MAX)}` : titleLink(source, true),
+  ];
   const publisher = source.publisher?.trim();
   const author = source.author?.trim();
   if (publisher) parts.push(clipInline(publisher, NAME_MAX));

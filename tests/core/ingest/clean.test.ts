@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { cleanText, explainClean, looksLikeHeadline } from "../../../src/core/ingest/clean.js";
+import { cleanPage, cleanText, explainClean, looksLikeHeadline } from "../../../src/core/ingest/clean.js";
 import { loadFolder } from "../../support/corpus.js";
 import type { CorpusDocument, Span } from "../../../src/core/types.js";
 import { BUNDLED_CORPUS, SEEDS_DIR } from "../../support/paths.js";
@@ -249,13 +249,13 @@ describe("cleaning the bundled corpus", () => {
   });
 });
 
-describe("cleanText rules on other pages", () => {
+describe("scraped-page rules on other pages", () => {
   const keptLines = (text: string, title?: string): string[] =>
-    cleanText(text, { title }).map((s) => text.slice(s.start, s.end));
+    cleanPage(text, { title }).map((s) => text.slice(s.start, s.end));
 
   it("keeps offsets exact with CRLF line endings and indentation", () => {
     const text = "Skip to content\r\n\r\n   The council met on Monday.   \r\nIt approved the budget.\r\n";
-    const spans = cleanText(text);
+    const spans = cleanPage(text);
     expect(spans.map((s) => text.slice(s.start, s.end))).toEqual([
       "The council met on Monday.",
       "It approved the budget.",
@@ -341,6 +341,7 @@ describe("cleanText rules on other pages", () => {
   });
 
   it("returns no spans for text that is all boilerplate", () => {
+    expect(cleanPage("Skip to content\nSubscribe\n* indicates required\n")).toEqual([]);
     expect(cleanText("Skip to content\nSubscribe\n* indicates required\n")).toEqual([]);
     expect(cleanText("")).toEqual([]);
   });

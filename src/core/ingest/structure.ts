@@ -1,0 +1,266 @@
+/**
+ * Document structure: blocks (headings, paragraphs, list items, table rows, code) as spans of the stored text.
+ *
+ * Every format comes down to the same thing: the stored text, and the blocks in it. Markdown and plain text are stored
+ * as the file says them (their blocks are found in the source). HTML, man pages, PDF and DOCX are stored as text that
+ * Verbatim extracts and lays out in one plain convention, written by `RenderedText` and read back by `parseRendered`
+ * (so a stored document's structure can always be recovered from its stored text alone):
+ *
+ *   - blocks are separated by a blank line;
+ *   - a heading is one line `# Text` (`##` … `######` for deeper levels);
+ *   - a list item (an option of a man page, a `<dt>`/`<dd>` pair) starts with `• `; lines of the same item that follow
+ *     are indented by two spaces;
+ *   - a table row is one line `| cell | cell |`;
+ *   - code sits between two lines of three or more backticks (the closing fence as long as the opening one);
+ *   - anything else is a paragraph.
+ *
+ * Quotes are cut from the blocks' spans, which never include these markers. Everything here is linear in the text.
+ */
+import type { BlockKind, ContentSpan, Span } from "../types.js";
+
+/** A block of the stored text. Headings are structure (a section's name), not content. */
+export interface Block extends Span {
+  kind: BlockKind | "heading";
+  /** Heading level, 1 (outermost) to 6. */
+  level?: number;
+  /** A heading's text without markup. */
+  text?: string;
+  /** Set when the block is not content by its shape (a badge row, a table of contents): the rule's name. */
+  drop?: string;
+}
+
+const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11;
+
+/** [start, end) with surrounding whitespace removed (possibly empty). */
+export function trimSpan(text: string, start: number, end: number): Span {
+  let a = start;
+  let b = end;
+  while (a < b && isSpace(text.charCodeAt(a))) a++;
+  while (b > a && isSpace(text.charCodeAt(b - 1))) b--;
+  return { start: a, end: b };
+}
+
+/** Words (runs of non-space characters) in text[start, end). */
+export function countWords(text: string, start = 0, end = text.length): number {
+  let n = 0;
+  let inWord = false;
+  for (let i = start; i < end; i++) {
+    const space = isSpace(text.charCodeAt(i));
+    if (!space && !inWord) n++;
+    inWord = !space;
+  }
+  return n;
+}
+
+/** Offsets at which each line starts (the first is 0); a line ends before its "\n". */
+export function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** Whitespace collapsed to single spaces, trimmed: how extracted text is laid out inside one block. */
+export function collapse(text: string): string {
+  return text.replace(/\s+/gu, " ").trim();
+}
+
+/**
+ * Writes the stored text of an extracted document in the convention above. Text handed to it is collapsed
+ * (paragraphs, items, rows, headings) or kept as it is (code).
+ */
+export class RenderedText {
+  private readonly parts: string[] = [];
+
+  private push(block: string): void {
+    if (block.trim() === "") return;
+    this.parts.push(block);
+  }
+
+  heading(level: number, text: string): void {
+    const clean = collapse(text);
+    if (clean !== "") this.push(`${"#".repeat(Math.min(Math.max(level, 1), 6))} ${clean}`);
+  }
+
+  /** A paragraph; `\n` in `text` (from `<br>`) is kept as a line break inside it. */
+  paragraph(text: string): void {
+    const lines = text
+      .split("\n")
+      .map(collapse)
+      .filter((line) => line !== "");
+    // A paragraph that would read back as a marker of another kind of block is still a paragraph.
+    if (lines.length > 0 && startsLikeMarker(lines[0] as string)) lines[0] = `\u200b${lines[0] as string}`;
+    if (lines.length > 0) this.push(lines.join("\n"));
+  }
+
+  /** A list item: an optional term (an option's name, a `<dt>`) and its description. */
+  item(term: string | null, body: string): void {
+    const head = term === null ? "" : collapse(term);
+    const rest = collapse(body);
+    if (head === "" && rest === "") return;
+    if (head === "") this.push(`• ${rest}`);
+    else if (rest === "") this.push(`• ${head}`);
+    else this.push(`• ${head}\n  ${rest}`);
+  }
+
+  row(cells: readonly string[]): void {
+    const clean = cells.map((c) => collapse(c).replace(/\|/gu, "¦"));
+    if (clean.some((c) => c !== "")) this.push(`| ${clean.join(" | ")} |`);
+  }
+
+  code(text: string): void {
+    // Leading blank lines and trailing whitespace go (trimEnd, not a regex: `\s+$` is quadratic on long runs).
+    const trimmed = text.trimEnd();
+    let from = 0;
+    for (
+      let nl = trimmed.indexOf("\n");
+      nl !== -1 && trimmed.slice(from, nl).trim() === "";
+      nl = trimmed.indexOf("\n", from)
+    )
+      from = nl + 1;
+    const body = trimmed.slice(from);
+    if (body.trim() === "") return;
+    let longest = 0;
+    for (const m of body.matchAll(/^ {0,3}(`{3,})/gmu)) longest = Math.max(longest, (m[1] as string).length);
+    const fence = "`".repeat(Math.max(3, longest + 1));
+    this.push(`${fence}\n${body}\n${fence}`);
+  }
+
+  toString(): string {
+    return this.parts.join("\n\n");
+  }
+}
+
+function startsLikeMarker(line: string): boolean {
+  return /^(#{1,6} |• |\| |`{3,})/u.test(line);
+}
+
+const FENCE = /^(`{3,})[^`]*$/u;
+
+/** Reads the blocks of text written by `RenderedText` (and, for older stored documents, plain paragraphs). */
+export function parseRendered(text: string): Block[] {
+  const starts = lineStarts(text);
+  const blocks: Block[] = [];
+  const lineEnd = (i: number): number => (i + 1 < starts.length ? (starts[i + 1] as number) - 1 : text.length);
+  let paragraphStart = -1;
+  let paragraphEnd = -1;
+  let item: Block | null = null;
+  const closeParagraph = (): void => {
+    if (paragraphStart >= 0) {
+      const span = trimSpan(text, paragraphStart, paragraphEnd);
+      if (span.end > span.start) blocks.push({ ...span, kind: "prose" });
+    }
+    paragraphStart = -1;
+  };
+  const closeItem = (): void => {
+    if (item !== null) {
+      const span = trimSpan(text, item.start, item.end);
+      if (span.end > span.start) blocks.push({ ...span, kind: "item" });
+    }
+    item = null;
+  };
+  // Lines that are only a fence, by length, in order: each opening fence finds its closing one without rescanning.
+  const fences = new Map<number, { lines: number[]; next: number }>();
+  for (let i = 0; i < starts.length; i++) {
+    const line = text.slice(starts[i] as number, lineEnd(i)).trim();
+    if (line.length >= 3 && /^`+$/u.test(line)) {
+      const entry = fences.get(line.length) ?? { lines: [], next: 0 };
+      entry.lines.push(i);
+      fences.set(line.length, entry);
+    }
+  }
+  const closingFence = (length: number, after: number): number => {
+    const entry = fences.get(length);
+    if (entry === undefined) return -1;
+    while (entry.next < entry.lines.length && (entry.lines[entry.next] as number) <= after) entry.next++;
+    return entry.next < entry.lines.length ? (entry.lines[entry.next] as number) : -1;
+  };
+  for (let i = 0; i < starts.length; i++) {
+    const start = starts[i] as number;
+    const end = lineEnd(i);
+    const line = text.slice(start, end);
+    if (line.trim() === "") {
+      closeParagraph();
+      closeItem();
+      continue;
+    }
+    const fence = FENCE.exec(line);
+    if (fence && paragraphStart < 0 && item === null) {
+      const j = closingFence((fence[1] as string).length, i);
+      if (j >= 0) {
+        const trimmed = trimSpan(text, starts[i + 1] as number, lineEnd(j - 1));
+        if (j > i + 1 && trimmed.end > trimmed.start) blocks.push({ ...trimmed, kind: "code" });
+        i = j;
+        continue;
+      }
+      // No closing fence: an ordinary line.
+    }
+    const heading = /^(#{1,6}) (.*)$/u.exec(line);
+    if (heading && paragraphStart < 0 && item === null) {
+      const span = trimSpan(text, start + (heading[1] as string).length + 1, end);
+      if (span.end > span.start) {
+        blocks.push({
+          ...span,
+          kind: "heading",
+          level: (heading[1] as string).length,
+          text: collapse(heading[2] ?? ""),
+        });
+      }
+      continue;
+    }
+    if (line.startsWith("• ")) {
+      closeParagraph();
+      closeItem();
+      item = { start: start + 2, end, kind: "item" };
+      continue;
+    }
+    if (item !== null && line.startsWith("  ")) {
+      item.end = end;
+      continue;
+    }
+    if (line.startsWith("| ") && line.trimEnd().endsWith(" |") && paragraphStart < 0) {
+      closeItem();
+      const span = trimSpan(text, start + 2, start + line.trimEnd().length - 2);
+      if (span.end > span.start) blocks.push({ ...span, kind: "row" });
+      continue;
+    }
+    closeItem();
+    if (paragraphStart < 0) {
+      // A zero-width space that keeps a paragraph from reading as a marker is not part of its text.
+      paragraphStart = text.charCodeAt(start) === 0x200b ? start + 1 : start;
+    }
+    paragraphEnd = end;
+  }
+  closeParagraph();
+  closeItem();
+  return blocks;
+}
+
+const normalizeHeading = (s: string): string =>
+  s.replace(/[‘’ʼ]/gu, "'").replace(/[“”]/gu, '"').replace(/\s+/gu, " ").trim().toLowerCase();
+
+/**
+ * The content spans of `blocks` (headings left out, dropped blocks left out), each with the trail of headings above
+ * it. A top heading that is the document's title is not repeated as every section's first name.
+ */
+export function sectioned(blocks: readonly Block[], title: string | null): ContentSpan[] {
+  const trail: Array<{ level: number; text: string }> = [];
+  const wanted = title === null ? "" : normalizeHeading(title);
+  const out: ContentSpan[] = [];
+  let current: readonly string[] = [];
+  for (const block of blocks) {
+    if (block.drop !== undefined) continue;
+    if (block.kind === "heading") {
+      const level = block.level ?? 1;
+      while (trail.length > 0 && (trail[trail.length - 1] as { level: number }).level >= level) trail.pop();
+      const text = block.text ?? "";
+      if (text !== "" && !(trail.length === 0 && normalizeHeading(text) === wanted)) trail.push({ level, text });
+      current = trail.map((t) => t.text);
+      continue;
+    }
+    const span: ContentSpan = { start: block.start, end: block.end };
+    if (block.kind !== "prose") span.kind = block.kind;
+    if (current.length > 0) span.section = current;
+    out.push(span);
+  }
+  return out;
+}
