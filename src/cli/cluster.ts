@@ -85,7 +85,16 @@ async function main(): Promise<void> {
   // spawn() spaces process starts, not identifies, so a slow start could still collide.)
   const step = Math.max(1, gateway.maxConcurrency);
   for (let i = 0; i < ids.length && !stopping; i += step) {
-    await Promise.all(ids.slice(i, i + step).map((id) => manager.createShard(id).spawn(-1)));
+    // spawn(-1) returns as soon as the process exists (it does not wait for READY); a shard's corpus may take longer
+    // than any fixed timeout to load, so READY is awaited here, however long it takes (a respawn is waited for too).
+    await Promise.all(
+      ids.slice(i, i + step).map(async (id) => {
+        const shard = manager.createShard(id);
+        const ready = new Promise<void>((resolve) => shard.once("ready", () => resolve()));
+        await shard.spawn(-1);
+        await ready;
+      }),
+    );
     if (i + step < ids.length) await new Promise((resolve) => setTimeout(resolve, 5500));
   }
   logger.info({ shards: ids.length }, "every shard process is ready");
