@@ -3,12 +3,12 @@
  * Which way imports may point (tests/layers.test.ts states and checks these rules). Layers, top to bottom:
  *   entry points (src/cli, src/app.ts, bench, scripts) → commands/ → src/bot/ → src/discord/ (presentation) → src/core/
  * and inside the core, rooms in this order, each importing only rooms after it:
- *   eval → guilds → library → answer → search → ingest → storage, all over types.ts and sources.ts.
+ *   postgres → eval → guilds → library → answer → search → ingest → storage, all over types.ts and sources.ts.
  * Outside the core, only its public entry (src/core/index.ts) is imported.
  */
 
 /** The core's rooms, highest first. */
-export const CORE_ROOMS = ["eval", "guilds", "library", "answer", "search", "ingest", "storage"];
+export const CORE_ROOMS = ["postgres", "eval", "guilds", "library", "answer", "search", "ingest", "storage"];
 
 const DISCORD_FREE = {
   paths: [

@@ -29,8 +29,26 @@ export interface DiscordConfig {
   apiUrl: string;
 }
 
-export interface BotConfig extends CoreConfig {
+/** How this process takes part in sharding: SHARD_COUNT (the total, or Discord's recommendation) and SHARD_IDS. */
+export interface ShardConfig {
+  /** Shards over all processes, or "auto": Discord's recommended count (GET /gateway/bot), resolved at start. */
+  count: number | "auto";
+  /** The shards this process runs ("all": every one of `count`). */
+  ids: number[] | "all";
+  /** Started by discord.js's ShardingManager (`npm run start:cluster`), which chose the shard. */
+  managed: boolean;
+}
+
+/** Where servers' data is kept: files under DATA_DIR, or PostgreSQL. */
+export interface StoreConfig extends CoreConfig {
+  /** PostgreSQL for servers' data (absent: files under DATA_DIR). */
+  databaseUrl?: string;
+}
+
+export interface BotConfig extends StoreConfig {
   discord: DiscordConfig;
+  /** Absent: SHARD_COUNT unset, discord.js's default (one shard, as before sharding was configurable). */
+  shards?: ShardConfig;
   cooldownSeconds: number;
   ownerIds: string[];
   maxUploadBytes: number;
@@ -194,7 +212,69 @@ const MAX_DOCUMENTS_PER_GUILD = {
   fix: "set e.g. MAX_DOCUMENTS_PER_GUILD=1000 (0 lets no server add documents)",
 } satisfies Variable;
 
+const DATABASE_URL = {
+  schema: z
+    .string()
+    .regex(/^postgres(?:ql)?:\/\/\S+$/)
+    .refine((value) => URL.canParse(value))
+    .optional(),
+  expected: "a PostgreSQL connection URL, postgres://user:password@host:5432/database",
+  secret: true,
+  fix: "set DATABASE_URL=postgres://user:password@host:5432/verbatim to keep servers' data in PostgreSQL (shared by several processes), or leave it unset to keep it under DATA_DIR",
+  diagnose: (value) =>
+    /^[a-z]+:\/\//i.test(value) && !/^postgres(?:ql)?:/i.test(value)
+      ? "only postgres:// and postgresql:// URLs are supported"
+      : undefined,
+} satisfies Variable;
+
+const MAX_SHARDS = 16_384;
+
+const SHARD_COUNT = {
+  schema: z.union([z.literal("auto"), wholeNumber(1, MAX_SHARDS)]).optional(),
+  expected: `a whole number of shards from 1 to ${MAX_SHARDS}, or "auto" (Discord's recommended count)`,
+  fix: "set SHARD_COUNT to the number of shards over all processes (e.g. SHARD_COUNT=4), to auto, or leave it unset for one shard",
+} satisfies Variable;
+
+/** "0,2,4-7" → [0, 2, 4, 5, 6, 7]; "auto" (or "all") → every shard. */
+const shardIdList = z
+  .string()
+  .transform((value) => value.trim().toLowerCase())
+  .pipe(
+    z.union([
+      z.enum(["auto", "all"]).transform(() => "all" as const),
+      z
+        .string()
+        .regex(/^\d+(?:-\d+)?(?:\s*,\s*\d+(?:-\d+)?)*$/)
+        .transform((value) => {
+          const ids = new Set<number>();
+          for (const part of value.split(",")) {
+            const [from, to = from] = part.trim().split("-").map(Number) as [number, number?];
+            for (let id = from; id <= (to as number) && ids.size <= MAX_SHARDS; id++) ids.add(id);
+          }
+          return [...ids].sort((a, b) => a - b);
+        })
+        .pipe(
+          z
+            .array(
+              z
+                .number()
+                .int()
+                .min(0)
+                .max(MAX_SHARDS - 1),
+            )
+            .min(1),
+        ),
+    ]),
+  );
+
+const SHARD_IDS = {
+  schema: shardIdList.optional(),
+  expected: 'the shards this process runs, as ids and ranges below SHARD_COUNT ("0,1" or "0-3"), or "auto" for all',
+  fix: "set e.g. SHARD_IDS=0-3 (with SHARD_COUNT=8, another process runs 4-7), or leave it unset to run every shard here",
+} satisfies Variable;
+
 const CORE_VARIABLES = { CORPUS_DIR, DATA_DIR, LOG_LEVEL } satisfies Record<string, Variable>;
+const STORE_VARIABLES = { ...CORE_VARIABLES, DATABASE_URL } satisfies Record<string, Variable>;
 
 const BOT_VARIABLES = {
   DISCORD_TOKEN: TOKEN,
@@ -206,6 +286,9 @@ const BOT_VARIABLES = {
   OWNER_IDS,
   MAX_UPLOAD_BYTES,
   MAX_DOCUMENTS_PER_GUILD,
+  DATABASE_URL,
+  SHARD_COUNT,
+  SHARD_IDS,
 } satisfies Record<string, Variable>;
 
 /** Every variable the bot reads, in the order .env.example documents them. */
@@ -295,6 +378,92 @@ function crossCheck(values: { DISCORD_TOKEN: string; DISCORD_APPLICATION_ID: str
   return [];
 }
 
+/** Where servers' data is kept (for `npm run migrate`, `export`, `import`). Throws `ConfigError`. */
+export function parseStoreConfig(env: Env): StoreConfig {
+  const values = parseVariables(env, STORE_VARIABLES);
+  return {
+    corpusDir: values.CORPUS_DIR,
+    dataDir: values.DATA_DIR,
+    logLevel: values.LOG_LEVEL,
+    ...(values.DATABASE_URL === undefined ? {} : { databaseUrl: values.DATABASE_URL }),
+  };
+}
+
+/**
+ * SHARD_COUNT and SHARD_IDS checked together, or the shard discord.js's ShardingManager gave this process (it sets
+ * SHARDING_MANAGER, SHARDS and SHARD_COUNT for each process it starts).
+ */
+function shardConfig(
+  env: Env,
+  values: {
+    SHARD_COUNT?: number | "auto" | undefined;
+    SHARD_IDS?: number[] | "all" | undefined;
+    DATABASE_URL?: string | undefined;
+  },
+): { shards: ShardConfig | null; problems: string[] } {
+  if (env.SHARDING_MANAGER?.trim() === "true") {
+    const id = Number(env.SHARDS);
+    if (!Number.isInteger(id) || id < 0 || typeof values.SHARD_COUNT !== "number" || id >= values.SHARD_COUNT)
+      return {
+        shards: null,
+        problems: [
+          `SHARDS must be this process's shard id below SHARD_COUNT, got "${shorten(String(env.SHARDS))}": start shard processes with npm run start:cluster, which sets both`,
+        ],
+      };
+    if (values.DATABASE_URL === undefined) return { shards: null, problems: [CLUSTER_NEEDS_DATABASE] };
+    return { shards: { count: values.SHARD_COUNT, ids: [id], managed: true }, problems: [] };
+  }
+  const count = values.SHARD_COUNT;
+  const ids = values.SHARD_IDS ?? "all";
+  if (count === undefined) {
+    if (ids === "all") return { shards: null, problems: [] };
+    return {
+      shards: null,
+      problems: [`SHARD_IDS needs SHARD_COUNT, the number of shards over all processes: ${SHARD_COUNT.fix}`],
+    };
+  }
+  if (ids === "all") return { shards: { count, ids, managed: false }, problems: [] };
+  if (count === "auto")
+    return {
+      shards: null,
+      problems: [
+        `SHARD_IDS names shards, so SHARD_COUNT must be a number, not auto (every process must agree on it): set SHARD_COUNT to the total, or leave SHARD_IDS unset`,
+      ],
+    };
+  const beyond = ids.filter((id) => id >= count);
+  if (beyond.length > 0)
+    return {
+      shards: null,
+      problems: [
+        `SHARD_IDS must name shards below SHARD_COUNT (${count}), got ${beyond.slice(0, 5).join(", ")}: shards are numbered 0 to ${count - 1}`,
+      ],
+    };
+  if (ids.length < count && values.DATABASE_URL === undefined)
+    return {
+      shards: null,
+      problems: [
+        `SHARD_IDS runs ${ids.length} of the ${count} shards here, so other processes serve the rest and must share what servers store: set DATABASE_URL to a PostgreSQL they all use, or leave SHARD_IDS unset to run every shard in this process`,
+      ],
+    };
+  return { shards: { count, ids: ids.length === count ? "all" : ids, managed: false }, problems: [] };
+}
+
+const CLUSTER_NEEDS_DATABASE =
+  "DATABASE_URL is missing: npm run start:cluster runs one process per shard, and they must share what servers store: set DATABASE_URL=postgres://user:password@host:5432/verbatim, or run npm start (one process, every shard)";
+
+/** For `npm run start:cluster`: the configuration the shard processes will get, checked before any is started. */
+export function checkClusterConfig(config: BotConfig): string[] {
+  return config.databaseUrl === undefined ? [CLUSTER_NEEDS_DATABASE] : [];
+}
+
+/**
+ * discord.js's Client reads SHARDS and SHARD_COUNT from the environment itself (ShardingManager's protocol) when the
+ * options it is given equal its defaults; set them to what this process resolved, so it cannot read "auto" there.
+ */
+export function pinShardEnvironment(count: number): void {
+  process.env.SHARD_COUNT = String(count);
+}
+
 /**
  * The folder the user ran the command from, for paths given on the command line: npm runs scripts in the package
  * folder and says where it was called from in INIT_CWD (when it is an absolute path); else the working directory.
@@ -309,10 +478,14 @@ export function parseBotConfig(env: Env): BotConfig {
   const values = parseVariables(env, BOT_VARIABLES);
   const mismatch = crossCheck(values);
   if (mismatch.length > 0) throw new ConfigError(mismatch);
+  const { shards, problems } = shardConfig(env, values);
+  if (problems.length > 0) throw new ConfigError(problems);
   return {
     corpusDir: values.CORPUS_DIR,
     dataDir: values.DATA_DIR,
     logLevel: values.LOG_LEVEL,
+    ...(values.DATABASE_URL === undefined ? {} : { databaseUrl: values.DATABASE_URL }),
+    ...(shards === null ? {} : { shards }),
     discord: {
       token: values.DISCORD_TOKEN,
       applicationId: values.DISCORD_APPLICATION_ID,
@@ -365,6 +538,10 @@ export function loadBotConfig(options?: ReadEnvOptions): BotConfig {
 
 export function loadCoreConfig(options?: ReadEnvOptions): CoreConfig {
   return parseCoreConfig(readEnv(options));
+}
+
+export function loadStoreConfig(options?: ReadEnvOptions): StoreConfig {
+  return parseStoreConfig(readEnv(options));
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   DEFAULT_API_URL,
   parseBotConfig,
   parseCoreConfig,
+  parseStoreConfig,
   readEnv,
   redactConfig,
   type BotConfig,
@@ -268,5 +269,68 @@ describe(".env.example", () => {
     expect(() => parseCoreConfig(env)).not.toThrow();
     expect(problems(env).map((line) => line.split(" ")[0])).toEqual(["DISCORD_TOKEN", "DISCORD_APPLICATION_ID"]);
     expect(() => parseBotConfig({ ...env, ...VALID })).not.toThrow();
+  });
+});
+
+describe("running at scale: DATABASE_URL, SHARD_COUNT, SHARD_IDS", () => {
+  const URL_OK = "postgres://verbatim:secret@db.internal:5432/verbatim";
+
+  it("leaves them out when unset (the file store, one shard: as before)", () => {
+    const config = parseBotConfig(VALID);
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.shards).toBeUndefined();
+  });
+
+  it("reads a database URL and a shard plan", () => {
+    const config = parseBotConfig({ ...VALID, DATABASE_URL: URL_OK, SHARD_COUNT: "8", SHARD_IDS: "0-2, 5" });
+    expect(config.databaseUrl).toBe(URL_OK);
+    expect(config.shards).toEqual({ count: 8, ids: [0, 1, 2, 5], managed: false });
+    expect(parseBotConfig({ ...VALID, SHARD_COUNT: "auto" }).shards).toEqual({
+      count: "auto",
+      ids: "all",
+      managed: false,
+    });
+    // Every shard in one process needs no database.
+    expect(parseBotConfig({ ...VALID, SHARD_COUNT: "2", SHARD_IDS: "0,1" }).shards).toEqual({
+      count: 2,
+      ids: "all",
+      managed: false,
+    });
+    expect(parseStoreConfig({ DATABASE_URL: URL_OK }).databaseUrl).toBe(URL_OK);
+  });
+
+  it("names each bad value on one line with the fix, never echoing the database URL", () => {
+    const lines = problems({ ...VALID, DATABASE_URL: "mysql://root:hunter2@db/verbatim", SHARD_COUNT: "0" });
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(
+      /^DATABASE_URL must be a PostgreSQL connection URL.*only postgres:\/\/ and postgresql:\/\/ URLs/,
+    );
+    expect(lines[0]).not.toContain("hunter2");
+    expect(lines[1]).toMatch(/^SHARD_COUNT must be a whole number of shards from 1 to 16384, or "auto"/);
+    expect(problems({ ...VALID, SHARD_IDS: "1" })).toEqual([
+      expect.stringMatching(/^SHARD_IDS needs SHARD_COUNT, the number of shards over all processes: set SHARD_COUNT/),
+    ]);
+    expect(problems({ ...VALID, SHARD_COUNT: "2", SHARD_IDS: "1,2", DATABASE_URL: URL_OK })).toEqual([
+      expect.stringMatching(/^SHARD_IDS must name shards below SHARD_COUNT \(2\), got 2: shards are numbered 0 to 1/),
+    ]);
+    expect(problems({ ...VALID, SHARD_COUNT: "auto", SHARD_IDS: "0" })).toEqual([
+      expect.stringMatching(/^SHARD_IDS names shards, so SHARD_COUNT must be a number, not auto/),
+    ]);
+    expect(problems({ ...VALID, SHARD_IDS: "zero" })).toEqual([expect.stringMatching(/^SHARD_IDS must be the shards/)]);
+  });
+
+  it("refuses running part of the shards without a database the other processes share", () => {
+    expect(problems({ ...VALID, SHARD_COUNT: "2", SHARD_IDS: "1" })).toEqual([
+      expect.stringMatching(/^SHARD_IDS runs 1 of the 2 shards here, .*set DATABASE_URL/),
+    ]);
+  });
+
+  it("takes the shard ShardingManager gives a process, which needs the database too", () => {
+    const managed = { ...VALID, SHARDING_MANAGER: "true", SHARDS: "1", SHARD_COUNT: "4", SHARD_IDS: "0-3" };
+    expect(parseBotConfig({ ...managed, DATABASE_URL: URL_OK }).shards).toEqual({ count: 4, ids: [1], managed: true });
+    expect(problems(managed)).toEqual([expect.stringMatching(/^DATABASE_URL is missing: npm run start:cluster/)]);
+    expect(problems({ ...managed, SHARDS: "7", DATABASE_URL: URL_OK })).toEqual([
+      expect.stringMatching(/^SHARDS must be this process's shard id below SHARD_COUNT/),
+    ]);
   });
 });

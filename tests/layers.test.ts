@@ -50,6 +50,7 @@ describe("the core's rooms import only rooms below them", () => {
     ["src/core/search/segment.ts", 'import { answerQuestion } from "../answer/quotes.js";', /search room/],
     ["src/core/answer/quotes.ts", 'import { Library } from "../library/library.js";', /answer room/],
     ["src/core/library/library.ts", 'import { GuildStore } from "../guilds/store.js";', /library room/],
+    ["src/core/guilds/corpora.ts", 'import { PgGuildStore } from "../postgres/store.js";', /guilds room/],
     [
       "src/core/storage/durable.ts",
       'import { splitSentences } from "../ingest/sentences.js";',
@@ -65,6 +66,7 @@ describe("the core's rooms import only rooms below them", () => {
 
   it.each([
     ["src/core/guilds/corpora.ts", 'import { Library } from "../library/library.js";'],
+    ["src/core/postgres/store.ts", 'import { GuildStore } from "../guilds/store.js";'],
     ["src/core/answer/quotes.ts", 'import { rankPassages } from "../search/rank.js";'],
     ["src/core/search/segment.ts", 'import { chunkDocument } from "../ingest/chunk.js";'],
     ["src/core/ingest/load.ts", 'import type { Source } from "../types.js";'],

@@ -27,6 +27,8 @@ export interface BotOptions {
   commands: readonly AnyCommand[];
   /** How reconnecting to an unreachable gateway backs off (defaults: 1 s doubling to 1 min). */
   gatewayBackoff?: BackoffOptions;
+  /** The shards this client runs (`ids` of `count`); absent: discord.js's default, one shard. */
+  shards?: { count: number; ids: readonly number[] };
 }
 
 export function createBot(options: BotOptions): Client {
@@ -40,6 +42,8 @@ export function createBot(options: BotOptions): Client {
     rest: { api: options.apiUrl },
     // Defence in depth: every send also sets this explicitly (src/discord/respond.ts).
     allowedMentions: { parse: [], repliedUser: false },
+    // Sharding: this process identifies [id, count] for each of its shards; Discord sends each shard its servers.
+    ...(options.shards === undefined ? {} : { shards: [...options.shards.ids], shardCount: options.shards.count }),
   });
   const commandIds = createCommandIds(client, logger);
   const context: CommandContext = {
@@ -60,6 +64,15 @@ export function createBot(options: BotOptions): Client {
     logger.info({ user: ready.user.tag, guilds: ready.guilds.cache.size }, "connected to Discord");
     // For /help's clickable command mentions; a server's own commands are fetched when /help first needs them.
     commandIds.prefetch();
+  });
+  // A server on this process's shards: at start (after READY) and when the bot joins one. What it stores is loaded
+  // once (with PostgreSQL a process holds only its shards' servers).
+  client.on(Events.GuildCreate, (guild) => {
+    options.guilds
+      ?.join?.(guild.id)
+      .catch((error: unknown) =>
+        logger.error({ err: describeError(error), guildId: guild.id }, "could not load a server's stored data"),
+      );
   });
   client.on(Events.InteractionCreate, (interaction) => {
     router

@@ -10,7 +10,7 @@ import type {
   FeedbackStorage,
   GuildCorpora,
   GuildSettings,
-  GuildStore,
+  GuildStorage,
 } from "../core/index.js";
 import { describeError, UserError } from "../discord/errors.js";
 import { post } from "../discord/respond.js";
@@ -18,7 +18,7 @@ import { renderAuditLine } from "../discord/render/index.js";
 import type { CommandContext } from "./command.js";
 
 export interface GuildServices {
-  store: GuildStore;
+  store: GuildStorage;
   corpora: GuildCorpora;
   /** Answers given (for their buttons), votes and reports, and moderators' exclusions and pins, per server and DMs. */
   feedback: FeedbackStorage;
@@ -29,6 +29,8 @@ export interface GuildServices {
   maxUploadBytes: number;
   /** How long an attachment download may take before it counts as failed. */
   downloadTimeoutMs: number;
+  /** A server arrived on one of this process's shards (GUILD_CREATE): load what it stores, once. */
+  join?(guildId: string): Promise<void>;
 }
 
 export function settingsOf(guilds: GuildServices | undefined, guildId: string | null): GuildSettings | null {

@@ -6,11 +6,13 @@
  */
 import { Events } from "discord.js";
 import { commands } from "../../commands/index.js";
-import { createVerbatim } from "../app.js";
+import { createVerbatim, type ShardPlan } from "../app.js";
 import { inviteUrl } from "../bot/deploy.js";
 import { explainDiscordError } from "../bot/explain.js";
 import { VERSION } from "../bot/version.js";
-import { configOrReport, loadBotConfig, redactConfig } from "../config.js";
+import { allShards, fetchGatewayBot } from "../bot/shards.js";
+import { type BotConfig, configOrReport, loadBotConfig, pinShardEnvironment, redactConfig } from "../config.js";
+import { describeDatabaseError, SchemaError } from "../core/index.js";
 import { describeError } from "../discord/errors.js";
 import { createLogger } from "./logger.js";
 
@@ -20,14 +22,38 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   logger.debug({ config: redactConfig(config) }, "configuration");
 
-  const verbatim = await createVerbatim({
-    corpusDir: config.corpusDir,
-    dataDir: config.dataDir,
-    logger,
-    maxUploadBytes: config.maxUploadBytes,
-    maxDocumentsPerGuild: config.maxDocumentsPerGuild,
-    ownerIds: config.ownerIds,
-  });
+  let shards: ShardPlan | undefined;
+  try {
+    shards = await shardPlan(config);
+  } catch (error) {
+    const line = explainDiscordError(error, config.discord);
+    if (line === null) throw error;
+    process.stderr.write(`verbatim: ${line}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  if (shards !== undefined) logger.info({ shards: shards.ids, of: shards.count }, "running shards");
+
+  let verbatim;
+  try {
+    verbatim = await createVerbatim({
+      corpusDir: config.corpusDir,
+      dataDir: config.dataDir,
+      logger,
+      maxUploadBytes: config.maxUploadBytes,
+      maxDocumentsPerGuild: config.maxDocumentsPerGuild,
+      ownerIds: config.ownerIds,
+      ...(config.databaseUrl === undefined ? {} : { databaseUrl: config.databaseUrl }),
+      ...(shards === undefined ? {} : { shards }),
+    });
+  } catch (error) {
+    const line = config.databaseUrl === undefined ? null : explainDatabaseError(error);
+    if (line === null) throw error;
+    process.stderr.write(`verbatim: ${line}\n`);
+    logger.flush();
+    process.exitCode = 1;
+    return;
+  }
   const client = verbatim.createClient({
     commands,
     apiUrl: config.discord.apiUrl,
@@ -67,6 +93,23 @@ async function main(): Promise<void> {
     logger.flush();
     process.exit(1);
   }
+}
+
+/** The shards this process runs: SHARD_COUNT (auto: Discord's recommendation) and SHARD_IDS, or undefined (one). */
+async function shardPlan(config: BotConfig): Promise<ShardPlan | undefined> {
+  if (config.shards === undefined) return undefined;
+  const count = config.shards.count === "auto" ? (await fetchGatewayBot(config.discord)).shards : config.shards.count;
+  // discord.js reads SHARD_COUNT from the environment when given its default (1): never the word "auto".
+  pinShardEnvironment(count);
+  return { count, ids: config.shards.ids === "all" ? allShards(count) : config.shards.ids };
+}
+
+/** One line for a database that cannot be used: unreachable, refusing us, or of another schema. */
+function explainDatabaseError(error: unknown): string | null {
+  if (error instanceof SchemaError) return `DATABASE_URL: ${error.message}`;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== "string") return null;
+  return `DATABASE_URL: could not use PostgreSQL (${describeDatabaseError(error)}): check that the server is running and that the URL's host, port, user, password and database are right`;
 }
 
 main().catch((error: unknown) => {

@@ -8,7 +8,8 @@
  *   search/    analysis, the inverted index (segments), BM25, saving and loading it, title autocomplete
  *   answer/    from ranked passages to quotes or an honest abstention
  *   library/   the bundled corpus kept in step with its folder, and the answering facade
- *   guilds/    each server's own documents, settings and logs, stored durably
+ *   guilds/    each server's own documents, settings and logs, stored durably (the store contract, the file store)
+ *   postgres/  the same contract on PostgreSQL for several processes: migrations, LISTEN/NOTIFY, export/import
  *   eval/      retrieval and QA test collections
  */
 export type * from "./types.js";
@@ -26,9 +27,14 @@ export type { Progress } from "./library/tasks.js";
 export { DataDirLockedError, type DataDirLock, lockDataDir } from "./storage/lock.js";
 export type { CorpusDiff } from "./library/sync.js";
 export {
+  type AddOptions,
   type AuditEntry,
   DEFAULT_SETTINGS,
+  DocumentQuotaError,
+  DuplicateDocumentError,
+  type GuildChange,
   type GuildSettings,
+  type GuildStorage,
   GuildStore,
   GuildStoreError,
   type QuestionRecord,
@@ -55,6 +61,7 @@ export {
   FeedbackError,
   type FeedbackStats,
   type FeedbackStorage,
+  FeedbackMemory,
   FeedbackStore,
   type Flag,
   type Pin,
@@ -67,3 +74,13 @@ export {
 export { NEAR_THRESHOLD, nearIdentical, questionKey, similarity } from "./guilds/similar.js";
 export { evaluate, type EvalResult } from "./eval/evaluate.js";
 export { evaluateQuestions, type QuestionSetResult, readQuestions, scoreQuestions } from "./eval/questions.js";
+export {
+  createPool as createDatabasePool,
+  describeDatabaseError,
+  type Pool as DatabasePool,
+} from "./postgres/database.js";
+export { migrate, type MigrateReport, SCHEMA_VERSION, SchemaError } from "./postgres/migrations.js";
+export { ChangeFeed, type Notice } from "./postgres/notify.js";
+export { PgGuildStore, type PgStoreOptions } from "./postgres/store.js";
+export { PgFeedbackStore, type PgFeedbackOptions } from "./postgres/feedback.js";
+export { DumpError, exportStores, type ImportReport, importStores, type Stores } from "./postgres/transfer.js";

@@ -14,6 +14,7 @@ import { deployCommands } from "../../src/bot/deploy.js";
 import { GuildStore } from "../../src/core/guilds/store.js";
 import { Library } from "../../src/core/library/library.js";
 import { eventually } from "../support/eventually.js";
+import { storeOptions } from "../support/store-under-test.js";
 import { type LoopbackDiscord, startLoopbackDiscord } from "../support/loopback-discord/index.js";
 
 const MOD = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.ManageGuild;
@@ -38,6 +39,8 @@ async function startBot(dataDir: string, ownerIds: string[] = []) {
     ownerIds,
     // A stalled download fails quickly here (15 s by default).
     downloadTimeoutMs: 500,
+    // The file store, or PostgreSQL when tests/bot/*-postgres.test.ts runs this file.
+    ...(await storeOptions()),
   });
   const client = verbatim.createClient({ commands, apiUrl: discord.api, cooldownSeconds: 0, version: "test" });
   await client.login(discord.token);

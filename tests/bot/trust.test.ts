@@ -17,6 +17,7 @@ import { deployCommands } from "../../src/bot/deploy.js";
 import type { FeedbackStore, GuildStore } from "../../src/core/index.js";
 import { unescapeMarkdown } from "../../src/discord/render/index.js";
 import { eventually } from "../support/eventually.js";
+import { storeOptions } from "../support/store-under-test.js";
 import {
   type InteractionHandle,
   type LoopbackDiscord,
@@ -45,6 +46,8 @@ async function startBot() {
     maxDocumentsPerGuild: 10,
     ownerIds: [discord.user("owner").id],
     now: () => Date.now() + clockOffset,
+    // The file store, or PostgreSQL when tests/bot/*-postgres.test.ts runs this file.
+    ...(await storeOptions()),
   });
   const client = verbatim.createClient({ commands, apiUrl: discord.api, cooldownSeconds: 0, version: "test" });
   await client.login(discord.token);

@@ -21,11 +21,17 @@
  * Two guilds are written concurrently, one operation at a time each. The loop is bounded, and the process exits by
  * itself when its parent goes away (stdin closes or stdout breaks) or after 30 s.
  *
- * Usage: node --import tsx tests/support/crash-writer.ts <dir> [maxOpsPerGuild]
+ * Usage: node --import tsx tests/support/crash-writer.ts <dir | postgres://…> [maxOpsPerGuild]
+ * (a PostgreSQL URL writes through the PostgreSQL stores instead of the file stores under <dir>).
  */
 import { randomBytes } from "node:crypto";
-import { FeedbackStore } from "../../src/core/guilds/feedback.js";
+import type { GuildStorage } from "../../src/core/guilds/contract.js";
+import { type FeedbackMemory, FeedbackStore } from "../../src/core/guilds/feedback.js";
 import { GuildStore } from "../../src/core/guilds/store.js";
+import { createPool } from "../../src/core/postgres/database.js";
+import { PgFeedbackStore } from "../../src/core/postgres/feedback.js";
+import { migrate } from "../../src/core/postgres/migrations.js";
+import { PgGuildStore } from "../../src/core/postgres/store.js";
 
 const CRASH_GUILDS = ["100000000000000001", "100000000000000002"] as const;
 
@@ -46,8 +52,17 @@ setTimeout(() => process.exit(0), 30_000).unref();
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const token = () => `${process.pid}-${randomBytes(4).toString("hex")}`;
 
-const store = await GuildStore.open(dir);
-const feedback = await FeedbackStore.open(dir);
+let store: GuildStorage;
+let feedback: FeedbackMemory;
+if (/^postgres(ql)?:/.test(dir)) {
+  const pool = createPool(dir, { max: 4 });
+  await migrate(pool);
+  store = await PgGuildStore.open(pool, { maintenanceMs: 0 });
+  feedback = await PgFeedbackStore.open(pool, { maintenanceMs: 0 });
+} else {
+  store = await GuildStore.open(dir);
+  feedback = await FeedbackStore.open(dir);
+}
 say("READY");
 
 const USERS = ["u1", "u2", "u3"];

@@ -7,7 +7,8 @@ import { createHash } from "node:crypto";
 import { posix } from "node:path";
 import { SUPPORTED_EXTENSIONS } from "../ingest/load.js";
 import { dateProblem, isPathLikeTitle, isWebUrl, stripBidi } from "../ingest/metadata.js";
-import type { GuildStore, StoredDocument } from "./store.js";
+import type { GuildChange, GuildStorage } from "./contract.js";
+import { DocumentQuotaError, DuplicateDocumentError, type StoredDocument } from "./schema.js";
 import type { CorpusDiff, Library } from "../library/library.js";
 import { type Executor, inline } from "../library/pool.js";
 import { indexableDocument, type IndexableDocument, type OnProgress } from "../library/tasks.js";
@@ -78,24 +79,67 @@ export class GuildCorpora {
   /** Each server's index in its packed form: what an edit starts from. */
   private readonly packed = new Map<string, PackedSegment<null>>();
 
+  private readonly unsubscribe: () => void;
+  /** Guilds whose index was built by load() or warmUp() (or is being). */
+  private readonly loading = new Map<string, Promise<void>>();
+
   constructor(
-    private readonly store: GuildStore,
+    private readonly store: GuildStorage,
     private readonly library: Library,
     private readonly limits: GuildLimits,
     private readonly executor: Executor = inline,
-  ) {}
+  ) {
+    // Another process changed a server this one serves (PostgreSQL): its index follows.
+    this.unsubscribe = store.onChange((change) => {
+      void this.applyChange(change).catch(() => undefined);
+    });
+  }
+
+  /** Stops following other processes' changes. */
+  close(): void {
+    this.unsubscribe();
+  }
+
+  /**
+   * Brings a server's documents into memory and indexes them (a server that joined, or one on this process's shards),
+   * once; later calls resolve at once.
+   */
+  load(guildId: string): Promise<void> {
+    let loading = this.loading.get(guildId);
+    if (loading === undefined) {
+      loading = (async () => {
+        await this.store.load(guildId);
+        await this.store.exclusive(guildId, async () => {
+          const documents = this.store.documents(guildId);
+          if (documents.length === 0 || this.packed.has(guildId)) return;
+          this.install(guildId, await this.executor.run("buildDocuments", { documents: documents.map(indexable) }));
+        });
+      })();
+      loading.catch(() => this.loading.delete(guildId));
+      this.loading.set(guildId, loading);
+    }
+    return loading;
+  }
+
+  /** Applies another process's change to the server's index (its documents are already in the store's memory). */
+  private async applyChange(change: GuildChange): Promise<void> {
+    if (change.added.length === 0 && change.removed.length === 0) return;
+    await this.store.exclusive(change.guildId, async () => {
+      const base = this.packed.get(change.guildId) ?? null;
+      const indexed = new Set(base?.meta.docs.map((d) => d.source.id) ?? []);
+      const add = change.added.filter(
+        (d) => !indexed.has(d.id) && this.store.document(change.guildId, d.id) !== undefined,
+      );
+      const remove = change.removed.filter((id) => indexed.has(id));
+      if (add.length === 0 && remove.length === 0) return;
+      const packed = await this.executor.run("editSegment", { base, add: add.map(indexable), remove });
+      this.install(change.guildId, packed);
+    });
+  }
 
   /** Builds every server's index from its stored documents (at start-up, before answering anyone). */
   async warmUp(): Promise<void> {
-    await Promise.all(
-      this.store.guildIds().map(async (guildId) => {
-        const documents = this.store.documents(guildId);
-        if (documents.length === 0 || this.packed.has(guildId)) return;
-        const packed = await this.executor.run("buildDocuments", { documents: documents.map(indexable) });
-        // A document added while this was building is already indexed by add(); keep that index.
-        if (!this.packed.has(guildId)) this.install(guildId, packed);
-      }),
-    );
+    await Promise.all(this.store.guildIds().map((guildId) => this.load(guildId)));
   }
 
   /** Serves `packed` as the server's index (or none, when it holds no documents). */
@@ -199,7 +243,27 @@ export class GuildCorpora {
       const { id: _id, ...source } = prepared.source;
       if (input.fileName !== undefined) source.path = stripBidi(posix.basename(input.fileName));
       else source.path = null;
-      const document = await this.store.addDocument(guildId, { source, text: prepared.text, addedBy: userId });
+      let document: StoredDocument;
+      try {
+        document = await this.store.addDocument(
+          guildId,
+          { source, text: prepared.text, addedBy: userId },
+          { maxDocuments: this.limits.maxDocuments },
+        );
+      } catch (error) {
+        // Another process added the same text, or filled the quota, since this one's memory was read.
+        if (error instanceof DuplicateDocumentError)
+          throw new InputError(
+            "duplicate",
+            `That text is already stored as \`${error.existing.id}\` (“${error.existing.source.title ?? error.existing.id}”).`,
+          );
+        if (error instanceof DocumentQuotaError)
+          throw new InputError(
+            "quota",
+            `This server already has ${error.count} documents, the most it may store (${this.limits.maxDocuments}). Remove some first.`,
+          );
+        throw error;
+      }
       const packed = await this.executor.run("editSegment", {
         base: this.packed.get(guildId) ?? null,
         add: [indexable(document)],

@@ -42,7 +42,7 @@ export const ANSWERS_KEPT = 5000;
 export const REPORT_RETENTION_DAYS = 90;
 export const MAX_EXCLUSIONS = 1000;
 export const MAX_PINS = 500;
-const VOTES_KEPT = 20_000;
+export const VOTES_KEPT = 20_000;
 const DAY = 86_400_000;
 
 export type ReportReason = "does-not-answer" | "wrong-source" | "outdated" | "missed" | "other";
@@ -164,6 +164,13 @@ export class FeedbackError extends Error {
  */
 export interface FeedbackStorage {
   readonly problems: readonly FileProblem[];
+  /**
+   * Brings a scope's state into memory (a server on this process's shards, or one that joined), once. The file store
+   * holds every scope from the start.
+   */
+  load(scope: string): Promise<void>;
+  /** Stops background work. */
+  close(): Promise<void>;
   /** The clock records and votes are dated and retained by (epoch ms). */
   now(): number;
   newAnswerId(): string;
@@ -206,7 +213,7 @@ const QuoteSchema = z.strictObject({
   pinned: z.boolean().optional(),
 });
 const ReasonSchema = z.enum(["does-not-answer", "wrong-source", "outdated", "missed", "other"]);
-const AnswerSchema = z.strictObject({
+export const AnswerSchema = z.strictObject({
   id: z.string().regex(ANSWER_ID),
   at: isoTime,
   scope: z.string(),
@@ -218,7 +225,7 @@ const AnswerSchema = z.strictObject({
   quotes: z.array(QuoteSchema).max(10),
   closest: z.array(z.string().max(200)).max(10),
 });
-const VoteSchema = z.strictObject({
+export const VoteSchema = z.strictObject({
   at: isoTime,
   answerId: z.string().regex(ANSWER_ID),
   userId,
@@ -252,13 +259,13 @@ const ResolutionSchema = z.strictObject({
   by: userId,
   at: isoTime,
 });
-const ModerationSchema = z.strictObject({
+export const ModerationSchema = z.strictObject({
   version: z.literal(FEEDBACK_VERSION),
   exclusions: z.array(ExclusionSchema).max(MAX_EXCLUSIONS),
   pins: z.array(PinSchema).max(MAX_PINS),
   resolved: z.array(ResolutionSchema),
 });
-type Moderation = z.infer<typeof ModerationSchema>;
+export type Moderation = z.infer<typeof ModerationSchema>;
 
 const isMissing = (error: unknown) => (error as NodeJS.ErrnoException)?.code === "ENOENT";
 const short = (text: string, n: number) => createHash("sha256").update(text, "utf8").digest("hex").slice(0, n);
@@ -267,7 +274,7 @@ const randomHex = (n: number) =>
     .toString("hex")
     .slice(0, n);
 
-function checkScope(scope: string): void {
+export function checkScope(scope: string): void {
   if (scope !== DM_SCOPE && !(typeof scope === "string" && SNOWFLAKE.test(scope)))
     throw new FeedbackError(`invalid scope ${JSON.stringify(String(scope).slice(0, 40))}`);
 }
@@ -286,23 +293,32 @@ export function reportItemId(question: string, quote: AnsweredQuote | null): str
 
 // ---------------------------------------------------------------------------------------------------------------------
 
-interface ScopeState {
-  dir: string;
+/** What is kept in memory per scope, by every implementation. */
+export interface ScopeMemory {
   /** Oldest first (Map iteration is insertion order). */
   answers: Map<string, AnswerRecord>;
+  /** answerId → userId → last vote. */
+  votes: Map<string, Map<string, VoteRecord>>;
+  voteCount: number;
+  moderation: Moderation;
+}
+
+interface ScopeState extends ScopeMemory {
+  dir: string;
   answerLog: JsonLines<AnswerRecord>;
   /** Lines in answers.jsonl and votes.jsonl: past twice what is live (plus slack), the file is compacted. */
   answerLines: number;
   voteLines: number;
-  /** answerId → userId → last vote. */
-  votes: Map<string, Map<string, VoteRecord>>;
-  voteCount: number;
   voteLog: JsonLines<VoteRecord>;
-  moderation: Moderation;
   ready: Promise<void> | null;
 }
 
-const emptyModeration = (): Moderation => ({ version: FEEDBACK_VERSION, exclusions: [], pins: [], resolved: [] });
+export const emptyModeration = (): Moderation => ({
+  version: FEEDBACK_VERSION,
+  exclusions: [],
+  pins: [],
+  resolved: [],
+});
 
 async function listDir(dir: string): Promise<string[]> {
   try {
@@ -326,27 +342,340 @@ export interface FeedbackStoreOptions {
   disk?: Disk;
 }
 
-export class FeedbackStore implements FeedbackStorage {
-  private readonly locks = new KeyedMutex();
+/**
+ * The trust loop's state in memory and every read of it, whatever keeps it durable: the file store below, and the
+ * PostgreSQL store (src/core/postgres/feedback.ts). Subclasses make writes durable, then change the state here.
+ */
+export abstract class FeedbackMemory<S extends ScopeMemory = ScopeMemory> implements FeedbackStorage {
+  protected readonly locks = new KeyedMutex();
+  /** Each scope's state in memory: everything reads are answered from. */
+  protected readonly states = new Map<string, S>();
+  /** What opening found and set aside or repaired. */
+  readonly problems: FileProblem[] = [];
 
-  private constructor(
-    private readonly dataDir: string,
-    private readonly states: Map<string, ScopeState>,
-    readonly problems: FileProblem[],
-    private readonly clock: () => number,
-    private readonly disk: Disk,
-  ) {}
+  protected constructor(private readonly clock: () => number) {}
+
+  /** Stops background work (none for the file store). */
+  async close(): Promise<void> {}
+
+  /** Every scope is in memory from the start (the PostgreSQL store loads them as servers arrive). */
+  async load(scope: string): Promise<void> {
+    checkScope(scope);
+  }
+
+  /** Writes an answer record durably, then keeps it in memory. */
+  abstract recordAnswer(record: AnswerRecord): Promise<void>;
+  /** Writes a vote durably, then applies it in memory. */
+  abstract castVote(scope: string, vote: VoteRecord): Promise<void>;
+  /**
+   * Replaces the scope's moderation state with `change(current)` once it is durable (no other change to the scope in
+   * between, `current` being the durable state); returns what `change` returns.
+   */
+  protected abstract moderate<T>(
+    scope: string,
+    change: (current: Moderation) => { next: Moderation; result: T },
+  ): Promise<T>;
+
+  /** `next` checked, without the resolutions of reports that no longer exist. */
+  protected checkedModeration(state: ScopeMemory | undefined, next: Moderation): Moderation {
+    const live = new Set<string>();
+    for (const byUser of state?.votes.values() ?? [])
+      for (const v of byUser.values())
+        if (v.vote === "wrong" && v.subject !== undefined) live.add(reportItemId(v.subject.question, v.subject.quote));
+    const checked = ModerationSchema.safeParse({ ...next, resolved: next.resolved.filter((r) => live.has(r.item)) });
+    if (!checked.success) throw new FeedbackError(`invalid moderation state (${checked.error.issues[0]?.message})`);
+    return checked.data;
+  }
 
   now(): number {
     return this.clock();
   }
 
+  scopes(): string[] {
+    return [...this.states.keys()].sort();
+  }
+
+  // ----- answers ------------------------------------------------------------------------------------------------
+
+  newAnswerId(): string {
+    const seconds = Math.floor(this.now() / 1000)
+      .toString(36)
+      .padStart(7, "0")
+      .slice(-7);
+    let tail = "";
+    while (tail.length < 5) tail += randomBytes(8).readBigUInt64BE().toString(36);
+    return `${seconds}${tail.slice(0, 5)}`;
+  }
+
+  answer(scope: string, id: string): AnswerLookup {
+    checkScope(scope);
+    const state = this.states.get(scope);
+    const record = state?.answers.get(id);
+    if (record !== undefined) {
+      if (Date.parse(record.at) >= this.now() - ANSWER_RETENTION_DAYS * DAY) return { status: "found", record };
+      return { status: "expired" };
+    }
+    const seconds = answerIdTime(id);
+    if (seconds === null) return { status: "unknown" };
+    const oldest = state?.answers.values().next().value;
+    const forgotten =
+      seconds * 1000 < this.now() - ANSWER_RETENTION_DAYS * DAY ||
+      (oldest !== undefined && seconds < Math.floor(Date.parse(oldest.at) / 1000));
+    return forgotten ? { status: "expired" } : { status: "unknown" };
+  }
+
+  // ----- votes and reports ------------------------------------------------------------------------------------------
+
+  protected applyVote(state: ScopeMemory, vote: VoteRecord): void {
+    let byUser = state.votes.get(vote.answerId);
+    if (vote.vote === "withdrawn") {
+      if (byUser?.delete(vote.userId) === true) state.voteCount--;
+      if (byUser?.size === 0) state.votes.delete(vote.answerId);
+      return;
+    }
+    if (byUser === undefined) state.votes.set(vote.answerId, (byUser = new Map()));
+    if (!byUser.has(vote.userId)) state.voteCount++;
+    // Re-inserted so iteration stays oldest first.
+    byUser.delete(vote.userId);
+    byUser.set(vote.userId, Object.freeze(vote));
+  }
+
+  voteOf(scope: string, answerId: string, userId: string): VoteRecord | undefined {
+    checkScope(scope);
+    return this.states.get(scope)?.votes.get(answerId)?.get(userId);
+  }
+
+  /** Per report item, when a moderator last resolved it. */
+  protected resolvedAt(state: ScopeMemory): Map<string, number> {
+    const at = new Map<string, number>();
+    for (const r of state.moderation.resolved) at.set(r.item, Math.max(at.get(r.item) ?? -Infinity, Date.parse(r.at)));
+    return at;
+  }
+
+  /** The scope's open reports, most flagged first (then most recent). */
+  reports(scope: string): ReportItem[] {
+    checkScope(scope);
+    const state = this.states.get(scope);
+    if (state === undefined) return [];
+    const cutoff = this.now() - REPORT_RETENTION_DAYS * DAY;
+    const resolved = this.resolvedAt(state);
+    const items = new Map<string, ReportItem>();
+    for (const byUser of state.votes.values())
+      for (const vote of byUser.values()) {
+        if (vote.vote !== "wrong" || vote.subject === undefined || vote.reason === undefined) continue;
+        const at = Date.parse(vote.at);
+        if (at < cutoff) continue;
+        const id = reportItemId(vote.subject.question, vote.subject.quote);
+        if (at <= (resolved.get(id) ?? -Infinity)) continue;
+        let item = items.get(id);
+        if (item === undefined) {
+          item = { id, scope, question: vote.subject.question, quote: vote.subject.quote, flags: [], lastAt: vote.at };
+          items.set(id, item);
+        }
+        const flag: Flag = { userId: vote.userId, answerId: vote.answerId, reason: vote.reason, at: vote.at };
+        if (vote.note !== undefined) flag.note = vote.note;
+        item.flags.push(flag);
+        if (at >= Date.parse(item.lastAt)) {
+          item.lastAt = vote.at;
+          item.question = vote.subject.question;
+        }
+      }
+    const list = [...items.values()];
+    for (const item of list) item.flags.sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
+    return list.sort(
+      (a, b) =>
+        b.flags.length - a.flags.length || Date.parse(b.lastAt) - Date.parse(a.lastAt) || (a.id < b.id ? -1 : 1),
+    );
+  }
+
+  report(scope: string, itemId: string): ReportItem | undefined {
+    return this.reports(scope).find((item) => item.id === itemId);
+  }
+
+  // ----- moderation ---------------------------------------------------------------------------------------------------
+
+  exclusions(scope: string): Exclusion[] {
+    checkScope(scope);
+    return [...(this.states.get(scope)?.moderation.exclusions ?? [])];
+  }
+
+  pins(scope: string): Pin[] {
+    checkScope(scope);
+    return [...(this.states.get(scope)?.moderation.pins ?? [])];
+  }
+
+  /** The pin for the same or a near-identical question (the most similar; the newest among equals). */
+  pinFor(scope: string, question: string): Pin | undefined {
+    checkScope(scope);
+    const pins = this.states.get(scope)?.moderation.pins ?? [];
+    if (pins.length === 0) return undefined;
+    const key = questionKey(question);
+    let best: { pin: Pin; score: number } | undefined;
+    for (const pin of pins) {
+      if (!nearIdentical(key, pin.key)) continue;
+      const score = similarity(key, pin.key);
+      if (best === undefined || score > best.score || (score === best.score && pin.at > best.pin.at))
+        best = { pin, score };
+    }
+    return best?.pin;
+  }
+
+  /** What to pass the library for a question in this scope: its exclusions, and the pin for the question if any. */
+  askOptions(scope: string, question: string): Pick<AskOptions, "exclude" | "pinned"> {
+    const exclude = this.exclusions(scope).map((e) => e.ref);
+    const pin = this.pinFor(scope, question);
+    const options: Pick<AskOptions, "exclude" | "pinned"> = {};
+    if (exclude.length > 0) options.exclude = exclude;
+    if (pin !== undefined) {
+      const { passageId, fingerprint, start, end } = pin.quote;
+      options.pinned = { passageId, fingerprint, start, end };
+    }
+    return options;
+  }
+
+  protected resolution(item: string | undefined, action: Resolution["action"], by: string): Resolution[] {
+    return item === undefined ? [] : [{ item, action, by, at: new Date(this.now()).toISOString() }];
+  }
+
+  async dismiss(scope: string, itemId: string, by: string): Promise<ReportItem | null> {
+    const item = this.report(scope, itemId);
+    if (item === undefined) return null;
+    return this.moderate(scope, (m) => ({
+      next: { ...m, resolved: [...m.resolved, ...this.resolution(itemId, "dismissed", by)] },
+      result: item,
+    }));
+  }
+
+  async exclude(
+    scope: string,
+    input: { ref: PassageRef; sourceId: string; by: string; item?: string; question?: string },
+  ): Promise<Exclusion> {
+    return this.moderate(scope, (m) => {
+      const existing = m.exclusions.find(
+        (e) => e.ref.passageId === input.ref.passageId && e.ref.fingerprint === input.ref.fingerprint,
+      );
+      const resolved = [...m.resolved, ...this.resolution(input.item, "excluded", input.by)];
+      if (existing !== undefined) return { next: { ...m, resolved }, result: existing };
+      if (m.exclusions.length >= MAX_EXCLUSIONS)
+        throw new FeedbackError(`This server already excludes ${MAX_EXCLUSIONS} passages; restore some first.`);
+      const exclusion: Exclusion = {
+        id: randomHex(8),
+        ref: { passageId: input.ref.passageId, fingerprint: input.ref.fingerprint },
+        sourceId: input.sourceId,
+        by: input.by,
+        at: new Date(this.now()).toISOString(),
+        ...(input.question === undefined ? {} : { question: input.question }),
+      };
+      return { next: { ...m, exclusions: [...m.exclusions, exclusion], resolved }, result: exclusion };
+    });
+  }
+
+  async restore(scope: string, exclusionId: string): Promise<Exclusion | null> {
+    if (!this.exclusions(scope).some((e) => e.id === exclusionId)) return null;
+    return this.moderate(scope, (m) => ({
+      next: { ...m, exclusions: m.exclusions.filter((e) => e.id !== exclusionId) },
+      result: m.exclusions.find((e) => e.id === exclusionId) ?? null,
+    }));
+  }
+
+  /** Pins a quote for a question; a pin for the same question (the same key) is replaced. */
+  async pin(scope: string, input: { question: string; quote: AnsweredQuote; by: string; item?: string }): Promise<Pin> {
+    const key = questionKey(input.question);
+    return this.moderate(scope, (m) => {
+      const others = m.pins.filter((p) => keyText(p.key) !== keyText(key));
+      if (others.length >= MAX_PINS)
+        throw new FeedbackError(`This server already has ${MAX_PINS} pins; remove some first.`);
+      const { pinned: _pinned, ...quote } = input.quote;
+      const pin: Pin = {
+        id: randomHex(8),
+        question: input.question,
+        key,
+        quote,
+        by: input.by,
+        at: new Date(this.now()).toISOString(),
+      };
+      const resolved = [...m.resolved, ...this.resolution(input.item, "pinned", input.by)];
+      return { next: { ...m, pins: [...others, pin], resolved }, result: pin };
+    });
+  }
+
+  async unpin(scope: string, pinId: string): Promise<Pin | null> {
+    if (!this.pins(scope).some((p) => p.id === pinId)) return null;
+    return this.moderate(scope, (m) => ({
+      next: { ...m, pins: m.pins.filter((p) => p.id !== pinId) },
+      result: m.pins.find((p) => p.id === pinId) ?? null,
+    }));
+  }
+
+  /** Replaces the scope's moderation state whole (an import from another store), once durable. */
+  async replaceModeration(scope: string, moderation: Moderation): Promise<void> {
+    checkScope(scope);
+    const parsed = ModerationSchema.safeParse(moderation);
+    if (!parsed.success) throw new FeedbackError(`invalid moderation state (${parsed.error.issues[0]?.message})`);
+    await this.moderate(scope, () => ({ next: parsed.data, result: undefined }));
+  }
+
+  /** Everything held for a scope (an export): answers and votes oldest first, the moderation state. */
+  snapshot(scope: string): { answers: AnswerRecord[]; votes: VoteRecord[]; moderation: Moderation } {
+    checkScope(scope);
+    const state = this.states.get(scope);
+    const votes = [...(state?.votes.values() ?? [])].flatMap((byUser) => [...byUser.values()]);
+    votes.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+    return {
+      answers: [...(state?.answers.values() ?? [])],
+      votes,
+      moderation: state?.moderation ?? emptyModeration(),
+    };
+  }
+
+  // ----- /stats ---------------------------------------------------------------------------------------------------
+
+  /** Answers with helpful votes and with reports in the last 7 and 30 days (by vote time), and the moderation state. */
+  stats(scope: string): FeedbackStats {
+    checkScope(scope);
+    const state = this.states.get(scope);
+    const now = this.now();
+    const windows = [7, 30].map((days) => {
+      const since = now - days * DAY;
+      let helpful = 0;
+      let reported = 0;
+      for (const byUser of state?.votes.values() ?? []) {
+        let h = false;
+        let r = false;
+        for (const v of byUser.values()) {
+          if (Date.parse(v.at) < since) continue;
+          if (v.vote === "helpful") h = true;
+          if (v.vote === "wrong") r = true;
+        }
+        if (h) helpful++;
+        if (r) reported++;
+      }
+      return { days, helpful, reported };
+    });
+    return {
+      windows,
+      openReports: this.reports(scope).length,
+      pins: state?.moderation.pins.length ?? 0,
+      exclusions: state?.moderation.exclusions.length ?? 0,
+    };
+  }
+}
+
+/** The trust loop's storage over files under DATA_DIR (the embedded default). */
+export class FeedbackStore extends FeedbackMemory<ScopeState> {
+  private constructor(
+    private readonly dataDir: string,
+    clock: () => number,
+    private readonly disk: Disk,
+  ) {
+    super(clock);
+  }
+
   /** Opens every scope's feedback under `dataDir`, cleaning up after any crash and dropping what is past retention. */
   static async open(dataDir: string, options: FeedbackStoreOptions = {}): Promise<FeedbackStore> {
     const now = options.now ?? Date.now;
-    const problems: FileProblem[] = [];
-    const states = new Map<string, ScopeState>();
-    const store = new FeedbackStore(dataDir, states, problems, now, options.disk ?? nodeDisk);
+    const store = new FeedbackStore(dataDir, now, options.disk ?? nodeDisk);
+    const states = store.states;
     const scopes = [
       ...(await listDir(join(dataDir, "guilds"))).filter((name) => SNOWFLAKE.test(name)),
       ...((await listDir(join(dataDir, "direct"))).includes("feedback") ? [DM_SCOPE] : []),
@@ -357,7 +686,7 @@ export class FeedbackStore implements FeedbackStorage {
         (s) => s.isDirectory(),
         () => false,
       );
-      if (exists) states.set(scope, await store.load(scope, dir));
+      if (exists) states.set(scope, await store.read(scope, dir));
     }
     return store;
   }
@@ -368,7 +697,7 @@ export class FeedbackStore implements FeedbackStorage {
       : join(this.dataDir, "guilds", scope, "feedback");
   }
 
-  private async load(scope: string, dir: string): Promise<ScopeState> {
+  private async read(scope: string, dir: string): Promise<ScopeState> {
     await removeTemps(this.disk, dir);
     const now = this.now();
     const problems = this.problems;
@@ -484,22 +813,6 @@ export class FeedbackStore implements FeedbackStorage {
     return state.ready;
   }
 
-  scopes(): string[] {
-    return [...this.states.keys()].sort();
-  }
-
-  // ----- answers ------------------------------------------------------------------------------------------------
-
-  newAnswerId(): string {
-    const seconds = Math.floor(this.now() / 1000)
-      .toString(36)
-      .padStart(7, "0")
-      .slice(-7);
-    let tail = "";
-    while (tail.length < 5) tail += randomBytes(8).readBigUInt64BE().toString(36);
-    return `${seconds}${tail.slice(0, 5)}`;
-  }
-
   async recordAnswer(record: AnswerRecord): Promise<void> {
     checkScope(record?.scope);
     const parsed = AnswerSchema.safeParse(record);
@@ -520,44 +833,6 @@ export class FeedbackStore implements FeedbackStorage {
         state.answerLines = state.answers.size;
       }
     });
-  }
-
-  answer(scope: string, id: string): AnswerLookup {
-    checkScope(scope);
-    const state = this.states.get(scope);
-    const record = state?.answers.get(id);
-    if (record !== undefined) {
-      if (Date.parse(record.at) >= this.now() - ANSWER_RETENTION_DAYS * DAY) return { status: "found", record };
-      return { status: "expired" };
-    }
-    const seconds = answerIdTime(id);
-    if (seconds === null) return { status: "unknown" };
-    const oldest = state?.answers.values().next().value;
-    const forgotten =
-      seconds * 1000 < this.now() - ANSWER_RETENTION_DAYS * DAY ||
-      (oldest !== undefined && seconds < Math.floor(Date.parse(oldest.at) / 1000));
-    return forgotten ? { status: "expired" } : { status: "unknown" };
-  }
-
-  // ----- votes and reports ------------------------------------------------------------------------------------------
-
-  private applyVote(state: ScopeState, vote: VoteRecord): void {
-    let byUser = state.votes.get(vote.answerId);
-    if (vote.vote === "withdrawn") {
-      if (byUser?.delete(vote.userId) === true) state.voteCount--;
-      if (byUser?.size === 0) state.votes.delete(vote.answerId);
-      return;
-    }
-    if (byUser === undefined) state.votes.set(vote.answerId, (byUser = new Map()));
-    if (!byUser.has(vote.userId)) state.voteCount++;
-    // Re-inserted so iteration stays oldest first.
-    byUser.delete(vote.userId);
-    byUser.set(vote.userId, Object.freeze(vote));
-  }
-
-  voteOf(scope: string, answerId: string, userId: string): VoteRecord | undefined {
-    checkScope(scope);
-    return this.states.get(scope)?.votes.get(answerId)?.get(userId);
   }
 
   async castVote(scope: string, vote: VoteRecord): Promise<void> {
@@ -588,96 +863,8 @@ export class FeedbackStore implements FeedbackStorage {
     });
   }
 
-  /** Per report item, when a moderator last resolved it. */
-  private resolvedAt(state: ScopeState): Map<string, number> {
-    const at = new Map<string, number>();
-    for (const r of state.moderation.resolved) at.set(r.item, Math.max(at.get(r.item) ?? -Infinity, Date.parse(r.at)));
-    return at;
-  }
-
-  /** The scope's open reports, most flagged first (then most recent). */
-  reports(scope: string): ReportItem[] {
-    checkScope(scope);
-    const state = this.states.get(scope);
-    if (state === undefined) return [];
-    const cutoff = this.now() - REPORT_RETENTION_DAYS * DAY;
-    const resolved = this.resolvedAt(state);
-    const items = new Map<string, ReportItem>();
-    for (const byUser of state.votes.values())
-      for (const vote of byUser.values()) {
-        if (vote.vote !== "wrong" || vote.subject === undefined || vote.reason === undefined) continue;
-        const at = Date.parse(vote.at);
-        if (at < cutoff) continue;
-        const id = reportItemId(vote.subject.question, vote.subject.quote);
-        if (at <= (resolved.get(id) ?? -Infinity)) continue;
-        let item = items.get(id);
-        if (item === undefined) {
-          item = { id, scope, question: vote.subject.question, quote: vote.subject.quote, flags: [], lastAt: vote.at };
-          items.set(id, item);
-        }
-        const flag: Flag = { userId: vote.userId, answerId: vote.answerId, reason: vote.reason, at: vote.at };
-        if (vote.note !== undefined) flag.note = vote.note;
-        item.flags.push(flag);
-        if (at >= Date.parse(item.lastAt)) {
-          item.lastAt = vote.at;
-          item.question = vote.subject.question;
-        }
-      }
-    const list = [...items.values()];
-    for (const item of list) item.flags.sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
-    return list.sort(
-      (a, b) =>
-        b.flags.length - a.flags.length || Date.parse(b.lastAt) - Date.parse(a.lastAt) || (a.id < b.id ? -1 : 1),
-    );
-  }
-
-  report(scope: string, itemId: string): ReportItem | undefined {
-    return this.reports(scope).find((item) => item.id === itemId);
-  }
-
-  // ----- moderation ---------------------------------------------------------------------------------------------------
-
-  exclusions(scope: string): Exclusion[] {
-    checkScope(scope);
-    return [...(this.states.get(scope)?.moderation.exclusions ?? [])];
-  }
-
-  pins(scope: string): Pin[] {
-    checkScope(scope);
-    return [...(this.states.get(scope)?.moderation.pins ?? [])];
-  }
-
-  /** The pin for the same or a near-identical question (the most similar; the newest among equals). */
-  pinFor(scope: string, question: string): Pin | undefined {
-    checkScope(scope);
-    const pins = this.states.get(scope)?.moderation.pins ?? [];
-    if (pins.length === 0) return undefined;
-    const key = questionKey(question);
-    let best: { pin: Pin; score: number } | undefined;
-    for (const pin of pins) {
-      if (!nearIdentical(key, pin.key)) continue;
-      const score = similarity(key, pin.key);
-      if (best === undefined || score > best.score || (score === best.score && pin.at > best.pin.at))
-        best = { pin, score };
-    }
-    return best?.pin;
-  }
-
-  /** What to pass the library for a question in this scope: its exclusions, and the pin for the question if any. */
-  askOptions(scope: string, question: string): Pick<AskOptions, "exclude" | "pinned"> {
-    const exclude = this.exclusions(scope).map((e) => e.ref);
-    const pin = this.pinFor(scope, question);
-    const options: Pick<AskOptions, "exclude" | "pinned"> = {};
-    if (exclude.length > 0) options.exclude = exclude;
-    if (pin !== undefined) {
-      const { passageId, fingerprint, start, end } = pin.quote;
-      options.pinned = { passageId, fingerprint, start, end };
-    }
-    return options;
-  }
-
   /** Replaces the scope's moderation state with `change(current)` once it is durable; returns what `change` returns. */
-  private async moderate<T>(
+  protected async moderate<T>(
     scope: string,
     change: (current: Moderation) => { next: Moderation; result: T },
   ): Promise<T> {
@@ -685,123 +872,10 @@ export class FeedbackStore implements FeedbackStorage {
     return this.locks.run(`moderation:${scope}`, async () => {
       await this.ready(state);
       const { next, result } = change(state.moderation);
-      // Resolutions of reports that no longer exist are dropped.
-      const live = new Set<string>();
-      for (const byUser of state.votes.values())
-        for (const v of byUser.values())
-          if (v.vote === "wrong" && v.subject !== undefined)
-            live.add(reportItemId(v.subject.question, v.subject.quote));
-      const checked = ModerationSchema.safeParse({ ...next, resolved: next.resolved.filter((r) => live.has(r.item)) });
-      if (!checked.success) throw new FeedbackError(`invalid moderation state (${checked.error.issues[0]?.message})`);
-      await replaceDurably(this.disk, join(state.dir, "moderation.json"), JSON.stringify(checked.data));
-      state.moderation = checked.data;
+      const checked = this.checkedModeration(state, next);
+      await replaceDurably(this.disk, join(state.dir, "moderation.json"), JSON.stringify(checked));
+      state.moderation = checked;
       return result;
     });
-  }
-
-  private resolution(item: string | undefined, action: Resolution["action"], by: string): Resolution[] {
-    return item === undefined ? [] : [{ item, action, by, at: new Date(this.now()).toISOString() }];
-  }
-
-  async dismiss(scope: string, itemId: string, by: string): Promise<ReportItem | null> {
-    const item = this.report(scope, itemId);
-    if (item === undefined) return null;
-    return this.moderate(scope, (m) => ({
-      next: { ...m, resolved: [...m.resolved, ...this.resolution(itemId, "dismissed", by)] },
-      result: item,
-    }));
-  }
-
-  async exclude(
-    scope: string,
-    input: { ref: PassageRef; sourceId: string; by: string; item?: string; question?: string },
-  ): Promise<Exclusion> {
-    return this.moderate(scope, (m) => {
-      const existing = m.exclusions.find(
-        (e) => e.ref.passageId === input.ref.passageId && e.ref.fingerprint === input.ref.fingerprint,
-      );
-      const resolved = [...m.resolved, ...this.resolution(input.item, "excluded", input.by)];
-      if (existing !== undefined) return { next: { ...m, resolved }, result: existing };
-      if (m.exclusions.length >= MAX_EXCLUSIONS)
-        throw new FeedbackError(`This server already excludes ${MAX_EXCLUSIONS} passages; restore some first.`);
-      const exclusion: Exclusion = {
-        id: randomHex(8),
-        ref: { passageId: input.ref.passageId, fingerprint: input.ref.fingerprint },
-        sourceId: input.sourceId,
-        by: input.by,
-        at: new Date(this.now()).toISOString(),
-        ...(input.question === undefined ? {} : { question: input.question }),
-      };
-      return { next: { ...m, exclusions: [...m.exclusions, exclusion], resolved }, result: exclusion };
-    });
-  }
-
-  async restore(scope: string, exclusionId: string): Promise<Exclusion | null> {
-    if (!this.exclusions(scope).some((e) => e.id === exclusionId)) return null;
-    return this.moderate(scope, (m) => ({
-      next: { ...m, exclusions: m.exclusions.filter((e) => e.id !== exclusionId) },
-      result: m.exclusions.find((e) => e.id === exclusionId) ?? null,
-    }));
-  }
-
-  /** Pins a quote for a question; a pin for the same question (the same key) is replaced. */
-  async pin(scope: string, input: { question: string; quote: AnsweredQuote; by: string; item?: string }): Promise<Pin> {
-    const key = questionKey(input.question);
-    return this.moderate(scope, (m) => {
-      const others = m.pins.filter((p) => keyText(p.key) !== keyText(key));
-      if (others.length >= MAX_PINS)
-        throw new FeedbackError(`This server already has ${MAX_PINS} pins; remove some first.`);
-      const { pinned: _pinned, ...quote } = input.quote;
-      const pin: Pin = {
-        id: randomHex(8),
-        question: input.question,
-        key,
-        quote,
-        by: input.by,
-        at: new Date(this.now()).toISOString(),
-      };
-      const resolved = [...m.resolved, ...this.resolution(input.item, "pinned", input.by)];
-      return { next: { ...m, pins: [...others, pin], resolved }, result: pin };
-    });
-  }
-
-  async unpin(scope: string, pinId: string): Promise<Pin | null> {
-    if (!this.pins(scope).some((p) => p.id === pinId)) return null;
-    return this.moderate(scope, (m) => ({
-      next: { ...m, pins: m.pins.filter((p) => p.id !== pinId) },
-      result: m.pins.find((p) => p.id === pinId) ?? null,
-    }));
-  }
-
-  // ----- /stats ---------------------------------------------------------------------------------------------------
-
-  /** Answers with helpful votes and with reports in the last 7 and 30 days (by vote time), and the moderation state. */
-  stats(scope: string): FeedbackStats {
-    checkScope(scope);
-    const state = this.states.get(scope);
-    const now = this.now();
-    const windows = [7, 30].map((days) => {
-      const since = now - days * DAY;
-      let helpful = 0;
-      let reported = 0;
-      for (const byUser of state?.votes.values() ?? []) {
-        let h = false;
-        let r = false;
-        for (const v of byUser.values()) {
-          if (Date.parse(v.at) < since) continue;
-          if (v.vote === "helpful") h = true;
-          if (v.vote === "wrong") r = true;
-        }
-        if (h) helpful++;
-        if (r) reported++;
-      }
-      return { days, helpful, reported };
-    });
-    return {
-      windows,
-      openReports: this.reports(scope).length,
-      pins: state?.moderation.pins.length ?? 0,
-      exclusions: state?.moderation.exclusions.length ?? 0,
-    };
   }
 }

@@ -59,6 +59,31 @@ export class GuildStoreError extends Error {
   override name = "GuildStoreError";
 }
 
+/** A document whose text the guild already stores (refused by the store: a unique constraint on the text's hash). */
+export class DuplicateDocumentError extends GuildStoreError {
+  override name = "DuplicateDocumentError";
+  constructor(readonly existing: StoredDocument) {
+    super(`that text is already stored as ${existing.id}`);
+  }
+}
+
+/** Adding would take the guild past its document quota (checked by the store, in the same step as the write). */
+export class DocumentQuotaError extends GuildStoreError {
+  override name = "DocumentQuotaError";
+  constructor(
+    readonly count: number,
+    readonly max: number,
+  ) {
+    super(`the guild already stores ${count} documents, the most it may (${max})`);
+  }
+}
+
+/** What a write of documents must respect, checked by the store with no other write to the guild in between. */
+export interface AddOptions {
+  /** The guild may hold at most this many documents once the write is done; past it nothing is written. */
+  maxDocuments?: number;
+}
+
 export const DEFAULT_SETTINGS: Readonly<GuildSettings> = Object.freeze({
   channels: [],
   ephemeralByDefault: false,
@@ -170,4 +195,33 @@ export function documentIdFor(source: Omit<Source, "id">, suffix: string): strin
 
 export function frozenDocument(document: StoredDocument): StoredDocument {
   return Object.freeze({ ...document, source: Object.freeze({ ...document.source }) });
+}
+
+/** A document input checked with the schema open() reads with (the id is a stand-in), so what is stored reads back. */
+export function checkedDocument(input: DocumentInput): Omit<StoredDocument, "id" | "addedAt"> {
+  const source = input?.source ?? {};
+  const fields = {
+    source: {
+      title: source.title ?? null,
+      publisher: source.publisher ?? null,
+      author: source.author ?? null,
+      date: source.date ?? null,
+      ...(source.dateInferred === undefined ? {} : { dateInferred: source.dateInferred }),
+      url: source.url ?? null,
+      path: source.path ?? null,
+    },
+    text: input?.text,
+    hash: typeof input?.text === "string" ? sha256(input.text) : "",
+    addedBy: input?.addedBy,
+  };
+  const checked = StoredDocumentSchema.safeParse({
+    id: "pending",
+    ...fields,
+    source: { id: "pending", ...fields.source },
+    addedAt: new Date(0).toISOString(),
+  });
+  if (!checked.success) throw new GuildStoreError(`invalid document (${describeIssues(checked.error)})`);
+  const { id: _id, addedAt: _at, ...rest } = checked.data;
+  const { id: _sid, ...sourceRest } = rest.source;
+  return { ...rest, source: sourceRest as StoredDocument["source"] };
 }

@@ -41,10 +41,16 @@ import type { LoadProblem } from "../types.js";
 import { isMissing, listDir, quarantine, readIfExists, removeTemps } from "./files.js";
 import { AUDIT_POLICY, JsonLog, type LogPolicy, QUESTION_POLICY, type ReadOptions } from "./logs.js";
 import { migrate, writeSchema } from "./migrations.js";
+import type { GuildChange, GuildStorage } from "./contract.js";
 import {
+  type AddOptions,
   AuditEntrySchema,
+  checkedDocument,
+  DocumentQuotaError,
+  DuplicateDocumentError,
   checkGuildId,
   DEFAULT_SETTINGS,
+  StoredDocumentSchema,
   describeIssues,
   DOCUMENT_FILE,
   DocumentFileSchema,
@@ -57,7 +63,6 @@ import {
   SettingsPatchSchema,
   SettingsSchema,
   SNOWFLAKE,
-  StoredDocumentSchema,
   type AuditEntry,
   type DocumentInput,
   type GuildSettings,
@@ -67,9 +72,12 @@ import {
 import { type QuestionStats, QuestionTally } from "./tally.js";
 
 export {
+  type AddOptions,
   type AuditEntry,
   DEFAULT_SETTINGS,
+  DocumentQuotaError,
   type DocumentInput,
+  DuplicateDocumentError,
   type GuildSettings,
   GuildStoreError,
   type QuestionRecord,
@@ -78,6 +86,7 @@ export {
 export { STORE_SCHEMA_VERSION } from "./migrations.js";
 export type { LogPolicy, ReadOptions } from "./logs.js";
 export type { QuestionStats, QuestionWindow } from "./tally.js";
+export type { GuildChange, GuildStorage } from "./contract.js";
 
 /** Questions older than this are pruned from the log (in the background) and left out of /stats. */
 export const QUESTION_RETENTION_MS = QUESTION_POLICY.maxAgeMs;
@@ -212,7 +221,7 @@ async function loadGuild(
   };
 }
 
-export class GuildStore {
+export class GuildStore implements GuildStorage {
   private readonly locks = new KeyedMutex();
   private timer: NodeJS.Timeout | undefined;
   private maintaining: Promise<void> | null = null;
@@ -277,6 +286,16 @@ export class GuildStore {
     return store;
   }
 
+  /** Every guild's state is in memory from the start: nothing to load. */
+  async load(guildId: string): Promise<void> {
+    checkGuildId(guildId);
+  }
+
+  /** One process owns the folder: no change is ever made elsewhere. */
+  onChange(_listener: (change: GuildChange) => void): () => void {
+    return () => undefined;
+  }
+
   /** Guilds with any stored state, in ascending id order. */
   guildIds(): string[] {
     return [...this.guilds.keys()].sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
@@ -302,8 +321,8 @@ export class GuildStore {
   }
 
   /** Stores a new document under a fresh id. Resolves once it is durable on disk; from then on it is served. */
-  async addDocument(guildId: string, input: DocumentInput): Promise<StoredDocument> {
-    const [document] = await this.addDocuments(guildId, [input]);
+  async addDocument(guildId: string, input: DocumentInput, options: AddOptions = {}): Promise<StoredDocument> {
+    const [document] = await this.addDocuments(guildId, [input], options);
     return document as StoredDocument;
   }
 
@@ -311,15 +330,29 @@ export class GuildStore {
    * Stores several documents (an import) under fresh ids, in order, and resolves with them once all are durable;
    * from then on they are served, all at once. Every input is checked before anything is written. A failure part-way
    * (a full disk) rejects: the documents written before it are then on disk and served after a restart, and
-   * `documents()` holds them at once, so what is served is what a restart would serve.
+   * `documents()` holds them at once, so what is served is what a restart would serve. A text the guild already
+   * stores (or one given twice) is refused with `DuplicateDocumentError`, and a write that would take the guild past
+   * `options.maxDocuments` with `DocumentQuotaError`, before anything is written.
    */
-  async addDocuments(guildId: string, inputs: readonly DocumentInput[]): Promise<StoredDocument[]> {
+  async addDocuments(
+    guildId: string,
+    inputs: readonly DocumentInput[],
+    options: AddOptions = {},
+  ): Promise<StoredDocument[]> {
     checkGuildId(guildId);
     const valid = inputs.map((input) => checkedDocument(input));
     return this.locks.run(guildId, async () => {
       const state = this.state(guildId);
+      const hashes = new Set<string>();
+      for (const fields of valid) {
+        const existing = this.findByHash(guildId, fields.hash);
+        if (existing !== undefined) throw new DuplicateDocumentError(existing);
+        if (hashes.has(fields.hash)) throw new GuildStoreError("the same text is given twice");
+        hashes.add(fields.hash);
+      }
+      if (options.maxDocuments !== undefined && state.documents.size + valid.length > options.maxDocuments)
+        throw new DocumentQuotaError(state.documents.size, options.maxDocuments);
       await this.ready(state);
-      const docsDir = join(state.dir, "documents");
       const pending: Array<{ document: StoredDocument; seq: number }> = [];
       const taken = new Set<string>();
       for (const fields of valid) {
@@ -335,6 +368,46 @@ export class GuildStore {
         });
         pending.push({ document, seq: state.nextSeq++ });
       }
+      return this.write(state, pending);
+    });
+  }
+
+  /**
+   * Stores documents exactly as given (ids and dates: an import from another store), after those the guild holds,
+   * skipping any already stored with the same id and text. Refuses a document whose id the guild uses for another
+   * text, or whose text does not match its hash.
+   */
+  async restoreDocuments(guildId: string, documents: readonly StoredDocument[]): Promise<StoredDocument[]> {
+    checkGuildId(guildId);
+    const checked = documents.map((document) => {
+      const parsed = StoredDocumentSchema.safeParse(document);
+      if (!parsed.success) throw new GuildStoreError(`invalid document (${describeIssues(parsed.error)})`);
+      if (sha256(parsed.data.text) !== parsed.data.hash || parsed.data.source.id !== parsed.data.id)
+        throw new GuildStoreError(`document ${parsed.data.id} does not match its hash`);
+      return frozenDocument(parsed.data);
+    });
+    return this.locks.run(guildId, async () => {
+      const state = this.state(guildId);
+      const pending: Array<{ document: StoredDocument; seq: number }> = [];
+      for (const document of checked) {
+        const held = state.documents.get(document.id);
+        if (held?.hash === document.hash) continue;
+        if (held !== undefined)
+          throw new GuildStoreError(`document ${document.id} is stored with another text; not replaced`);
+        pending.push({ document, seq: state.nextSeq++ });
+      }
+      await this.ready(state);
+      return this.write(state, pending);
+    });
+  }
+
+  /** Writes new document files; from then on they are served. Call holding the guild's lock. */
+  private async write(
+    state: GuildState,
+    pending: ReadonlyArray<{ document: StoredDocument; seq: number }>,
+  ): Promise<StoredDocument[]> {
+    {
+      const docsDir = join(state.dir, "documents");
       // Written a batch at a time (temp files fsynced together, renamed, then one fsync of the folder): an import
       // of thousands is not one fsync after another, nor thousands of open files.
       const written: StoredDocument[] = [];
@@ -371,7 +444,7 @@ export class GuildStore {
       for (const document of written) state.documents.set(document.id, document);
       if (failure !== undefined) throw failure;
       return written;
-    });
+    }
   }
 
   /** Removes a document; resolves with it once the removal is durable, or null when the guild has no such document. */
@@ -581,33 +654,4 @@ export class GuildStore {
     });
     return state.ready;
   }
-}
-
-/** A document input checked with the schema open() reads with (the id is a stand-in), so what is stored reads back. */
-function checkedDocument(input: DocumentInput): Omit<StoredDocument, "id" | "addedAt"> {
-  const source = input?.source ?? {};
-  const fields = {
-    source: {
-      title: source.title ?? null,
-      publisher: source.publisher ?? null,
-      author: source.author ?? null,
-      date: source.date ?? null,
-      ...(source.dateInferred === undefined ? {} : { dateInferred: source.dateInferred }),
-      url: source.url ?? null,
-      path: source.path ?? null,
-    },
-    text: input?.text,
-    hash: typeof input?.text === "string" ? sha256(input.text) : "",
-    addedBy: input?.addedBy,
-  };
-  const checked = StoredDocumentSchema.safeParse({
-    id: "pending",
-    ...fields,
-    source: { id: "pending", ...fields.source },
-    addedAt: new Date(0).toISOString(),
-  });
-  if (!checked.success) throw new GuildStoreError(`invalid document (${describeIssues(checked.error)})`);
-  const { id: _id, addedAt: _at, ...rest } = checked.data;
-  const { id: _sid, ...sourceRest } = rest.source;
-  return { ...rest, source: sourceRest as StoredDocument["source"] };
 }

@@ -14,8 +14,13 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { FeedbackStore } from "../../../src/core/guilds/feedback.js";
+import type { GuildStorage } from "../../../src/core/guilds/contract.js";
+import { type FeedbackMemory, FeedbackStore } from "../../../src/core/guilds/feedback.js";
 import { GuildStore } from "../../../src/core/guilds/store.js";
+import { createPool } from "../../../src/core/postgres/database.js";
+import { PgFeedbackStore } from "../../../src/core/postgres/feedback.js";
+import { PgGuildStore } from "../../../src/core/postgres/store.js";
+import { usePostgres } from "../../support/postgres.js";
 // The benchmark's seeded PRNG, so a failing schedule of kills can be replayed with CRASH_SEED.
 import { mulberry32 } from "../../../bench/random.js";
 import { REPO_ROOT } from "../../support/paths.js";
@@ -24,6 +29,8 @@ const ROOT = REPO_ROOT;
 const WRITER = join(ROOT, "tests/support/crash-writer.ts");
 const GUILDS = ["100000000000000001", "100000000000000002"];
 const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 30);
+/** Against PostgreSQL fewer rounds do: a commit is all or nothing, there are no files to tear. */
+const PG_ROUNDS = Number(process.env.CRASH_ROUNDS ?? 15);
 const SEED = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000);
 
 interface RoundLog {
@@ -74,6 +81,18 @@ function runAndKill(dir: string, delayMs: number, fromSpawn: boolean): Promise<R
 const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
 const key = (guildId: string, id: string) => `${guildId}/${id}`;
 
+interface Target {
+  /** What the writer is given: a data folder, or a PostgreSQL URL. */
+  target: string;
+  rounds: number;
+  /** Opens the stores over what the killed writer left. */
+  open(): Promise<{ store: GuildStorage; feedback: FeedbackMemory; close(): Promise<void> }>;
+  /** With files: the data folder, whose temp files are checked too. */
+  dir?: string;
+}
+
+const postgres = usePostgres();
+
 describe("GuildStore and FeedbackStore under SIGKILL", () => {
   const dirs: string[] = [];
   afterAll(async () => {
@@ -83,6 +102,45 @@ describe("GuildStore and FeedbackStore under SIGKILL", () => {
   it(`keeps every acknowledged write across ${ROUNDS} kills (seed ${SEED})`, { timeout: 180_000 }, async () => {
     const dir = await mkdtemp(join(tmpdir(), "verbatim-crash-"));
     dirs.push(dir);
+    await crashRounds({
+      target: dir,
+      rounds: ROUNDS,
+      dir,
+      open: async () => ({
+        store: await GuildStore.open(dir),
+        feedback: await FeedbackStore.open(dir),
+        close: async () => undefined,
+      }),
+    });
+  });
+});
+
+describe("PgGuildStore and PgFeedbackStore under SIGKILL", () => {
+  it(`keeps every acknowledged write across ${PG_ROUNDS} kills (seed ${SEED})`, { timeout: 180_000 }, async () => {
+    const url = await postgres().createDatabase();
+    await crashRounds({
+      target: url,
+      rounds: PG_ROUNDS,
+      open: async () => {
+        const pool = createPool(url, { max: 2 });
+        const store = await PgGuildStore.open(pool, { maintenanceMs: 0 });
+        const feedback = await PgFeedbackStore.open(pool, { maintenanceMs: 0 });
+        return {
+          store,
+          feedback,
+          close: async () => {
+            await store.close();
+            await feedback.close();
+            await pool.end();
+          },
+        };
+      },
+    });
+  });
+});
+
+async function crashRounds({ target, rounds: ROUNDS, open, dir }: Target): Promise<void> {
+  {
     const random = mulberry32(SEED);
     const started = Date.now();
     let lastReadyMs = 800;
@@ -110,7 +168,7 @@ describe("GuildStore and FeedbackStore under SIGKILL", () => {
       const delay = fromSpawn
         ? Math.max(20, lastReadyMs - 150 + Math.floor(random() * 250))
         : 20 + Math.floor(random() * 281);
-      const { lines, readyAfterMs } = await runAndKill(dir, delay, fromSpawn);
+      const { lines, readyAfterMs } = await runAndKill(target, delay, fromSpawn);
       if (readyAfterMs === null) stats.killedBeforeReady++;
       else lastReadyMs = readyAfterMs;
       const context = `round ${round}, delay ${delay} ms${fromSpawn ? " from spawn" : ""}, seed ${SEED}`;
@@ -164,8 +222,8 @@ describe("GuildStore and FeedbackStore under SIGKILL", () => {
 
       // Temp files left by the kill: note which documents they were for; none may be served.
       const pendingIds = new Set<string>();
-      for (const guildId of GUILDS) {
-        const names = await readdir(join(dir, "guilds", guildId, "documents")).catch(() => [] as string[]);
+      for (const guildId of dir === undefined ? [] : GUILDS) {
+        const names = await readdir(join(dir as string, "guilds", guildId, "documents")).catch(() => [] as string[]);
         for (const name of names.filter((n) => n.startsWith(".tmp-"))) {
           stats.tempFilesSeen++;
           const id = /^\.tmp-(.+)\.json-[0-9a-f]+$/.exec(name)?.[1];
@@ -173,14 +231,13 @@ describe("GuildStore and FeedbackStore under SIGKILL", () => {
         }
       }
 
-      const store = await GuildStore.open(dir);
+      const { store, feedback, close } = await open();
       const quarantined = store.problems.filter((p) => !p.reason.includes("cut short"));
       stats.tornLogLines += store.problems.length - quarantined.length;
       expect(quarantined, context).toEqual([]);
 
       // The trust loop's store, opened over the same debris: every acknowledged answer, vote and exclusion is there;
       // a write in flight is there whole or not at all; nothing is quarantined; no temp file survives the open.
-      const feedback = await FeedbackStore.open(dir);
       const set = feedback.problems.filter((p) => !p.reason.includes("cut short"));
       stats.tornLogLines += feedback.problems.length - set.length;
       expect(set, context).toEqual([]);
@@ -204,8 +261,9 @@ describe("GuildStore and FeedbackStore under SIGKILL", () => {
         if (e.state === "gone") expect(found, `${context}: restored exclusion ${k} came back`).toBeUndefined();
         exclusions.set(k, found === undefined ? { id: null, state: "gone" } : { id: found.id, state: "present" });
       }
-      for (const scope of ["dm", ...GUILDS]) {
-        const folder = scope === "dm" ? join(dir, "direct", "feedback") : join(dir, "guilds", scope, "feedback");
+      for (const scope of dir === undefined ? [] : ["dm", ...GUILDS]) {
+        const folder =
+          scope === "dm" ? join(dir as string, "direct", "feedback") : join(dir as string, "guilds", scope, "feedback");
         const names = await readdir(folder).catch(() => [] as string[]);
         expect(
           names.filter((n) => n.startsWith(".tmp-")),
@@ -219,11 +277,13 @@ describe("GuildStore and FeedbackStore under SIGKILL", () => {
           expect(sha256(document.text), `${context}: ${document.id}`).toBe(document.hash);
           observed.set(key(guildId, document.id), document.hash);
         }
-        const names = await readdir(join(dir, "guilds", guildId, "documents")).catch(() => [] as string[]);
-        expect(
-          names.filter((n) => n.startsWith(".tmp-")),
-          context,
-        ).toEqual([]);
+        if (dir !== undefined) {
+          const names = await readdir(join(dir, "guilds", guildId, "documents")).catch(() => [] as string[]);
+          expect(
+            names.filter((n) => n.startsWith(".tmp-")),
+            context,
+          ).toEqual([]);
+        }
 
         const { durable, tried } = settings.get(guildId) ?? { durable: null, tried: null };
         const current = store.settings(guildId);
@@ -265,15 +325,16 @@ describe("GuildStore and FeedbackStore under SIGKILL", () => {
       // What is there now is what must still be there next round (unless removed then).
       expected.clear();
       for (const [id, hash] of observed) expected.set(id, hash);
+      await close();
     }
 
     const seconds = (Date.now() - started) / 1000;
     console.log(
-      `guild-store crash test: ${ROUNDS} rounds in ${seconds.toFixed(1)} s, seed ${SEED}`,
+      `guild-store crash test (${dir === undefined ? "PostgreSQL" : "files"}): ${ROUNDS} rounds in ${seconds.toFixed(1)} s, seed ${SEED}`,
       stats,
       feedbackStats,
     );
     expect(stats.acks).toBeGreaterThan(ROUNDS); // the writer really was writing when killed
     expect(feedbackStats.answers + feedbackStats.votes + feedbackStats.exclusions).toBeGreaterThan(ROUNDS);
-  });
-});
+  }
+}

@@ -37,12 +37,41 @@ export interface GatewayOptions {
   heartbeatIntervalMs: number;
   /** Privileged intents "enabled in the Developer Portal". */
   privilegedIntents: number;
+  /** Sharding, as GET /gateway/bot reports it and IDENTIFY must respect it. */
+  sharding: ShardingOptions;
+}
+
+export interface ShardingOptions {
+  /** GET /gateway/bot's `shards` (Discord's recommendation). Default 1. */
+  recommendedShards: number;
+  /** `session_start_limit.max_concurrency`: identifies per 5 s, per bucket shard_id % max_concurrency. Default 1. */
+  maxConcurrency: number;
+  /** Enforce max_concurrency (op 9 for an identify too soon in its bucket). Off by default, see README. */
+  identifyRateLimit: boolean;
+  /** "Each shard can only support a maximum of 2500 guilds": more on one shard closes 4011. */
+  maxGuildsPerShard: number;
+  /** The identify window. Default 5000 ms, as documented. */
+  identifyWindowMs: number;
+}
+
+/** The shard a guild's events go to: (guild_id >> 22) % num_shards (Gateway § Sharding). */
+export function shardOf(guildId: string, numShards: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(numShards));
 }
 
 export type GatewayLogEntry =
   | { kind: "connect"; at: number; query: Record<string, string> }
   | { kind: "refused"; at: number }
-  | { kind: "identify"; at: number; intents: number; compress: boolean; properties: unknown }
+  | {
+      kind: "identify";
+      at: number;
+      intents: number;
+      compress: boolean;
+      properties: unknown;
+      shard: [number, number] | null;
+      sessionId: string;
+    }
+  | { kind: "identify-rate-limited"; at: number; shard: [number, number] | null }
   | { kind: "resume"; at: number; sessionId: string; seq: number; replayed: number }
   | { kind: "invalid-session"; at: number; resumable: boolean }
   | { kind: "heartbeat"; at: number; seq: number | null }
@@ -65,7 +94,17 @@ class Session {
   constructor(
     readonly intents: number,
     readonly payloadCompression: boolean,
+    /** [shard_id, num_shards] from IDENTIFY; null: the only shard. */
+    readonly shard: [number, number] | null,
   ) {}
+
+  /** Whether an event of this guild (null: one without guild_id, such as a DM) goes to this session. */
+  receives(guildId: string | null): boolean {
+    if (this.shard === null) return true;
+    // "Gateway events that do not contain a guild_id will only be sent to the first shard (shard_id: 0)."
+    if (guildId === null) return this.shard[0] === 0;
+    return shardOf(guildId, this.shard[1]) === this.shard[0];
+  }
 
   push(t: string, d: unknown): void {
     const payload: Dispatch = { op: GatewayOpcodes.Dispatch, t, s: ++this.seq, d };
@@ -135,6 +174,10 @@ export class Gateway extends EventEmitter<{ ready: [string]; resumed: [string]; 
   private readonly sessions = new Map<string, Session>();
   private readonly connections = new Set<Connection>();
   readonly log: GatewayLogEntry[] = [];
+  /** Per max_concurrency bucket, when its last identify was accepted. */
+  private readonly identifiedAt = new Map<number, number>();
+  /** session_start_limit.remaining: each identify uses one. */
+  sessionStarts = 1000;
 
   constructor(
     private readonly world: World,
@@ -142,6 +185,10 @@ export class Gateway extends EventEmitter<{ ready: [string]; resumed: [string]; 
     private readonly opts: GatewayOptions,
   ) {
     super();
+  }
+
+  get sharding(): ShardingOptions {
+    return this.opts.sharding;
   }
 
   get connectionCount(): number {
@@ -229,19 +276,57 @@ export class Gateway extends EventEmitter<{ ready: [string]; resumed: [string]; 
     if ((intents & PRIVILEGED_INTENTS & ~this.opts.privilegedIntents) !== 0) {
       return conn.close(GatewayCloseCodes.DisallowedIntents, "Disallowed intent(s).");
     }
-    if (d.shard && (d.shard[1] < 1 || d.shard[0] < 0 || d.shard[0] >= d.shard[1])) {
+    const shard = d.shard ?? null;
+    if (
+      shard !== null &&
+      !(
+        Array.isArray(shard) &&
+        shard.length === 2 &&
+        shard.every((n) => Number.isInteger(n)) &&
+        shard[1] >= 1 &&
+        shard[0] >= 0 &&
+        shard[0] < shard[1]
+      )
+    ) {
       return conn.close(GatewayCloseCodes.InvalidShard, "Invalid shard.");
     }
-    this.record({ kind: "identify", at: Date.now(), intents, compress: d.compress === true, properties: d.properties });
+    // Too many guilds on one shard: "apps that are in 2500+ guilds *must* enable sharding".
+    const guildIds = [...this.world.guilds.keys()].filter((id) => shard === null || shardOf(id, shard[1]) === shard[0]);
+    if (guildIds.length > this.opts.sharding.maxGuildsPerShard)
+      return conn.close(GatewayCloseCodes.ShardingRequired, "Sharding required.");
+    // max_concurrency: one identify per bucket (shard_id % max_concurrency) per 5 s; one too soon is op 9.
+    const now = Date.now();
+    const bucket = (shard?.[0] ?? 0) % this.opts.sharding.maxConcurrency;
+    const last = this.identifiedAt.get(bucket);
+    if (
+      this.opts.sharding.identifyRateLimit &&
+      last !== undefined &&
+      now - last < this.opts.sharding.identifyWindowMs
+    ) {
+      this.record({ kind: "identify-rate-limited", at: now, shard });
+      this.record({ kind: "invalid-session", at: now, resumable: false });
+      return conn.send({ op: GatewayOpcodes.InvalidSession, d: false, s: null, t: null });
+    }
+    this.identifiedAt.set(bucket, now);
+    this.sessionStarts = Math.max(0, this.sessionStarts - 1);
 
-    const session = new Session(intents, d.compress === true);
+    const session = new Session(intents, d.compress === true, shard);
+    this.record({
+      kind: "identify",
+      at: now,
+      intents,
+      compress: d.compress === true,
+      properties: d.properties,
+      shard,
+      sessionId: session.id,
+    });
     this.sessions.set(session.id, session);
     session.connection = conn;
     conn.session = session;
     const ready: GatewayReadyDispatchData = {
       v: 10,
       user: { ...this.world.bot, verified: true, mfa_enabled: false, email: null },
-      guilds: [...this.world.guilds.keys()].map((id) => ({ id, unavailable: true })),
+      guilds: guildIds.map((id) => ({ id, unavailable: true })),
       session_id: session.id,
       resume_gateway_url: this.url,
       ...(d.shard ? { shard: d.shard } : {}),
@@ -254,8 +339,7 @@ export class Gateway extends EventEmitter<{ ready: [string]; resumed: [string]; 
     session.push(GatewayDispatchEvents.Ready, ready);
     // Guilds start unavailable in READY and arrive as GUILD_CREATE (Guilds intent).
     if (intents & GatewayIntentBits.Guilds) {
-      for (const id of this.world.guilds.keys())
-        session.push(GatewayDispatchEvents.GuildCreate, this.world.guildCreatePayload(id));
+      for (const id of guildIds) session.push(GatewayDispatchEvents.GuildCreate, this.world.guildCreatePayload(id));
     }
     this.emit("ready", session.id);
     this.emit("change");
@@ -327,10 +411,23 @@ export class Gateway extends EventEmitter<{ ready: [string]; resumed: [string]; 
 
   /** Sends an event to every live session whose intents allow it (queued for resume if disconnected). */
   dispatch(t: string, d: unknown, intent?: number, transform?: (d: unknown, session: Session) => unknown): void {
+    // Each shard gets its guilds' events; events without a guild_id go to shard 0.
+    const guildId = (d as { guild_id?: unknown } | null)?.guild_id;
+    const routed = typeof guildId === "string" ? guildId : null;
     for (const session of this.sessions.values()) {
       if (session.invalidated) continue;
+      if (!session.receives(routed)) continue;
       if (intent !== undefined && (session.intents & intent) === 0) continue;
       session.push(t, transform ? transform(d, session) : d);
+    }
+  }
+
+  /** GUILD_CREATE for a guild the bot just joined, to the session of its shard (the payload has `id`, not guild_id). */
+  dispatchGuildCreate(guildId: string): void {
+    for (const session of this.sessions.values()) {
+      if (session.invalidated || !session.receives(guildId)) continue;
+      if ((session.intents & GatewayIntentBits.Guilds) === 0) continue;
+      session.push(GatewayDispatchEvents.GuildCreate, this.world.guildCreatePayload(guildId));
     }
   }
 
@@ -431,6 +528,14 @@ export class Gateway extends EventEmitter<{ ready: [string]; resumed: [string]; 
   /** True when at least one session is identified and attached to an open socket. */
   get connected(): boolean {
     return [...this.sessions.values()].some((s) => !s.invalidated && s.connection);
+  }
+
+  /** The shards of live sessions attached to a socket, as "id/count" ("0/1" for an unsharded session). */
+  get liveShards(): string[] {
+    return [...this.sessions.values()]
+      .filter((s) => !s.invalidated && s.connection)
+      .map((s) => (s.shard === null ? "0/1" : `${s.shard[0]}/${s.shard[1]}`))
+      .sort();
   }
 
   close(): void {

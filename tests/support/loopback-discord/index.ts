@@ -36,7 +36,7 @@ import {
   type APIUser,
 } from "discord-api-types/v10";
 import { CommandStore } from "./commands.js";
-import { Gateway, PRIVILEGED_INTENTS, type GatewayLogEntry } from "./gateway.js";
+import { Gateway, PRIVILEGED_INTENTS, type GatewayLogEntry, type ShardingOptions } from "./gateway.js";
 import { Interactions, isLoading, type InitialResponse, type InteractionState } from "./interactions.js";
 import { RateLimits, type RateLimitOptions } from "./ratelimits.js";
 import { handleHttp, type RecordedRequest, type RestContext } from "./rest.js";
@@ -50,7 +50,9 @@ import {
   type UserInit,
 } from "./state.js";
 
-export type { GatewayLogEntry } from "./gateway.js";
+export type { GatewayLogEntry, ShardingOptions } from "./gateway.js";
+export { shardOf } from "./gateway.js";
+export { snowflakeOnShard } from "./snowflake.js";
 export type { InitialResponse } from "./interactions.js";
 export type { RecordedRequest } from "./rest.js";
 export type { BlockOptions, BucketLimit, RateLimitEvent, RateLimitOptions, RateLimits } from "./ratelimits.js";
@@ -80,6 +82,8 @@ export interface LoopbackDiscordOptions {
   waitTimeoutMs?: number;
   /** HTTP rate limits (global 50/s, per-route buckets); `false` starts with them switched off. */
   rateLimits?: RateLimitOptions | false;
+  /** Sharding: GET /gateway/bot's recommended shards and max_concurrency, the identify rate limit, guilds per shard. */
+  sharding?: Partial<ShardingOptions>;
 }
 
 /** A user: a username or id known to the server, or a full user object. */
@@ -253,6 +257,14 @@ export class LoopbackDiscord {
       applicationId: this.applicationId,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
       privilegedIntents: options.privilegedIntents ?? PRIVILEGED_INTENTS,
+      sharding: {
+        recommendedShards: 1,
+        maxConcurrency: 1,
+        identifyRateLimit: false,
+        maxGuildsPerShard: 2500,
+        identifyWindowMs: 5000,
+        ...options.sharding,
+      },
     });
     this.gateway.on("change", () => this.changed());
     this.interactions = new Interactions(
@@ -528,6 +540,18 @@ export class LoopbackDiscord {
   /** True while an identified session has an open socket. */
   get connected(): boolean {
     return this.gateway.connected;
+  }
+
+  /** The bot joins a guild: it is added to the world and GUILD_CREATE goes to the session of its shard. */
+  joinGuild(init: GuildInit): string {
+    const guild = this.world.addGuild(init);
+    this.gateway.dispatchGuildCreate(guild.id);
+    return guild.id;
+  }
+
+  /** The shards of the sessions now connected, as "id/count" ("0/1" unsharded), sorted. */
+  get liveShards(): string[] {
+    return this.gateway.liveShards;
   }
 
   // ----- gateway disruption ------------------------------------------------------

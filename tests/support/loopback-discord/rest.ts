@@ -118,8 +118,13 @@ const routes: Route[] = [
   route("GET", "/gateway/bot", true, (ctx) =>
     ok({
       url: ctx.wsUrl,
-      shards: 1,
-      session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
+      shards: ctx.gateway.sharding.recommendedShards,
+      session_start_limit: {
+        total: 1000,
+        remaining: ctx.gateway.sessionStarts,
+        reset_after: 14_400_000,
+        max_concurrency: ctx.gateway.sharding.maxConcurrency,
+      },
     }),
   ),
 

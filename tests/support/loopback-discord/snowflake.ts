@@ -24,3 +24,15 @@ export function snowflake(at: number = Date.now()): string {
 export function snowflakeTime(id: string): number {
   return Number((BigInt(id) >> 22n) + DISCORD_EPOCH);
 }
+
+let shardIncrement = 0n;
+
+/** A snowflake of about now whose guild shard ((id >> 22) % numShards) is `shard`: a guild id for a sharding test. */
+export function snowflakeOnShard(shard: number, numShards: number): string {
+  const n = BigInt(numShards);
+  let ms = BigInt(Date.now()) - DISCORD_EPOCH - 1000n;
+  while (ms % n !== BigInt(shard)) ms--;
+  shardIncrement = (shardIncrement + 1n) & 0xfffn;
+  // Worker 31: never one of snowflake()'s ids.
+  return ((ms << 22n) | (31n << 17n) | (1n << 12n) | shardIncrement).toString();
+}
