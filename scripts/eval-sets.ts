@@ -5,7 +5,7 @@
  * default; --holdout runs the held-out ones instead (to report, never to tune on).
  */
 import { parseArgs } from "node:util";
-import { evaluateQuestions, type QuestionSetResult } from "../src/core/eval/questions.js";
+import { evaluateQuestions, outcomeLine, type QuestionSetResult } from "../src/core/eval/questions.js";
 
 const { values } = parseArgs({
   options: {
@@ -41,18 +41,7 @@ for (const [name, questions, corpus] of SETS) {
   );
   if (values.verbose) {
     for (const o of r.outcomes) {
-      const verdict =
-        o.kind === "unanswerable"
-          ? o.answered
-            ? "QUOTED"
-            : "abstained"
-          : o.foundAt === null
-            ? o.answered
-              ? "MISSED"
-              : "ABSTAINED"
-            : `found@${o.foundAt}`;
-      const ranked = o.kind === "unanswerable" ? "" : o.rankedAt === null ? "ranked -" : `ranked@${o.rankedAt}`;
-      console.log(`  ${o.id.padEnd(7)} ${o.kind.padEnd(12)} ${verdict.padEnd(10)} ${ranked.padEnd(9)} ${o.question}`);
+      console.log(`  ${outcomeLine(o)}`);
     }
   }
 }

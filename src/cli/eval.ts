@@ -9,7 +9,7 @@
  * unanswerable questions; --verbose lists every question's outcome.
  */
 import { parseArgs } from "node:util";
-import { evaluate, evaluateQuestions, type QuestionSetResult } from "../core/index.js";
+import { evaluate, evaluateQuestions, outcomeLine, type QuestionSetResult } from "../core/index.js";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -44,18 +44,7 @@ function formatQuestionSet(result: QuestionSetResult, verbose: boolean): string 
   lines.push(`mean top quote   ${result.meanTopQuoteChars} characters`);
   if (verbose) {
     for (const o of result.outcomes) {
-      const verdict =
-        o.kind === "unanswerable"
-          ? o.answered
-            ? "QUOTED"
-            : "abstained"
-          : o.foundAt === null
-            ? o.answered
-              ? "MISSED"
-              : "ABSTAINED"
-            : `found@${o.foundAt}`;
-      const ranked = o.kind === "unanswerable" ? "" : o.rankedAt === null ? "ranked -" : `ranked@${o.rankedAt}`;
-      lines.push(`${o.id.padEnd(7)} ${o.kind.padEnd(12)} ${verdict.padEnd(10)} ${ranked.padEnd(9)} ${o.question}`);
+      lines.push(outcomeLine(o));
     }
   }
   return `${lines.join("\n")}\n`;

@@ -32,6 +32,22 @@ export interface QuestionOutcome {
   topQuote: string | null;
 }
 
+/** One question's outcome as a line: its id, kind, verdict (found@N, MISSED, ABSTAINED, QUOTED, abstained) and rank. */
+export function outcomeLine(o: QuestionOutcome): string {
+  const verdict =
+    o.kind === "unanswerable"
+      ? o.answered
+        ? "QUOTED"
+        : "abstained"
+      : o.foundAt === null
+        ? o.answered
+          ? "MISSED"
+          : "ABSTAINED"
+        : `found@${o.foundAt}`;
+  const ranked = o.kind === "unanswerable" ? "" : o.rankedAt === null ? "ranked -" : `ranked@${o.rankedAt}`;
+  return `${o.id.padEnd(7)} ${o.kind.padEnd(12)} ${verdict.padEnd(10)} ${ranked.padEnd(9)} ${o.question}`;
+}
+
 export interface KindFigures {
   questions: number;
   top1: number;
