@@ -1,5 +1,5 @@
 /**
- * `npx tsx scripts/train-decision.ts [--every N]`: trains the answer-or-abstain model Verbatim ships
+ * `npx tsx scripts/train-decision.ts [--every N] [--rows FILE] [--features a,b,…]`: trains the answer-or-abstain model Verbatim ships
  * (src/core/answer/data/decision.json) and prints how it was measured.
  *
  * Examples (features of the best candidate, src/core/answer/decision.ts; label: its top quote holds an answer):
