@@ -343,19 +343,16 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
 }
 
 /**
- * The best candidate's rival: the best one from another passage that says something else — neither a twin of it (the
- * "also reported by" test) nor holding every question term it holds. Where several documents report the same fact, the
- * next candidate corroborates the best rather than competes with it, and a margin over it would read as doubt.
+ * The best candidate's rival: the best one from another passage that is not its twin (the "also reported by" test).
+ * Where several documents report the same fact, the next candidate corroborates the best rather than competes with it,
+ * and a margin over it would read as doubt.
  */
 function rivalOf(
   top: Candidate,
   ranked: readonly Candidate[],
-  terms: number,
   isTwin: (a: Candidate, b: Candidate) => boolean,
 ): Candidate | undefined {
-  const held: number[] = [];
-  for (let i = 0; i < terms; i++) if (holds(top, i)) held.push(i);
-  return ranked.find((c) => c.ps !== top.ps && !isTwin(top, c) && !held.every((i) => holds(c, i)));
+  return ranked.find((c) => c.ps !== top.ps && !isTwin(top, c));
 }
 
 /** The decision model's features for one candidate. */
@@ -480,7 +477,7 @@ export function answerQuestion(
   const isTwin = (a: Candidate, b: Candidate) =>
     overlap(a.termSet, b.termSet) >= params.duplicateOverlap &&
     !disagree(a.ps.text.slice(a.start, a.end), b.ps.text.slice(b.start, b.end));
-  const rival = top === undefined ? undefined : rivalOf(top, ranked, q.context.terms.length, isTwin);
+  const rival = top === undefined ? undefined : rivalOf(top, ranked, isTwin);
   const best = top?.score ?? 0;
   const second = rival?.score ?? 0;
   const chance = (c: Candidate) => probability(model, featuresOf(c, q, best, second));
