@@ -1,5 +1,5 @@
 /**
- * `npx tsx scripts/train-decision.ts [--every N]`: trains the answer-or-abstain model Verbatim ships
+ * `npx tsx scripts/train-decision.ts [--every N] [--rows FILE] [--features a,b,…]`: trains the answer-or-abstain model Verbatim ships
  * (src/core/answer/data/decision.json) and prints how it was measured.
  *
  * Examples (features of the best candidate, src/core/answer/decision.ts; label: its top quote holds an answer):
@@ -16,18 +16,26 @@
  * Logistic regression with an L2 penalty, fitted by Newton's method on standardised features (a dozen features and a
  * few thousand examples: exact in a few iterations, no library needed).
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { documentFromText } from "../src/core/ingest/document.js";
 import { buildSegment, type Segment } from "../src/core/search/segment.js";
 import { answerQuestion, DEFAULT_ANSWER } from "../src/core/answer/quotes.js";
-import { FEATURES, type DecisionModel, type Features, vector } from "../src/core/answer/decision.js";
+import { FEATURES, type DecisionModel, type FeatureName, type Features, vector } from "../src/core/answer/decision.js";
 import { Library } from "../src/core/library/library.js";
 import { foundAt, readQuestions } from "../src/core/eval/questions.js";
 
-const every = Number(process.argv[process.argv.indexOf("--every") + 1] || 2);
+const arg = (name: string): string | undefined => {
+  const i = process.argv.indexOf(name);
+  return i < 0 ? undefined : process.argv[i + 1];
+};
+const every = Number(arg("--every") || 2);
+/** --rows FILE: the extracted examples are kept there and read back when the file exists (to refit quickly). */
+const rowsFile = arg("--rows");
+/** --features a,b,…: fit on these features only (default: all of decision.ts's). */
+const NAMES = (arg("--features")?.split(",") ?? [...FEATURES]) as FeatureName[];
 const out = "src/core/answer/data/decision.json";
 const SHARED = "../shared/eval-data";
 /** A positive: an answer inside the first TOP quotes. */
@@ -51,84 +59,98 @@ const features = (segments: Segment[], question: string) => {
   return { f: f as Features | null, answer };
 };
 
-// SQuAD: one segment per article, so "without its own article" is the other segments, scored as one index.
-const readJsonl = <T>(path: string) =>
-  readFileSync(path, "utf8")
-    .split("\n")
-    .filter((l) => l.trim() !== "")
-    .map((l) => JSON.parse(l) as T);
-const dir = join(SHARED, "squad-dev-v1.1");
-const docs = readJsonl<{ id: string; title: string; text: string }>(join(dir, "docs.jsonl"));
-const articleOf = new Map<string, string>();
-const byArticle = new Map<string, typeof docs>();
-for (const d of docs) {
-  articleOf.set(d.id, d.title);
-  byArticle.set(d.title, [...(byArticle.get(d.title) ?? []), d]);
-}
-const segments = new Map<string, Segment>();
-for (const [title, ds] of byArticle)
-  segments.set(title, buildSegment(ds.map((d) => documentFromText({ id: d.id, title: d.title, text: d.text }))));
-const all = [...segments.values()];
-const answers = new Map(
-  readJsonl<{ id: string; doc_id: string; answers: string[] }>(join(dir, "answers.jsonl")).map((a) => [a.id, a]),
-);
-const queries = readJsonl<{ id: string; text: string }>(join(dir, "queries.jsonl")).filter((_, i) => i % every === 0);
-let done = 0;
-for (const q of queries) {
-  const a = answers.get(q.id);
-  if (a === undefined) continue;
-  const article = articleOf.get(a.doc_id) as string;
-  const fold = half(article);
-  const pos = features(all, q.text);
-  if (pos.f !== null) {
-    const hit = (foundAt(pos.answer, a.answers) ?? 99) <= TOP;
-    rows.push({ x: vector(pos.f), y: hit ? 1 : 0, weight: 1, fold, group: "squad+", answerable: true });
+/** Every example, its features over FEATURES (all of them; --features picks columns afterwards). */
+async function extract(): Promise<{ squad: Row[]; dev: Row[] }> {
+  // SQuAD: one segment per article, so "without its own article" is the other segments, scored as one index.
+  const readJsonl = <T>(path: string) =>
+    readFileSync(path, "utf8")
+      .split("\n")
+      .filter((l) => l.trim() !== "")
+      .map((l) => JSON.parse(l) as T);
+  const dir = join(SHARED, "squad-dev-v1.1");
+  const docs = readJsonl<{ id: string; title: string; text: string }>(join(dir, "docs.jsonl"));
+  const articleOf = new Map<string, string>();
+  const byArticle = new Map<string, typeof docs>();
+  for (const d of docs) {
+    articleOf.set(d.id, d.title);
+    byArticle.set(d.title, [...(byArticle.get(d.title) ?? []), d]);
   }
-  const neg = features(
-    all.filter((s) => s !== segments.get(article)),
-    q.text,
+  const segments = new Map<string, Segment>();
+  for (const [title, ds] of byArticle)
+    segments.set(title, buildSegment(ds.map((d) => documentFromText({ id: d.id, title: d.title, text: d.text }))));
+  const all = [...segments.values()];
+  const answers = new Map(
+    readJsonl<{ id: string; doc_id: string; answers: string[] }>(join(dir, "answers.jsonl")).map((a) => [a.id, a]),
   );
-  if (neg.f !== null) rows.push({ x: vector(neg.f), y: 0, weight: 1, fold, group: "squad-", answerable: false });
-  if (++done % 1000 === 0) process.stderr.write(`squad ${done}/${queries.length}\n`);
-}
-const squadRows = rows.length;
-
-// The development question sets, through the library exactly as the bot asks.
-const SETS: Array<[string, string, string]> = [
-  ["bundled", "eval/bundled/dev.jsonl", "corpus"],
-  ...["postgres-html", "manpages", "markdown-readmes", "pdf-manuals"].map(
-    (c) => [c, `eval/corpora/${c}/dev.jsonl`, `eval/corpora/${c}/docs`] as [string, string, string],
-  ),
-];
-// The development sets are few beside SQuAD's thousands: together they weigh as much as a quarter of SQuAD.
-const devRows: Row[] = [];
-for (const [name, path, corpusDir] of SETS) {
-  const { library } = await Library.open({ corpusDir });
-  for (const q of await readQuestions(path)) {
-    let f: Features | null = null;
-    const answer = answerQuestion([library.segment], q.question, 3, DEFAULT_ANSWER, {
-      abstain: false,
-      trace: (x) => (f = x),
-    });
-    if (f === null) continue;
-    const answerable = q.kind !== "unanswerable";
-    const y = answerable && (foundAt(answer, q.answers) ?? 99) <= TOP ? 1 : 0;
-    devRows.push({
-      x: vector(f),
-      y,
-      weight: 1,
-      fold: half(q.doc ?? q.id),
-      group: `${name}:${answerable ? "answerable" : "unanswerable"}`,
-      answerable,
-    });
+  const queries = readJsonl<{ id: string; text: string }>(join(dir, "queries.jsonl")).filter((_, i) => i % every === 0);
+  let done = 0;
+  for (const q of queries) {
+    const a = answers.get(q.id);
+    if (a === undefined) continue;
+    const article = articleOf.get(a.doc_id) as string;
+    const fold = half(article);
+    const pos = features(all, q.text);
+    if (pos.f !== null) {
+      const hit = (foundAt(pos.answer, a.answers) ?? 99) <= TOP;
+      rows.push({ x: vector(pos.f), y: hit ? 1 : 0, weight: 1, fold, group: "squad+", answerable: true });
+    }
+    const neg = features(
+      all.filter((s) => s !== segments.get(article)),
+      q.text,
+    );
+    if (neg.f !== null) rows.push({ x: vector(neg.f), y: 0, weight: 1, fold, group: "squad-", answerable: false });
+    if (++done % 1000 === 0) process.stderr.write(`squad ${done}/${queries.length}\n`);
   }
+
+  // The development question sets, through the library exactly as the bot asks.
+  const SETS: Array<[string, string, string]> = [
+    ["bundled", "eval/bundled/dev.jsonl", "corpus"],
+    ...["postgres-html", "manpages", "markdown-readmes", "pdf-manuals"].map(
+      (c) => [c, `eval/corpora/${c}/dev.jsonl`, `eval/corpora/${c}/docs`] as [string, string, string],
+    ),
+  ];
+  // The development sets are few beside SQuAD's thousands: together they weigh as much as a quarter of SQuAD.
+  const devRows: Row[] = [];
+  for (const [name, path, corpusDir] of SETS) {
+    const { library } = await Library.open({ corpusDir });
+    for (const q of await readQuestions(path)) {
+      let f: Features | null = null;
+      const answer = answerQuestion([library.segment], q.question, 3, DEFAULT_ANSWER, {
+        abstain: false,
+        trace: (x) => (f = x),
+      });
+      if (f === null) continue;
+      const answerable = q.kind !== "unanswerable";
+      const y = answerable && (foundAt(answer, q.answers) ?? 99) <= TOP ? 1 : 0;
+      devRows.push({
+        x: vector(f),
+        y,
+        weight: 1,
+        fold: half(q.doc ?? q.id),
+        group: `${name}:${answerable ? "answerable" : "unanswerable"}`,
+        answerable,
+      });
+    }
+  }
+  return { squad: rows.splice(0, rows.length), dev: devRows };
 }
+const extracted =
+  rowsFile !== undefined && existsSync(rowsFile)
+    ? (JSON.parse(readFileSync(rowsFile, "utf8")) as { features: string[]; squad: Row[]; dev: Row[] })
+    : { features: [...FEATURES] as string[], ...(await extract()) };
+if (rowsFile !== undefined && !existsSync(rowsFile)) writeFileSync(rowsFile, JSON.stringify(extracted));
+// Unknown values (NaN) are written as null by JSON: read back as NaN.
+const columns = NAMES.map((n) => extracted.features.indexOf(n));
+const project = (r: Row): Row => ({ ...r, x: columns.map((j) => (j < 0 ? 0 : (r.x[j] ?? Number.NaN))) });
+for (const r of extracted.squad) rows.push(project(r));
+const squadRows = rows.length;
+const devRows = extracted.dev.map(project);
 const devWeight = (0.25 * squadRows) / Math.max(1, devRows.length);
 for (const r of devRows) rows.push({ ...r, weight: devWeight });
 
 // Logistic regression, L2, Newton's method on standardised features.
 function fit(data: Row[], lambda = 1): Omit<DecisionModel, "threshold"> {
-  const d = FEATURES.length;
+  const d = NAMES.length;
   const mean = new Array(d).fill(0);
   const scale = new Array(d).fill(0);
   // Unknown values (NaN) count as average, as decision.ts reads them.
@@ -165,7 +187,7 @@ function fit(data: Row[], lambda = 1): Omit<DecisionModel, "threshold"> {
     beta = beta.map((b, j) => b - (step[j] as number));
     if (Math.max(...step.map(Math.abs)) < 1e-8) break;
   }
-  return { features: [...FEATURES], mean, scale, weights: beta.slice(1), bias: beta[0] as number };
+  return { features: [...NAMES], mean, scale, weights: beta.slice(1), bias: beta[0] as number };
 }
 function solve(A: number[][], b: number[]): number[] {
   const n = b.length;
@@ -253,7 +275,7 @@ const model: DecisionModel = {
     examples: { squad: squadRows, development: devRows.length, everyNthSquadQuestion: every },
     operatingPoint: chosen,
     rule: "lowest threshold within 0.007 of the best mean over sets of (answerable right at the top) − (unanswerable quoted), out-of-half scores",
-    weights: Object.fromEntries(FEATURES.map((f, i) => [f, Math.round((final.weights[i] as number) * 1000) / 1000])),
+    weights: Object.fromEntries(NAMES.map((f, i) => [f, Math.round((final.weights[i] as number) * 1000) / 1000])),
   },
 };
 writeFileSync(out, `${JSON.stringify(model, null, 2)}\n`);

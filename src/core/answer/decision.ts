@@ -2,7 +2,7 @@
  * Answer or abstain: a logistic model of the chance that a quote answers the question, from features of the quote and
  * the question (how much of the question's weight it holds, exactly and in other words, over all terms and over the
  * most informative ones; how rare the rarest term it lacks is; whether it holds the kind of answer asked for; its margin
- * over the runner-up; …). Trained by scripts/train-decision.ts on SQuAD (each question asked of the corpus with its
+ * over the best rival, a candidate that says something else; …). Trained by scripts/train-decision.ts on SQuAD (each question asked of the corpus with its
  * article, and of the corpus without it: an honest negative) and the development question sets, with articles split in
  * two halves (train on one, test on the other, and swap) to measure it; the operating point is chosen on that measured
  * curve. The weights and the threshold are in src/core/answer/data/decision.json.

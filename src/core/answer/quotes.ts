@@ -342,6 +342,19 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
   return out.sort((a, b) => b.score - a.score || a.start - b.start);
 }
 
+/**
+ * The best candidate's rival: the best one from another passage that is not its twin (the "also reported by" test).
+ * Where several documents report the same fact, the next candidate corroborates the best rather than competes with it,
+ * and a margin over it would read as doubt.
+ */
+function rivalOf(
+  top: Candidate,
+  ranked: readonly Candidate[],
+  isTwin: (a: Candidate, b: Candidate) => boolean,
+): Candidate | undefined {
+  return ranked.find((c) => c.ps !== top.ps && !isTwin(top, c));
+}
+
 /** The decision model's features for one candidate. */
 export function featuresOf(c: Candidate, q: Asked, best: number, runnerUp: number): Features {
   // How far the best candidate stands out is the question's; every quote is judged with it.
@@ -375,7 +388,7 @@ export function featuresOf(c: Candidate, q: Asked, best: number, runnerUp: numbe
     unknownShare: wanted > 0 ? unknown / wanted : 0,
     typeWanted: answerType === null ? 0 : 1,
     typeMissing: answerType === null ? 0 : 1 - c.typeStrength,
-    // No runner-up at all: the margin is unknown (the model takes it as average), not infinite.
+    // No rival at all: the margin is unknown (the model takes it as average), not infinite.
     margin: runnerUp > 0 ? Math.min(3, Math.log(best / runnerUp)) : Number.NaN,
     relative: best > 0 ? Math.max(-5, Math.log(c.score / best)) : 0,
     properNouns: c.properShare,
@@ -459,9 +472,14 @@ export function answerQuestion(
   const q = understand(segments, cleaned, params, relations, vectors, options.accept);
   const ranked = candidates(q, params);
   const top = ranked[0];
-  const runnerUp = ranked.find((c) => top !== undefined && c.ps !== top.ps) ?? ranked[1];
+  // Alike but for the value asked about (another date, another figure) is not the same report: differ.ts.
+  const disagree = valuesDisagree(cleaned);
+  const isTwin = (a: Candidate, b: Candidate) =>
+    overlap(a.termSet, b.termSet) >= params.duplicateOverlap &&
+    !disagree(a.ps.text.slice(a.start, a.end), b.ps.text.slice(b.start, b.end));
+  const rival = top === undefined ? undefined : rivalOf(top, ranked, isTwin);
   const best = top?.score ?? 0;
-  const second = runnerUp?.score ?? 0;
+  const second = rival?.score ?? 0;
   const chance = (c: Candidate) => probability(model, featuresOf(c, q, best, second));
   const topFeatures = top === undefined ? null : featuresOf(top, q, best, second);
   const confidence = topFeatures === null ? 0 : probability(model, topFeatures);
@@ -489,11 +507,6 @@ export function answerQuestion(
 
   const chosen: Array<{ c: Candidate; also: Source[]; confidence: number }> = [];
   const perDoc = new Map<string, number>();
-  // Alike but for the value asked about (another date, another figure) is not the same report: differ.ts.
-  const disagree = valuesDisagree(cleaned);
-  const isTwin = (a: Candidate, b: Candidate) =>
-    overlap(a.termSet, b.termSet) >= params.duplicateOverlap &&
-    !disagree(a.ps.text.slice(a.start, a.end), b.ps.text.slice(b.start, b.end));
   const sameText = (a: Candidate, b: Candidate) =>
     a.ps.segment === b.ps.segment && a.ps.doc === b.ps.doc && a.start < b.end && b.start < a.end;
   for (const c of ranked) {

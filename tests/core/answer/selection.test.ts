@@ -9,7 +9,7 @@ import { buildSegment } from "../../../src/core/search/segment.js";
 import { answerQuestion, DEFAULT_ANSWER } from "../../../src/core/answer/quotes.js";
 import { FALLBACK, FEATURES, probability, shippedDecision, type Features } from "../../../src/core/answer/decision.js";
 
-const zephyr = buildSegment([
+const zephyrDocs = [
   documentFromText({
     id: "zephyr",
     title: "The Zephyr Accord",
@@ -31,7 +31,8 @@ const zephyr = buildSegment([
     publisher: "Daily C",
     text: "According to the coach, the striker signed a new contract in May, where the club trains.",
   }),
-]);
+];
+const zephyr = buildSegment(zephyrDocs);
 
 describe("a question only one document answers", () => {
   it("is quoted from that document alone, and counts one source", () => {
@@ -47,6 +48,32 @@ describe("a question only one document answers", () => {
       abstain: false,
     });
     expect(padded.quotes.some((q) => q.source.id !== "zephyr")).toBe(true);
+  });
+});
+
+describe("a fact several documents report", () => {
+  const reported = documentFromText({
+    id: "zephyr-b",
+    title: "Coastal states sign a fishing pact",
+    publisher: "Daily D",
+    text: "Eleven coastal states signed the Zephyr Accord in Lisbon on 3 May 2019. Fishing crews welcomed it.",
+  });
+  const traced = (segment: ReturnType<typeof buildSegment>) => {
+    let features: Features | undefined;
+    const answer = answerQuestion([segment], "Where was the Zephyr Accord signed?", 3, DEFAULT_ANSWER, {
+      trace: (f) => (features = f),
+    });
+    return { answer, margin: (features as Features).margin };
+  };
+
+  it("is as sure as when one document says it: the second corroborates the first, it does not compete with it", () => {
+    const alone = traced(zephyr);
+    const corroborated = traced(buildSegment([...zephyrDocs, reported]));
+    expect(corroborated.answer.answered).toBe(true);
+    expect(corroborated.answer.quotes[0]?.alsoReportedBy.map((s) => s.id)).toEqual(["zephyr-b"]);
+    // The margin is measured against the best candidate that says something else, in both corpora the same one.
+    expect(corroborated.margin).toBeCloseTo(alone.margin, 6);
+    expect(corroborated.answer.confidence).toBeGreaterThanOrEqual((alone.answer.confidence ?? 1) - 0.01);
   });
 });
 
