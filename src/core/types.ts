@@ -136,7 +136,7 @@ export interface QuoteSignal {
 }
 
 export interface TermMatchInfo {
-  via: "exact" | "family" | "spelling" | "derived" | "synonym" | "related" | "vector";
+  via: "exact" | "family" | "inflection" | "spelling" | "derived" | "synonym" | "related" | "vector";
   word: string;
   /** Share of an exact match this is worth as evidence. */
   strength: number;

@@ -76,7 +76,7 @@ export const DEFAULT_ANSWER: AnswerParams = {
   softThreshold: 0.5,
   vectorScale: 2.5,
   maxVectorStrength: 1,
-  relationStrength: { spelling: 0.9, derived: 0.7, synonym: 0.5, related: 0.3 },
+  relationStrength: { inflection: 0.9, spelling: 0.9, derived: 0.7, synonym: 0.5, related: 0.3 },
   definitionWeight: 0.5,
   properNounWeight: 0.25,
   titleWeight: 2,
@@ -187,11 +187,21 @@ function understand(
           }
           return out;
         };
-  const ranking = retrieve(segments, question, params.candidatePassages, params, accept, expand);
+  // Another form of the same word (an irregular inflection, a spelling) stands in for a question word no passage holds.
+  const sameWord =
+    relations === null
+      ? undefined
+      : function* (term: string) {
+          for (const [t, kind] of relations.related(term)) if (kind === "inflection" || kind === "spelling") yield t;
+        };
+  const ranking = retrieve(segments, question, params.candidatePassages, params, accept, expand, sameWord);
   const byTerm = new Map(ranking.terms.map((t) => [t.term, t]));
   let wanted = 0;
   for (const t of ranking.terms) wanted += t.idf * t.count;
-  const questionContent = contentWords(question, true);
+  const questionContent = contentWords(question, true).map((w) => {
+    const standIn = ranking.standIns.get(w.term);
+    return standIn === undefined ? w : { ...w, term: standIn };
+  });
   const proper = properNouns(questionContent, byTerm);
   let properWeight = 0;
   for (const t of proper) properWeight += (byTerm.get(t) as QueryTerm).idf;

@@ -1,5 +1,5 @@
 /**
- * Words related to a question's words, by index term: British/American spellings ("defence"/"defense"), derivations
+ * Words related to a question's words, by index term: irregular forms ("left"/"leave"), British/American spellings ("defence"/"defense"), derivations
  * ("successor"/"succeed"), synonyms and the nearest broader or narrower word, from WordNet 3.1 for the 40,000 most
  * frequent English words. Made by scripts/word-relations.ts into src/core/answer/data/word-relations.txt.gz (about
  * 240 KB, read in a few milliseconds on first use). A relation is evidence weaker than the word itself: each kind has
@@ -9,10 +9,16 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 
-/** v spelling, d derivation, s synonym, h broader/narrower: strongest first. */
-export type RelationKind = "spelling" | "derived" | "synonym" | "related";
+/** i irregular inflection, v spelling, d derivation, s synonym, h broader/narrower: strongest first. */
+export type RelationKind = "inflection" | "spelling" | "derived" | "synonym" | "related";
 
-const KIND: Record<string, RelationKind> = { v: "spelling", d: "derived", s: "synonym", h: "related" };
+const KIND: Record<string, RelationKind> = {
+  i: "inflection",
+  v: "spelling",
+  d: "derived",
+  s: "synonym",
+  h: "related",
+};
 
 export class WordRelations {
   private readonly rows = new Map<string, string>();

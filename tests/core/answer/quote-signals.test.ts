@@ -182,6 +182,8 @@ describe("word relations", () => {
     expect(relations.related("successor").get("succe")).toBe("derived");
     expect(relations.related("center").get("centr")).toBe("spelling");
     expect(relations.related("banana").get("defens")).toBeUndefined();
+    expect(relations.related("left").get("leav")).toBe("inflection");
+    expect(relations.related("children").get("child")).toBe("inflection");
   });
 
   // Both sentences hold "budget" and "minister"; only the second says "defense", the question says "defence".
@@ -196,10 +198,47 @@ describe("word relations", () => {
   ]);
   const question = "What did the budget minister do to defence spending?";
 
-  it("a British spelling meets the American one", () => {
+  it("a British spelling the corpus never uses is searched as the corpus spells it", () => {
     const top = answerQuestion([segment], question, 1, DEFAULT_ANSWER, { abstain: false, vectors: null }).quotes[0];
     expect(top?.text).toContain("defense");
-    expect(top?.match?.[analyze("defence")[0] as string]).toMatchObject({ via: "spelling", word: "defense" });
+    expect(top?.match?.[analyze("defense")[0] as string]).toMatchObject({ via: "exact", word: "defense" });
+  });
+
+  it("a spelling the corpus uses as well stays itself, and the other spelling is evidence beside it", () => {
+    const both = buildSegment([
+      documentFromText({
+        id: "budget",
+        title: "Budget",
+        text:
+          "The budget minister presented the yearly spending plan and the defence review to the committee on Monday. " +
+          "The budget minister cut defense spending by four percent over the coming year.",
+      }),
+    ]);
+    const quotes = answerQuestion([both], question, 3, DEFAULT_ANSWER, { abstain: false, vectors: null }).quotes;
+    const spelled = quotes.find((q) => q.text.includes("cut defense"));
+    expect(spelled?.match?.[analyze("defence")[0] as string]).toMatchObject({ via: "spelling", word: "defense" });
+  });
+
+  it("an irregular form meets its base form: 'leave' finds 'left', and the answer is given", () => {
+    const sullivan = buildSegment([
+      documentFromText({
+        id: "envoys",
+        title: "Envoys",
+        text:
+          "Sullivan met officials in Moscow several times during the spring. " +
+          "Sullivan left Moscow in April as the two countries announced new sanctions.",
+      }),
+    ]);
+    const answer = answerQuestion([sullivan], "When did Sullivan leave Moscow?", 1, DEFAULT_ANSWER, { vectors: null });
+    expect(answer.answered).toBe(true);
+    expect(answer.quotes[0]?.text).toMatch(/^Sullivan left Moscow in April/);
+    expect(answer.quotes[0]?.match?.["left"]).toMatchObject({ via: "exact", word: "left" });
+    const without = answerQuestion([sullivan], "When did Sullivan leave Moscow?", 1, DEFAULT_ANSWER, {
+      vectors: null,
+      relations: null,
+    });
+    expect(without.quotes[0]?.match?.["left"]).toBeUndefined();
+    expect(without.confidence ?? 0).toBeLessThan(answer.confidence ?? 0);
   });
 
   it("without relations (and vectors) the earlier sentence wins", () => {
