@@ -180,3 +180,16 @@ export function answerStrength(text: string, type: AnswerType, asked: ReadonlySe
 export function offersAnswer(text: string, type: AnswerType, asked: ReadonlySet<string>): boolean {
   return answerStrength(text, type, asked) > 0;
 }
+
+/** "What date did…", "which year was…": the noun after the question word names the kind of answer, not its topic. */
+const KIND_NOUN_BEFORE_VERB =
+  /\b(what|which)\s+(?:years?|dates?|days?|months?|times?|centur(?:y|ies)|decades?)\s+(?=(?:did|does|do|is|was|were|are|will|would|has|have|had|can|could|should|might|may)\b)/giu;
+
+/**
+ * `question` without a noun that only names the kind of answer asked for ("On what date did Antonov return?" is
+ * searched as "On what did Antonov return?": "date" is the answer type, and as a word it would match any "dated" or,
+ * through word vectors, "according"). "What date format does…" keeps its noun: a noun follows it, not a verb.
+ */
+export function withoutKindNoun(question: string): string {
+  return question.replace(KIND_NOUN_BEFORE_VERB, "$1 ");
+}

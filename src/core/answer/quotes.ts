@@ -13,7 +13,7 @@ import { type Retrieval, retrieve, type RetrieveParams } from "../search/retriev
 import type { Segment } from "../search/segment.js";
 import { independentSources } from "../sources.js";
 import type { Answer, Quote, Source, TermMatchInfo } from "../types.js";
-import { answerStrength, answerTypeOf, questionWords } from "./answer-type.js";
+import { answerStrength, answerTypeOf, questionWords, withoutKindNoun } from "./answer-type.js";
 import { type CandidateSpan, passageSentences, type PassageSentences, widen } from "./candidates.js";
 import { type DecisionModel, type Features, probability, shippedDecision } from "./decision.js";
 import { valuesDisagree } from "./differ.js";
@@ -194,11 +194,13 @@ function understand(
       : function* (term: string) {
           for (const [t, kind] of relations.related(term)) if (kind === "inflection" || kind === "spelling") yield t;
         };
-  const ranking = retrieve(segments, question, params.candidatePassages, params, accept, expand, sameWord);
+  // The words searched for: the question without a noun that only names the kind of answer ("what date did…").
+  const searched = withoutKindNoun(question);
+  const ranking = retrieve(segments, searched, params.candidatePassages, params, accept, expand, sameWord);
   const byTerm = new Map(ranking.terms.map((t) => [t.term, t]));
   let wanted = 0;
   for (const t of ranking.terms) wanted += t.idf * t.count;
-  const questionContent = contentWords(question, true).map((w) => {
+  const questionContent = contentWords(searched, true).map((w) => {
     const standIn = ranking.standIns.get(w.term);
     return standIn === undefined ? w : { ...w, term: standIn };
   });

@@ -39,6 +39,7 @@ describe("answering is linear in the question's length", () => {
     ["What is X? with a long X", `What is ${"(treaty ".repeat(n / 8)}?`],
     ["capitals", "Geneva Treaty ".repeat(n / 14)],
     ["quotation marks", "“".repeat(n)],
+    ["question words and kind nouns without a verb", "what date which year ".repeat(n / 21)],
   ])("%s", (_, adversarial) => {
     const base = timed(ask(ordinary));
     expect(timed(ask(adversarial.slice(0, n)))).toBeLessThan(10 * base + 50);

@@ -13,7 +13,7 @@ import { loadFolder } from "../../support/corpus.js";
 import { BUNDLED_CORPUS } from "../../support/paths.js";
 import { WordVectors, shippedVectors } from "../../../src/core/answer/vectors.js";
 import { shippedRelations, type WordRelations } from "../../../src/core/answer/relations.js";
-import { answerStrength, questionWords } from "../../../src/core/answer/answer-type.js";
+import { answerStrength, questionWords, withoutKindNoun } from "../../../src/core/answer/answer-type.js";
 
 describe("shipped word vectors", () => {
   const vectors = shippedVectors();
@@ -248,6 +248,32 @@ describe("word relations", () => {
       relations: null,
     }).quotes[0];
     expect(top?.text).toContain("yearly spending plan");
+  });
+});
+
+describe("a noun that names the kind of answer", () => {
+  it("is not a question word: 'date' in 'On what date did…' is dropped, 'date format' keeps it", () => {
+    expect(withoutKindNoun("On what date did Antonov return to Moscow?")).toBe("On what did Antonov return to Moscow?");
+    expect(withoutKindNoun("Which year was the treaty signed?")).toBe("Which was the treaty signed?");
+    expect(withoutKindNoun("What date format does the log use?")).toBe("What date format does the log use?");
+    expect(withoutKindNoun("What is the date of the summit?")).toBe("What is the date of the summit?");
+  });
+
+  // Both sentences hold "Antonov" and "returned"; the first holds "dated" too, the second the date.
+  const segment = buildSegment([
+    documentFromText({
+      id: "return",
+      title: "Return",
+      text:
+        "Antonov returned to the embassy with a letter dated the previous week, an aide said. " +
+        "Antonov returned to Moscow on Oct. 5 after seven years in Washington.",
+    }),
+  ]);
+  it("so the sentence with the date, not the one with the word 'dated', answers 'On what date…'", () => {
+    const q = "On what date did Antonov return to Moscow?";
+    const top = answerQuestion([segment], q, 1, DEFAULT_ANSWER, { abstain: false }).quotes[0];
+    expect(top?.text).toMatch(/on Oct\. 5/);
+    expect(Object.keys(top?.match ?? {})).not.toContain(analyze("date")[0]);
   });
 });
 
