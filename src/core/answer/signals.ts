@@ -1,7 +1,7 @@
 /**
  * Named signals: what makes one candidate quote a better answer than another, each computed on its own and combined
  * into the score as
- *   (bm25 + related + passage + pairs) × e^(coverage + softCoverage − spread + definition + properNouns + title)
+ *   (bm25 + related + passage + pairs) × e^(coverage + softCoverage − spread + definition + properNouns + title + head)
  *   × answerType
  * Every quote carries the signals that fired with their contributions (points added to the base, or the factor they
  * multiply it by), and which question terms it matched and how (MiniSearch's `match`/`terms` as the model).
@@ -36,6 +36,11 @@ export interface SignalParams extends MatchParams {
   titleWeight: number;
   /** …that share counted up to this × the share the quote holds itself. */
   titleCap: number;
+  /**
+   * e^(this × the share of the question's term weight held by the term its list item defines): the entry
+   * "-n, --dry-run  Print the commands…" is the answer to a question naming "-n".
+   */
+  headWeight: number;
 }
 
 export type SignalName =
@@ -49,6 +54,7 @@ export type SignalName =
   | "definition"
   | "properNouns"
   | "title"
+  | "head"
   | "answerType";
 
 /** One signal that fired: its measured value and what it did to the score (points added, or a factor). */
@@ -193,6 +199,8 @@ export interface CandidateFacts {
   passageScore: number;
   pairs: number;
   titleTerms: ReadonlySet<string>;
+  /** The terms of the list item's head (the option or term it defines) the quote opens under; empty when none. */
+  headTerms: ReadonlySet<string>;
   properShare: number;
   defines: boolean;
   /** How surely the quote holds the kind of answer asked for (0–1). */
@@ -250,6 +258,12 @@ export function scoreCandidate(facts: CandidateFacts, question: QuestionContext,
   // else leaving Moscow an answer to "When did the ambassador return to Moscow?".
   const titleShare = wanted > 0 ? Math.min(fromTitle / wanted, params.titleCap * exactCoverage) : 0;
   const spreadValue = spread(facts.quoteTerms, byTerm);
+  let headHeld = 0;
+  for (const t of facts.headTerms) {
+    const qt = byTerm.get(t);
+    if (qt !== undefined) headHeld += qt.idf * qt.count;
+  }
+  const headShare = wanted > 0 ? headHeld / wanted : 0;
 
   const exponents: Array<[SignalName, number, number]> = [
     ["coverage", exactCoverage, params.coverageWeight * exactCoverage],
@@ -258,6 +272,7 @@ export function scoreCandidate(facts: CandidateFacts, question: QuestionContext,
     ["definition", facts.defines ? 1 : 0, facts.defines ? params.definitionWeight : 0],
     ["properNouns", facts.properShare, params.properNounWeight * facts.properShare],
     ["title", titleShare, params.titleWeight * titleShare],
+    ["head", headShare, params.headWeight * headShare],
   ];
   let exponent = 0;
   for (const [name, value, x] of exponents) {

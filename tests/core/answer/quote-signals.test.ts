@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { analyze } from "../../../src/core/search/analyze.js";
-import { documentFromText } from "../../../src/core/ingest/document.js";
+import { documentFromStored, documentFromText } from "../../../src/core/ingest/document.js";
 import { DEFAULT_ANSWER, answerQuestion, definitionTest } from "../../../src/core/answer/quotes.js";
 import { buildSegment, type Segment } from "../../../src/core/search/segment.js";
 import { loadFolder } from "../../support/corpus.js";
@@ -14,6 +14,7 @@ import { BUNDLED_CORPUS } from "../../support/paths.js";
 import { WordVectors, shippedVectors } from "../../../src/core/answer/vectors.js";
 import { shippedRelations, type WordRelations } from "../../../src/core/answer/relations.js";
 import { answerStrength, questionWords } from "../../../src/core/answer/answer-type.js";
+import { itemHead } from "../../../src/core/answer/candidates.js";
 
 describe("shipped word vectors", () => {
   const vectors = shippedVectors();
@@ -245,5 +246,54 @@ describe("answer types that mean something", () => {
     const untyped = { ...DEFAULT_ANSWER, answerTypeWeight: 0 };
     expect(top("Who is the new envoy to Moscow?", untyped)).not.toContain("John Sullivan");
     expect(top("Where will the new envoy to Moscow live?", untyped)).not.toContain("Kremlin");
+  });
+});
+
+describe("the term a list item defines", () => {
+  it("is an item's first line as ingest writes it, or a Markdown item's leading code span or bold term", () => {
+    const rendered = "# OPTIONS\n\n• -n, --dry-run\n  Print the commands. Do not run them.\n\nPlain text.";
+    const at = rendered.indexOf("-n,");
+    expect(itemHead(rendered, at, rendered.indexOf("commands.") + 9)).toBe("-n, --dry-run");
+    const md = "- `--null`: items end with a null.\n* **timeout** in seconds.\n- plain item here.";
+    expect(itemHead(md, md.indexOf("`--null`"), md.indexOf("\n"))).toBe("--null");
+    expect(itemHead(md, md.indexOf("**timeout**"), md.indexOf(" seconds.") + 9)).toBe("timeout");
+    expect(itemHead(md, md.indexOf("plain item"), md.length)).toBeNull();
+    expect(itemHead(rendered, rendered.indexOf("Plain"), rendered.length)).toBeNull();
+  });
+
+  describe("ranks the entry for the option a question names", () => {
+    // A man page's options as stored: the entry for -n does not name the program; another sentence names both.
+    const text =
+      "# DESCRIPTION\n\nThe make program keeps groups of programs up to date.\n\n# OPTIONS\n\n" +
+      "• -k, --keep-going\n  Continue as much as possible after an error in make, even with -n given first.\n\n" +
+      "• -n, --just-print\n  Print the commands that would be executed, but do not execute them.";
+    const segment = buildSegment([
+      documentFromStored({
+        source: {
+          id: "make",
+          title: "GNU build utility",
+          publisher: null,
+          author: null,
+          date: null,
+          url: null,
+          path: "make.1",
+        },
+        text,
+        hash: "h",
+      }),
+    ]);
+    const question = "What does make -n do?";
+
+    it("the entry whose head holds -n answers, and says why", () => {
+      const top = answerQuestion([segment], question, 1, DEFAULT_ANSWER, { abstain: false }).quotes[0];
+      expect(top?.text).toMatch(/^-n, --just-print\n {2}Print the commands/);
+      expect(top?.signals?.some((s) => s.name === "head" && (s.factor ?? 0) > 1)).toBe(true);
+    });
+
+    it("without the head signal the sentence naming both words would lead (the test above is decided by it)", () => {
+      const top = answerQuestion([segment], question, 1, { ...DEFAULT_ANSWER, headWeight: 0 }, { abstain: false })
+        .quotes[0];
+      expect(top?.text).toMatch(/^-k, --keep-going/);
+    });
   });
 });
