@@ -82,6 +82,7 @@ export const DEFAULT_ANSWER: AnswerParams = {
   titleWeight: 2,
   titleCap: 1,
   headWeight: 2,
+  headCovers: true,
   informativeTerms: 6,
   softCandidateTerms: 3,
   softCandidateStrength: 0.3,

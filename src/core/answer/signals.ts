@@ -41,6 +41,7 @@ export interface SignalParams extends MatchParams {
    * "-n, --dry-run  Print the commands…" is the answer to a question naming "-n".
    */
   headWeight: number;
+  headCovers: boolean;
 }
 
 export type SignalName =
@@ -259,11 +260,16 @@ export function scoreCandidate(facts: CandidateFacts, question: QuestionContext,
   const titleShare = wanted > 0 ? Math.min(fromTitle / wanted, params.titleCap * exactCoverage) : 0;
   const spreadValue = spread(facts.quoteTerms, byTerm);
   let headHeld = 0;
+  let headOnly = 0;
   for (const t of facts.headTerms) {
     const qt = byTerm.get(t);
-    if (qt !== undefined) headHeld += qt.idf * qt.count;
+    if (qt === undefined) continue;
+    headHeld += qt.idf * qt.count;
+    if (!quoted.has(t)) headOnly += qt.idf * qt.count;
   }
   const headShare = wanted > 0 ? headHeld / wanted : 0;
+  // A sentence further down an item need not repeat the name its item defines: the head counts as covered there.
+  const headCovers = wanted > 0 && params.headCovers ? headOnly / wanted : 0;
 
   const exponents: Array<[SignalName, number, number]> = [
     ["coverage", exactCoverage, params.coverageWeight * exactCoverage],
@@ -272,7 +278,7 @@ export function scoreCandidate(facts: CandidateFacts, question: QuestionContext,
     ["definition", facts.defines ? 1 : 0, facts.defines ? params.definitionWeight : 0],
     ["properNouns", facts.properShare, params.properNounWeight * facts.properShare],
     ["title", titleShare, params.titleWeight * titleShare],
-    ["head", headShare, params.headWeight * headShare],
+    ["head", headShare, params.headWeight * headShare + params.coverageWeight * headCovers],
   ];
   let exponent = 0;
   for (const [name, value, x] of exponents) {

@@ -264,3 +264,25 @@ export function sectioned(blocks: readonly Block[], title: string | null): Conte
   }
   return out;
 }
+
+/**
+ * The term a list item defines, when the sentence at [start, end) opens one: an option's name or a `<dt>` (the first
+ * line of an item as ingest writes it, "• -n, --dry-run\n  Print the commands…"), or, in Markdown, a leading code span
+ * or bold phrase ("- `--null`: …", "* **timeout** — …"). Null otherwise. Reads at most the sentence's first line.
+ */
+export function itemHead(text: string, start: number, end: number): string | null {
+  const bullet = text.slice(Math.max(0, start - 2), start);
+  const rendered = bullet === "• ";
+  if (!rendered && !/^[-*+] $/u.test(bullet) && !/\d[.)] $/u.test(text.slice(Math.max(0, start - 3), start)))
+    return null;
+  const newline = text.indexOf("\n", start);
+  const lineEnd = newline < 0 || newline > end ? end : newline;
+  if (rendered && lineEnd < end && lineEnd - start <= MAX_HEAD && text.startsWith("\n  ", lineEnd))
+    return text.slice(start, lineEnd);
+  const marker = text.startsWith("**", start) ? "**" : text.startsWith("`", start) ? "`" : null;
+  if (marker === null) return null;
+  const close = text.indexOf(marker, start + marker.length);
+  if (close <= start + marker.length || close >= lineEnd || close - start > MAX_HEAD) return null;
+  return text.slice(start + marker.length, close);
+}
+const MAX_HEAD = 120;

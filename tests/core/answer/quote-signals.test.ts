@@ -122,6 +122,18 @@ describe("names joined by &", () => {
   });
 });
 
+describe("identifiers joined by underscores", () => {
+  it("are one term, unstemmed, and Markdown's _emphasis_ marks are not part of a word", () => {
+    expect(analyze("Sets work_mem and maintenance_work_mem; _settings_ matter")).toEqual([
+      "set",
+      "work_mem",
+      "maintenance_work_mem",
+      "set",
+      "matter",
+    ]);
+  });
+});
+
 describe("the title as context", () => {
   // The Newcastle article's sentence does not name Newcastle; the other article's sentence shares more of the words.
   const segment = buildSegment([
@@ -294,6 +306,32 @@ describe("the term a list item defines", () => {
       const top = answerQuestion([segment], question, 1, { ...DEFAULT_ANSWER, headWeight: 0 }, { abstain: false })
         .quotes[0];
       expect(top?.text).toMatch(/^-k, --keep-going/);
+    });
+  });
+
+  describe("counts as said by every sentence of its item", () => {
+    const text =
+      "# Memory\n\n• work_mem (integer)\n  Sets the memory a sort may use. " +
+      "Several sorts may run at once. Each may use this much. The default value is four megabytes.\n\n" +
+      "• hash_mem_multiplier (floating point)\n  Scales work_mem for hashing. The default value is 2.0 times work_mem.";
+    const segment = buildSegment([
+      documentFromStored({
+        source: { id: "cfg", title: "Resources", publisher: null, author: null, date: null, url: null, path: "c.html" },
+        text,
+        hash: "h",
+      }),
+    ]);
+    const question = "What is the default value of work_mem?";
+
+    it("the item's own default answers, though it does not repeat the name", () => {
+      const top = answerQuestion([segment], question, 1, DEFAULT_ANSWER, { abstain: false }).quotes[0];
+      expect(top?.text).toContain("four megabytes");
+    });
+
+    it("without that, the other item's sentence naming work_mem would lead", () => {
+      const top = answerQuestion([segment], question, 1, { ...DEFAULT_ANSWER, headCovers: false }, { abstain: false })
+        .quotes[0];
+      expect(top?.text).toContain("2.0 times work_mem");
     });
   });
 });
