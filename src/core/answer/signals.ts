@@ -163,9 +163,16 @@ export function spread(terms: readonly string[], question: ReadonlyMap<string, u
 
 /**
  * For "What is X?" / "Who was X?" (X a few words), a test for text that defines X: "X is…", "X (…) was…", "known as X",
- * "called X", "…, or X". Null for other questions.
+ * "called X", "…, or X". For "What does X do?", text that opens with X doing something: "ldconfig creates the necessary
+ * links…", "The planner estimates…". Null for other questions.
  */
 export function definitionTest(question: string): RegExp | null {
+  const does = /^\s*what\s+(?:does|do|did)\s+(?:an?\s+|the\s+)?(.+?)\s+do\s*\??\s*$/i.exec(question)?.[1];
+  if (does !== undefined) {
+    if (does.length > 80 || does.split(/\s+/).length > 4) return null;
+    const x = does.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    return new RegExp(`^(?:the\\s+|an?\\s+)?${x}\\s*(?:\\([^()]*\\)\\s*)?,?\\s+(?:\\w+ly\\s+)?\\w+s\\b`, "i");
+  }
   const m = /^\s*(?:what|who)\s+(?:is|was|are|were)\s+(?:an?\s+|the\s+)?(.+?)\s*\??\s*$/i.exec(question);
   const subject = m?.[1];
   if (subject === undefined || subject.length > 80 || subject.split(/\s+/).length > 4) return null;

@@ -114,6 +114,35 @@ describe("definitionTest", () => {
       .quotes[0];
     expect(top?.text).toContain("protects against disease");
   });
+
+  it("for 'What does X do?', finds text that opens with X doing something, and ranks it first", () => {
+    const test = definitionTest("What does ldconfig do?") as RegExp;
+    expect(test.test("ldconfig creates the necessary links and cache.")).toBe(true);
+    expect(test.test("The cache is used by ldconfig and the linker.")).toBe(false);
+    expect(definitionTest("What does the very long name of this one program do?")).toBeNull();
+    const segment = buildSegment([
+      documentFromText({
+        id: "cache",
+        title: "Linker cache",
+        text: "The cache is read by ldconfig and by the run-time linker when a program starts.",
+      }),
+      documentFromText({
+        id: "ldconfig",
+        title: "Shared libraries",
+        text: "ldconfig creates the necessary links and cache to the most recent shared libraries.",
+      }),
+    ]);
+    const ask = (definitionWeight: number) =>
+      answerQuestion(
+        [segment],
+        "What does ldconfig do?",
+        1,
+        { ...DEFAULT_ANSWER, definitionWeight },
+        { abstain: false },
+      ).quotes[0]?.text;
+    expect(ask(DEFAULT_ANSWER.definitionWeight)).toMatch(/^ldconfig creates/);
+    expect(ask(0)).toMatch(/^The cache is read/);
+  });
 });
 
 describe("names joined by &", () => {
