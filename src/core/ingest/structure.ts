@@ -275,14 +275,15 @@ export function itemHead(text: string, start: number, end: number): string | nul
   const rendered = bullet === "• ";
   if (!rendered && !/^[-*+] $/u.test(bullet) && !/\d[.)] $/u.test(text.slice(Math.max(0, start - 3), start)))
     return null;
-  const newline = text.indexOf("\n", start);
-  const lineEnd = newline < 0 || newline > end ? end : newline;
-  if (rendered && lineEnd < end && lineEnd - start <= MAX_HEAD && text.startsWith("\n  ", lineEnd))
-    return text.slice(start, lineEnd);
-  const marker = text.startsWith("**", start) ? "**" : text.startsWith("`", start) ? "`" : null;
+  // Only the first MAX_HEAD characters are read: a head is short, and a sentence's first line may not be.
+  const window = text.slice(start, Math.min(end, start + MAX_HEAD + 3));
+  const newline = window.indexOf("\n");
+  if (rendered && newline >= 0 && newline <= MAX_HEAD && window.startsWith("\n  ", newline))
+    return window.slice(0, newline);
+  const marker = window.startsWith("**") ? "**" : window.startsWith("`") ? "`" : null;
   if (marker === null) return null;
-  const close = text.indexOf(marker, start + marker.length);
-  if (close <= start + marker.length || close >= lineEnd || close - start > MAX_HEAD) return null;
-  return text.slice(start + marker.length, close);
+  const close = window.indexOf(marker, marker.length);
+  if (close <= marker.length || close > MAX_HEAD || (newline >= 0 && close >= newline)) return null;
+  return window.slice(marker.length, close);
 }
 const MAX_HEAD = 120;
