@@ -8,6 +8,8 @@
  */
 import type { Segment } from "../search/segment.js";
 
+export { itemHead } from "../ingest/structure.js";
+
 export interface SentenceSpan {
   start: number;
   end: number;

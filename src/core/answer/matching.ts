@@ -37,18 +37,22 @@ export interface TermMatch {
  * Porter stemming leaves some words of one family apart ("discovery" → discoveri, "discovered" → discov). A document
  * term counts as a question term when one is a prefix of the other, the shorter has at least `minLength` letters and the
  * longer adds at most `maxSuffix` (a suffix, not another word: "state" does not take "statement"). Only question terms
- * the corpus holds take relatives. Returns the mapping, memoised for the question.
+ * the corpus holds take relatives. Identifiers ("pg_dump", "AT&T") are names, never stemmed, and take none: "pg_dump" is
+ * not "pg_dumpall". Returns the mapping, memoised for the question.
  */
 export function wordFamilies(
   question: readonly QueryTerm[],
   minLength: number,
   maxSuffix: number,
 ): (term: string) => string {
-  const heads = question.filter((t) => t.df > 0 && t.term.length >= minLength).map((t) => t.term);
+  const identifier = (t: string) => t.includes("_") || t.includes("&");
+  const heads = question
+    .filter((t) => t.df > 0 && t.term.length >= minLength && !identifier(t.term))
+    .map((t) => t.term);
   const own = new Set(question.map((t) => t.term));
   const seen = new Map<string, string>();
   return (term) => {
-    if (heads.length === 0 || own.has(term) || term.length < minLength) return term;
+    if (heads.length === 0 || own.has(term) || term.length < minLength || identifier(term)) return term;
     let family = seen.get(term);
     if (family === undefined) {
       family = term;

@@ -14,7 +14,7 @@ import type { Segment } from "../search/segment.js";
 import { independentSources } from "../sources.js";
 import type { Answer, Quote, Source, TermMatchInfo } from "../types.js";
 import { answerStrength, answerTypeOf, questionWords, withoutKindNoun } from "./answer-type.js";
-import { type CandidateSpan, passageSentences, type PassageSentences, widen } from "./candidates.js";
+import { type CandidateSpan, itemHead, passageSentences, type PassageSentences, widen } from "./candidates.js";
 import { type DecisionModel, type Features, probability, shippedDecision } from "./decision.js";
 import { valuesDisagree } from "./differ.js";
 import { Matcher, type TermMatch } from "./matching.js";
@@ -81,6 +81,8 @@ export const DEFAULT_ANSWER: AnswerParams = {
   properNounWeight: 0.25,
   titleWeight: 2,
   titleCap: 1,
+  headWeight: 2,
+  headCovers: true,
   informativeTerms: 6,
   softCandidateTerms: 3,
   softCandidateStrength: 0.3,
@@ -276,6 +278,22 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
       for (const t of q.proper) if (held.has(t)) found += (context.byTerm.get(t) as QueryTerm).idf;
       properShare = found / q.properWeight;
     }
+    // Per sentence: the terms of the list item head it sits under (its own first line, or its item's), if any.
+    const heads: Array<ReadonlySet<string>> = [];
+    const none: ReadonlySet<string> = new Set();
+    for (let i = 0; i < ps.last; i++) {
+      const span = sentences[i] as { start: number; end: number };
+      const head = i < ps.first ? null : itemHead(text, span.start, span.end);
+      const previous = sentences[i - 1];
+      if (head !== null) heads.push(new Set(analyze(head).map((t) => matcher.family(t))));
+      else if (
+        previous !== undefined &&
+        ps.breaks[i] !== true &&
+        !text.slice(previous.end, span.start).includes("\n\n")
+      )
+        heads.push(heads[i - 1] ?? none);
+      else heads.push(none);
+    }
     const typeOf = new Map<number, number>();
     const typeStrength = (i: number) => {
       let v = typeOf.get(i);
@@ -328,6 +346,7 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
             passageScore: hit.score,
             pairs,
             titleTerms,
+            headTerms: heads[i] ?? none,
             properShare,
             defines,
             typeStrength: strength,

@@ -1,7 +1,7 @@
 /**
  * Named signals: what makes one candidate quote a better answer than another, each computed on its own and combined
  * into the score as
- *   (bm25 + related + passage + pairs) × e^(coverage + softCoverage − spread + definition + properNouns + title)
+ *   (bm25 + related + passage + pairs) × e^(coverage + softCoverage − spread + definition + properNouns + title + head)
  *   × answerType
  * Every quote carries the signals that fired with their contributions (points added to the base, or the factor they
  * multiply it by), and which question terms it matched and how (MiniSearch's `match`/`terms` as the model).
@@ -36,6 +36,12 @@ export interface SignalParams extends MatchParams {
   titleWeight: number;
   /** …that share counted up to this × the share the quote holds itself. */
   titleCap: number;
+  /**
+   * e^(this × the share of the question's term weight held by the term its list item defines): the entry
+   * "-n, --dry-run  Print the commands…" is the answer to a question naming "-n".
+   */
+  headWeight: number;
+  headCovers: boolean;
 }
 
 export type SignalName =
@@ -49,6 +55,7 @@ export type SignalName =
   | "definition"
   | "properNouns"
   | "title"
+  | "head"
   | "answerType";
 
 /** One signal that fired: its measured value and what it did to the score (points added, or a factor). */
@@ -156,9 +163,16 @@ export function spread(terms: readonly string[], question: ReadonlyMap<string, u
 
 /**
  * For "What is X?" / "Who was X?" (X a few words), a test for text that defines X: "X is…", "X (…) was…", "known as X",
- * "called X", "…, or X". Null for other questions.
+ * "called X", "…, or X". For "What does X do?", text that opens with X doing something: "ldconfig creates the necessary
+ * links…", "The planner estimates…". Null for other questions.
  */
 export function definitionTest(question: string): RegExp | null {
+  const does = /^\s*what\s+(?:does|do|did)\s+(?:an?\s+|the\s+)?(.+?)\s+do\s*\??\s*$/i.exec(question)?.[1];
+  if (does !== undefined) {
+    if (does.length > 80 || does.split(/\s+/).length > 4) return null;
+    const x = does.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    return new RegExp(`^(?:the\\s+|an?\\s+)?${x}\\s*(?:\\([^()]*\\)\\s*)?,?\\s+(?:\\w+ly\\s+)?\\w+s\\b`, "i");
+  }
   const m = /^\s*(?:what|who)\s+(?:is|was|are|were)\s+(?:an?\s+|the\s+)?(.+?)\s*\??\s*$/i.exec(question);
   const subject = m?.[1];
   if (subject === undefined || subject.length > 80 || subject.split(/\s+/).length > 4) return null;
@@ -193,6 +207,8 @@ export interface CandidateFacts {
   passageScore: number;
   pairs: number;
   titleTerms: ReadonlySet<string>;
+  /** The terms of the list item's head (the option or term it defines) the quote opens under; empty when none. */
+  headTerms: ReadonlySet<string>;
   properShare: number;
   defines: boolean;
   /** How surely the quote holds the kind of answer asked for (0–1). */
@@ -250,6 +266,17 @@ export function scoreCandidate(facts: CandidateFacts, question: QuestionContext,
   // else leaving Moscow an answer to "When did the ambassador return to Moscow?".
   const titleShare = wanted > 0 ? Math.min(fromTitle / wanted, params.titleCap * exactCoverage) : 0;
   const spreadValue = spread(facts.quoteTerms, byTerm);
+  let headHeld = 0;
+  let headOnly = 0;
+  for (const t of facts.headTerms) {
+    const qt = byTerm.get(t);
+    if (qt === undefined) continue;
+    headHeld += qt.idf * qt.count;
+    if (!quoted.has(t)) headOnly += qt.idf * qt.count;
+  }
+  const headShare = wanted > 0 ? headHeld / wanted : 0;
+  // A sentence further down an item need not repeat the name its item defines: the head counts as covered there.
+  const headCovers = wanted > 0 && params.headCovers ? headOnly / wanted : 0;
 
   const exponents: Array<[SignalName, number, number]> = [
     ["coverage", exactCoverage, params.coverageWeight * exactCoverage],
@@ -258,6 +285,7 @@ export function scoreCandidate(facts: CandidateFacts, question: QuestionContext,
     ["definition", facts.defines ? 1 : 0, facts.defines ? params.definitionWeight : 0],
     ["properNouns", facts.properShare, params.properNounWeight * facts.properShare],
     ["title", titleShare, params.titleWeight * titleShare],
+    ["head", headShare, params.headWeight * headShare + params.coverageWeight * headCovers],
   ];
   let exponent = 0;
   for (const [name, value, x] of exponents) {

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { documentFromText } from "../../../src/core/ingest/document.js";
 import { buildSegment } from "../../../src/core/search/segment.js";
 import { answerQuestion, DEFAULT_ANSWER } from "../../../src/core/answer/quotes.js";
-import { quotationBalance } from "../../../src/core/answer/candidates.js";
+import { itemHead, quotationBalance } from "../../../src/core/answer/candidates.js";
 
 /** The best of five trials of `runs` calls: a shared machine's noise only ever adds time. */
 const timed = (f: () => void, runs = 3) => {
@@ -40,6 +40,8 @@ describe("answering is linear in the question's length", () => {
     ["capitals", "Geneva Treaty ".repeat(n / 14)],
     ["quotation marks", "“".repeat(n)],
     ["question words and kind nouns without a verb", "what date which year ".repeat(n / 21)],
+    ["underscores between words and after them", `a${"_".repeat(n / 2)} ${"treaty_".repeat(n / 14)}`],
+    ["What does X do? with a long X", `What does ${"(treaty ".repeat(n / 8)} do?`],
   ])("%s", (_, adversarial) => {
     const base = timed(ask(ordinary));
     expect(timed(ask(adversarial.slice(0, n)))).toBeLessThan(10 * base + 50);
@@ -57,11 +59,20 @@ describe("answering is linear in the documents' length", () => {
     ["one endless sentence of capitals", `The treaty Geneva ${"Geneva Treaty Signed ".repeat(n / 21)}.`],
     ["unclosed brackets after the subject", `the treaty signed ${"(".repeat(n)} is Geneva.`],
     ["quotation marks that never close", `The treaty “was signed in Geneva. ${"“treaty signed. ".repeat(n / 16)}`],
+    ["underscores that join nothing", `The treaty signed a${"_".repeat(n)} in Geneva.`],
+    ["list items whose heads never end", `- \`${"treaty ".repeat(n / 7)}\n- **${"Geneva ".repeat(n / 7)}`],
   ])("%s", (_, text) => {
     const segment = build(text);
     expect(timed(() => answerQuestion([segment], question, 3, DEFAULT_ANSWER, { abstain: false }))).toBeLessThan(
       20 * base + 100,
     );
+  });
+
+  it("itemHead reads no further than a head can be", () => {
+    const short = "• -n\n  Print.";
+    const long = `• ${"-".repeat(200_000)}\n  Print.`;
+    const b = timed(() => itemHead(short, 2, short.length), 1000);
+    expect(timed(() => itemHead(long, 2, long.length), 1000)).toBeLessThan(10 * b + 20);
   });
 
   it("quotationBalance is one pass", () => {

@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { analyze } from "../../../src/core/search/analyze.js";
-import { documentFromText } from "../../../src/core/ingest/document.js";
+import { documentFromStored, documentFromText } from "../../../src/core/ingest/document.js";
 import { DEFAULT_ANSWER, answerQuestion, definitionTest } from "../../../src/core/answer/quotes.js";
 import { buildSegment, type Segment } from "../../../src/core/search/segment.js";
 import { loadFolder } from "../../support/corpus.js";
@@ -14,6 +14,7 @@ import { BUNDLED_CORPUS } from "../../support/paths.js";
 import { WordVectors, shippedVectors } from "../../../src/core/answer/vectors.js";
 import { shippedRelations, type WordRelations } from "../../../src/core/answer/relations.js";
 import { answerStrength, questionWords, withoutKindNoun } from "../../../src/core/answer/answer-type.js";
+import { itemHead } from "../../../src/core/answer/candidates.js";
 
 describe("shipped word vectors", () => {
   const vectors = shippedVectors();
@@ -113,11 +114,52 @@ describe("definitionTest", () => {
       .quotes[0];
     expect(top?.text).toContain("protects against disease");
   });
+
+  it("for 'What does X do?', finds text that opens with X doing something, and ranks it first", () => {
+    const test = definitionTest("What does ldconfig do?") as RegExp;
+    expect(test.test("ldconfig creates the necessary links and cache.")).toBe(true);
+    expect(test.test("The cache is used by ldconfig and the linker.")).toBe(false);
+    expect(definitionTest("What does the very long name of this one program do?")).toBeNull();
+    const segment = buildSegment([
+      documentFromText({
+        id: "cache",
+        title: "Linker cache",
+        text: "The cache is read by ldconfig and by the run-time linker when a program starts.",
+      }),
+      documentFromText({
+        id: "ldconfig",
+        title: "Shared libraries",
+        text: "ldconfig creates the necessary links and cache to the most recent shared libraries.",
+      }),
+    ]);
+    const ask = (definitionWeight: number) =>
+      answerQuestion(
+        [segment],
+        "What does ldconfig do?",
+        1,
+        { ...DEFAULT_ANSWER, definitionWeight },
+        { abstain: false },
+      ).quotes[0]?.text;
+    expect(ask(DEFAULT_ANSWER.definitionWeight)).toMatch(/^ldconfig creates/);
+    expect(ask(0)).toMatch(/^The cache is read/);
+  });
 });
 
 describe("names joined by &", () => {
   it("are one term, not two letters", () => {
     expect(analyze("The V&A owns AT&T shares")).toEqual(["v&a", "own", "at&t", "share"]);
+  });
+});
+
+describe("identifiers joined by underscores", () => {
+  it("are one term, unstemmed, and Markdown's _emphasis_ marks are not part of a word", () => {
+    expect(analyze("Sets work_mem and maintenance_work_mem; _settings_ matter")).toEqual([
+      "set",
+      "work_mem",
+      "maintenance_work_mem",
+      "set",
+      "matter",
+    ]);
   });
 });
 
@@ -310,5 +352,80 @@ describe("answer types that mean something", () => {
     const untyped = { ...DEFAULT_ANSWER, answerTypeWeight: 0 };
     expect(top("Who is the new envoy to Moscow?", untyped)).not.toContain("John Sullivan");
     expect(top("Where will the new envoy to Moscow live?", untyped)).not.toContain("Kremlin");
+  });
+});
+
+describe("the term a list item defines", () => {
+  it("is an item's first line as ingest writes it, or a Markdown item's leading code span or bold term", () => {
+    const rendered = "# OPTIONS\n\n• -n, --dry-run\n  Print the commands. Do not run them.\n\nPlain text.";
+    const at = rendered.indexOf("-n,");
+    expect(itemHead(rendered, at, rendered.indexOf("commands.") + 9)).toBe("-n, --dry-run");
+    const md = "- `--null`: items end with a null.\n* **timeout** in seconds.\n- plain item here.";
+    expect(itemHead(md, md.indexOf("`--null`"), md.indexOf("\n"))).toBe("--null");
+    expect(itemHead(md, md.indexOf("**timeout**"), md.indexOf(" seconds.") + 9)).toBe("timeout");
+    expect(itemHead(md, md.indexOf("plain item"), md.length)).toBeNull();
+    expect(itemHead(rendered, rendered.indexOf("Plain"), rendered.length)).toBeNull();
+  });
+
+  describe("ranks the entry for the option a question names", () => {
+    // A man page's options as stored: the entry for -n does not name the program; another sentence names both.
+    const text =
+      "# DESCRIPTION\n\nThe make program keeps groups of programs up to date.\n\n# OPTIONS\n\n" +
+      "• -k, --keep-going\n  Continue as much as possible after an error in make, even with -n given first.\n\n" +
+      "• -n, --just-print\n  Print the commands that would be executed, but do not execute them.";
+    const segment = buildSegment([
+      documentFromStored({
+        source: {
+          id: "make",
+          title: "GNU build utility",
+          publisher: null,
+          author: null,
+          date: null,
+          url: null,
+          path: "make.1",
+        },
+        text,
+        hash: "h",
+      }),
+    ]);
+    const question = "What does make -n do?";
+
+    it("the entry whose head holds -n answers, and says why", () => {
+      const top = answerQuestion([segment], question, 1, DEFAULT_ANSWER, { abstain: false }).quotes[0];
+      expect(top?.text).toMatch(/^-n, --just-print\n {2}Print the commands/);
+      expect(top?.signals?.some((s) => s.name === "head" && (s.factor ?? 0) > 1)).toBe(true);
+    });
+
+    it("without the head signal the sentence naming both words would lead (the test above is decided by it)", () => {
+      const top = answerQuestion([segment], question, 1, { ...DEFAULT_ANSWER, headWeight: 0 }, { abstain: false })
+        .quotes[0];
+      expect(top?.text).toMatch(/^-k, --keep-going/);
+    });
+  });
+
+  describe("counts as said by every sentence of its item", () => {
+    const text =
+      "# Memory\n\n• work_mem (integer)\n  Sets the memory a sort may use. " +
+      "Several sorts may run at once. Each may use this much. The default value is four megabytes.\n\n" +
+      "• hash_mem_multiplier (floating point)\n  Scales work_mem for hashing. The default value is 2.0 times work_mem.";
+    const segment = buildSegment([
+      documentFromStored({
+        source: { id: "cfg", title: "Resources", publisher: null, author: null, date: null, url: null, path: "c.html" },
+        text,
+        hash: "h",
+      }),
+    ]);
+    const question = "What is the default value of work_mem?";
+
+    it("the item's own default answers, though it does not repeat the name", () => {
+      const top = answerQuestion([segment], question, 1, DEFAULT_ANSWER, { abstain: false }).quotes[0];
+      expect(top?.text).toContain("four megabytes");
+    });
+
+    it("without that, the other item's sentence naming work_mem would lead", () => {
+      const top = answerQuestion([segment], question, 1, { ...DEFAULT_ANSWER, headCovers: false }, { abstain: false })
+        .quotes[0];
+      expect(top?.text).toContain("2.0 times work_mem");
+    });
   });
 });

@@ -101,6 +101,10 @@ describe("wordFamilies", () => {
     expect(wordFamilies([term("studi", 0)], 5, 3)("studio")).toBe("studio");
     expect(wordFamilies([term("discov")], 5, 3)("moscow")).toBe("moscow");
   });
+
+  it("gives identifiers no relatives: pg_dump is not pg_dumpall", () => {
+    expect(wordFamilies([term("pg_dump")], 5, 3)("pg_dumpall")).toBe("pg_dumpall");
+  });
 });
 
 describe("answerQuestion chooses the sentence that answers", () => {
