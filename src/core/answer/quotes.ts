@@ -24,6 +24,7 @@ import { shippedRelations, type WordRelations } from "./relations.js";
 import {
   combine,
   definitionTest,
+  endsAsQuestion,
   type QuestionContext,
   type Scored,
   scoreCandidate,
@@ -33,7 +34,7 @@ import {
 } from "./signals.js";
 import { shippedVectors, type WordVectors } from "./vectors.js";
 
-export { definitionTest, spread } from "./signals.js";
+export { definitionTest, endsAsQuestion, spread } from "./signals.js";
 export { wordFamilies } from "./matching.js";
 
 export interface AnswerParams extends RetrieveParams, SignalParams {
@@ -83,6 +84,7 @@ export const DEFAULT_ANSWER: AnswerParams = {
   titleCap: 1,
   headWeight: 2,
   headCovers: true,
+  askWeight: 0.5,
   informativeTerms: 6,
   softCandidateTerms: 3,
   softCandidateStrength: 0.3,
@@ -282,6 +284,16 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
         heads.push(heads[i - 1] ?? none);
       else heads.push(none);
     }
+    const asked = new Map<number, boolean>();
+    const asks = (i: number) => {
+      let v = asked.get(i);
+      if (v === undefined) {
+        const span = sentences[i] as { start: number; end: number };
+        v = endsAsQuestion(text.slice(span.start, span.end));
+        asked.set(i, v);
+      }
+      return v;
+    };
     const typeOf = new Map<number, number>();
     const typeStrength = (i: number) => {
       let v = typeOf.get(i);
@@ -302,8 +314,10 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
         const parts: SentenceEvidence[] = [];
         for (let j = i; j < i + w; j++) parts.push(scan(j).evidence);
         const coreMatches = combine(parts, n);
-        // A core grows by a sentence only when that sentence brings question terms the others lack.
-        if (w > 1) {
+        // A core grows by a sentence only when that sentence brings question terms the others lack, or when the
+        // sentence before it is a question of the document's own (a FAQ's "What happens to variables that were already
+        // set?"): its answer is what follows.
+        if (w > 1 && !(params.askWeight > 0 && asks(i + w - 2))) {
           let largest = 0;
           for (let j = i; j < i + w; j++) largest = Math.max(largest, scan(j).held);
           let union = 0;
@@ -338,6 +352,7 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
             properShare,
             defines,
             typeStrength: strength,
+            asks: asks(i + w - 1),
           },
           context,
           params,
