@@ -44,7 +44,10 @@ export interface AnswerParams extends RetrieveParams, SignalParams {
   duplicateOverlap: number;
   /** A quote's core is a run of at most this many sentences (context may be added around it). */
   maxSentences: number;
-  /** At most this many quotes from one document. */
+  /**
+   * At most this many quotes from one document: 3, so a documentation page that says the answer in its third-best
+   * sentence is not cut short for another page's passing mention (each further quote still passes the answer model).
+   */
   perDocument: number;
   /** The question's most informative terms (by idf): long questions are judged on these. */
   informativeTerms: number;
@@ -64,7 +67,7 @@ export const DEFAULT_ANSWER: AnswerParams = {
   candidatePassages: 20,
   passageWeight: 1,
   duplicateOverlap: 0.6,
-  perDocument: 2,
+  perDocument: 3,
   phraseWeight: 2,
   coverageWeight: 2,
   softCoverageWeight: 0,
