@@ -24,6 +24,7 @@ import { shippedRelations, type WordRelations } from "./relations.js";
 import {
   combine,
   definitionTest,
+  endsAsQuestion,
   type QuestionContext,
   type Scored,
   scoreCandidate,
@@ -33,7 +34,7 @@ import {
 } from "./signals.js";
 import { shippedVectors, type WordVectors } from "./vectors.js";
 
-export { definitionTest, spread } from "./signals.js";
+export { definitionTest, endsAsQuestion, spread } from "./signals.js";
 export { wordFamilies } from "./matching.js";
 
 export interface AnswerParams extends RetrieveParams, SignalParams {
@@ -43,7 +44,10 @@ export interface AnswerParams extends RetrieveParams, SignalParams {
   duplicateOverlap: number;
   /** A quote's core is a run of at most this many sentences (context may be added around it). */
   maxSentences: number;
-  /** At most this many quotes from one document. */
+  /**
+   * At most this many quotes from one document: 3, so a documentation page that says the answer in its third-best
+   * sentence is not cut short for another page's passing mention (each further quote still passes the answer model).
+   */
   perDocument: number;
   /** The question's most informative terms (by idf): long questions are judged on these. */
   informativeTerms: number;
@@ -63,7 +67,7 @@ export const DEFAULT_ANSWER: AnswerParams = {
   candidatePassages: 20,
   passageWeight: 1,
   duplicateOverlap: 0.6,
-  perDocument: 2,
+  perDocument: 3,
   phraseWeight: 2,
   coverageWeight: 2,
   softCoverageWeight: 0,
@@ -83,6 +87,7 @@ export const DEFAULT_ANSWER: AnswerParams = {
   titleCap: 1,
   headWeight: 2,
   headCovers: true,
+  askWeight: 0.5,
   informativeTerms: 6,
   softCandidateTerms: 3,
   softCandidateStrength: 0.3,
@@ -294,6 +299,16 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
         heads.push(heads[i - 1] ?? none);
       else heads.push(none);
     }
+    const asked = new Map<number, boolean>();
+    const asks = (i: number) => {
+      let v = asked.get(i);
+      if (v === undefined) {
+        const span = sentences[i] as { start: number; end: number };
+        v = endsAsQuestion(text.slice(span.start, span.end));
+        asked.set(i, v);
+      }
+      return v;
+    };
     const typeOf = new Map<number, number>();
     const typeStrength = (i: number) => {
       let v = typeOf.get(i);
@@ -314,8 +329,10 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
         const parts: SentenceEvidence[] = [];
         for (let j = i; j < i + w; j++) parts.push(scan(j).evidence);
         const coreMatches = combine(parts, n);
-        // A core grows by a sentence only when that sentence brings question terms the others lack.
-        if (w > 1) {
+        // A core grows by a sentence only when that sentence brings question terms the others lack, or when the
+        // sentence before it is a question of the document's own (a FAQ's "What happens to variables that were already
+        // set?"): its answer is what follows.
+        if (w > 1 && !(params.askWeight > 0 && asks(i + w - 2))) {
           let largest = 0;
           for (let j = i; j < i + w; j++) largest = Math.max(largest, scan(j).held);
           let union = 0;
@@ -350,6 +367,7 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
             properShare,
             defines,
             typeStrength: strength,
+            asks: asks(i + w - 1),
           },
           context,
           params,

@@ -1,7 +1,8 @@
 /**
  * Named signals: what makes one candidate quote a better answer than another, each computed on its own and combined
  * into the score as
- *   (bm25 + related + passage + pairs) × e^(coverage + softCoverage − spread + definition + properNouns + title + head)
+ *   (bm25 + related + passage + pairs) × e^(coverage + softCoverage − spread + definition + properNouns + title + head
+ *   − asks)
  *   × answerType
  * Every quote carries the signals that fired with their contributions (points added to the base, or the factor they
  * multiply it by), and which question terms it matched and how (MiniSearch's `match`/`terms` as the model).
@@ -42,6 +43,12 @@ export interface SignalParams extends MatchParams {
    */
   headWeight: number;
   headCovers: boolean;
+  /**
+   * e^(−this) when the quote's core ends in a question of the document's own (a FAQ's heading, "What happens to
+   * variables that were already set?"): a question is never an answer; the core grown by the sentence after it may be
+   * (0: neither).
+   */
+  askWeight: number;
 }
 
 export type SignalName =
@@ -56,6 +63,7 @@ export type SignalName =
   | "properNouns"
   | "title"
   | "head"
+  | "asks"
   | "answerType";
 
 /** One signal that fired: its measured value and what it did to the score (points added, or a factor). */
@@ -184,6 +192,13 @@ export function definitionTest(question: string): RegExp | null {
   );
 }
 
+/** True when `sentence` is a question: it ends in "?", perhaps inside closing quotes or brackets. */
+export function endsAsQuestion(sentence: string): boolean {
+  let i = sentence.length - 1;
+  while (i >= 0 && /[\s"'”’)\]*_]/u.test(sentence.charAt(i))) i--;
+  return sentence.charAt(i) === "?";
+}
+
 /** What the signals need to know about the question, computed once. */
 export interface QuestionContext {
   terms: readonly QueryTerm[];
@@ -213,6 +228,8 @@ export interface CandidateFacts {
   defines: boolean;
   /** How surely the quote holds the kind of answer asked for (0–1). */
   typeStrength: number;
+  /** The core's last sentence is a question (the document asks; its answer follows). */
+  asks: boolean;
 }
 
 export interface Scored {
@@ -286,6 +303,7 @@ export function scoreCandidate(facts: CandidateFacts, question: QuestionContext,
     ["properNouns", facts.properShare, params.properNounWeight * facts.properShare],
     ["title", titleShare, params.titleWeight * titleShare],
     ["head", headShare, params.headWeight * headShare + params.coverageWeight * headCovers],
+    ["asks", facts.asks ? 1 : 0, facts.asks ? -params.askWeight : 0],
   ];
   let exponent = 0;
   for (const [name, value, x] of exponents) {

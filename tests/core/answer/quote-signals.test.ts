@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { analyze } from "../../../src/core/search/analyze.js";
 import { documentFromStored, documentFromText } from "../../../src/core/ingest/document.js";
-import { DEFAULT_ANSWER, answerQuestion, definitionTest } from "../../../src/core/answer/quotes.js";
+import { DEFAULT_ANSWER, answerQuestion, definitionTest, endsAsQuestion } from "../../../src/core/answer/quotes.js";
 import { buildSegment, type Segment } from "../../../src/core/search/segment.js";
 import { loadFolder } from "../../support/corpus.js";
 import { BUNDLED_CORPUS } from "../../support/paths.js";
@@ -426,6 +426,46 @@ describe("the term a list item defines", () => {
       const top = answerQuestion([segment], question, 1, { ...DEFAULT_ANSWER, headCovers: false }, { abstain: false })
         .quotes[0];
       expect(top?.text).toContain("2.0 times work_mem");
+    });
+  });
+});
+
+describe("a question of the document's own", () => {
+  it("is a sentence ending in a question mark, perhaps inside quotes or brackets", () => {
+    expect(endsAsQuestion("What happens to variables that were already set?")).toBe(true);
+    expect(endsAsQuestion('He asked: "Why now?" ')).toBe(true);
+    expect(endsAsQuestion("**Can I use it in a browser?**")).toBe(true);
+    expect(endsAsQuestion("Variables that are already set are never modified.")).toBe(false);
+    expect(endsAsQuestion("Is it? No.")).toBe(false);
+  });
+
+  describe("is answered by what follows it", () => {
+    // A README's FAQ: the heading repeats the user's question word for word; the answer shares fewer of its words.
+    const text =
+      "# Usage\n\nLoad the file early in your program.\n\n# FAQ\n\n" +
+      "What happens to environment variables that are already set in the shell? " +
+      "We will never modify those: the file's value is skipped.\n\n" +
+      "Can comments be added? Yes, with a hash.";
+    const segment = buildSegment([
+      documentFromStored({
+        source: { id: "env", title: "envfile", publisher: null, author: null, date: null, url: null, path: "R.md" },
+        text,
+        hash: "h",
+      }),
+    ]);
+    const question = "Does envfile overwrite environment variables already set in my shell?";
+
+    it("the quote holds the answer after the FAQ's question, and says the question alone was marked down", () => {
+      const quotes = answerQuestion([segment], question, 3, DEFAULT_ANSWER, { abstain: false }).quotes;
+      expect(quotes[0]?.text).toContain("never modify those");
+      const alone = quotes.find((q) => q.text.endsWith("in the shell?"));
+      expect(alone === undefined || alone.signals?.some((s) => s.name === "asks" && (s.factor ?? 1) < 1)).toBe(true);
+    });
+
+    it("without the rule the question itself leads (the test above is decided by it)", () => {
+      const top = answerQuestion([segment], question, 1, { ...DEFAULT_ANSWER, askWeight: 0 }, { abstain: false })
+        .quotes[0];
+      expect(top?.text).toBe("What happens to environment variables that are already set in the shell?");
     });
   });
 });

@@ -141,3 +141,39 @@ describe("explanations", () => {
     );
   });
 });
+
+describe("one document's page on the topic", () => {
+  // A manual's page says three things about the option; another page mentions it once in passing.
+  const manual = buildSegment([
+    documentFromText({
+      id: "rsync",
+      title: "rsync manual",
+      text:
+        "The --delete option removes files on the receiver that the sender lacks.\n\n" +
+        "The --delete option only removes files in directories being synchronised.\n\n" +
+        "The --delete option can be combined with --dry-run to see what would be removed.",
+    }),
+    documentFromText({
+      id: "tar",
+      title: "tar manual",
+      text: "By default tar never removes a file it did not write.",
+    }),
+  ]);
+  const question = "What does the rsync --delete option remove?";
+
+  it("may give all three quotes of a ranking, as they are its best", () => {
+    const quotes = answerQuestion([manual], question, 3, DEFAULT_ANSWER, { abstain: false }).quotes;
+    expect(quotes.map((q) => q.source.id)).toEqual(["rsync", "rsync", "rsync"]);
+  });
+
+  it("…where two quotes a document (the former cap) would give the third place to the passing mention", () => {
+    const quotes = answerQuestion(
+      [manual],
+      question,
+      3,
+      { ...DEFAULT_ANSWER, perDocument: 2 },
+      { abstain: false },
+    ).quotes;
+    expect(quotes.map((q) => q.source.id).sort()).toEqual(["rsync", "rsync", "tar"]);
+  });
+});
