@@ -9,6 +9,7 @@ import { answersHere, notHereError, settingsOf } from "../src/bot/guilds.js";
 import { readQuestion } from "../src/bot/question.js";
 import { UserError } from "../src/discord/errors.js";
 import { respond } from "../src/discord/respond.js";
+import { REFUSALS } from "../src/discord/render/index.js";
 
 const MAX_QUESTION = 300;
 
@@ -17,8 +18,7 @@ export const askMessage = {
   cooldown: true,
   async execute(interaction, context) {
     const text = interaction.targetMessage.content.replace(/\s+/g, " ").trim();
-    if (text === "")
-      throw new UserError("empty-message", "That message has no text I can ask about (only attachments or embeds).");
+    if (text === "") throw new UserError("empty-message", REFUSALS.messageWithoutText);
     if (text.length > MAX_QUESTION)
       throw new UserError(
         "message-too-long",

@@ -18,6 +18,7 @@ import { audit } from "../src/bot/guilds.js";
 import { withProgress } from "../src/bot/progress.js";
 import { UserError } from "../src/discord/errors.js";
 import {
+  REFUSALS,
   choiceName,
   downloadFailedText,
   escapeInline,
@@ -279,8 +280,7 @@ export const corpus = {
     } else if (sub === "show") {
       const document = documentOption(interaction, documents);
       const view = context.answerer.document(document.id, guildId);
-      if (view === null)
-        throw new UserError("document-not-found", "That document is not indexed yet; try `/corpus reindex`.");
+      if (view === null) throw new UserError("document-not-found", REFUSALS.documentNotIndexed);
       await respond(interaction, renderDocument(view, { ephemeral: true }));
     } else if (sub === "remove") {
       await respond(interaction, [renderRemoveConfirmation(documentOption(interaction, documents))]);

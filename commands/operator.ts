@@ -11,6 +11,7 @@ import { UserError } from "../src/discord/errors.js";
 import { parseOperatorCustomId } from "../src/discord/ids.js";
 import { withProgress } from "../src/bot/progress.js";
 import {
+  REFUSALS,
   renderOperatorReports,
   renderProgress,
   renderReloaded,
@@ -89,8 +90,7 @@ export const operator = {
   },
   async button(interaction, context) {
     const action = parseOperatorCustomId(interaction.customId);
-    if (action === null)
-      throw new UserError("stale-component", "That button is not one I know; run `/operator reports` again.");
+    if (action === null) throw new UserError("stale-component", REFUSALS.unknownReportsButton);
     if (action.kind === "reports") {
       await update(interaction, reportsPage(context, action.page));
       return;

@@ -18,6 +18,7 @@ import { candidatesFor, listedExclusions, listedPins, quoteNow, reportView } fro
 import { UserError } from "../src/discord/errors.js";
 import { parseReviewCustomId } from "../src/discord/ids.js";
 import {
+  REFUSALS,
   describeDismissed,
   describeExcluded,
   describePinned,
@@ -123,7 +124,7 @@ export const review = {
   },
   async button(interaction, context) {
     const action = parseReviewCustomId(interaction.customId);
-    if (action === null) throw new UserError("stale-component", "That button is not one I know; run `/review` again.");
+    if (action === null) throw new UserError("stale-component", REFUSALS.unknownReviewButton);
     const { guildId, guilds } = context;
     const feedback = guilds.feedback;
     const by = interaction.user.id;

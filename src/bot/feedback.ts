@@ -16,6 +16,7 @@ import {
 import { describeError, PayloadError, UserError } from "../discord/errors.js";
 import { parseAnswerCustomId, type AnswerAction } from "../discord/ids.js";
 import {
+  REFUSALS,
   ANSWER_PROBLEMS,
   modalProblems,
   renderAnswer,
@@ -228,8 +229,7 @@ function sourcePayloads(context: CommandContext, found: Found, sourceId: string 
 /** Every button under an answer (and on its Passage and vote messages): ids `ask:<action>:<answer id>…`. */
 export async function handleAnswerButton(interaction: ButtonInteraction, context: CommandContext): Promise<void> {
   const action = parseAnswerCustomId(interaction.customId);
-  if (action === null || action.kind === "report")
-    throw new UserError("stale-component", "That button is not one I know; ask again for a fresh answer.");
+  if (action === null || action.kind === "report") throw new UserError("stale-component", REFUSALS.unknownAnswerButton);
   const found = findAnswer(interaction, context, action.answerId);
   await act(interaction, context, found, action);
 }
@@ -313,8 +313,7 @@ function clip(text: string, max: number): string {
 /** The "Wrong quote" form's submission: `ask:report:<answer id>`. */
 export async function handleReportForm(interaction: ModalSubmitInteraction, context: CommandContext): Promise<void> {
   const action = parseAnswerCustomId(interaction.customId);
-  if (action?.kind !== "report")
-    throw new UserError("stale-component", "That form is not one I know; ask again for a fresh answer.");
+  if (action?.kind !== "report") throw new UserError("stale-component", REFUSALS.unknownAnswerForm);
   const found = findAnswer(interaction, context, action.answerId);
   const { record, scope } = found;
   // Read and check every field before acknowledging: a forged form is refused, never half-stored.
@@ -327,15 +326,15 @@ export async function handleReportForm(interaction: ModalSubmitInteraction, cont
     if (quoteField !== undefined) quoteIndex = Number(interaction.fields.getStringSelectValues("quote")[0] ?? "0");
     note = interaction.fields.fields.has("note") ? interaction.fields.getTextInputValue("note").trim() : "";
   } catch {
-    throw new UserError("bad-form", "That form came back incomplete; press **Wrong quote** again.");
+    throw new UserError("bad-form", REFUSALS.incompleteReportForm);
   }
   const allowed: readonly ReportReason[] = record.answered
     ? REPORT_REASONS.filter((r) => r !== "missed")
     : ["missed", "other"];
   if (reason === undefined || !(allowed as readonly string[]).includes(reason))
-    throw new UserError("bad-form", "Pick what is wrong from the list, then send the form again.");
+    throw new UserError("bad-form", REFUSALS.reportNeedsReason);
   if (!Number.isInteger(quoteIndex) || quoteIndex < 0 || (record.answered && quoteIndex >= record.quotes.length))
-    throw new UserError("bad-form", "Pick one of the answer's quotes, then send the form again.");
+    throw new UserError("bad-form", REFUSALS.reportNeedsQuote);
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   const feedback = context.guilds?.feedback;
   if (feedback === undefined) return;

@@ -14,7 +14,7 @@ import type {
 } from "../core/index.js";
 import { describeError, UserError } from "../discord/errors.js";
 import { post } from "../discord/respond.js";
-import { renderAuditLine } from "../discord/render/index.js";
+import { REFUSALS, renderAuditLine } from "../discord/render/index.js";
 import type { CommandContext } from "./command.js";
 
 export interface GuildServices {
@@ -54,11 +54,7 @@ export function answersHere(
 }
 
 export function notHereError(settings: GuildSettings): UserError {
-  const list = settings.channels
-    .slice(0, 10)
-    .map((id) => `<#${id}>`)
-    .join(", ");
-  return new UserError("channel", `In this server I answer in ${list}.`);
+  return new UserError("channel", REFUSALS.notHere(settings.channels));
 }
 
 /**
@@ -143,11 +139,11 @@ export function checkManager(
   client: Client,
   guilds: GuildServices | undefined,
 ): { guildId: string; guilds: GuildServices } {
-  if (guilds === undefined) throw new UserError("unavailable", "Server documents are not enabled on this bot.");
-  if (!interaction.inGuild()) throw new UserError("dm", "This command works only inside a server.");
+  if (guilds === undefined) throw new UserError("unavailable", REFUSALS.guildsOff);
+  if (!interaction.inGuild()) throw new UserError("dm", REFUSALS.dmOnlyInGuild);
   const guildId = interaction.guildId;
   if (!client.guilds.cache.has(guildId)) {
-    throw new UserError("not-member", "I'm not a member of this server any more, so I can't manage its documents.");
+    throw new UserError("not-member", REFUSALS.notMember);
   }
   if (!interaction.memberPermissions.has(PermissionFlagsBits.ManageGuild)) {
     throw new Refusal(

@@ -9,13 +9,14 @@ import { describeError, UserError } from "../discord/errors.js";
 import { replyError } from "../discord/respond.js";
 import { type AnyCommand, type Command, type CommandContext, isChatCommand, type ManagerContext } from "./command.js";
 import { checkManager, checkOperator, auditRefusal, settingsOf } from "./guilds.js";
+import { REFUSALS } from "../discord/render/index.js";
 
 export interface Router {
   handle(interaction: Interaction): Promise<void>;
 }
 
 function cooldownError(retryAfterSeconds: number): UserError {
-  return new UserError("cooldown", `You're asking quickly: try again in ${retryAfterSeconds} s.`);
+  return new UserError("cooldown", REFUSALS.cooldown(retryAfterSeconds));
 }
 
 /** Starts the user's cooldown, or throws the "try again in N s" refusal (the server may set its own length). */
@@ -47,8 +48,7 @@ export function createRouter(commands: readonly AnyCommand[], context: CommandCo
       if (interaction.isMessageContextMenuCommand()) {
         const command = menus.get(interaction.commandName);
         try {
-          if (command === undefined)
-            throw new UserError("unknown-command", "I don't know that command any more; it may have been removed.");
+          if (command === undefined) throw new UserError("unknown-command", REFUSALS.unknownCommand);
           if (command.cooldown === true) takeTurn(context, interaction.guildId, interaction.user.id);
           await command.execute(interaction, context);
         } catch (error) {
@@ -75,14 +75,12 @@ export function createRouter(commands: readonly AnyCommand[], context: CommandCo
       if (interaction.isButton() || interaction.isModalSubmit()) {
         const command = byName.get(interaction.customId.split(":")[0] ?? "");
         try {
-          if (command === undefined)
-            throw new UserError("stale-component", "That button or form is no longer active; run the command again.");
+          if (command === undefined) throw new UserError("stale-component", REFUSALS.staleComponent);
           const granted = grant(command, interaction, context);
           if (interaction.isButton() && command.button !== undefined) await command.button(interaction, granted);
           else if (interaction.isModalSubmit() && command.modal !== undefined)
             await command.modal(interaction, granted);
-          else
-            throw new UserError("stale-component", "That button or form is no longer active; run the command again.");
+          else throw new UserError("stale-component", REFUSALS.staleComponent);
         } catch (error) {
           await replyError(interaction, error, context.logger, { customId: interaction.customId });
           await auditRefusal(error, interaction, context);

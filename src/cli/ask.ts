@@ -1,6 +1,8 @@
 /**
  * `npm run ask -- "question"`: Verbatim offline. Prints a readable answer, or with --json exactly one JSON object per
  * question (with --json and no question, one question per line from standard input, one object per line, in order).
+ * --explain adds, under each quote, the signals that chose it and how each question term was matched (the JSON always
+ * carries them).
  */
 import { rm, stat } from "node:fs/promises";
 import { createInterface } from "node:readline";
@@ -25,16 +27,23 @@ function toJson(answer: Answer): string {
       question: answer.question,
       answered: answer.answered,
       independentSources: answer.independentSources,
+      confidence: answer.confidence ?? null,
       quotes: answer.quotes.map((q) => ({
         text: q.text,
         start: q.start,
         end: q.end,
+        focus: q.focus ?? null,
         score: q.score,
+        confidence: q.confidence ?? null,
         section: q.section ?? null,
         source: source(q.source),
         alsoReportedBy: q.alsoReportedBy.map(source),
+        signals: q.signals ?? [],
+        match: q.match ?? {},
+        terms: q.terms ?? [],
       })),
       closest: answer.closest.map(source),
+      language: answer.language ?? null,
     }),
   );
 }
@@ -48,13 +57,15 @@ async function main(): Promise<number> {
       data: { type: "string" },
       limit: { type: "string" },
       verbose: { type: "boolean", short: "v", default: false },
+      explain: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
   if (values.help) {
     process.stdout.write(
-      'Usage: npm run ask -- [--json] [--corpus DIR] [--data DIR] [--limit N] [--verbose] "question"\n' +
+      'Usage: npm run ask -- [--json] [--explain] [--corpus DIR] [--data DIR] [--limit N] [--verbose] "question"\n' +
         "       npm run --silent ask -- --json < questions.txt   (one question per line)\n" +
+        "  --explain  under each quote, the signals that chose it and how each question term was matched\n" +
         "  --verbose  also list every document with the share of its words that cleaning kept\n",
     );
     return 0;
@@ -118,7 +129,7 @@ async function main(): Promise<number> {
   const question = positionals.join(" ").trim();
   if (question !== "") {
     const answer = library.answer(question, { limit });
-    process.stdout.write(values.json ? `${toJson(answer)}\n` : formatAnswer(answer));
+    process.stdout.write(values.json ? `${toJson(answer)}\n` : formatAnswer(answer, values.explain));
     return 0;
   }
   if (!values.json) {

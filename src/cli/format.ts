@@ -34,23 +34,48 @@ export function describeSource(source: Source, section: string | null = null): s
 /** A short credit for "also reported by": the publisher when known, else the title. */
 const credit = (s: Source) => s.publisher ?? sourceLabel(s).label;
 
-function formatQuote(quote: Quote, n: number): string {
+/** Why a quote was chosen: its confidence, the signals that fired, and how each question term was matched. */
+export function explainQuote(quote: Quote): string {
+  const lines: string[] = [];
+  if (quote.confidence !== undefined) lines.push(`confidence ${quote.confidence.toFixed(3)} · score ${quote.score}`);
+  for (const s of quote.signals ?? []) {
+    const effect = s.points !== undefined ? `+${s.points.toFixed(2)}` : `×${(s.factor ?? 1).toFixed(3)}`;
+    lines.push(`${s.name.padEnd(13)} ${effect.padStart(9)}   (value ${s.value})`);
+  }
+  const match = Object.entries(quote.match ?? {}).map(
+    ([term, m]) => `${term}←${m.word}${m.via === "exact" ? "" : ` (${m.via} ${m.strength})`}`,
+  );
+  if (match.length > 0) lines.push(`matched: ${match.join(", ")}`);
+  return lines.map((l) => `    ${l}`).join("\n");
+}
+
+function formatQuote(quote: Quote, n: number, explain: boolean): string {
   const text = quote.text.replace(/\s*\n\s*/g, " ");
   const also =
     quote.alsoReportedBy.length > 0 ? `\n    also reported by: ${quote.alsoReportedBy.map(credit).join("; ")}` : "";
-  return `${n}. “${text}”\n    — ${describeSource(quote.source, quote.section ?? null)}${also}\n`;
+  // When context precedes the sentence that answers, say which one it is.
+  const focus =
+    quote.focus !== undefined && (quote.focus.start > quote.start || quote.focus.end < quote.end)
+      ? `\n    the answer: “${quote.text.slice(quote.focus.start - quote.start, quote.focus.end - quote.start).replace(/\s*\n\s*/g, " ")}”`
+      : "";
+  return `${n}. “${text}”${focus}\n    — ${describeSource(quote.source, quote.section ?? null)}${also}\n${explain ? `${explainQuote(quote)}\n` : ""}`;
 }
 
-export function formatAnswer(answer: Answer): string {
-  return forTerminal(formatUnsafe(answer));
+export function formatAnswer(answer: Answer, explain = false): string {
+  return forTerminal(formatUnsafe(answer, explain));
 }
 
-function formatUnsafe(answer: Answer): string {
+function formatUnsafe(answer: Answer, explain: boolean): string {
   if (!answer.answered) {
+    if (answer.language !== undefined) {
+      return `Not in the corpus: the corpus is in ${answer.language.corpus}${answer.language.question !== null ? `, and this question looks like ${answer.language.question}` : ""}. Try asking in ${answer.language.corpus}.\n`;
+    }
     const closest = answer.closest.map((s) => `  - ${describeSource(s)}`).join("\n");
     return `Not in the corpus: no passage answers “${answer.question}”.\n${closest !== "" ? `Closest sources:\n${closest}\n` : ""}`;
   }
   const n = answer.independentSources;
   const head = `${answer.quotes.length} quote${answer.quotes.length === 1 ? "" : "s"} from ${n} independent source${n === 1 ? "" : "s"}:\n\n`;
-  return head + answer.quotes.map((q, i) => formatQuote(q, i + 1)).join("\n");
+  const confidence =
+    explain && answer.confidence !== undefined ? `(answer model's confidence ${answer.confidence.toFixed(3)})\n\n` : "";
+  return head + confidence + answer.quotes.map((q, i) => formatQuote(q, i + 1, explain)).join("\n");
 }

@@ -73,7 +73,13 @@ export {
 } from "./guilds/feedback.js";
 export { NEAR_THRESHOLD, nearIdentical, questionKey, similarity } from "./guilds/similar.js";
 export { evaluate, type EvalResult } from "./eval/evaluate.js";
-export { evaluateQuestions, type QuestionSetResult, readQuestions, scoreQuestions } from "./eval/questions.js";
+export {
+  evaluateQuestions,
+  outcomeLine,
+  type QuestionSetResult,
+  readQuestions,
+  scoreQuestions,
+} from "./eval/questions.js";
 export {
   createPool as createDatabasePool,
   describeDatabaseError,

@@ -92,6 +92,19 @@ export interface Quote {
   passage?: PassageRef;
   /** Put first because this server's moderators chose it for this question (a pin). */
   pinned?: boolean;
+  /**
+   * The sentence(s) that hold the answer, inside [start, end): the whole quote unless context was added around them
+   * (the sentence before a "He…", the list after a colon), so a three-sentence quote never buries its answer.
+   */
+  focus?: Span;
+  /** The answer model's chance (0–1) that this quote answers the question. */
+  confidence?: number;
+  /** Why it was chosen: the scoring signals that fired and their contributions (points added, or a factor). */
+  signals?: QuoteSignal[];
+  /** The question's terms it matched, each with the document's word and how it matched (exact, family, spelling…). */
+  match?: Record<string, TermMatchInfo>;
+  /** The document's words that matched the question, in the order first met. */
+  terms?: string[];
 }
 
 /**
@@ -115,6 +128,20 @@ export interface SourcesDiffer {
   kind: "time" | "number" | "name";
 }
 
+export interface QuoteSignal {
+  name: string;
+  value: number;
+  points?: number;
+  factor?: number;
+}
+
+export interface TermMatchInfo {
+  via: "exact" | "family" | "inflection" | "spelling" | "derived" | "synonym" | "related" | "vector";
+  word: string;
+  /** Share of an exact match this is worth as evidence. */
+  strength: number;
+}
+
 export interface Answer {
   question: string;
   answered: boolean;
@@ -125,6 +152,10 @@ export interface Answer {
   closest: Source[];
   /** Set when the quotes disagree on what was asked (then they are ordered by their sources' dates, newest first). */
   sourcesDiffer?: SourcesDiffer;
+  /** The answer model's chance (0–1) that the best quote answers the question; whether to answer is decided on it. */
+  confidence?: number;
+  /** When not answered because the question is in a language the corpus does not use: both languages. */
+  language?: { question: string | null; corpus: string };
 }
 
 /** One passage returned by `search`, for browsing (/search). */

@@ -184,6 +184,8 @@ let firstQuote = "";
 describe("buttons under every answer", () => {
   it("puts Passage, Source, Helpful and Wrong quote under an answer, numbered to its quotes", async () => {
     wrongAnswer = await ask(A, WRONG);
+    // Three quotes of the one article that answers (a further quote is shown only when it passes the answer check by
+    // itself; up to three may come from one document).
     expect(labels(wrongAnswer)).toEqual([
       "Passage 1",
       "Passage 2",
@@ -195,7 +197,9 @@ describe("buttons under every answer", () => {
       "Wrong quote",
     ]);
     expect(wrongAnswer.content).toMatch(/^— 1 · /m);
+    expect(wrongAnswer.content).toMatch(/^— 2 · /m);
     expect(wrongAnswer.content).toMatch(/^— 3 · /m);
+    expect(wrongAnswer.content).not.toMatch(/^— 4 · /m);
     for (const b of buttonsOf(wrongAnswer)) expect(b.custom_id.length).toBeLessThanOrEqual(100);
     expect(new Set(buttonsOf(wrongAnswer).map((b) => b.custom_id)).size).toBe(8);
     firstQuote =

@@ -8,7 +8,7 @@
  * reasons. Measured on SQuAD (tuning set): each kind lifts answerTop1 by 0.1–0.3 points, 0.6 together.
  */
 
-export type AnswerType = "time" | "number" | "name" | "reason";
+export type AnswerType = "time" | "number" | "person" | "place" | "name" | "reason";
 
 /** The question's first question word and up to four words after it. */
 const WH = /\b(what|which|who|whom|whose|when|where|why|how)\b((?:\s+[\p{L}\p{N}'’-]+){0,4})/iu;
@@ -18,10 +18,15 @@ const QUANTITY_AFTER_HOW = /^\s+(many|much|long|old|far|large|big|tall|high|deep
 const TIME_NOUN = /\b(years?|decades?|centur(y|ies)|dates?|months?|days?|eras?)\b/i;
 /** "What percentage…", "What number of…": a quantity. */
 const QUANTITY_NOUN = /\b(percent(age)?|proportion|number|amount|population|temperature|speed|score)\b/i;
-/** "Which country…", "What company…", "What is the name…": a name. */
+/** "Which country…", "What city…": a place. */
+const PLACE_NOUN =
+  /\b(country|countries|city|cities|town|towns|region|state|province|continent|island|river|place|location|airport|capital)\b/i;
+/** "Which person…", "What man…": a person. */
+const PERSON_NOUN =
+  /\b(person|people|man|woman|men|women|author|writer|president|leader|player|spokes(?:man|woman|person))\b/i;
+/** "What company…", "What is the name…": a name. */
 const NAME_NOUN = new RegExp(
-  "\\b(person|people|man|woman|company|organi[sz]ation|team|group|country|countries|city|cities|state|town|region|" +
-    "nation|university|college|river|island|continent|language|names?|named|called)\\b",
+  "\\b(company|organi[sz]ation|team|group|nation|university|college|language|agency|outlet|newspaper|publication|names?|named|called)\\b",
   "i",
 );
 
@@ -39,8 +44,9 @@ export function answerTypeOf(question: string): AnswerType | null {
     case "who":
     case "whom":
     case "whose":
+      return "person";
     case "where":
-      return "name";
+      return "place";
     case "why":
       return "reason";
     case "how":
@@ -49,6 +55,8 @@ export function answerTypeOf(question: string): AnswerType | null {
     case "which":
       if (QUANTITY_NOUN.test(after)) return "number";
       if (TIME_NOUN.test(after)) return "time";
+      if (PLACE_NOUN.test(after)) return "place";
+      if (PERSON_NOUN.test(after)) return "person";
       if (NAME_NOUN.test(after)) return "name";
       return null;
     default:
@@ -70,7 +78,7 @@ const wholeWords = (body: string, flags = "") =>
 const YEAR = /^(1\d{3}|20\d{2})s?$/;
 
 /** Words that can answer each kind of question, found in a text by one scan. */
-const ANSWER_WORDS: Record<AnswerType, RegExp> = {
+const ANSWER_WORDS: Record<"time" | "number" | "name" | "reason", RegExp> = {
   /** Years ("1878", "1970s"), centuries, eras, and capitalised months and weekdays ("May", not the verb "may"). */
   time: wholeWords(`(?:1\\d{3}|20\\d{2})s?|centur(?:y|ies)|decades?|BCE?|AD|CE|${MONTHS}|${WEEKDAYS}`),
   /** Figures ("2,000", "4th", "$40") and number words; a year is a time, not a count. */
@@ -85,6 +93,31 @@ const ANSWER_WORDS: Record<AnswerType, RegExp> = {
   ),
 };
 
+/** A time of day ("10:30", "3 p.m.", "in the evening"), a relative day ("yesterday") or a frequency ("every hour"). */
+const TIME_OF_DAY = wholeWords(
+  `\\d{1,2}:\\d{2}|\\d{1,2}\\s?[ap]\\.?m\\.?|noon|midnight|yesterday|today|tomorrow|o'clock|` +
+    // "at six in the morning", "every hour", "daily": times and frequencies said in words.
+    `in the (?:morning|afternoon|evening|night)|(?:every|each) (?:\\d+ )?(?:minutes?|hours?|days?|weeks?|months?|years?)|` +
+    `hourly|daily|nightly|weekly|monthly|yearly|annually`,
+  "i",
+);
+/** Two or more capitalised words in a row ("John Sullivan"), or a title before one ("Mr. Smith", "President Biden"). */
+const PERSON = new RegExp(
+  "(?<![\\p{L}\\p{N}])(?:(?:Mr|Mrs|Ms|Dr|Prof|Sir|Dame|Lord|Lady|President|Prime Minister|Minister|Secretary|Senator|" +
+    "Ambassador|Governor|General|Colonel|Captain|King|Queen|Prince|Princess|Pope|Saint|St)\\.?\\s+)?" +
+    "\\p{Lu}[\\p{Ll}'’-]+(?:\\s+\\p{Lu}\\.)?\\s+\\p{Lu}[\\p{Ll}'’-]+",
+  "gu",
+);
+const TITLED =
+  /^(?:Mr|Mrs|Ms|Dr|Prof|Sir|Dame|Lord|Lady|President|Prime|Minister|Secretary|Senator|Ambassador|Governor|General|Colonel|Captain|King|Queen|Prince|Princess|Pope|Saint|St)\b/;
+/** A capitalised name after a preposition of place ("in Geneva", "at the Kremlin", "near Glover Park"). */
+const PLACE = new RegExp(
+  "(?<![\\p{L}\\p{N}])(?:in|at|near|from|to|outside|inside|across|throughout|within|into|toward|towards|between)\\s+" +
+    "(?:the\\s+)?(\\p{Lu}[\\p{L}'’-]*)",
+  "gu",
+);
+const NOT_PLACE = new RegExp(`^(?:${MONTHS}|${WEEKDAYS}|I)$`);
+
 const TOKEN = /[\p{L}\p{N}]+(?:[.,]\d+)*/gu;
 /** A word that opens a sentence is capitalised whatever it is, so it is no evidence of a name. */
 const SENTENCE_OPENING = /(^|[.!?]["”’)]?\s+)["“‘(]?$/u;
@@ -96,14 +129,67 @@ export function questionWords(question: string): Set<string> {
   return words;
 }
 
-/** True when `text` holds a word of the asked-for kind that the question itself does not contain. */
-export function offersAnswer(text: string, type: AnswerType, asked: ReadonlySet<string>): boolean {
+const opensSentence = (text: string, index: number) => SENTENCE_OPENING.test(text.slice(Math.max(0, index - 4), index));
+
+function offersWord(text: string, type: keyof typeof ANSWER_WORDS, asked: ReadonlySet<string>): boolean {
   for (const m of text.matchAll(ANSWER_WORDS[type])) {
     const found = m[0];
     if (asked.has(found.toLowerCase())) continue;
     if (type === "number" && YEAR.test(found)) continue;
-    if (type === "name" && SENTENCE_OPENING.test(text.slice(Math.max(0, m.index - 4), m.index))) continue;
+    if (type === "name" && opensSentence(text, m.index)) continue;
     return true;
   }
   return false;
+}
+
+/**
+ * How surely `text` holds an answer of the asked-for kind that the question itself does not give: 1 for a date or
+ * time ("when"), a figure ("how many"), a person's name ("who": two capitalised words, or a title and a name), a named
+ * place after a preposition of place ("where"), a reason ("why"); ½ for a lone capitalised word asked "who" (it may be
+ * an organisation or a surname); 0 otherwise. Generic surface rules: no lists of any corpus's names.
+ */
+export function answerStrength(text: string, type: AnswerType, asked: ReadonlySet<string>): number {
+  switch (type) {
+    case "time":
+      if (offersWord(text, "time", asked)) return 1;
+      for (const m of text.matchAll(TIME_OF_DAY)) if (!asked.has(m[0].toLowerCase())) return 1;
+      return 0;
+    case "number":
+    case "reason":
+    case "name":
+      return offersWord(text, type, asked) ? 1 : 0;
+    case "person":
+      for (const m of text.matchAll(PERSON)) {
+        const name = m[0].split(/\s+/);
+        if (name.every((w) => asked.has(w.toLowerCase().replace(/\.$/, "")))) continue;
+        // "The Kremlin" opening a sentence is one capitalised word, not a name; a title makes it one.
+        if (opensSentence(text, m.index) && !TITLED.test(m[0]) && name.length < 3) continue;
+        return 1;
+      }
+      return offersWord(text, "name", asked) ? 0.5 : 0;
+    case "place":
+      for (const m of text.matchAll(PLACE)) {
+        const name = m[1] as string;
+        if (!NOT_PLACE.test(name) && !asked.has(name.toLowerCase())) return 1;
+      }
+      return 0;
+  }
+}
+
+/** True when `text` holds an answer of the asked-for kind that the question does not already contain. */
+export function offersAnswer(text: string, type: AnswerType, asked: ReadonlySet<string>): boolean {
+  return answerStrength(text, type, asked) > 0;
+}
+
+/** "What date did…", "which year was…": the noun after the question word names the kind of answer, not its topic. */
+const KIND_NOUN_BEFORE_VERB =
+  /\b(what|which)\s+(?:years?|dates?|days?|months?|times?|centur(?:y|ies)|decades?)\s+(?=(?:did|does|do|is|was|were|are|will|would|has|have|had|can|could|should|might|may)\b)/giu;
+
+/**
+ * `question` without a noun that only names the kind of answer asked for ("On what date did Antonov return?" is
+ * searched as "On what did Antonov return?": "date" is the answer type, and as a word it would match any "dated" or,
+ * through word vectors, "according"). "What date format does…" keeps its noun: a noun follows it, not a verb.
+ */
+export function withoutKindNoun(question: string): string {
+  return question.replace(KIND_NOUN_BEFORE_VERB, "$1 ");
 }

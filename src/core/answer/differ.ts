@@ -218,6 +218,10 @@ function names(text: string, asked: ReadonlySet<string>): Set<string>[] {
 
 type Kind = SourcesDiffer["kind"];
 
+/** The kind of value compared for an answer type: people and places are names ("who" and "where" ask for one). */
+const kindOf = (type: "time" | "number" | "name" | "person" | "place"): Kind =>
+  type === "person" || type === "place" ? "name" : type;
+
 function valuesOf(kind: Kind, text: string, asked: ReadonlySet<string>): unknown[] {
   if (kind === "time") return dates(text);
   if (kind === "number") return numbers(text);
@@ -259,7 +263,7 @@ function disagree(kind: Kind, a: unknown[], b: unknown[]): boolean {
 export function valuesDisagree(question: string): (a: string, b: string) => boolean {
   const type = answerTypeOf(question);
   if (type === null || type === "reason") return () => false;
-  const kind: Kind = type;
+  const kind = kindOf(type);
   const asked = new Set(
     question
       .toLowerCase()
@@ -280,7 +284,7 @@ export function valuesDisagree(question: string): (a: string, b: string) => bool
 export function sourcesDiffer(question: string, quotes: readonly Quote[]): SourcesDiffer | null {
   const type = answerTypeOf(question);
   if (type === null || type === "reason" || quotes.length < 2) return null;
-  const kind: Kind = type;
+  const kind = kindOf(type);
   const questionTerms = new Set(analyzeQuestion(question).keys());
   if (questionTerms.size === 0) return null;
   const asked = new Set(

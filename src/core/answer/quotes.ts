@@ -1,224 +1,148 @@
 /**
- * From ranked passages to an answer: the best sentences, verbatim, each with its source; near-identical sentences from
- * different sources folded into one quote ("also reported by"); and abstention when the evidence is weak.
- *
- * A candidate quote (one or two sentences of a top passage, holding at least one of the question's own terms) scores
- *   (sentence BM25 + partial credit for question words it says in other words (word vectors: "demolished" for
- *    "destroyed") + passageWeight · passage BM25 + phraseWeight · question word pairs found side by side)
- *   × e^(coverageWeight · share of the question's term weight held − spreadWeight · spread per sentence
- *        + definitionWeight when it defines what "What is X?" asks + properNounWeight · share of the question's proper
- *        nouns its passage or title holds + titleWeight · share of the question's term weight its document's title
- *        holds and it does not)
- *   × (1 + answerTypeWeight when it offers the kind of answer asked for: a date for "When…", a figure for "How many…")
- * with document words joined to question terms of the same family ("discovery"/"discovered"). Tuned on SQuAD and
- * Cranfield only: SQuAD dev answerTop1 0.759 → 0.784 (exact words) → 0.794 (word vectors,
- * definitions, proper nouns) → 0.798 (title as context), quotes as short as before.
- * Measured and not adopted: a stronger passage weight or a sentence-meaning term (the mean of the words' vectors; up to
- * +0.4 point on SQuAD, but both lose the bundled corpus's "How did Putin describe Biden?"); a sentence encoder (Universal
- * Sentence Encoder lite, the only one installable here) re-ranking the top ten (+1 point, 50 ms a sentence on these
- * CPUs); growing a quote by a sentence that brings the asked-for kind of answer (+0.1 point for 10 % more two-sentence
- * quotes); a head-noun boost ("which *theory*"), places as "in/at + Name", the whole document's score as context,
- * sentence-local idf, question-order chains of terms, a learned linear re-ranker, down-weighting the question's
- * answer-kind nouns ("what *year*", "the *name* of": +0.1 point) (no better, or worse, or too little).
+ * From ranked passages to an answer, in three stages:
+ *   candidates (candidates.ts) — runs of sentences of the top passages that hold a question word, widened to read alone;
+ *   signals (signals.ts)       — each candidate's named signals and score, with the question terms it matched and how;
+ *   selection (here)           — the best candidate answers when the calibrated model (decision.ts) says it does; every
+ *                                further quote must pass the same check by itself and hold the question's most
+ *                                informative term; near-identical quotes from other sources become "also reported by".
+ * What was measured and rejected on the way is in docs/DESIGN.md.
  */
 import { analyze, type ContentWord, contentWords } from "../search/analyze.js";
-import { answerTypeOf, offersAnswer, questionWords } from "./answer-type.js";
-import { valuesDisagree } from "./differ.js";
-import type { Bm25Params, QueryTerm } from "../search/rank.js";
-import { retrieve, type RetrieveParams } from "../search/retrieve.js";
-import { pairBonus, questionPairs } from "./pairs.js";
+import type { QueryTerm } from "../search/rank.js";
+import { type Retrieval, retrieve, type RetrieveParams } from "../search/retrieve.js";
 import type { Segment } from "../search/segment.js";
 import { independentSources } from "../sources.js";
-import type { Answer, Quote, Source } from "../types.js";
+import type { Answer, Quote, Source, TermMatchInfo } from "../types.js";
+import { answerStrength, answerTypeOf, questionWords, withoutKindNoun } from "./answer-type.js";
+import { type CandidateSpan, itemHead, passageSentences, type PassageSentences, widen } from "./candidates.js";
+import { type DecisionModel, type Features, probability, shippedDecision } from "./decision.js";
+import { valuesDisagree } from "./differ.js";
+import { Matcher, type TermMatch } from "./matching.js";
+import { pairBonus, questionPairs } from "./pairs.js";
+import { cleanQuestion, foreignLanguage, languageOf, type TextLanguage } from "./question.js";
+import { shippedRelations, type WordRelations } from "./relations.js";
+import {
+  combine,
+  definitionTest,
+  endsAsQuestion,
+  type QuestionContext,
+  type Scored,
+  scoreCandidate,
+  type SentenceEvidence,
+  sentenceEvidence,
+  type SignalParams,
+} from "./signals.js";
 import { shippedVectors, type WordVectors } from "./vectors.js";
 
-export interface AnswerParams extends RetrieveParams {
-  /** Weight of each adjacent question-term pair found side by side, in units of the pair's smaller idf. */
-  phraseWeight: number;
+export { definitionTest, endsAsQuestion, spread } from "./signals.js";
+export { wordFamilies } from "./matching.js";
+
+export interface AnswerParams extends RetrieveParams, SignalParams {
   /** Passages whose sentences compete to be quoted. */
   candidatePassages: number;
-  /** Weight of the enclosing passage's score in a sentence's score (context: the paragraph is about the question). */
-  passageWeight: number;
-  /** Share of the question's term weight a quote must contain for Verbatim to answer rather than abstain. */
-  minCoverage: number;
-  /** …and how many of the question's distinct terms it must contain (fewer when the question has fewer). */
-  minMatchedTerms: number;
   /** Quotes with a term-set overlap at or above this (from different sources) are one quote "also reported by". */
   duplicateOverlap: number;
-  /** A quote's score is multiplied by e^(this × the share of the question's term weight it holds). */
-  coverageWeight: number;
-  /** A quote is a run of at most this many sentences (plus the one before, when the first reads as a continuation). */
+  /** A quote's core is a run of at most this many sentences (context may be added around it). */
   maxSentences: number;
-  /** At most this many quotes from one document. */
+  /**
+   * At most this many quotes from one document: 3, so a documentation page that says the answer in its third-best
+   * sentence is not cut short for another page's passing mention (each further quote still passes the answer model).
+   */
   perDocument: number;
-  /** A quote offering the kind of answer the question asks for (a date for "When…") scores × (1 + this). */
-  answerTypeWeight: number;
+  /** The question's most informative terms (by idf): long questions are judged on these. */
+  informativeTerms: number;
+  /** A sentence with no question word of its own is a candidate when this many question words… */
+  softCandidateTerms: number;
+  /** …are said in other words at least this strongly. */
+  softCandidateStrength: number;
   /**
-   * A quote's score is multiplied by e^(−this × spread), spread being the words per matched question term in the tightest
-   * run holding them all, per sentence quoted (a second sentence is there to bring terms the first lacks).
+   * Retrieval also looks for the question's words spelled the other way or derived ("defence" finds "defense"), at this
+   * share of their weight. Off: +0.1 point on SQuAD for 2.5× the p99 latency at 100k passages (docs/DESIGN.md).
    */
-  spreadWeight: number;
-  /** A document term and a question term count as one when one stem is a prefix of the other this long or longer… */
-  familyPrefix: number;
-  /** …and the longer stem adds at most this many letters ("discov" takes "discoveri"). */
-  familySuffix: number;
-  /**
-   * A question word a quote lacks but says in other words (word vectors' cosine above `softThreshold`) adds
-   * this × its idf × how far above the threshold, to the quote's own score.
-   */
-  softWeight: number;
-  softThreshold: number;
-  /** A quote's score is multiplied by e^(this) when it defines what "What is X?" asks about ("X is…", "known as X"). */
-  definitionWeight: number;
-  /** …by e^(this × the share of the question's proper nouns its passage holds, title included). */
-  properNounWeight: number;
-  /**
-   * …by e^(this × the share of the question's term weight that the document's title holds and the quote does not): a
-   * sentence of the article "Newcastle" is about Newcastle without naming it.
-   */
-  titleWeight: number;
+  expansionWeight: number;
 }
 
 export const DEFAULT_ANSWER: AnswerParams = {
   bm25: { k1: 1.8, b: 0.6 },
   candidatePassages: 20,
   passageWeight: 1,
-  minCoverage: 0.3,
-  minMatchedTerms: 2,
   duplicateOverlap: 0.6,
-  perDocument: 2,
+  perDocument: 3,
   phraseWeight: 2,
   coverageWeight: 2,
+  softCoverageWeight: 0,
   maxSentences: 2,
   answerTypeWeight: 0.5,
   spreadWeight: 0.03,
   familyPrefix: 5,
   familySuffix: 3,
-  softWeight: 4,
+  softWeight: 1.6,
   softThreshold: 0.5,
+  vectorScale: 2.5,
+  maxVectorStrength: 1,
+  relationStrength: { inflection: 0.9, spelling: 0.9, derived: 0.7, synonym: 0.5, related: 0.3 },
   definitionWeight: 0.5,
   properNounWeight: 0.25,
   titleWeight: 2,
+  titleCap: 1,
+  headWeight: 2,
+  headCovers: true,
+  askWeight: 0.5,
+  informativeTerms: 6,
+  softCandidateTerms: 3,
+  softCandidateStrength: 0.3,
+  expansionWeight: 0,
 };
 
-/** A sentence that reads as a continuation ("He said…", "This…") needs the one before it to be understood. */
-const DANGLING =
-  /^["“‘']?(he|she|it|they|them|his|her|its|their|this|these|those|that|such|but|and|however|also|so|then|there|here)\b/i;
-const MIN_WORDS = 6;
+export interface AnswerOptions {
+  /** false: always quote the best candidates (evaluation of ranking alone). */
+  abstain?: boolean;
+  /** Word vectors (null: none). Default: the shipped ones. */
+  vectors?: WordVectors | null;
+  /** Word relations (null: none). Default: the shipped table. */
+  relations?: WordRelations | null;
+  /** The answer-or-abstain model. Default: the shipped one. */
+  decision?: DecisionModel;
+  /** Passages that may be quoted (a server's exclusions leave the others out of retrieval); default: all. */
+  accept?: (segment: Segment, passage: number) => boolean;
+  /** Called with the best candidate's features and whether the answer was taken (for training the model). */
+  trace?: (features: Features, confidence: number) => void;
+}
 
-interface Candidate {
-  segment: Segment;
-  doc: number;
+const isExact = (m: TermMatch) => m.via === "exact" || m.via === "family";
+
+/** What one sentence holds for the question. */
+interface Scan {
+  evidence: SentenceEvidence;
+  /** It may be a quote's core (holds a question word, or several in other words). */
+  strong: boolean;
+  /** Question terms it holds as words of their own (or of their family). */
+  held: number;
+}
+
+/** A scored candidate quote. */
+interface Candidate extends Scored {
+  ps: PassageSentences;
+  span: CandidateSpan;
   start: number;
   end: number;
-  score: number;
-  coverage: number;
-  /** Distinct question terms the quote contains. */
-  matched: number;
-  terms: Set<string>;
-  /** The passage's section (ingest's structure), shown with the quote. */
-  section: string | null;
+  /** The quote's terms (for telling near-identical quotes apart). */
+  termSet: Set<string>;
+  typeStrength: number;
+  properShare: number;
+  defines: boolean;
+  pairs: number;
+  matches: Array<TermMatch | null>;
 }
 
-function sentenceWeight(
-  terms: string[],
-  question: Map<string, QueryTerm>,
-  params: Bm25Params,
-  sentences = 1,
-): { score: number; covered: number; matched: number } {
-  const tf = new Map<string, number>();
-  for (const t of terms) if (question.has(t)) tf.set(t, (tf.get(t) ?? 0) + 1);
-  let score = 0;
-  let covered = 0;
-  // Sentences are short and similar in length; normalise per sentence against a typical 20-term one.
-  const norm = params.k1 * (1 - params.b + (params.b * terms.length) / sentences / 20);
-  for (const [t, f] of tf) {
-    const qt = question.get(t) as QueryTerm;
-    score += (qt.idf * qt.count * f * (params.k1 + 1)) / (f + norm);
-    covered += qt.idf * qt.count;
-  }
-  return { score, covered, matched: tf.size };
-}
+const overlap = (a: Set<string>, b: Set<string>): number => {
+  if (a.size === 0 || b.size === 0) return 0;
+  let shared = 0;
+  for (const t of a) if (b.has(t)) shared++;
+  return shared / Math.min(a.size, b.size);
+};
 
-/**
- * How spread out the question's terms are in `terms`: the length of the shortest run holding every distinct question
- * term present, per term (1 when they stand side by side or only one matches). "Tesla left Graz in 1878" answers
- * "When did Tesla leave Graz?" more surely than a sentence naming Tesla at its start and Graz thirty words later.
- */
-export function spread(terms: readonly string[], question: ReadonlyMap<string, unknown>): number {
-  const distinct = new Set<string>();
-  for (const t of terms) if (question.has(t)) distinct.add(t);
-  if (distinct.size <= 1) return 1;
-  const inWindow = new Map<string, number>();
-  let held = 0;
-  let shortest = terms.length;
-  let left = 0;
-  for (let right = 0; right < terms.length; right++) {
-    const t = terms[right] as string;
-    if (!distinct.has(t)) continue;
-    const n = (inWindow.get(t) ?? 0) + 1;
-    inWindow.set(t, n);
-    if (n === 1) held++;
-    // Shrink from the left while the window still holds every term.
-    while (held === distinct.size) {
-      shortest = Math.min(shortest, right - left + 1);
-      const u = terms[left++] as string;
-      const m = inWindow.get(u);
-      if (m !== undefined) {
-        inWindow.set(u, m - 1);
-        if (m === 1) held--;
-      }
-    }
-  }
-  return shortest / distinct.size;
-}
-
-/**
- * Porter stemming leaves some words of one family apart ("discovery" → discoveri, "discovered" → discov). A document
- * term counts as a question term when one is a prefix of the other, the shorter has at least `minLength` letters and the
- * longer adds at most `maxSuffix` (a suffix, not another word: "state" does not take "statement"). Only question terms
- * the corpus holds take relatives. Returns the mapping, memoised for the question.
- */
-export function wordFamilies(
-  question: readonly QueryTerm[],
-  minLength: number,
-  maxSuffix: number,
-): (term: string) => string {
-  const heads = question.filter((t) => t.df > 0 && t.term.length >= minLength).map((t) => t.term);
-  const own = new Set(question.map((t) => t.term));
-  const seen = new Map<string, string>();
-  return (term) => {
-    if (heads.length === 0 || own.has(term) || term.length < minLength) return term;
-    let family = seen.get(term);
-    if (family === undefined) {
-      family = term;
-      for (const h of heads) {
-        if ((term.startsWith(h) || h.startsWith(term)) && Math.abs(term.length - h.length) <= maxSuffix) {
-          family = h;
-          break;
-        }
-      }
-      seen.set(term, family);
-    }
-    return family;
-  };
-}
-
-/**
- * For "What is X?" / "Who was X?" (X a few words), a test for text that defines X: "X is…", "X (…) was…", "known as X",
- * "called X", "…, or X". Null for other questions.
- */
-export function definitionTest(question: string): RegExp | null {
-  const m = /^\s*(?:what|who)\s+(?:is|was|are|were)\s+(?:an?\s+|the\s+)?(.+?)\s*\??\s*$/i.exec(question);
-  const subject = m?.[1];
-  if (subject === undefined || subject.split(/\s+/).length > 4) return null;
-  const x = subject.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return new RegExp(
-    `(?:\\b${x}\\s*(?:\\([^)]*\\)\\s*)?,?\\s+(?:is|was|are|were|refers|means)\\b)|` +
-      `(?:(?:known as|called|labell?ed as|termed|, or)\\s+(?:the\\s+)?${x}\\b)`,
-    "i",
-  );
-}
+const sourceOf = (segment: Segment, doc: number): Source => (segment.docs[doc] as { source: Source }).source;
 
 /** The terms of the question's proper nouns (capitalised words after its first) that the corpus holds. */
 function properNouns(question: readonly ContentWord[], known: ReadonlyMap<string, QueryTerm>): Set<string> {
@@ -227,15 +151,359 @@ function properNouns(question: readonly ContentWord[], known: ReadonlyMap<string
   return proper;
 }
 
-function overlap(a: Set<string>, b: Set<string>): number {
-  if (a.size === 0 || b.size === 0) return 0;
-  let shared = 0;
-  for (const t of a) if (b.has(t)) shared++;
-  return shared / Math.min(a.size, b.size);
+/** The question's `n` most informative terms (highest idf × count; earlier first on ties). */
+export function informativeTerms(terms: readonly QueryTerm[], n: number): Set<string> {
+  return new Set(
+    terms
+      .map((t, i) => ({ t, i }))
+      .sort((a, b) => b.t.idf * b.t.count - a.t.idf * a.t.count || a.i - b.i)
+      .slice(0, n)
+      .map(({ t }) => t.term),
+  );
 }
 
-function sourceOf(segment: Segment, doc: number): Source {
-  return (segment.docs[doc] as { source: Source }).source;
+/** Everything about the question the stages share. */
+interface Asked {
+  ranking: Retrieval;
+  context: QuestionContext;
+  matcher: Matcher;
+  pairs: Map<string, number>;
+  proper: Set<string>;
+  properWeight: number;
+  informative: Set<string>;
+  asked: Set<string>;
+  maxIdf: number;
+}
+
+function understand(
+  segments: readonly Segment[],
+  question: string,
+  params: AnswerParams,
+  relations: WordRelations | null,
+  vectors: WordVectors | null,
+  accept: ((segment: Segment, passage: number) => boolean) | undefined,
+): Asked {
+  const expand =
+    relations === null || params.expansionWeight === 0
+      ? undefined
+      : (term: string) => {
+          const out: Array<[string, number]> = [];
+          for (const [t, kind] of relations.related(term)) {
+            const strength = params.relationStrength[kind];
+            if (kind === "spelling" || kind === "derived") out.push([t, params.expansionWeight * strength]);
+          }
+          return out;
+        };
+  // Another form of the same word (an irregular inflection, a spelling) stands in for a question word no passage holds.
+  const sameWord =
+    relations === null
+      ? undefined
+      : function* (term: string) {
+          for (const [t, kind] of relations.related(term)) if (kind === "inflection" || kind === "spelling") yield t;
+        };
+  // The words searched for: the question without a noun that only names the kind of answer ("what date did…").
+  const searched = withoutKindNoun(question);
+  const ranking = retrieve(segments, searched, params.candidatePassages, params, accept, expand, sameWord);
+  const byTerm = new Map(ranking.terms.map((t) => [t.term, t]));
+  let wanted = 0;
+  for (const t of ranking.terms) wanted += t.idf * t.count;
+  const questionContent = contentWords(searched, true).map((w) => {
+    const standIn = ranking.standIns.get(w.term);
+    return standIn === undefined ? w : { ...w, term: standIn };
+  });
+  const proper = properNouns(questionContent, byTerm);
+  let properWeight = 0;
+  for (const t of proper) properWeight += (byTerm.get(t) as QueryTerm).idf;
+  const matcher = new Matcher(ranking.terms, questionContent, params, relations, vectors);
+  return {
+    ranking,
+    context: {
+      terms: ranking.terms,
+      byTerm,
+      wanted,
+      answerType: answerTypeOf(question),
+      definition: definitionTest(question),
+    },
+    matcher,
+    pairs: questionPairs(ranking.asked, ranking.terms),
+    proper,
+    properWeight,
+    informative: informativeTerms(ranking.terms, params.informativeTerms),
+    asked: questionWords(question),
+    // idf of a term the corpus never holds: the most informative a term can be.
+    maxIdf: Math.log(1 + (ranking.total + 0.5) / 0.5),
+  };
+}
+
+/** Stage 1 and 2: every candidate of the top passages, scored, best first. */
+function candidates(q: Asked, params: AnswerParams): Candidate[] {
+  const { ranking, context, matcher } = q;
+  const out: Candidate[] = [];
+  const n = context.terms.length;
+  // Each sentence is read once per question, though neighbouring passages lend each other sentences as context.
+  const read = new Map<Segment, Map<number, Scan>>();
+  for (const hit of ranking.hits) {
+    const ps = passageSentences(hit.segment, hit.passage);
+    const { text, sentences } = ps;
+    let scans = read.get(hit.segment);
+    if (scans === undefined) read.set(hit.segment, (scans = new Map()));
+    const seen = scans;
+    const scan = (i: number) => {
+      const span = sentences[i] as { start: number; end: number };
+      const key = ps.doc * 4294967296 + span.start;
+      let s = seen.get(key);
+      if (s === undefined) {
+        const words = contentWords(text.slice(span.start, span.end), false);
+        const evidence = sentenceEvidence(words, matcher);
+        // A quote's core must hold a question word itself, or spelled the other way, or derived from it.
+        // …or several of them in other words: a reworded question may share no word with its answer.
+        const strong =
+          evidence.best.some(
+            (m) =>
+              m !== null &&
+              (m.via === "exact" ||
+                m.via === "family" ||
+                ((m.via === "spelling" || m.via === "derived") && m.strength >= 0.5)),
+          ) ||
+          evidence.best.filter((m) => m !== null && m.strength >= params.softCandidateStrength).length >=
+            params.softCandidateTerms;
+        const held = evidence.best.filter((m) => m !== null && isExact(m)).length;
+        s = { evidence, strong, held };
+        seen.set(key, s);
+      }
+      return s;
+    };
+    const source = sourceOf(hit.segment, ps.doc);
+    const titleTerms = new Set(analyze(source.title ?? "").map((t) => matcher.family(t)));
+    let properShare = 1;
+    if (q.properWeight > 0) {
+      const held = new Set<string>(titleTerms);
+      for (let i = ps.first; i < ps.last; i++) for (const t of scan(i).evidence.terms) held.add(t);
+      let found = 0;
+      for (const t of q.proper) if (held.has(t)) found += (context.byTerm.get(t) as QueryTerm).idf;
+      properShare = found / q.properWeight;
+    }
+    // Per sentence: the terms of the list item head it sits under (its own first line, or its item's), if any.
+    const heads: Array<ReadonlySet<string>> = [];
+    const none: ReadonlySet<string> = new Set();
+    for (let i = 0; i < ps.last; i++) {
+      const span = sentences[i] as { start: number; end: number };
+      const head = i < ps.first ? null : itemHead(text, span.start, span.end);
+      const previous = sentences[i - 1];
+      if (head !== null) heads.push(new Set(analyze(head).map((t) => matcher.family(t))));
+      else if (
+        previous !== undefined &&
+        ps.breaks[i] !== true &&
+        !text.slice(previous.end, span.start).includes("\n\n")
+      )
+        heads.push(heads[i - 1] ?? none);
+      else heads.push(none);
+    }
+    const asked = new Map<number, boolean>();
+    const asks = (i: number) => {
+      let v = asked.get(i);
+      if (v === undefined) {
+        const span = sentences[i] as { start: number; end: number };
+        v = endsAsQuestion(text.slice(span.start, span.end));
+        asked.set(i, v);
+      }
+      return v;
+    };
+    const typeOf = new Map<number, number>();
+    const typeStrength = (i: number) => {
+      let v = typeOf.get(i);
+      if (v === undefined) {
+        const span = sentences[i] as { start: number; end: number };
+        v =
+          context.answerType === null
+            ? 0
+            : answerStrength(text.slice(span.start, span.end), context.answerType, q.asked);
+        typeOf.set(i, v);
+      }
+      return v;
+    };
+    for (let i = ps.first; i < ps.last; i++) {
+      if (ps.quotable[i] !== true || !scan(i).strong) continue;
+      for (let w = 1; w <= params.maxSentences && i + w <= ps.last; w++) {
+        if (ps.quotable[i + w - 1] !== true || (w > 1 && ps.breaks[i + w - 1] === true)) break;
+        const parts: SentenceEvidence[] = [];
+        for (let j = i; j < i + w; j++) parts.push(scan(j).evidence);
+        const coreMatches = combine(parts, n);
+        // A core grows by a sentence only when that sentence brings question terms the others lack, or when the
+        // sentence before it is a question of the document's own (a FAQ's "What happens to variables that were already
+        // set?"): its answer is what follows.
+        if (w > 1 && !(params.askWeight > 0 && asks(i + w - 2))) {
+          let largest = 0;
+          for (let j = i; j < i + w; j++) largest = Math.max(largest, scan(j).held);
+          let union = 0;
+          for (const m of coreMatches) if (m !== null && isExact(m)) union++;
+          if (union <= largest) continue;
+        }
+        const span = widen(ps, i, i + w);
+        if (span === null) continue;
+        const quoteParts: SentenceEvidence[] = [];
+        for (let j = span.from; j < span.to; j++) quoteParts.push(scan(j).evidence);
+        const coreTerms = parts.flatMap((p) => p.terms);
+        const quoteTerms = quoteParts.flatMap((p) => p.terms);
+        const quoteMatches = combine(quoteParts, n);
+        const start = (sentences[span.from] as { start: number }).start;
+        const end = (sentences[span.to - 1] as { end: number }).end;
+        let strength = 0;
+        for (let j = span.from; j < span.to; j++) strength = Math.max(strength, typeStrength(j));
+        const defines = context.definition !== null && context.definition.test(text.slice(start, end));
+        const pairs = pairBonus(quoteTerms, q.pairs);
+        const scored = scoreCandidate(
+          {
+            coreTerms,
+            coreMatches,
+            coreSentences: w,
+            quoteTerms,
+            quoteMatches,
+            quoteSentences: span.to - span.from,
+            passageScore: hit.score,
+            pairs,
+            titleTerms,
+            headTerms: heads[i] ?? none,
+            properShare,
+            defines,
+            typeStrength: strength,
+            asks: asks(i + w - 1),
+          },
+          context,
+          params,
+        );
+        out.push({
+          ...scored,
+          ps,
+          span,
+          start,
+          end,
+          termSet: new Set(quoteTerms),
+          typeStrength: strength,
+          properShare,
+          defines,
+          pairs,
+          matches: quoteMatches,
+        });
+      }
+    }
+  }
+  return out.sort((a, b) => b.score - a.score || a.start - b.start);
+}
+
+/**
+ * The best candidate's rival: the best one from another passage that is not its twin (the "also reported by" test).
+ * Where several documents report the same fact, the next candidate corroborates the best rather than competes with it,
+ * and a margin over it would read as doubt.
+ */
+function rivalOf(
+  top: Candidate,
+  ranked: readonly Candidate[],
+  isTwin: (a: Candidate, b: Candidate) => boolean,
+): Candidate | undefined {
+  return ranked.find((c) => c.ps !== top.ps && !isTwin(top, c));
+}
+
+/** The decision model's features for one candidate. */
+export function featuresOf(c: Candidate, q: Asked, best: number, runnerUp: number): Features {
+  // How far the best candidate stands out is the question's; every quote is judged with it.
+  const { terms, wanted, answerType } = q.context;
+  let infWanted = 0;
+  let infExact = 0;
+  let infSoft = 0;
+  let matched = 0;
+  let unknown = 0;
+  let missing = 0;
+  terms.forEach((t, i) => {
+    const m = c.matches[i] ?? null;
+    const w = t.idf * t.count;
+    const exact = m !== null && (m.via === "exact" || m.via === "family");
+    if (exact) matched++;
+    if (t.df === 0) unknown += w;
+    if (m === null || m.strength < 0.5) missing = Math.max(missing, t.idf);
+    if (q.informative.has(t.term)) {
+      infWanted += w;
+      if (exact) infExact += w;
+      if (m !== null) infSoft += w * m.strength;
+    }
+  });
+  return {
+    exactCoverage: c.exactCoverage,
+    softCoverage: c.softCoverage,
+    informativeExact: infWanted > 0 ? infExact / infWanted : 0,
+    informativeSoft: infWanted > 0 ? infSoft / infWanted : 0,
+    matchedShare: terms.length > 0 ? matched / terms.length : 0,
+    missingIdf: q.maxIdf > 0 ? missing / q.maxIdf : 0,
+    unknownShare: wanted > 0 ? unknown / wanted : 0,
+    typeWanted: answerType === null ? 0 : 1,
+    typeMissing: answerType === null ? 0 : 1 - c.typeStrength,
+    // No rival at all: the margin is unknown (the model takes it as average), not infinite.
+    margin: runnerUp > 0 ? Math.min(3, Math.log(best / runnerUp)) : Number.NaN,
+    relative: best > 0 ? Math.max(-5, Math.log(c.score / best)) : 0,
+    properNouns: c.properShare,
+    questionTerms: Math.log(1 + terms.length),
+    definition: c.defines ? 1 : 0,
+    pairs: c.pairs > 0 ? 1 : 0,
+  };
+}
+
+function toQuote(c: Candidate, also: Source[], confidence: number): Quote {
+  const { ps, span } = c;
+  const text = ps.text.slice(c.start, c.end);
+  const focusStart = (ps.sentences[span.coreFrom] as { start: number }).start;
+  const focusEnd = (ps.sentences[span.coreTo - 1] as { end: number }).end;
+  const match: Record<string, TermMatchInfo> = {};
+  const words: string[] = [];
+  for (const e of c.evidence) {
+    match[e.term] = { via: e.via, word: e.word, strength: Math.round(e.strength * 1000) / 1000 };
+    if (!words.includes(e.word)) words.push(e.word);
+  }
+  return {
+    text,
+    start: c.start,
+    end: c.end,
+    score: Math.round(c.score * 1000) / 1000,
+    source: sourceOf(ps.segment, ps.doc),
+    section: ps.section,
+    alsoReportedBy: also,
+    focus: { start: focusStart, end: focusEnd },
+    confidence: Math.round(confidence * 1000) / 1000,
+    signals: c.signals.map((s) => ({
+      name: s.name,
+      value: Math.round(s.value * 1000) / 1000,
+      ...(s.points !== undefined ? { points: Math.round(s.points * 1000) / 1000 } : {}),
+      ...(s.factor !== undefined ? { factor: Math.round(s.factor * 1000) / 1000 } : {}),
+    })),
+    match,
+    terms: words,
+  };
+}
+
+/** A term's evidence in a candidate counts as holding it when exact or nearly (a spelling, a derivation). */
+const holds = (c: Candidate, q: number) => {
+  const m = c.matches[q] ?? null;
+  return m !== null && m.strength >= 0.5;
+};
+
+const corpusLanguages = new WeakMap<Segment, TextLanguage>();
+
+/** The language most of the corpus's text is in (read from a sample of its documents, once per segment). */
+export function corpusLanguage(segments: readonly Segment[]): TextLanguage {
+  const segment = segments.reduce<Segment | undefined>(
+    (a, s) => (a === undefined || s.docs.length > a.docs.length ? s : a),
+    undefined,
+  );
+  if (segment === undefined) return { script: null, language: null };
+  let language = corpusLanguages.get(segment);
+  if (language === undefined) {
+    let sample = "";
+    const step = Math.max(1, Math.floor(segment.docs.length / 20));
+    for (let d = 0; d < segment.docs.length && sample.length < 40_000; d += step)
+      sample += ` ${segment.text(d).slice(0, 4000)}`;
+    language = languageOf(sample, 5);
+    corpusLanguages.set(segment, language);
+  }
+  return language;
 }
 
 /** Answers `question` from `segments` (the bundled corpus, plus a server's own documents when given). */
@@ -244,216 +512,71 @@ export function answerQuestion(
   question: string,
   limit = 3,
   params: AnswerParams = DEFAULT_ANSWER,
-  options: {
-    abstain?: boolean;
-    vectors?: WordVectors | null;
-    accept?: (segment: Segment, passage: number) => boolean;
-  } = {},
+  options: AnswerOptions = {},
 ): Answer {
-  const ranking = retrieve(segments, question, params.candidatePassages, params, options.accept);
-  const pairs = questionPairs(ranking.asked, ranking.terms);
-  const byTerm = new Map(ranking.terms.map((t) => [t.term, t]));
-  const answerType = answerTypeOf(question);
-  const asked = questionWords(question);
-  const familyOf = wordFamilies(ranking.terms, params.familyPrefix, params.familySuffix);
-  let wanted = 0;
-  for (const t of ranking.terms) wanted += t.idf * t.count;
-
-  // Word vectors (null: exact words only). Each asked word's similarity to a document word is computed once.
+  const cleaned = cleanQuestion(question);
   const vectors = options.vectors === undefined ? shippedVectors() : options.vectors;
-  const questionContent = contentWords(question, true);
-  const askedWords = vectors === null ? [] : questionContent.filter((w) => byTerm.has(w.term) && vectors.has(w.word));
-  const similarities = new Map<string, Float64Array>();
-  const similaritiesTo = (word: string): Float64Array => {
-    let sims = similarities.get(word);
-    if (sims === undefined) {
-      sims = new Float64Array(askedWords.length);
-      for (let k = 0; k < askedWords.length; k++)
-        sims[k] = vectors?.similarity((askedWords[k] as { word: string }).word, word) ?? 0;
-      similarities.set(word, sims);
-    }
-    return sims;
-  };
-  const defines = definitionTest(question);
-  const proper = properNouns(questionContent, byTerm);
-  let properWeight = 0;
-  for (const t of proper) properWeight += (byTerm.get(t) as QueryTerm).idf;
-
-  const candidates: Candidate[] = [];
-  for (const hit of ranking.hits) {
-    const { segment, passage } = hit;
-    const doc = segment.passageDoc[passage] as number;
-    const text = segment.text(doc);
-    const sentences = segment.sentencesOf(passage);
-    // Code is searchable but never quoted, and a quote never runs across markup between blocks (ingest marks both).
-    const code = segment.codeSentences(passage);
-    const breaks = segment.sentenceBreaks(passage);
-    const section = segment.sectionOf(passage);
-    // One pass over each sentence: its terms (joined to the question's word families) and, for vectors, its words.
-    const scanned = sentences.map(([start, end]) => contentWords(text.slice(start, end), false));
-    const analysed = scanned.map((ws) => ws.map((w) => familyOf(w.term)));
-    const matchedIn = analysed.map((terms) => new Set(terms.filter((t) => byTerm.has(t))));
-    const titleTerms = new Set(analyze(sourceOf(segment, doc).title ?? "").map(familyOf));
-    // How much of the question's proper-noun weight the passage holds, its document's title included.
-    let properShare = 1;
-    if (properWeight > 0) {
-      const held = new Set([...analysed.flat(), ...titleTerms]);
-      let found = 0;
-      for (const t of proper) if (held.has(t)) found += (byTerm.get(t) as QueryTerm).idf;
-      properShare = found / properWeight;
-    }
-    // Each asked word's best similarity to one of each sentence's words.
-    const closest = scanned.map((ws) => {
-      const best = new Float64Array(askedWords.length);
-      if (askedWords.length === 0) return best;
-      for (const { word } of ws) {
-        const sims = similaritiesTo(word);
-        for (let k = 0; k < sims.length; k++)
-          if ((sims[k] as number) > (best[k] as number)) best[k] = sims[k] as number;
-      }
-      return best;
-    });
-    // Which sentences offer the kind of answer asked for (none when the question does not say).
-    const offers = sentences.map(
-      ([start, end]) => answerType !== null && offersAnswer(text.slice(start, end), answerType, asked),
-    );
-    for (let i = 0; i < sentences.length; i++) {
-      if (code[i] === true) continue;
-      for (let w = 1; w <= params.maxSentences && i + w <= sentences.length; w++) {
-        if (code[i + w - 1] === true || (w > 1 && breaks[i + w - 1] === true)) break;
-        // A quote grows by a sentence only when that sentence brings question terms the others lack.
-        if (w > 1) {
-          const union = new Set<string>();
-          let largest = 0;
-          for (let j = i; j < i + w; j++) {
-            for (const t of matchedIn[j] as Set<string>) union.add(t);
-            largest = Math.max(largest, (matchedIn[j] as Set<string>).size);
-          }
-          if (union.size <= largest) continue;
-        }
-        let terms = analysed.slice(i, i + w).flat();
-        const own = sentenceWeight(terms, byTerm, params.bm25, w);
-        if (own.score === 0) continue;
-        // Question words said in other words: partial credit above the similarity threshold.
-        const present = new Set(terms);
-        for (let k = 0; k < askedWords.length; k++) {
-          const asked = askedWords[k] as { word: string; term: string };
-          if (present.has(asked.term)) continue;
-          let best = 0;
-          for (let j = i; j < i + w; j++) best = Math.max(best, (closest[j] as Float64Array)[k] as number);
-          if (best > params.softThreshold) {
-            own.score +=
-              (params.softWeight * (byTerm.get(asked.term) as QueryTerm).idf * (best - params.softThreshold)) /
-              (1 - params.softThreshold);
-          }
-        }
-        let { covered, matched } = own;
-        const first = sentences[i] as [number, number];
-        let from = first[0];
-        let firstIndex = i;
-        const opening = text.slice(first[0], first[1]);
-        const previous = sentences[i - 1];
-        if (
-          previous !== undefined &&
-          code[i - 1] !== true &&
-          breaks[i] !== true &&
-          (DANGLING.test(opening) || opening.split(/\s+/).length < MIN_WORDS)
-        ) {
-          from = previous[0];
-          firstIndex = i - 1;
-          terms = (analysed[i - 1] as string[]).concat(terms);
-          ({ covered, matched } = sentenceWeight(terms, byTerm, params.bm25, w));
-        }
-        const end = (sentences[i + w - 1] as [number, number])[1];
-        const coverage = wanted > 0 ? covered / wanted : 0;
-        // The title is every sentence's context: question terms it holds that the quote does not.
-        let fromTitle = 0;
-        const quoted = new Set(terms);
-        for (const t of titleTerms) {
-          const qt = byTerm.get(t);
-          if (qt !== undefined && !quoted.has(t)) fromTitle += qt.idf * qt.count;
-        }
-        const titleShare = wanted > 0 ? fromTitle / wanted : 0;
-        let typed = false;
-        for (let j = firstIndex; j < i + w; j++) typed ||= offers[j] === true;
-        const sentencesQuoted = i + w - firstIndex;
-        const defining = defines !== null && defines.test(text.slice(from, end));
-        candidates.push({
-          segment,
-          doc,
-          start: from,
-          end,
-          // (sentence + other words + context + side-by-side pairs)
-          // × e^(coverage − spread + definition + proper nouns + title) × (answer of the asked kind).
-          score:
-            (own.score + params.passageWeight * hit.score + params.phraseWeight * pairBonus(terms, pairs)) *
-            Math.exp(
-              params.coverageWeight * coverage -
-                (params.spreadWeight * spread(terms, byTerm)) / sentencesQuoted +
-                (defining ? params.definitionWeight : 0) +
-                params.properNounWeight * properShare +
-                params.titleWeight * titleShare,
-            ) *
-            (typed ? 1 + params.answerTypeWeight : 1),
-          coverage,
-          matched,
-          terms: quoted,
-          section,
-        });
-      }
-    }
-  }
-  candidates.sort((a, b) => b.score - a.score || a.start - b.start);
-
-  const chosen: Array<Candidate & { also: Source[] }> = [];
-  const perDoc = new Map<string, number>();
-  // Alike but for the value asked about (another date, another figure) is not the same report: src/core/answer/differ.ts.
-  const disagree = valuesDisagree(question);
-  const isTwin = (q: Candidate, c: Candidate) =>
-    overlap(q.terms, c.terms) >= params.duplicateOverlap &&
-    !disagree(q.segment.text(q.doc).slice(q.start, q.end), c.segment.text(c.doc).slice(c.start, c.end));
-  const sameText = (q: Candidate, c: Candidate) =>
-    q.segment === c.segment && q.doc === c.doc && q.start < c.end && c.start < q.end;
-  for (const c of candidates) {
-    if (chosen.length >= limit) break;
-    if (chosen.some((q) => isTwin(q, c) || sameText(q, c))) continue;
-    const id = sourceOf(c.segment, c.doc).id;
-    const used = perDoc.get(id) ?? 0;
-    if (used >= params.perDocument) continue;
-    perDoc.set(id, used + 1);
-    chosen.push({ ...c, also: [] });
-  }
-  // Every other source that says (nearly) the same thing as a chosen quote is credited, ranked above the cut or not.
-  for (const c of candidates) {
-    const source = sourceOf(c.segment, c.doc);
-    for (const q of chosen) {
-      if (sourceOf(q.segment, q.doc).id === source.id || q.also.some((s) => s.id === source.id)) continue;
-      if (isTwin(q, c)) q.also.push(source);
-    }
-  }
-
-  // Evidence: some quote must hold enough of the question's weight and enough of its distinct terms. A question that
-  // shares one common word with the corpus ("the population of Moscow") is not answered by a sentence about Moscow.
-  const needTerms = Math.min(params.minMatchedTerms, ranking.terms.length);
-  const evidence = chosen.some((c) => c.coverage >= params.minCoverage && c.matched >= needTerms);
-  const answered = chosen.length > 0 && (options.abstain === false || evidence);
+  const relations = options.relations === undefined ? shippedRelations() : options.relations;
+  const model = options.decision ?? shippedDecision();
+  const q = understand(segments, cleaned, params, relations, vectors, options.accept);
+  const ranked = candidates(q, params);
+  const top = ranked[0];
+  // Alike but for the value asked about (another date, another figure) is not the same report: differ.ts.
+  const disagree = valuesDisagree(cleaned);
+  const isTwin = (a: Candidate, b: Candidate) =>
+    overlap(a.termSet, b.termSet) >= params.duplicateOverlap &&
+    !disagree(a.ps.text.slice(a.start, a.end), b.ps.text.slice(b.start, b.end));
+  const rival = top === undefined ? undefined : rivalOf(top, ranked, isTwin);
+  const best = top?.score ?? 0;
+  const second = rival?.score ?? 0;
+  const chance = (c: Candidate) => probability(model, featuresOf(c, q, best, second));
+  const topFeatures = top === undefined ? null : featuresOf(top, q, best, second);
+  const confidence = topFeatures === null ? 0 : probability(model, topFeatures);
+  if (topFeatures !== null) options.trace?.(topFeatures, confidence);
+  // Whether to answer is decided on the best candidate alone: how many quotes are shown never changes it.
+  const answered = top !== undefined && (options.abstain === false || confidence >= model.threshold);
   if (!answered) {
     const closest: Source[] = [];
-    for (const hit of ranking.hits) {
+    for (const hit of q.ranking.hits) {
       const source = sourceOf(hit.segment, hit.segment.passageDoc[hit.passage] as number);
       if (!closest.some((s) => s.id === source.id)) closest.push(source);
       if (closest.length >= 3) break;
     }
-    return { question, answered: false, quotes: [], independentSources: 0, closest };
+    const answer: Answer = { question, answered: false, quotes: [], independentSources: 0, closest, confidence };
+    const language = cleaned === "" ? null : foreignLanguage(cleaned, corpusLanguage(segments));
+    if (language !== null) answer.language = language;
+    return answer;
   }
-  const quotes: Quote[] = chosen.map((c) => ({
-    text: c.segment.text(c.doc).slice(c.start, c.end),
-    start: c.start,
-    end: c.end,
-    score: Math.round(c.score * 1000) / 1000,
-    source: sourceOf(c.segment, c.doc),
-    section: c.section,
-    alsoReportedBy: c.also,
-  }));
-  return { question, answered: true, quotes, independentSources: independentSources(quotes), closest: [] };
+
+  // The question's most informative term the best quote holds: every other quote must hold it too.
+  const topTerms = q.context.terms.map((t, i) => ({ t, i })).filter(({ i }) => holds(top, i));
+  const key = topTerms.sort((a, b) => b.t.idf - a.t.idf)[0]?.i;
+  const standsAlone = (c: Candidate) =>
+    options.abstain === false || ((key === undefined || holds(c, key)) && chance(c) >= model.threshold);
+
+  const chosen: Array<{ c: Candidate; also: Source[]; confidence: number }> = [];
+  const perDoc = new Map<string, number>();
+  const sameText = (a: Candidate, b: Candidate) =>
+    a.ps.segment === b.ps.segment && a.ps.doc === b.ps.doc && a.start < b.end && b.start < a.end;
+  for (const c of ranked) {
+    if (chosen.length >= limit) break;
+    if (chosen.some(({ c: x }) => isTwin(x, c) || sameText(x, c))) continue;
+    const id = sourceOf(c.ps.segment, c.ps.doc).id;
+    const used = perDoc.get(id) ?? 0;
+    if (used >= params.perDocument) continue;
+    if (c !== top && !standsAlone(c)) continue;
+    perDoc.set(id, used + 1);
+    chosen.push({ c, also: [], confidence: c === top ? confidence : chance(c) });
+  }
+  // Every other source that says (nearly) the same thing as a chosen quote, and holds its key term, is credited.
+  for (const c of ranked) {
+    const source = sourceOf(c.ps.segment, c.ps.doc);
+    if (key !== undefined && !holds(c, key)) continue;
+    for (const x of chosen) {
+      if (sourceOf(x.c.ps.segment, x.c.ps.doc).id === source.id || x.also.some((s) => s.id === source.id)) continue;
+      if (isTwin(x.c, c)) x.also.push(source);
+    }
+  }
+  const quotes = chosen.map(({ c, also, confidence: p }) => toQuote(c, also, p));
+  return { question, answered: true, quotes, independentSources: independentSources(quotes), closest: [], confidence };
 }

@@ -44,6 +44,11 @@ export class WordVectors {
     return this.index.size;
   }
 
+  /** The words, most frequent first. */
+  words(): string[] {
+    return [...this.index.keys()];
+  }
+
   has(word: string): boolean {
     return this.index.has(word);
   }

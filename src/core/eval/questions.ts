@@ -27,7 +27,25 @@ export interface QuestionOutcome {
   answered: boolean;
   /** 1-based rank of the first quote holding an answer string; null when none does (or unanswerable). */
   foundAt: number | null;
+  /** The same among the candidates ranked with abstention off. */
+  rankedAt: number | null;
   topQuote: string | null;
+}
+
+/** One question's outcome as a line: its id, kind, verdict (found@N, MISSED, ABSTAINED, QUOTED, abstained) and rank. */
+export function outcomeLine(o: QuestionOutcome): string {
+  const verdict =
+    o.kind === "unanswerable"
+      ? o.answered
+        ? "QUOTED"
+        : "abstained"
+      : o.foundAt === null
+        ? o.answered
+          ? "MISSED"
+          : "ABSTAINED"
+        : `found@${o.foundAt}`;
+  const ranked = o.kind === "unanswerable" ? "" : o.rankedAt === null ? "ranked -" : `ranked@${o.rankedAt}`;
+  return `${o.id.padEnd(7)} ${o.kind.padEnd(12)} ${verdict.padEnd(10)} ${ranked.padEnd(9)} ${o.question}`;
 }
 
 export interface KindFigures {
@@ -36,6 +54,9 @@ export interface KindFigures {
   top3: number;
   /** Answerable questions Verbatim abstained on. */
   falseAbstentions: number;
+  /** The ranking alone (abstention off): the answer in the top-1 / top-3 candidate quotes. */
+  rankedTop1: number;
+  rankedTop3: number;
 }
 
 export interface QuestionSetResult {
@@ -68,7 +89,14 @@ export function foundAt(answer: Answer, answers: readonly string[]): number | nu
 /** Asks every question of `library` and scores the answers. */
 export function scoreQuestions(library: Library, questions: readonly EvalQuestion[], limit = 3): QuestionSetResult {
   const outcomes: QuestionOutcome[] = [];
-  const empty = (): KindFigures => ({ questions: 0, top1: 0, top3: 0, falseAbstentions: 0 });
+  const empty = (): KindFigures => ({
+    questions: 0,
+    top1: 0,
+    top3: 0,
+    falseAbstentions: 0,
+    rankedTop1: 0,
+    rankedTop3: 0,
+  });
   const answerable = empty();
   const byKind: Partial<Record<QuestionKind, KindFigures>> = {};
   const unanswerable = { questions: 0, answered: 0 };
@@ -82,12 +110,17 @@ export function scoreQuestions(library: Library, questions: readonly EvalQuestio
       answeredCount++;
     }
     const at = q.kind === "unanswerable" ? null : foundAt(answer, q.answers);
+    const ranked =
+      q.kind === "unanswerable"
+        ? null
+        : foundAt({ ...answer, quotes: library.candidates(q.question, { limit }) }, q.answers);
     outcomes.push({
       id: q.id,
       kind: q.kind,
       question: q.question,
       answered: answer.answered,
       foundAt: at,
+      rankedAt: ranked,
       topQuote: top,
     });
     if (q.kind === "unanswerable") {
@@ -101,6 +134,8 @@ export function scoreQuestions(library: Library, questions: readonly EvalQuestio
       if (at === 1) f.top1++;
       if (at !== null && at <= 3) f.top3++;
       if (!answer.answered) f.falseAbstentions++;
+      if (ranked === 1) f.rankedTop1++;
+      if (ranked !== null && ranked <= 3) f.rankedTop3++;
     }
   }
   return {

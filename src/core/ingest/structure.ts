@@ -264,3 +264,26 @@ export function sectioned(blocks: readonly Block[], title: string | null): Conte
   }
   return out;
 }
+
+/**
+ * The term a list item defines, when the sentence at [start, end) opens one: an option's name or a `<dt>` (the first
+ * line of an item as ingest writes it, "• -n, --dry-run\n  Print the commands…"), or, in Markdown, a leading code span
+ * or bold phrase ("- `--null`: …", "* **timeout** — …"). Null otherwise. Reads at most the sentence's first line.
+ */
+export function itemHead(text: string, start: number, end: number): string | null {
+  const bullet = text.slice(Math.max(0, start - 2), start);
+  const rendered = bullet === "• ";
+  if (!rendered && !/^[-*+] $/u.test(bullet) && !/\d[.)] $/u.test(text.slice(Math.max(0, start - 3), start)))
+    return null;
+  // Only the first MAX_HEAD characters are read: a head is short, and a sentence's first line may not be.
+  const window = text.slice(start, Math.min(end, start + MAX_HEAD + 3));
+  const newline = window.indexOf("\n");
+  if (rendered && newline >= 0 && newline <= MAX_HEAD && window.startsWith("\n  ", newline))
+    return window.slice(0, newline);
+  const marker = window.startsWith("**") ? "**" : window.startsWith("`") ? "`" : null;
+  if (marker === null) return null;
+  const close = window.indexOf(marker, marker.length);
+  if (close <= marker.length || close > MAX_HEAD || (newline >= 0 && close >= newline)) return null;
+  return window.slice(marker.length, close);
+}
+const MAX_HEAD = 120;

@@ -9,7 +9,7 @@
 import { stemmer } from "stemmer";
 
 /** Bump when analysis changes: saved indexes built with another version are rebuilt, never served. */
-export const ANALYZER_VERSION = 2;
+export const ANALYZER_VERSION = 3;
 
 /** Lucene's EnglishAnalyzer stop set (the reference BM25 figures use it). */
 const STOPWORDS = new Set(
@@ -26,12 +26,16 @@ const QUESTION_WORDS = new Set(
   (
     "what whats when where which who whom whose why how does do did done is are was were be been being has have had " +
     "can could should would will shall may might must please tell me us about i you your my any some describe explain " +
-    "give show find know list there here much many he she him his her hers it its they them their we our"
+    "give show find know list there here much many often he she him his her hers it its they them their we our"
   ).split(" "),
 );
 
-/** A word, or letters joined by "&" with no spaces ("V&A", "AT&T", "R&B"), which is one name, not two letters. */
-const WORD = /[\p{L}\p{N}]+(?:&[\p{L}\p{N}]+)*/gu;
+/**
+ * A word, or letters joined by "&" with no spaces ("V&A", "AT&T", "R&B"), which is one name, not two letters, or by
+ * underscores ("work_mem", "max_connections"), which is one identifier (Unicode's word boundaries, which Lucene's
+ * StandardAnalyzer follows, keep "_" inside a word too): "work_mem" is not "maintenance_work_mem".
+ */
+const WORD = /[\p{L}\p{N}]+(?:[&_]+[\p{L}\p{N}]+)*/gu;
 const MAX_WORD = 40;
 const stemCache = new Map<string, string>();
 
@@ -47,7 +51,7 @@ export function termOf(rawWord: string): string | null {
   let term = stemCache.get(rawWord);
   if (term !== undefined) return term === "" ? null : term;
   const folded = fold(rawWord);
-  term = folded.length > MAX_WORD || STOPWORDS.has(folded) ? "" : folded.includes("&") ? folded : stemmer(folded);
+  term = folded.length > MAX_WORD || STOPWORDS.has(folded) ? "" : /[&_]/u.test(folded) ? folded : stemmer(folded);
   if (stemCache.size < 2_000_000) stemCache.set(rawWord, term);
   return term === "" ? null : term;
 }

@@ -115,8 +115,16 @@ export function rankPassages(
   k: number,
   params: Bm25Params,
   accept?: (segment: Segment, passage: number) => boolean,
+  /** Further terms searched for with a weight below the question's own (see retrieve.ts); not in `terms`. */
+  expansions?: ReadonlyMap<string, number>,
 ): Ranking {
   const { terms, total } = queryTerms(segments, question);
+  const searched = terms.map((t) => ({ term: t.term, df: t.df, weight: t.idf * t.count }));
+  if (expansions !== undefined && expansions.size > 0) {
+    const extra = queryTerms(segments, new Map([...expansions.keys()].map((t) => [t, 1])));
+    for (const t of extra.terms)
+      searched.push({ term: t.term, df: t.df, weight: t.idf * (expansions.get(t.term) ?? 0) });
+  }
   let totalLength = 0;
   for (const s of segments) totalLength += s.totalLength;
   const avgLength = total > 0 ? totalLength / total : 1;
@@ -126,11 +134,11 @@ export function rankPassages(
     const { scores, touched } = scratchFor(segment);
     let touchedCount = 0;
     const lengths = segment.passageLength;
-    for (const qt of terms) {
-      if (qt.df === 0) continue;
+    for (const qt of searched) {
+      if (qt.df === 0 || qt.weight === 0) continue;
       const range = segment.postings(qt.term);
       if (range === null) continue;
-      const weight = qt.idf * qt.count;
+      const weight = qt.weight;
       const postPassage = segment.postPassage;
       const postTf = segment.postTf;
       for (let i = range.from; i < range.to; i++) {

@@ -9,16 +9,64 @@ export interface RetrieveParams {
 export interface Retrieval extends Ranking {
   /** The question's terms in the order asked, with how often each was asked. */
   asked: Map<string, number>;
+  /** Question terms the corpus never holds → the form of the same word it does hold, searched in their place. */
+  standIns: Map<string, string>;
 }
 
-/** The `k` best passages for `question` by BM25 (among those `accept` admits, when given), with the question's terms. */
+/**
+ * The `k` best passages for `question` by BM25 (among those `accept` admits, when given: a server's exclusions), with
+ * the question's terms. `expand` may add, for a question term, other terms that stand for it (a spelling, a
+ * derivation) with a weight below 1: they help find passages but are never question terms themselves. `sameWord` gives,
+ * for a question term, other forms of the same word ("left" for "leave", "defense" for "defence"): a question term no
+ * passage holds is replaced by the form most passages hold (only then, so it costs one posting list, as the term would).
+ */
 export function retrieve(
   segments: Parameters<typeof rankPassages>[0],
   question: string,
   k: number,
   params: RetrieveParams,
   accept?: Parameters<typeof rankPassages>[4],
+  expand?: (term: string) => Array<[string, number]>,
+  sameWord?: (term: string) => Iterable<string>,
 ): Retrieval {
-  const asked = analyzeQuestion(question);
-  return { ...rankPassages(segments, asked, k, params.bm25, accept), asked };
+  let asked = analyzeQuestion(question);
+  const standIns = new Map<string, string>();
+  if (sameWord !== undefined) {
+    const df = (term: string) => {
+      let n = 0;
+      for (const s of segments) {
+        const p = s.postings(term);
+        if (p !== null) n += p.to - p.from;
+      }
+      return n;
+    };
+    for (const term of asked.keys()) {
+      if (df(term) > 0) continue;
+      let best: string | undefined;
+      let most = 0;
+      for (const form of sameWord(term)) {
+        const n = asked.has(form) ? 0 : df(form);
+        if (n > most) [best, most] = [form, n];
+      }
+      if (best !== undefined) standIns.set(term, best);
+    }
+    if (standIns.size > 0) {
+      const rewritten = new Map<string, number>();
+      for (const [term, count] of asked) {
+        const t = standIns.get(term) ?? term;
+        rewritten.set(t, (rewritten.get(t) ?? 0) + count);
+      }
+      asked = rewritten;
+    }
+  }
+  let extra: Map<string, number> | undefined;
+  if (expand !== undefined) {
+    extra = new Map();
+    for (const term of asked.keys()) {
+      for (const [t, w] of expand(term)) {
+        if (!asked.has(t) && w > (extra.get(t) ?? 0)) extra.set(t, w);
+      }
+    }
+  }
+  return { ...rankPassages(segments, asked, k, params.bm25, accept, extra), asked, standIns };
 }

@@ -100,7 +100,8 @@ export function renderAnswer(answer: Answer, options: AnswerRenderOptions = {}):
   const question = questionLine(answer.question);
   // A blank quote answers nothing.
   const quotes = answer.quotes.filter((quote) => quote.text.trim() !== "");
-  if (!answer.answered || quotes.length === 0) return [renderNotAnswered(question, answer.closest, options)];
+  if (!answer.answered || quotes.length === 0)
+    return [renderNotAnswered(question, answer.closest, options, answer.language)];
 
   const differ = answer.sourcesDiffer === undefined ? null : sourcesDifferLine(answer.sourcesDiffer);
   const numbered = options.numbered === true && quotes.length > 1;
@@ -129,8 +130,16 @@ function renderNotAnswered(
   question: string | null,
   closest: readonly Source[],
   options: RenderOptions,
+  language?: Answer["language"],
 ): MessagePayload {
-  const lines = ["**Not in the corpus.** No passage I have answers this, so I won't guess."];
+  const lines =
+    language === undefined
+      ? ["**Not in the corpus.** No passage I have answers this, so I won't guess."]
+      : [
+          `**Not in the corpus.** The corpus is in ${clipInline(language.corpus, 60)}` +
+            `${language.question === null ? "" : `, and this question looks like ${clipInline(language.question, 60)}`}` +
+            `: please ask in ${clipInline(language.corpus, 60)}.`,
+        ];
   if (closest.length === 0) lines.push("Nothing in the corpus came close.");
   else lines.push("Closest sources (they do not answer it):");
   let text = [question, ...lines].filter((line) => line !== null).join("\n");

@@ -18,3 +18,4 @@ export * from "./payload.js";
 export { renderSearch } from "./search.js";
 export { alsoReportedLine, attribution, choiceName, titleLink } from "./sources.js";
 export * from "./mention.js";
+export { REFUSALS } from "./refusals.js";

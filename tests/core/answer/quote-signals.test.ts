@@ -4,12 +4,17 @@
  * of the question's words), definitions for "What is X?", the document's title as context, and names joined by "&".
  * Each ranking test is paired with one showing the signal, not the sentences' order, decides it.
  */
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { analyze } from "../../../src/core/search/analyze.js";
-import { documentFromText } from "../../../src/core/ingest/document.js";
-import { DEFAULT_ANSWER, answerQuestion, definitionTest } from "../../../src/core/answer/quotes.js";
-import { buildSegment } from "../../../src/core/search/segment.js";
+import { documentFromStored, documentFromText } from "../../../src/core/ingest/document.js";
+import { DEFAULT_ANSWER, answerQuestion, definitionTest, endsAsQuestion } from "../../../src/core/answer/quotes.js";
+import { buildSegment, type Segment } from "../../../src/core/search/segment.js";
+import { loadFolder } from "../../support/corpus.js";
+import { BUNDLED_CORPUS } from "../../support/paths.js";
 import { WordVectors, shippedVectors } from "../../../src/core/answer/vectors.js";
+import { shippedRelations, type WordRelations } from "../../../src/core/answer/relations.js";
+import { answerStrength, questionWords, withoutKindNoun } from "../../../src/core/answer/answer-type.js";
+import { itemHead } from "../../../src/core/answer/candidates.js";
 
 describe("shipped word vectors", () => {
   const vectors = shippedVectors();
@@ -57,8 +62,19 @@ describe("answers with word vectors", () => {
   });
 
   it("without them the tie goes to the earlier sentence (the test above is not decided by order)", () => {
-    const top = answerQuestion([segment], question, 1, DEFAULT_ANSWER, { abstain: false, vectors: null }).quotes[0];
+    const top = answerQuestion([segment], question, 1, DEFAULT_ANSWER, {
+      abstain: false,
+      vectors: null,
+      relations: null,
+    }).quotes[0];
     expect(top?.text).toContain("weekly fair");
+  });
+
+  it("WordNet's relations alone decide it too (destroy/demolish are synonyms), and say so", () => {
+    const top = answerQuestion([segment], question, 1, DEFAULT_ANSWER, { abstain: false, vectors: null }).quotes[0];
+    expect(top?.text).toContain("demolished");
+    expect(top?.match?.["destroi"]).toMatchObject({ word: "demolished" });
+    expect(top?.signals?.map((s) => s.name)).toContain("related");
   });
 
   it("never make a quote of a sentence without the question's own words", () => {
@@ -94,14 +110,56 @@ describe("definitionTest", () => {
           "The immune system is a system of many biological structures and processes that protects against disease.",
       }),
     ]);
-    const top = answerQuestion([segment], "What is the immune system?", 1).quotes[0];
+    const top = answerQuestion([segment], "What is the immune system?", 1, DEFAULT_ANSWER, { abstain: false })
+      .quotes[0];
     expect(top?.text).toContain("protects against disease");
+  });
+
+  it("for 'What does X do?', finds text that opens with X doing something, and ranks it first", () => {
+    const test = definitionTest("What does ldconfig do?") as RegExp;
+    expect(test.test("ldconfig creates the necessary links and cache.")).toBe(true);
+    expect(test.test("The cache is used by ldconfig and the linker.")).toBe(false);
+    expect(definitionTest("What does the very long name of this one program do?")).toBeNull();
+    const segment = buildSegment([
+      documentFromText({
+        id: "cache",
+        title: "Linker cache",
+        text: "The cache is read by ldconfig and by the run-time linker when a program starts.",
+      }),
+      documentFromText({
+        id: "ldconfig",
+        title: "Shared libraries",
+        text: "ldconfig creates the necessary links and cache to the most recent shared libraries.",
+      }),
+    ]);
+    const ask = (definitionWeight: number) =>
+      answerQuestion(
+        [segment],
+        "What does ldconfig do?",
+        1,
+        { ...DEFAULT_ANSWER, definitionWeight },
+        { abstain: false },
+      ).quotes[0]?.text;
+    expect(ask(DEFAULT_ANSWER.definitionWeight)).toMatch(/^ldconfig creates/);
+    expect(ask(0)).toMatch(/^The cache is read/);
   });
 });
 
 describe("names joined by &", () => {
   it("are one term, not two letters", () => {
     expect(analyze("The V&A owns AT&T shares")).toEqual(["v&a", "own", "at&t", "share"]);
+  });
+});
+
+describe("identifiers joined by underscores", () => {
+  it("are one term, unstemmed, and Markdown's _emphasis_ marks are not part of a word", () => {
+    expect(analyze("Sets work_mem and maintenance_work_mem; _settings_ matter")).toEqual([
+      "set",
+      "work_mem",
+      "maintenance_work_mem",
+      "set",
+      "matter",
+    ]);
   });
 });
 
@@ -132,5 +190,282 @@ describe("the title as context", () => {
     const top = answerQuestion([segment], question, 1, { ...DEFAULT_ANSWER, titleWeight: 0 }, { abstain: false })
       .quotes[0];
     expect(top?.source.id).toBe("gateshead");
+  });
+});
+
+describe("the title stands in for no more of the question than the quote holds", () => {
+  // The README's own example on the bundled corpus: one article's headline holds "ambassador" and "returns", and its
+  // sentence "Sullivan left Moscow in April…" holds only "Moscow" (and "left", close to "return" as a word vector).
+  const question = "When did the ambassador return to Moscow?";
+  let segment: Segment;
+  beforeAll(async () => {
+    segment = buildSegment((await loadFolder(BUNDLED_CORPUS)).documents);
+  });
+
+  it("the sentence that says it wins, and is answered with one quote", () => {
+    const answer = answerQuestion([segment], question, 1);
+    expect(answer.answered).toBe(true);
+    expect(answer.quotes[0]?.text).toMatch(/Anatoly Antonov, returned to Moscow on Oct\. 5/);
+  });
+
+  it("with the headline counted in full, Sullivan's sentence would lead (the test above is decided by the cap)", () => {
+    const top = answerQuestion([segment], question, 1, { ...DEFAULT_ANSWER, titleCap: 100 }, { abstain: false })
+      .quotes[0];
+    expect(top?.text).toMatch(/^Sullivan left Moscow in April/);
+  });
+});
+
+describe("word relations", () => {
+  const relations = shippedRelations() as WordRelations;
+
+  it("load, and hold spellings, derivations and synonyms by index term", () => {
+    expect(relations).not.toBeNull();
+    expect(relations.related("defenc").get("defens")).toBe("spelling");
+    expect(relations.related("successor").get("succe")).toBe("derived");
+    expect(relations.related("center").get("centr")).toBe("spelling");
+    expect(relations.related("banana").get("defens")).toBeUndefined();
+    expect(relations.related("left").get("leav")).toBe("inflection");
+    expect(relations.related("children").get("child")).toBe("inflection");
+  });
+
+  // Both sentences hold "budget" and "minister"; only the second says "defense", the question says "defence".
+  const segment = buildSegment([
+    documentFromText({
+      id: "budget",
+      title: "Budget",
+      text:
+        "The budget minister presented the yearly spending plan to the committee on Monday. " +
+        "The budget minister cut defense spending by four percent over the coming year.",
+    }),
+  ]);
+  const question = "What did the budget minister do to defence spending?";
+
+  it("a British spelling the corpus never uses is searched as the corpus spells it", () => {
+    const top = answerQuestion([segment], question, 1, DEFAULT_ANSWER, { abstain: false, vectors: null }).quotes[0];
+    expect(top?.text).toContain("defense");
+    expect(top?.match?.[analyze("defense")[0] as string]).toMatchObject({ via: "exact", word: "defense" });
+  });
+
+  it("a spelling the corpus uses as well stays itself, and the other spelling is evidence beside it", () => {
+    const both = buildSegment([
+      documentFromText({
+        id: "budget",
+        title: "Budget",
+        text:
+          "The budget minister presented the yearly spending plan and the defence review to the committee on Monday. " +
+          "The budget minister cut defense spending by four percent over the coming year.",
+      }),
+    ]);
+    const quotes = answerQuestion([both], question, 3, DEFAULT_ANSWER, { abstain: false, vectors: null }).quotes;
+    const spelled = quotes.find((q) => q.text.includes("cut defense"));
+    expect(spelled?.match?.[analyze("defence")[0] as string]).toMatchObject({ via: "spelling", word: "defense" });
+  });
+
+  it("an irregular form meets its base form: 'leave' finds 'left', and the answer is given", () => {
+    const sullivan = buildSegment([
+      documentFromText({
+        id: "envoys",
+        title: "Envoys",
+        text:
+          "Sullivan met officials in Moscow several times during the spring. " +
+          "Sullivan left Moscow in April as the two countries announced new sanctions.",
+      }),
+    ]);
+    const answer = answerQuestion([sullivan], "When did Sullivan leave Moscow?", 1, DEFAULT_ANSWER, { vectors: null });
+    expect(answer.answered).toBe(true);
+    expect(answer.quotes[0]?.text).toMatch(/^Sullivan left Moscow in April/);
+    expect(answer.quotes[0]?.match?.["left"]).toMatchObject({ via: "exact", word: "left" });
+    const without = answerQuestion([sullivan], "When did Sullivan leave Moscow?", 1, DEFAULT_ANSWER, {
+      vectors: null,
+      relations: null,
+    });
+    expect(without.quotes[0]?.match?.["left"]).toBeUndefined();
+    expect(without.confidence ?? 0).toBeLessThan(answer.confidence ?? 0);
+  });
+
+  it("without relations (and vectors) the earlier sentence wins", () => {
+    const top = answerQuestion([segment], question, 1, DEFAULT_ANSWER, {
+      abstain: false,
+      vectors: null,
+      relations: null,
+    }).quotes[0];
+    expect(top?.text).toContain("yearly spending plan");
+  });
+});
+
+describe("a noun that names the kind of answer", () => {
+  it("is not a question word: 'date' in 'On what date did…' is dropped, 'date format' keeps it", () => {
+    expect(withoutKindNoun("On what date did Antonov return to Moscow?")).toBe("On what did Antonov return to Moscow?");
+    expect(withoutKindNoun("Which year was the treaty signed?")).toBe("Which was the treaty signed?");
+    expect(withoutKindNoun("What date format does the log use?")).toBe("What date format does the log use?");
+    expect(withoutKindNoun("What is the date of the summit?")).toBe("What is the date of the summit?");
+  });
+
+  // Both sentences hold "Antonov" and "returned"; the first holds "dated" too, the second the date.
+  const segment = buildSegment([
+    documentFromText({
+      id: "return",
+      title: "Return",
+      text:
+        "Antonov returned to the embassy with a letter dated the previous week, an aide said. " +
+        "Antonov returned to Moscow on Oct. 5 after seven years in Washington.",
+    }),
+  ]);
+  it("so the sentence with the date, not the one with the word 'dated', answers 'On what date…'", () => {
+    const q = "On what date did Antonov return to Moscow?";
+    const top = answerQuestion([segment], q, 1, DEFAULT_ANSWER, { abstain: false }).quotes[0];
+    expect(top?.text).toMatch(/on Oct\. 5/);
+    expect(Object.keys(top?.match ?? {})).not.toContain(analyze("date")[0]);
+  });
+});
+
+describe("answer types that mean something", () => {
+  const segment = buildSegment([
+    documentFromText({
+      id: "envoy",
+      title: "Envoy",
+      text:
+        "The new envoy to Moscow is a lawyer with many years abroad. " +
+        "The new envoy to Moscow is John Sullivan, with many years abroad. " +
+        "The new envoy to Moscow will live in a house. " +
+        "The new envoy to Moscow will live near the Kremlin walls.",
+    }),
+  ]);
+  const top = (question: string, params = DEFAULT_ANSWER) =>
+    answerQuestion([segment], question, 1, params, { abstain: false, vectors: null, relations: null }).quotes[0]?.text;
+
+  it("'who' prefers a person's name to any capitalised word", () => {
+    expect(top("Who is the new envoy to Moscow?")).toContain("John Sullivan");
+    expect(
+      answerStrength("The new envoy to Moscow is John Sullivan.", "person", questionWords("Who is the envoy?")),
+    ).toBe(1);
+    expect(answerStrength("They met in a short Statement.", "person", new Set())).toBe(0.5);
+  });
+
+  it("'where' prefers a named place after a preposition of place", () => {
+    expect(top("Where will the new envoy to Moscow live?")).toContain("near the Kremlin");
+    expect(answerStrength("He will live near the Kremlin.", "place", new Set())).toBe(1);
+    expect(answerStrength("John Sullivan is a lawyer.", "place", new Set())).toBe(0);
+  });
+
+  it("…which the terms alone would not decide that way", () => {
+    const untyped = { ...DEFAULT_ANSWER, answerTypeWeight: 0 };
+    expect(top("Who is the new envoy to Moscow?", untyped)).not.toContain("John Sullivan");
+    expect(top("Where will the new envoy to Moscow live?", untyped)).not.toContain("Kremlin");
+  });
+});
+
+describe("the term a list item defines", () => {
+  it("is an item's first line as ingest writes it, or a Markdown item's leading code span or bold term", () => {
+    const rendered = "# OPTIONS\n\n• -n, --dry-run\n  Print the commands. Do not run them.\n\nPlain text.";
+    const at = rendered.indexOf("-n,");
+    expect(itemHead(rendered, at, rendered.indexOf("commands.") + 9)).toBe("-n, --dry-run");
+    const md = "- `--null`: items end with a null.\n* **timeout** in seconds.\n- plain item here.";
+    expect(itemHead(md, md.indexOf("`--null`"), md.indexOf("\n"))).toBe("--null");
+    expect(itemHead(md, md.indexOf("**timeout**"), md.indexOf(" seconds.") + 9)).toBe("timeout");
+    expect(itemHead(md, md.indexOf("plain item"), md.length)).toBeNull();
+    expect(itemHead(rendered, rendered.indexOf("Plain"), rendered.length)).toBeNull();
+  });
+
+  describe("ranks the entry for the option a question names", () => {
+    // A man page's options as stored: the entry for -n does not name the program; another sentence names both.
+    const text =
+      "# DESCRIPTION\n\nThe make program keeps groups of programs up to date.\n\n# OPTIONS\n\n" +
+      "• -k, --keep-going\n  Continue as much as possible after an error in make, even with -n given first.\n\n" +
+      "• -n, --just-print\n  Print the commands that would be executed, but do not execute them.";
+    const segment = buildSegment([
+      documentFromStored({
+        source: {
+          id: "make",
+          title: "GNU build utility",
+          publisher: null,
+          author: null,
+          date: null,
+          url: null,
+          path: "make.1",
+        },
+        text,
+        hash: "h",
+      }),
+    ]);
+    const question = "What does make -n do?";
+
+    it("the entry whose head holds -n answers, and says why", () => {
+      const top = answerQuestion([segment], question, 1, DEFAULT_ANSWER, { abstain: false }).quotes[0];
+      expect(top?.text).toMatch(/^-n, --just-print\n {2}Print the commands/);
+      expect(top?.signals?.some((s) => s.name === "head" && (s.factor ?? 0) > 1)).toBe(true);
+    });
+
+    it("without the head signal the sentence naming both words would lead (the test above is decided by it)", () => {
+      const top = answerQuestion([segment], question, 1, { ...DEFAULT_ANSWER, headWeight: 0 }, { abstain: false })
+        .quotes[0];
+      expect(top?.text).toMatch(/^-k, --keep-going/);
+    });
+  });
+
+  describe("counts as said by every sentence of its item", () => {
+    const text =
+      "# Memory\n\n• work_mem (integer)\n  Sets the memory a sort may use. " +
+      "Several sorts may run at once. Each may use this much. The default value is four megabytes.\n\n" +
+      "• hash_mem_multiplier (floating point)\n  Scales work_mem for hashing. The default value is 2.0 times work_mem.";
+    const segment = buildSegment([
+      documentFromStored({
+        source: { id: "cfg", title: "Resources", publisher: null, author: null, date: null, url: null, path: "c.html" },
+        text,
+        hash: "h",
+      }),
+    ]);
+    const question = "What is the default value of work_mem?";
+
+    it("the item's own default answers, though it does not repeat the name", () => {
+      const top = answerQuestion([segment], question, 1, DEFAULT_ANSWER, { abstain: false }).quotes[0];
+      expect(top?.text).toContain("four megabytes");
+    });
+
+    it("without that, the other item's sentence naming work_mem would lead", () => {
+      const top = answerQuestion([segment], question, 1, { ...DEFAULT_ANSWER, headCovers: false }, { abstain: false })
+        .quotes[0];
+      expect(top?.text).toContain("2.0 times work_mem");
+    });
+  });
+});
+
+describe("a question of the document's own", () => {
+  it("is a sentence ending in a question mark, perhaps inside quotes or brackets", () => {
+    expect(endsAsQuestion("What happens to variables that were already set?")).toBe(true);
+    expect(endsAsQuestion('He asked: "Why now?" ')).toBe(true);
+    expect(endsAsQuestion("**Can I use it in a browser?**")).toBe(true);
+    expect(endsAsQuestion("Variables that are already set are never modified.")).toBe(false);
+    expect(endsAsQuestion("Is it? No.")).toBe(false);
+  });
+
+  describe("is answered by what follows it", () => {
+    // A README's FAQ: the heading repeats the user's question word for word; the answer shares fewer of its words.
+    const text =
+      "# Usage\n\nLoad the file early in your program.\n\n# FAQ\n\n" +
+      "What happens to environment variables that are already set in the shell? " +
+      "We will never modify those: the file's value is skipped.\n\n" +
+      "Can comments be added? Yes, with a hash.";
+    const segment = buildSegment([
+      documentFromStored({
+        source: { id: "env", title: "envfile", publisher: null, author: null, date: null, url: null, path: "R.md" },
+        text,
+        hash: "h",
+      }),
+    ]);
+    const question = "Does envfile overwrite environment variables already set in my shell?";
+
+    it("the quote holds the answer after the FAQ's question, and says the question alone was marked down", () => {
+      const quotes = answerQuestion([segment], question, 3, DEFAULT_ANSWER, { abstain: false }).quotes;
+      expect(quotes[0]?.text).toContain("never modify those");
+      const alone = quotes.find((q) => q.text.endsWith("in the shell?"));
+      expect(alone === undefined || alone.signals?.some((s) => s.name === "asks" && (s.factor ?? 1) < 1)).toBe(true);
+    });
+
+    it("without the rule the question itself leads (the test above is decided by it)", () => {
+      const top = answerQuestion([segment], question, 1, { ...DEFAULT_ANSWER, askWeight: 0 }, { abstain: false })
+        .quotes[0];
+      expect(top?.text).toBe("What happens to environment variables that are already set in the shell?");
+    });
   });
 });

@@ -19,9 +19,9 @@ describe("answerTypeOf", () => {
     ["How old is Antonov?", "number"],
     ["What percentage of people voted in favour?", "number"],
     ["How many years did the war last?", "number"],
-    ["Who is Antonov's successor?", "name"],
-    ["Where was the summit held?", "name"],
-    ["Which Ukrainian town did Russian forces capture?", "name"],
+    ["Who is Antonov's successor?", "person"],
+    ["Where was the summit held?", "place"],
+    ["Which Ukrainian town did Russian forces capture?", "place"],
     ["What is the name of the stadium?", "name"],
     ["Why was Antonov recalled in March?", "reason"],
   ])("%s → %s", (question, type) => {
@@ -101,6 +101,10 @@ describe("wordFamilies", () => {
     expect(wordFamilies([term("studi", 0)], 5, 3)("studio")).toBe("studio");
     expect(wordFamilies([term("discov")], 5, 3)("moscow")).toBe("moscow");
   });
+
+  it("gives identifiers no relatives: pg_dump is not pg_dumpall", () => {
+    expect(wordFamilies([term("pg_dump")], 5, 3)("pg_dumpall")).toBe("pg_dumpall");
+  });
 });
 
 describe("answerQuestion chooses the sentence that answers", () => {
@@ -120,7 +124,7 @@ describe("answerQuestion chooses the sentence that answers", () => {
     }),
   ]);
   const top = (question: string, params = DEFAULT_ANSWER) =>
-    answerQuestion([segment], question, 3, params).quotes[0]?.text;
+    answerQuestion([segment], question, 3, params, { abstain: false }).quotes[0]?.text;
 
   it("a When question prefers the sentence with a date", () => {
     expect(top("When was the treaty signed by both governments?")).toContain("1987");
@@ -136,7 +140,7 @@ describe("answerQuestion chooses the sentence that answers", () => {
   });
 
   it("quotes stay exact slices of the document", () => {
-    const answer = answerQuestion([segment], "When was the treaty signed?", 3);
+    const answer = answerQuestion([segment], "When was the treaty signed?", 3, DEFAULT_ANSWER, { abstain: false });
     expect(answer.quotes.length).toBeGreaterThan(0);
     for (const q of answer.quotes) {
       expect(segment.text(segment.docIndex(q.source.id) as number).slice(q.start, q.end)).toBe(q.text);

@@ -43,7 +43,14 @@ describe("scoreQuestions", () => {
     ];
     const result = scoreQuestions(library, questions);
     expect(result.outcomes.map((o) => o.foundAt)).toEqual([1, null, null, null]);
-    expect(result.answerable).toEqual({ questions: 2, top1: 1, top3: 1, falseAbstentions: 0 });
+    expect(result.answerable).toEqual({
+      questions: 2,
+      top1: 1,
+      top3: 1,
+      falseAbstentions: 0,
+      rankedTop1: 1,
+      rankedTop3: 1,
+    });
     expect(result.unanswerable.questions).toBe(2);
     expect(result.outcomes.find((o) => o.id === "q4")?.answered).toBe(false);
     expect(result.unanswerable.answered).toBe(

@@ -250,6 +250,16 @@ describe("renderAnswer", () => {
     expect(text).toContain("-# 3 quotes from 2 independent sources, quoted word for word.");
   });
 
+  it("names the corpus's language when the question is in another one", () => {
+    const text = content(
+      renderAnswer(
+        answer([], { answered: false, closest: [], language: { question: "Spanish", corpus: "English" } }),
+      )[0],
+    );
+    expect(text).toContain("**Not in the corpus.** The corpus is in English, and this question looks like Spanish");
+    expect(text).not.toContain("No passage I have answers this");
+  });
+
   it("says plainly when the corpus does not hold the answer, and lists the closest sources as sources only", () => {
     const payloads = renderAnswer(
       answer([], {

@@ -1,0 +1,48 @@
+/**
+ * `npx tsx scripts/eval-sets.ts [--holdout] [--verbose] [--json]`: every question set of eval/ in one run, one line per
+ * set: the ranking alone (abstention off: the answer in the top-1 / top-3 candidates) and the answers as given (top-1,
+ * top-3, false abstentions, unanswerable questions quoted), with the reworded questions apart. Development sets by
+ * default; --holdout runs the held-out ones instead (to report, never to tune on).
+ */
+import { parseArgs } from "node:util";
+import { evaluateQuestions, outcomeLine, type QuestionSetResult } from "../src/core/eval/questions.js";
+
+const { values } = parseArgs({
+  options: {
+    holdout: { type: "boolean", default: false },
+    verbose: { type: "boolean", default: false },
+    json: { type: "boolean", default: false },
+    only: { type: "string" },
+  },
+});
+const file = values.holdout ? "holdout.jsonl" : "dev.jsonl";
+const SETS: Array<[string, string, string]> = [
+  ["bundled", `eval/bundled/${file}`, "corpus"],
+  ...["postgres-html", "manpages", "markdown-readmes", "pdf-manuals"].map(
+    (c) => [c, `eval/corpora/${c}/${file}`, `eval/corpora/${c}/docs`] as [string, string, string],
+  ),
+];
+const pct = (n: number, d: number) => (d === 0 ? "  n/a" : `${((100 * n) / d).toFixed(1).padStart(5)}`);
+const results: Record<string, QuestionSetResult> = {};
+console.log(
+  `${"set".padEnd(17)} ranked@1 ranked@3 | top-1  top-3  f.abst | reworded r@3 top-3 | unans. quoted | mean chars`,
+);
+for (const [name, questions, corpus] of SETS) {
+  if (values.only !== undefined && !values.only.split(",").includes(name)) continue;
+  const r = await evaluateQuestions(corpus, questions);
+  results[name] = r;
+  const a = r.answerable;
+  const p = r.byKind.paraphrase;
+  console.log(
+    `${name.padEnd(17)} ${pct(a.rankedTop1, a.questions)}    ${pct(a.rankedTop3, a.questions)}    | ` +
+      `${pct(a.top1, a.questions)}  ${pct(a.top3, a.questions)}  ${pct(a.falseAbstentions, a.questions)} | ` +
+      `${p === undefined ? "    -      -  " : `${pct(p.rankedTop3, p.questions)}  ${pct(p.top3, p.questions)}`}      | ` +
+      `${pct(r.unanswerable.answered, r.unanswerable.questions)} (${r.unanswerable.answered}/${r.unanswerable.questions})   | ${r.meanTopQuoteChars}`,
+  );
+  if (values.verbose) {
+    for (const o of r.outcomes) {
+      console.log(`  ${outcomeLine(o)}`);
+    }
+  }
+}
+if (values.json) console.log(JSON.stringify(results));

@@ -1,0 +1,162 @@
+/**
+ * Candidates: the spans of text that may be quoted. A candidate is a run of one or a few sentences of a top passage
+ * (the core, which must hold a question word), widened so it reads on its own: the sentence before when the core's
+ * subject is a pronoun or it is a fragment ("He is rueful…"), the sentence after when the answer continues there (a list
+ * after a colon, "To do so, …"), and never starting or ending inside a quotation. Code is never quoted, and no quote
+ * runs across the markup between two blocks (a list's bullets, a table's pipes: ingest marks both). The core is the
+ * quote's focus, marked when context surrounds it.
+ */
+import type { Segment } from "../search/segment.js";
+
+export { itemHead } from "../ingest/structure.js";
+
+export interface SentenceSpan {
+  start: number;
+  end: number;
+}
+
+/** The sentences around one passage: its own, with a few of its neighbours' for context. */
+export interface PassageSentences {
+  segment: Segment;
+  doc: number;
+  passage: number;
+  text: string;
+  sentences: SentenceSpan[];
+  /** Index of the passage's first and one past its last own sentence in `sentences`. */
+  first: number;
+  last: number;
+  /** Sentences that may appear in a quote: code (as ingest marks it) never does. */
+  quotable: boolean[];
+  /**
+   * Per sentence: markup (a list bullet, a table's pipes, a fence) or dropped text stands between it and the sentence
+   * before, so no quote runs across both.
+   */
+  breaks: boolean[];
+  /** The passage's section (its headings joined by " › "), or null. */
+  section: string | null;
+}
+
+export interface CandidateSpan {
+  /** Sentence indices in `PassageSentences.sentences`: the core [coreFrom, coreTo) and the quote [from, to). */
+  coreFrom: number;
+  coreTo: number;
+  from: number;
+  to: number;
+  /** Why the quote was widened beyond its core. */
+  widened: Array<"previous" | "next" | "quotation">;
+}
+
+/** Sentences of neighbouring passages borrowed as context at most. */
+const CONTEXT = 3;
+
+/** The passage's sentences with up to `CONTEXT` of each neighbouring passage of the same document. */
+export function passageSentences(segment: Segment, passage: number): PassageSentences {
+  const doc = segment.passageDoc[passage] as number;
+  const text = segment.text(doc);
+  const sameDoc = (p: number) => p >= 0 && p < segment.passageCount && segment.passageDoc[p] === doc;
+  const sentences: SentenceSpan[] = [];
+  const quotable: boolean[] = [];
+  const breaks: boolean[] = [];
+  /** Sentences [from, to) of passage `p`, with their kinds and breaks. */
+  const add = (p: number, from: number, to: number) => {
+    const own = segment.sentencesOf(p);
+    const code = segment.codeSentences(p);
+    const marked = segment.sentenceBreaks(p);
+    for (let i = Math.max(0, from); i < Math.min(to, own.length); i++) {
+      const [start, end] = own[i] as [number, number];
+      const previous = sentences[sentences.length - 1];
+      // Between two passages a break is anything but white space between them: markup, dropped text, a heading.
+      breaks.push(i === 0 && previous !== undefined ? /\S/u.test(text.slice(previous.end, start)) : marked[i] === true);
+      sentences.push({ start, end });
+      quotable.push(code[i] !== true);
+    }
+  };
+  const before = sameDoc(passage - 1) ? segment.sentencesOf(passage - 1).length : 0;
+  if (before > 0) add(passage - 1, before - CONTEXT, before);
+  const first = sentences.length;
+  add(passage, 0, Number.POSITIVE_INFINITY);
+  const last = sentences.length;
+  if (sameDoc(passage + 1)) add(passage + 1, 0, CONTEXT);
+  return { segment, doc, passage, text, sentences, first, last, quotable, breaks, section: segment.sectionOf(passage) };
+}
+
+/** A sentence that reads as a continuation ("He said…", "This…") needs the one before it to be understood. */
+const DANGLING =
+  /^["“‘']?(he|she|it|they|them|his|her|its|their|this|these|those|that|such|but|and|however|also|so|then|there|here)\b/i;
+/** A sentence that carries on the one before it: the answer continues there. */
+const CONTINUES =
+  /^["“‘']?(to do (?:so|this|that)|for (?:example|instance)|(?:these|they|this) (?:include|includes|are|is:)|namely|in particular|specifically|as follows|that is|i\.e\.|e\.g\.)\b/i;
+const MIN_WORDS = 6;
+
+function words(text: string): number {
+  let n = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const space = text.charCodeAt(i) <= 32;
+    if (!space && !inWord) n++;
+    inWord = !space;
+  }
+  return n;
+}
+
+/**
+ * How a span stands with quotation marks: >0 when a quotation opens and does not close inside it, <0 when one closes
+ * that did not open inside it. Curly quotes say which way they face; a straight double quote opens after a space or at
+ * the start, and closes otherwise.
+ */
+export function quotationBalance(text: string): number {
+  let open = 0;
+  let closedUnopened = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    let opens: boolean;
+    if (c === 0x201c /* “ */ || c === 0x00ab /* « */) opens = true;
+    else if (c === 0x201d /* ” */ || c === 0x00bb /* » */) opens = false;
+    else if (c === 34 /* " */) {
+      const before = i === 0 ? 32 : text.charCodeAt(i - 1);
+      opens = before <= 32 || before === 40 /* ( */ || before === 91 /* [ */ || before === 0x2014; /* — */
+    } else continue;
+    if (opens) open++;
+    else if (open > 0) open--;
+    else closedUnopened++;
+  }
+  if (open > 0) return 1;
+  return closedUnopened > 0 ? -1 : 0;
+}
+
+/** Where a quote built on the core [coreFrom, coreTo) starts and ends, or null when it cannot stand on its own. */
+export function widen(ps: PassageSentences, coreFrom: number, coreTo: number, maxExtra = 3): CandidateSpan | null {
+  const { sentences, text, quotable, breaks } = ps;
+  const at = (i: number) => text.slice((sentences[i] as SentenceSpan).start, (sentences[i] as SentenceSpan).end);
+  const ok = (i: number) => i >= 0 && i < sentences.length && quotable[i] === true;
+  // The sentence before `from` / after `to - 1` may join the quote: quotable, and no markup between them.
+  const before = (from: number) => ok(from - 1) && breaks[from] !== true;
+  const after = (to: number) => ok(to) && breaks[to] !== true;
+  let from = coreFrom;
+  let to = coreTo;
+  const widened: CandidateSpan["widened"] = [];
+  const opening = at(coreFrom);
+  if (before(from) && (DANGLING.test(opening) || words(opening) < MIN_WORDS)) {
+    from--;
+    widened.push("previous");
+  }
+  const last = at(to - 1).trimEnd();
+  if (after(to) && (last.endsWith(":") || CONTINUES.test(at(to)))) {
+    to++;
+    widened.push("next");
+  }
+  let extra = 0;
+  for (;;) {
+    const balance = quotationBalance(
+      text.slice((sentences[from] as SentenceSpan).start, (sentences[to - 1] as SentenceSpan).end),
+    );
+    if (balance === 0) break;
+    if (extra >= maxExtra) return null;
+    if (balance > 0 && after(to)) to++;
+    else if (balance < 0 && before(from)) from--;
+    else return null;
+    extra++;
+    if (!widened.includes("quotation")) widened.push("quotation");
+  }
+  return { coreFrom, coreTo, from, to, widened };
+}

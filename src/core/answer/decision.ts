@@ -1,0 +1,98 @@
+/**
+ * Answer or abstain: a logistic model of the chance that a quote answers the question, from features of the quote and
+ * the question (how much of the question's weight it holds, exactly and in other words, over all terms and over the
+ * most informative ones; how rare the rarest term it lacks is; whether it holds the kind of answer asked for; its margin
+ * over the best rival, a candidate that says something else; …). Trained by scripts/train-decision.ts on SQuAD (each question asked of the corpus with its
+ * article, and of the corpus without it: an honest negative) and the development question sets, with articles split in
+ * two halves (train on one, test on the other, and swap) to measure it; the operating point is chosen on that measured
+ * curve. The weights and the threshold are in src/core/answer/data/decision.json.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+export const FEATURES = [
+  "exactCoverage",
+  "softCoverage",
+  "informativeExact",
+  "informativeSoft",
+  "matchedShare",
+  "missingIdf",
+  "unknownShare",
+  "typeWanted",
+  "typeMissing",
+  "margin",
+  "relative",
+  "properNouns",
+  "questionTerms",
+  "definition",
+  "pairs",
+] as const;
+
+export type FeatureName = (typeof FEATURES)[number];
+export type Features = Record<FeatureName, number>;
+
+export interface DecisionModel {
+  features: readonly FeatureName[];
+  /** Standardisation: (x − mean) / scale, then weights. */
+  mean: number[];
+  scale: number[];
+  weights: number[];
+  bias: number;
+  /** Answer when the chance is at least this. */
+  threshold: number;
+  /** How the model was made and measured (the training script's summary). */
+  trained?: unknown;
+}
+
+export function vector(features: Features, names: readonly FeatureName[] = FEATURES): number[] {
+  return names.map((n) => features[n]);
+}
+
+export function probability(model: DecisionModel, features: Features): number {
+  let z = model.bias;
+  model.features.forEach((name, i) => {
+    // An unknown feature (NaN: no runner-up to measure a margin against) counts as average.
+    const value = features[name];
+    const x = Number.isFinite(value) ? (value - (model.mean[i] ?? 0)) / (model.scale[i] || 1) : 0;
+    z += (model.weights[i] ?? 0) * x;
+  });
+  return 1 / (1 + Math.exp(-z));
+}
+
+/** Used only when the shipped model is missing: the rule it replaced (30 % of the weight and two distinct terms). */
+export const FALLBACK: DecisionModel = {
+  features: ["exactCoverage", "matchedShare"],
+  mean: [0.3, 0],
+  scale: [0.01, 1],
+  weights: [1, 0],
+  bias: 0,
+  threshold: 0.5,
+};
+
+function shippedPath(): string | null {
+  for (const relative of ["./data/decision.json", "../src/core/answer/data/decision.json"]) {
+    const path = fileURLToPath(new URL(relative, import.meta.url));
+    if (existsSync(path)) return path;
+  }
+  return null;
+}
+
+let shipped: DecisionModel | undefined;
+
+/** The shipped model, read once (the fallback rule when it is missing or unreadable). */
+export function shippedDecision(): DecisionModel {
+  if (shipped === undefined) {
+    const path = shippedPath();
+    try {
+      const model = path === null ? null : (JSON.parse(readFileSync(path, "utf8")) as DecisionModel);
+      const ok =
+        model !== null &&
+        model.features.every((f) => (FEATURES as readonly string[]).includes(f)) &&
+        model.weights.length === model.features.length;
+      shipped = ok ? model : FALLBACK;
+    } catch {
+      shipped = FALLBACK;
+    }
+  }
+  return shipped;
+}

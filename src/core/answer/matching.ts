@@ -1,0 +1,156 @@
+/**
+ * How a document word meets a question word: the same index term, the same word family (Porter leaves
+ * "discovery"/"discovered" apart), a British/American spelling, a WordNet derivation, synonym or broader/narrower word,
+ * or a close word vector. Each way has a strength, the share of an exact match it is worth as evidence; the answer
+ * stage scores and calibrates with it and never treats it as the word itself.
+ */
+import type { ContentWord } from "../search/analyze.js";
+import type { QueryTerm } from "../search/rank.js";
+import type { RelationKind, WordRelations } from "./relations.js";
+import type { WordVectors } from "./vectors.js";
+
+export type MatchVia = "exact" | "family" | RelationKind | "vector";
+
+export interface MatchParams {
+  /** A document term and a question term count as one when one stem is a prefix of the other this long or longer… */
+  familyPrefix: number;
+  /** …and the longer stem adds at most this many letters ("discov" takes "discoveri"). */
+  familySuffix: number;
+  /** Share of an exact match each relation is worth. */
+  relationStrength: Record<RelationKind, number>;
+  /** Word vectors: a cosine above this is a match… */
+  softThreshold: number;
+  /** …worth min(maxVectorStrength, vectorScale × (cosine − threshold) / (1 − threshold)) of an exact match. */
+  vectorScale: number;
+  maxVectorStrength: number;
+}
+
+/** One question term's best match in a piece of text. */
+export interface TermMatch {
+  via: MatchVia;
+  /** The document's word, as folded. */
+  word: string;
+  strength: number;
+}
+
+/**
+ * Porter stemming leaves some words of one family apart ("discovery" → discoveri, "discovered" → discov). A document
+ * term counts as a question term when one is a prefix of the other, the shorter has at least `minLength` letters and the
+ * longer adds at most `maxSuffix` (a suffix, not another word: "state" does not take "statement"). Only question terms
+ * the corpus holds take relatives. Identifiers ("pg_dump", "AT&T") are names, never stemmed, and take none: "pg_dump" is
+ * not "pg_dumpall". Returns the mapping, memoised for the question.
+ */
+export function wordFamilies(
+  question: readonly QueryTerm[],
+  minLength: number,
+  maxSuffix: number,
+): (term: string) => string {
+  const identifier = (t: string) => t.includes("_") || t.includes("&");
+  const heads = question
+    .filter((t) => t.df > 0 && t.term.length >= minLength && !identifier(t.term))
+    .map((t) => t.term);
+  const own = new Set(question.map((t) => t.term));
+  const seen = new Map<string, string>();
+  return (term) => {
+    if (heads.length === 0 || own.has(term) || term.length < minLength || identifier(term)) return term;
+    let family = seen.get(term);
+    if (family === undefined) {
+      family = term;
+      for (const h of heads) {
+        if ((term.startsWith(h) || h.startsWith(term)) && Math.abs(term.length - h.length) <= maxSuffix) {
+          family = h;
+          break;
+        }
+      }
+      if (seen.size < 100_000) seen.set(term, family);
+    }
+    return family;
+  };
+}
+
+/** Matches a question's terms against documents' words; everything per document word is computed once. */
+export class Matcher {
+  readonly terms: readonly QueryTerm[];
+  private readonly index = new Map<string, number>();
+  private readonly familyOf: (term: string) => string;
+  /** related term → [question term index, kind] (the strongest, when two question terms share a relative) */
+  private readonly relatedTo = new Map<string, Array<[number, RelationKind]>>();
+  /** For vectors: each question term's words that have a vector. */
+  private readonly vectorWords: Array<{ q: number; word: string }> = [];
+  private readonly byWord = new Map<string, Array<[number, TermMatch]>>();
+
+  constructor(
+    terms: readonly QueryTerm[],
+    questionWords: readonly ContentWord[],
+    private readonly params: MatchParams,
+    relations: WordRelations | null,
+    private readonly vectors: WordVectors | null,
+  ) {
+    this.terms = terms;
+    terms.forEach((t, i) => this.index.set(t.term, i));
+    this.familyOf = wordFamilies(terms, params.familyPrefix, params.familySuffix);
+    if (relations !== null) {
+      terms.forEach((t, q) => {
+        for (const [related, kind] of relations.related(t.term)) {
+          if (this.index.has(related)) continue;
+          const list = this.relatedTo.get(related) ?? [];
+          list.push([q, kind]);
+          this.relatedTo.set(related, list);
+        }
+      });
+    }
+    if (vectors !== null) {
+      const seen = new Set<string>();
+      for (const w of questionWords) {
+        const q = this.index.get(w.term);
+        if (q === undefined || seen.has(w.word) || !vectors.has(w.word)) continue;
+        seen.add(w.word);
+        this.vectorWords.push({ q, word: w.word });
+      }
+    }
+  }
+
+  /** The question term index `term` stands for exactly (same term or family), or undefined. */
+  exact(term: string): number | undefined {
+    return this.index.get(this.familyOf(term));
+  }
+
+  /** The question term `term` stands for exactly, as a term (the document's own term when none). */
+  family(term: string): string {
+    return this.familyOf(term);
+  }
+
+  /** The question terms a document word matches, and how. */
+  matches(word: ContentWord): Array<[number, TermMatch]> {
+    // The term follows from the folded word, so the word alone is the key.
+    const key = word.word;
+    let found = this.byWord.get(key);
+    if (found !== undefined) return found;
+    found = [];
+    const own = this.index.get(word.term);
+    if (own !== undefined) found.push([own, { via: "exact", word: word.word, strength: 1 }]);
+    else {
+      const family = this.index.get(this.familyOf(word.term));
+      if (family !== undefined) found.push([family, { via: "family", word: word.word, strength: 1 }]);
+    }
+    const exactly = found[0]?.[0];
+    for (const [q, kind] of this.relatedTo.get(word.term) ?? []) {
+      const strength = this.params.relationStrength[kind];
+      if (q !== exactly && strength > 0) found.push([q, { via: kind, word: word.word, strength }]);
+    }
+    if (this.vectors !== null && this.vectorWords.length > 0) {
+      const { softThreshold: t, vectorScale, maxVectorStrength } = this.params;
+      for (const { q, word: asked } of this.vectorWords) {
+        if (q === exactly) continue;
+        const cos = this.vectors.similarity(asked, word.word);
+        if (cos === null || cos <= t) continue;
+        const strength = Math.min(maxVectorStrength, (vectorScale * (cos - t)) / (1 - t));
+        const had = found.find(([k]) => k === q);
+        if (had === undefined) found.push([q, { via: "vector", word: word.word, strength }]);
+        else if (had[1].strength < strength) had[1] = { via: "vector", word: word.word, strength };
+      }
+    }
+    if (this.byWord.size < 200_000) this.byWord.set(key, found);
+    return found;
+  }
+}

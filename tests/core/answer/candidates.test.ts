@@ -1,0 +1,87 @@
+/**
+ * Quote boundaries: a quote reads on its own. The sentence before joins when the quote's subject is a pronoun; the one
+ * after when the answer continues there (after a colon, "To do so, …"); a quote never starts or ends inside a
+ * quotation; and the sentence that answers is marked as the quote's focus.
+ */
+import { describe, expect, it } from "vitest";
+import { documentFromText } from "../../../src/core/ingest/document.js";
+import { buildSegment } from "../../../src/core/search/segment.js";
+import { passageSentences, quotationBalance, widen } from "../../../src/core/answer/candidates.js";
+import { answerQuestion, DEFAULT_ANSWER } from "../../../src/core/answer/quotes.js";
+
+const sentencesOf = (text: string) => {
+  const segment = buildSegment([documentFromText({ id: "d", title: "Doc", text })]);
+  return passageSentences(segment, 0);
+};
+const quoted = (text: string, core: number) => {
+  const ps = sentencesOf(text);
+  const span = widen(ps, core, core + 1);
+  if (span === null) return null;
+  return ps.text.slice(
+    (ps.sentences[span.from] as { start: number }).start,
+    (ps.sentences[span.to - 1] as { end: number }).end,
+  );
+};
+
+describe("widen", () => {
+  it("takes the sentence before when the subject is a pronoun", () => {
+    expect(quoted("Anatoly Antonov spoke on Monday. He is rueful about the loss of influence.", 1)).toBe(
+      "Anatoly Antonov spoke on Monday. He is rueful about the loss of influence.",
+    );
+    // A sentence with its own subject stands alone.
+    expect(quoted("Anatoly Antonov spoke on Monday. Antonov is rueful about the loss of influence.", 1)).toBe(
+      "Antonov is rueful about the loss of influence.",
+    );
+  });
+
+  it("takes the sentence after a colon or a 'To do so'", () => {
+    expect(quoted("Install it in three steps: first download the archive. Then unpack it and run make.", 0)).toBe(
+      "Install it in three steps: first download the archive.",
+    );
+    expect(quoted("The options are these: Unpack the archive and run make install as root. Nothing else.", 0)).toBe(
+      "The options are these: Unpack the archive and run make install as root.",
+    );
+    expect(quoted("You can keep your changes for later. To do so, run git stash with no arguments.", 0)).toBe(
+      "You can keep your changes for later. To do so, run git stash with no arguments.",
+    );
+    expect(quoted("You can keep your changes for later. Run git stash with no arguments.", 0)).toBe(
+      "You can keep your changes for later.",
+    );
+  });
+
+  it("never starts or ends inside a quotation", () => {
+    const text =
+      "The minister spoke at length. “We are doomed to cooperate on many issues of strategic stability. " +
+      "There is no other way,” he said. The end came soon.";
+    const whole = "“We are doomed to cooperate on many issues of strategic stability. There is no other way,” he said.";
+    expect(quoted(text, 1)).toBe(whole);
+    expect(quoted(text, 2)).toBe(whole);
+  });
+
+  it("quotationBalance tells an open quotation from a closed one", () => {
+    expect(quotationBalance("“We are doomed.”")).toBe(0);
+    expect(quotationBalance("“We are doomed.")).toBe(1);
+    expect(quotationBalance("There is no other way,” he said.")).toBe(-1);
+    expect(quotationBalance('He said "yes" and left.')).toBe(0);
+    expect(quotationBalance('"We are doomed.')).toBe(1);
+    expect(quotationBalance('no other way," he said.')).toBe(-1);
+  });
+});
+
+describe("the focus", () => {
+  it("marks the answering sentence when context precedes it", () => {
+    const segment = buildSegment([
+      documentFromText({
+        id: "d",
+        title: "Envoy",
+        text: "Anatoly Antonov spoke to reporters in Washington on Monday. He graduated in 1978 from the Moscow State Institute.",
+      }),
+    ]);
+    const top = answerQuestion([segment], "When did he graduate from the Moscow State Institute?", 1, DEFAULT_ANSWER, {
+      abstain: false,
+    }).quotes[0];
+    expect(top?.text.startsWith("Anatoly Antonov spoke")).toBe(true);
+    const focus = top?.focus as { start: number; end: number };
+    expect(segment.text(0).slice(focus.start, focus.end)).toBe("He graduated in 1978 from the Moscow State Institute.");
+  });
+});

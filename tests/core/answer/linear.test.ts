@@ -1,0 +1,84 @@
+/**
+ * Answering reads untrusted text twice over, the question and the documents, and must stay linear in both: adversarial
+ * questions and documents (runs of brackets, quotation marks, capitals, one endless sentence) take about as long as
+ * ordinary text of the same length, measured in one run.
+ */
+import { describe, expect, it } from "vitest";
+import { documentFromText } from "../../../src/core/ingest/document.js";
+import { buildSegment } from "../../../src/core/search/segment.js";
+import { answerQuestion, DEFAULT_ANSWER } from "../../../src/core/answer/quotes.js";
+import { itemHead, quotationBalance } from "../../../src/core/answer/candidates.js";
+
+/** The best of five trials of `runs` calls: a shared machine's noise only ever adds time. */
+const timed = (f: () => void, runs = 3) => {
+  f();
+  let best = Infinity;
+  for (let trial = 0; trial < 5; trial++) {
+    const t = performance.now();
+    for (let i = 0; i < runs; i++) f();
+    best = Math.min(best, performance.now() - t);
+  }
+  return best;
+};
+
+describe("answering is linear in the question's length", () => {
+  const segment = buildSegment([
+    documentFromText({
+      id: "a",
+      title: "Treaty",
+      text: "The treaty was signed in Geneva in 1987 by both governments. Trade between the two countries grew afterwards.",
+    }),
+  ]);
+  const ask = (q: string) => () => answerQuestion([segment], q, 3, DEFAULT_ANSWER);
+  const n = 4000;
+  const ordinary = "when was the treaty signed by both governments in geneva ".repeat(80).slice(0, n);
+
+  it.each([
+    ["one word repeated", "treaty ".repeat(n / 7)],
+    ["brackets", "(".repeat(n)],
+    ["What is X? with a long X", `What is ${"(treaty ".repeat(n / 8)}?`],
+    ["capitals", "Geneva Treaty ".repeat(n / 14)],
+    ["quotation marks", "“".repeat(n)],
+    ["question words and kind nouns without a verb", "what date which year ".repeat(n / 21)],
+    ["underscores between words and after them", `a${"_".repeat(n / 2)} ${"treaty_".repeat(n / 14)}`],
+    ["What does X do? with a long X", `What does ${"(treaty ".repeat(n / 8)} do?`],
+  ])("%s", (_, adversarial) => {
+    const base = timed(ask(ordinary));
+    expect(timed(ask(adversarial.slice(0, n)))).toBeLessThan(10 * base + 50);
+  });
+});
+
+describe("answering is linear in the documents' length", () => {
+  const build = (text: string) => buildSegment([documentFromText({ id: "d", title: "Doc", text })]);
+  const n = 40_000;
+  const ordinary = build("The treaty was signed in Geneva by both governments. ".repeat(n / 52));
+  const question = "What is the treaty signed in Geneva?";
+  const base = timed(() => answerQuestion([ordinary], question, 3, DEFAULT_ANSWER, { abstain: false }));
+
+  it.each([
+    ["one endless sentence of capitals", `The treaty Geneva ${"Geneva Treaty Signed ".repeat(n / 21)}.`],
+    ["unclosed brackets after the subject", `the treaty signed ${"(".repeat(n)} is Geneva.`],
+    ["quotation marks that never close", `The treaty “was signed in Geneva. ${"“treaty signed. ".repeat(n / 16)}`],
+    ["underscores that join nothing", `The treaty signed a${"_".repeat(n)} in Geneva.`],
+    ["list items whose heads never end", `- \`${"treaty ".repeat(n / 7)}\n- **${"Geneva ".repeat(n / 7)}`],
+  ])("%s", (_, text) => {
+    const segment = build(text);
+    expect(timed(() => answerQuestion([segment], question, 3, DEFAULT_ANSWER, { abstain: false }))).toBeLessThan(
+      20 * base + 100,
+    );
+  });
+
+  it("itemHead reads no further than a head can be", () => {
+    const short = "• -n\n  Print.";
+    const long = `• ${"-".repeat(200_000)}\n  Print.`;
+    const b = timed(() => itemHead(short, 2, short.length), 1000);
+    expect(timed(() => itemHead(long, 2, long.length), 1000)).toBeLessThan(10 * b + 20);
+  });
+
+  it("quotationBalance is one pass", () => {
+    const ordinaryText = "a".repeat(200_000);
+    const quotes = '"“”«»'.repeat(40_000);
+    const b = timed(() => quotationBalance(ordinaryText));
+    expect(timed(() => quotationBalance(quotes))).toBeLessThan(10 * b + 20);
+  });
+});

@@ -1,0 +1,179 @@
+/**
+ * Selection: whether to answer is decided once, on the best candidate, by the calibrated model; every further quote
+ * must pass the same check by itself and hold the question's most informative term; "independent sources" is counted
+ * from the quotes shown; and each quote says why it was chosen.
+ */
+import { describe, expect, it } from "vitest";
+import { documentFromText } from "../../../src/core/ingest/document.js";
+import { buildSegment } from "../../../src/core/search/segment.js";
+import { answerQuestion, DEFAULT_ANSWER } from "../../../src/core/answer/quotes.js";
+import { FALLBACK, FEATURES, probability, shippedDecision, type Features } from "../../../src/core/answer/decision.js";
+
+const zephyrDocs = [
+  documentFromText({
+    id: "zephyr",
+    title: "The Zephyr Accord",
+    publisher: "Daily A",
+    text:
+      "The Zephyr Accord was signed in Lisbon on 3 May 2019 by eleven coastal states. " +
+      "The Zephyr Accord limits trawling in shared waters and sets up a joint patrol. " +
+      "Its signatories meet every two years to review the quotas.",
+  }),
+  documentFromText({
+    id: "weather",
+    title: "Spring weather",
+    publisher: "Daily B",
+    text: "According to forecasters, the spring will be wet and the summer dry. According to the service, rain was signed off as normal.",
+  }),
+  documentFromText({
+    id: "football",
+    title: "Football",
+    publisher: "Daily C",
+    text: "According to the coach, the striker signed a new contract in May, where the club trains.",
+  }),
+];
+const zephyr = buildSegment(zephyrDocs);
+
+describe("a question only one document answers", () => {
+  it("is quoted from that document alone, and counts one source", () => {
+    const answer = answerQuestion([zephyr], "Where was the Zephyr Accord signed?", 3);
+    expect(answer.answered).toBe(true);
+    expect(new Set(answer.quotes.map((q) => q.source.id))).toEqual(new Set(["zephyr"]));
+    expect(answer.quotes.flatMap((q) => q.alsoReportedBy)).toEqual([]);
+    expect(answer.independentSources).toBe(1);
+  });
+
+  it("…where ranking alone (no evidence check) would pad it with the 'According to' documents", () => {
+    const padded = answerQuestion([zephyr], "Where was the Zephyr Accord signed?", 3, DEFAULT_ANSWER, {
+      abstain: false,
+    });
+    expect(padded.quotes.some((q) => q.source.id !== "zephyr")).toBe(true);
+  });
+});
+
+describe("a fact several documents report", () => {
+  const reported = documentFromText({
+    id: "zephyr-b",
+    title: "Coastal states sign a fishing pact",
+    publisher: "Daily D",
+    text: "Eleven coastal states signed the Zephyr Accord in Lisbon on 3 May 2019. Fishing crews welcomed it.",
+  });
+  const traced = (segment: ReturnType<typeof buildSegment>) => {
+    let features: Features | undefined;
+    const answer = answerQuestion([segment], "Where was the Zephyr Accord signed?", 3, DEFAULT_ANSWER, {
+      trace: (f) => (features = f),
+    });
+    return { answer, margin: (features as Features).margin };
+  };
+
+  it("is as sure as when one document says it: the second corroborates the first, it does not compete with it", () => {
+    const alone = traced(zephyr);
+    const corroborated = traced(buildSegment([...zephyrDocs, reported]));
+    expect(corroborated.answer.answered).toBe(true);
+    expect(corroborated.answer.quotes[0]?.alsoReportedBy.map((s) => s.id)).toEqual(["zephyr-b"]);
+    // The margin is measured against the best candidate that says something else, in both corpora the same one.
+    expect(corroborated.margin).toBeCloseTo(alone.margin, 6);
+    expect(corroborated.answer.confidence).toBeGreaterThanOrEqual((alone.answer.confidence ?? 1) - 0.01);
+  });
+});
+
+describe("--limit only changes how many quotes are shown", () => {
+  it.each([
+    "Where was the Zephyr Accord signed?",
+    "What does the Zephyr Accord limit?",
+    "Who won the cup final?",
+    "When did the striker sign?",
+  ])("%s", (question) => {
+    const one = answerQuestion([zephyr], question, 1);
+    const five = answerQuestion([zephyr], question, 5);
+    expect(one.answered).toBe(five.answered);
+    expect(one.confidence).toBe(five.confidence);
+    expect(one.quotes[0]?.text).toBe(five.quotes[0]?.text);
+    expect(one.quotes.length).toBeLessThanOrEqual(1);
+  });
+});
+
+describe("the decision model", () => {
+  const model = shippedDecision();
+  const base: Features = Object.fromEntries(FEATURES.map((f) => [f, 0])) as Features;
+
+  it("is the trained one, with its operating point", () => {
+    expect(model).not.toBe(FALLBACK);
+    expect(model.features).toEqual([...FEATURES]);
+    expect(model.threshold).toBeGreaterThan(0);
+    expect(model.threshold).toBeLessThan(1);
+  });
+
+  it("is more confident the more of the question a quote holds, and the further it stands out", () => {
+    const low = probability(model, { ...base, exactCoverage: 0.2, softCoverage: 0.2, informativeSoft: 0.2 });
+    const high = probability(model, { ...base, exactCoverage: 0.9, softCoverage: 0.9, informativeSoft: 0.9 });
+    expect(high).toBeGreaterThan(low);
+    const close = probability(model, { ...base, exactCoverage: 0.6, margin: 0 });
+    const clear = probability(model, { ...base, exactCoverage: 0.6, margin: 1.5 });
+    expect(clear).toBeGreaterThan(close);
+  });
+
+  it("decides whether to answer (a model that never answers abstains on the same question)", () => {
+    const never = { ...model, threshold: 1.01 };
+    expect(answerQuestion([zephyr], "Where was the Zephyr Accord signed?", 3).answered).toBe(true);
+    expect(
+      answerQuestion([zephyr], "Where was the Zephyr Accord signed?", 3, DEFAULT_ANSWER, { decision: never }).answered,
+    ).toBe(false);
+  });
+});
+
+describe("explanations", () => {
+  it("each quote carries its signals, whose contributions make up its score, and the terms it matched", () => {
+    const answer = answerQuestion([zephyr], "Where was the Zephyr Accord signed?", 3);
+    const top = answer.quotes[0];
+    expect(top?.signals?.length).toBeGreaterThan(2);
+    let points = 0;
+    let factor = 1;
+    for (const s of top?.signals ?? []) {
+      points += s.points ?? 0;
+      factor *= s.factor ?? 1;
+    }
+    expect(points * factor).toBeCloseTo(top?.score ?? 0, 0);
+    expect(top?.match?.["zephyr"]).toMatchObject({ via: "exact", word: "zephyr", strength: 1 });
+    expect(top?.terms).toContain("zephyr");
+    expect(top?.confidence).toBe(
+      answer.confidence === undefined ? undefined : Math.round(answer.confidence * 1000) / 1000,
+    );
+  });
+});
+
+describe("one document's page on the topic", () => {
+  // A manual's page says three things about the option; another page mentions it once in passing.
+  const manual = buildSegment([
+    documentFromText({
+      id: "rsync",
+      title: "rsync manual",
+      text:
+        "The --delete option removes files on the receiver that the sender lacks.\n\n" +
+        "The --delete option only removes files in directories being synchronised.\n\n" +
+        "The --delete option can be combined with --dry-run to see what would be removed.",
+    }),
+    documentFromText({
+      id: "tar",
+      title: "tar manual",
+      text: "By default tar never removes a file it did not write.",
+    }),
+  ]);
+  const question = "What does the rsync --delete option remove?";
+
+  it("may give all three quotes of a ranking, as they are its best", () => {
+    const quotes = answerQuestion([manual], question, 3, DEFAULT_ANSWER, { abstain: false }).quotes;
+    expect(quotes.map((q) => q.source.id)).toEqual(["rsync", "rsync", "rsync"]);
+  });
+
+  it("…where two quotes a document (the former cap) would give the third place to the passing mention", () => {
+    const quotes = answerQuestion(
+      [manual],
+      question,
+      3,
+      { ...DEFAULT_ANSWER, perDocument: 2 },
+      { abstain: false },
+    ).quotes;
+    expect(quotes.map((q) => q.source.id).sort()).toEqual(["rsync", "rsync", "tar"]);
+  });
+});
