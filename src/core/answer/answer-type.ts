@@ -13,7 +13,9 @@ export type AnswerType = "time" | "number" | "person" | "place" | "name" | "reas
 /** The question's first question word and up to four words after it. */
 const WH = /\b(what|which|who|whom|whose|when|where|why|how)\b((?:\s+[\p{L}\p{N}'’-]+){0,4})/iu;
 /** "How many…", "How long…": a quantity. */
-const QUANTITY_AFTER_HOW = /^\s+(many|much|long|old|far|large|big|tall|high|deep|wide|often|fast)\b/i;
+const QUANTITY_AFTER_HOW = /^\s+(many|much|long|old|far|large|big|tall|high|deep|wide|fast)\b/i;
+/** "How often…": a frequency, which reads as a time ("every hour", "daily", "twice a week"). */
+const FREQUENCY_AFTER_HOW = /^\s+often\b/i;
 /** "What year…", "Which century…": a time. */
 const TIME_NOUN = /\b(years?|decades?|centur(y|ies)|dates?|months?|days?|eras?)\b/i;
 /** "What percentage…", "What number of…": a quantity. */
@@ -50,6 +52,7 @@ export function answerTypeOf(question: string): AnswerType | null {
     case "why":
       return "reason";
     case "how":
+      if (FREQUENCY_AFTER_HOW.test(after)) return "time";
       return QUANTITY_AFTER_HOW.test(after) ? "number" : null;
     case "what":
     case "which":

@@ -4,7 +4,8 @@
  * masked link keeps its text); and a question in a script or language the corpus does not use is recognised, so the
  * answer can say which language the corpus is in instead of a bare "not in the corpus".
  *
- * Every pattern here is a single pass with no nested repetition (linear in the question's length; see the ratio tests).
+ * Every pattern here is a single pass with no nested repetition and no two adjacent repetitions that can match the
+ * same characters (linear in the question's length; see the ratio tests).
  */
 
 const MAX_QUESTION = 4000;
@@ -14,7 +15,7 @@ const FENCE = /```[^`]*(?:`(?!``)[^`]*)*(?:```|$)/g;
 /** <@id>, <@!id>, <@&id> (role), <#id> (channel), <:name:id> / <a:name:id> (custom emoji), <t:unix:style>, </cmd:id>. */
 const DISCORD_TOKEN = /<(?:@[!&]?\d+|#\d+|a?:\w+:\d+|t:-?\d+(?::[a-zA-Z])?|\/[\w -]+:\d+|id:\w+)>/g;
 /** [text](url) masked links keep their text. */
-const MASKED_LINK = /\[([^[\]\n]*)\]\(\s*<?[^()[\]\s]*>?\s*\)/g;
+const MASKED_LINK = /\[([^[\]\n]*)\]\(\s*(?:<?[^()[\]\s<>]+>?\s*)?\)/g;
 const URL = /<?\b(?:https?:\/\/|www\.)[^\s<>]*>?/gi;
 /** Markdown emphasis, strike-through, spoilers, inline code marks, heading/subtext/quote/list markers. */
 const MARKUP = /\*{1,3}|_{2}|~~|\|\||`+/g;
@@ -92,7 +93,7 @@ const FUNCTION_WORDS: Record<string, string> = {
   Italian:
     "il lo la gli le di del della che e è un una per con non su nel nella sono era chi quando dove perché come quale quali anche",
   Portuguese:
-    "o a os as do da dos das de que e é em um uma para com não no na por se quem quando onde porque como qual quais foi são está",
+    "o os as do da dos das de que e é em um uma para com não no na por se quem quando onde porque como qual quais foi são está",
   Dutch:
     "de het een en van is dat die in te niet op voor met zijn was wie wanneer waar waarom hoe welke er maar ook door aan",
 };

@@ -186,9 +186,10 @@ export function definitionTest(question: string): RegExp | null {
   if (subject === undefined || subject.length > 80 || subject.split(/\s+/).length > 4) return null;
   const x = subject.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   return new RegExp(
-    `(?:\\b${x}\\s*(?:\\([^()]*\\)\\s*)?,?\\s+(?:is|was|are|were|refers|means)\\b)|` +
-      `(?:(?:known as|called|labell?ed as|termed|, or)\\s+(?:the\\s+)?${x}\\b)`,
-    "i",
+    // Not \b around the name: "--null", ".NET" and "C++" start or end with a symbol, where \b never matches.
+    `(?:(?<![\\p{L}\\p{N}_])${x}\\s*(?:\\([^()]*\\)\\s*)?,?\\s+(?:is|was|are|were|refers|means)\\b)|` +
+      `(?:(?:known as|called|labell?ed as|termed|, or)\\s+(?:the\\s+)?${x}(?![\\p{L}\\p{N}_]))`,
+    "iu",
   );
 }
 

@@ -271,19 +271,23 @@ export function sectioned(blocks: readonly Block[], title: string | null): Conte
  * or bold phrase ("- `--null`: …", "* **timeout** — …"). Null otherwise. Reads at most the sentence's first line.
  */
 export function itemHead(text: string, start: number, end: number): string | null {
-  const bullet = text.slice(Math.max(0, start - 2), start);
-  const rendered = bullet === "• ";
-  if (!rendered && !/^[-*+] $/u.test(bullet) && !/\d[.)] $/u.test(text.slice(Math.max(0, start - 3), start)))
-    return null;
+  // The item's marker opens its line ("• ", "- ", "12. " after any indentation): a sentence after "version 9. " is prose.
+  const from = Math.max(0, start - 12);
+  const before = text.slice(from, start);
+  const newline = before.lastIndexOf("\n");
+  if (newline < 0 && from > 0) return null;
+  const opening = before.slice(newline + 1);
+  const rendered = /^[ \t]*• $/u.test(opening);
+  if (!rendered && !/^[ \t]*(?:[-*+]|\d{1,3}[.)]) $/u.test(opening)) return null;
   // Only the first MAX_HEAD characters are read: a head is short, and a sentence's first line may not be.
   const window = text.slice(start, Math.min(end, start + MAX_HEAD + 3));
-  const newline = window.indexOf("\n");
-  if (rendered && newline >= 0 && newline <= MAX_HEAD && window.startsWith("\n  ", newline))
-    return window.slice(0, newline);
+  const lineEnd = window.indexOf("\n");
+  if (rendered && lineEnd >= 0 && lineEnd <= MAX_HEAD && window.startsWith("\n  ", lineEnd))
+    return window.slice(0, lineEnd);
   const marker = window.startsWith("**") ? "**" : window.startsWith("`") ? "`" : null;
   if (marker === null) return null;
   const close = window.indexOf(marker, marker.length);
-  if (close <= marker.length || close > MAX_HEAD || (newline >= 0 && close >= newline)) return null;
+  if (close <= marker.length || close > MAX_HEAD || (lineEnd >= 0 && close >= lineEnd)) return null;
   return window.slice(marker.length, close);
 }
 const MAX_HEAD = 120;

@@ -40,6 +40,7 @@ describe("answering is linear in the question's length", () => {
     ["capitals", "Geneva Treaty ".repeat(n / 14)],
     ["quotation marks", "“".repeat(n)],
     ["question words and kind nouns without a verb", "what date which year ".repeat(n / 21)],
+    ["a masked link left open after its spaces", `[a](${" ".repeat(n)}x`],
     ["underscores between words and after them", `a${"_".repeat(n / 2)} ${"treaty_".repeat(n / 14)}`],
     ["What does X do? with a long X", `What does ${"(treaty ".repeat(n / 8)} do?`],
   ])("%s", (_, adversarial) => {

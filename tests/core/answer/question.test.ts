@@ -106,6 +106,13 @@ describe("questions in another language", () => {
     expect(foreignLanguage("Quand l'ambassadeur est-il rentré à Moscou ?", english)).toMatchObject({
       corpus: "English",
     });
+    expect(foreignLanguage("Quando o embaixador voltou para Moscou?", english)).toMatchObject({
+      question: "Portuguese",
+    });
+  });
+
+  it("does not take an English question with 'a' in it for Portuguese", () => {
+    expect(foreignLanguage("A list vs a tuple?", english)).toBeNull();
   });
 
   it("never takes an English question, a name or a bare keyword for another language", () => {

@@ -120,6 +120,10 @@ describe("definitionTest", () => {
     expect(test.test("ldconfig creates the necessary links and cache.")).toBe(true);
     expect(test.test("The cache is used by ldconfig and the linker.")).toBe(false);
     expect(definitionTest("What does the very long name of this one program do?")).toBeNull();
+    // Names that start or end with a symbol, where a word boundary never matches.
+    expect((definitionTest("What is --null?") as RegExp).test("--null is a flag that ends items with NUL.")).toBe(true);
+    expect((definitionTest("What is .NET?") as RegExp).test("Microsoft .NET is a developer platform.")).toBe(true);
+    expect((definitionTest("What is C++?") as RegExp).test("A language known as C++ is widely used.")).toBe(true);
     const segment = buildSegment([
       documentFromText({
         id: "cache",
@@ -340,6 +344,10 @@ describe("answer types that mean something", () => {
       answerStrength("The new envoy to Moscow is John Sullivan.", "person", questionWords("Who is the envoy?")),
     ).toBe(1);
     expect(answerStrength("They met in a short Statement.", "person", new Set())).toBe(0.5);
+    // "How often…" asks for a frequency, and a frequency said in words is one.
+    const often = questionWords("How often does the backup run?");
+    expect(answerStrength("The backup runs daily.", "time", often)).toBe(1);
+    expect(answerStrength("The backup copies every table.", "time", often)).toBe(0);
   });
 
   it("'where' prefers a named place after a preposition of place", () => {
@@ -365,6 +373,14 @@ describe("the term a list item defines", () => {
     expect(itemHead(md, md.indexOf("**timeout**"), md.indexOf(" seconds.") + 9)).toBe("timeout");
     expect(itemHead(md, md.indexOf("plain item"), md.length)).toBeNull();
     expect(itemHead(rendered, rendered.indexOf("Plain"), rendered.length)).toBeNull();
+  });
+
+  it("needs the item's marker to open its line: a sentence after 'version 9.' or ' - ' in prose is not an item", () => {
+    const prose = "It was added in version 9. `work_mem` sets the memory. Pick a - `b` c.";
+    expect(itemHead(prose, prose.indexOf("`work_mem`"), prose.length)).toBeNull();
+    expect(itemHead(prose, prose.indexOf("`b`"), prose.length)).toBeNull();
+    const numbered = "Steps:\n  12. **Install** it first.";
+    expect(itemHead(numbered, numbered.indexOf("**"), numbered.length)).toBe("Install");
   });
 
   describe("ranks the entry for the option a question names", () => {

@@ -24,6 +24,7 @@ describe("answerTypeOf", () => {
     ["Which Ukrainian town did Russian forces capture?", "place"],
     ["What is the name of the stadium?", "name"],
     ["Why was Antonov recalled in March?", "reason"],
+    ["How often does the backup run?", "time"],
   ])("%s → %s", (question, type) => {
     expect(answerTypeOf(question)).toBe(type);
   });
