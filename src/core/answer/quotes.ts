@@ -493,7 +493,10 @@ export function corpusLanguage(segments: readonly Segment[]): TextLanguage {
     (a, s) => (a === undefined || s.docs.length > a.docs.length ? s : a),
     undefined,
   );
-  if (segment === undefined) return { script: null, language: null };
+  return segment === undefined ? { script: null, language: null } : segmentLanguage(segment);
+}
+
+function segmentLanguage(segment: Segment): TextLanguage {
   let language = corpusLanguages.get(segment);
   if (language === undefined) {
     let sample = "";
@@ -504,6 +507,16 @@ export function corpusLanguage(segments: readonly Segment[]): TextLanguage {
     corpusLanguages.set(segment, language);
   }
   return language;
+}
+
+/**
+ * The language line for a question in a language none of the searched documents use (a server's own documents may be
+ * in another language than the bundled corpus: a question in theirs is not foreign); null otherwise.
+ */
+function languageLine(question: string, segments: readonly Segment[]): Answer["language"] | null {
+  if (question === "") return null;
+  for (const s of segments) if (s.docs.length > 0 && foreignLanguage(question, segmentLanguage(s)) === null) return null;
+  return foreignLanguage(question, corpusLanguage(segments));
 }
 
 /** Answers `question` from `segments` (the bundled corpus, plus a server's own documents when given). */
@@ -543,7 +556,7 @@ export function answerQuestion(
       if (closest.length >= 3) break;
     }
     const answer: Answer = { question, answered: false, quotes: [], independentSources: 0, closest, confidence };
-    const language = cleaned === "" ? null : foreignLanguage(cleaned, corpusLanguage(segments));
+    const language = languageLine(cleaned, segments);
     if (language !== null) answer.language = language;
     return answer;
   }

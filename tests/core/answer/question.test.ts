@@ -139,4 +139,28 @@ describe("questions in another language", () => {
     // The same question in English gets no such line.
     expect(answerQuestion([segment], "When did the zebra escape from the zoo?", 3).language).toBeUndefined();
   });
+
+  it("a question in the language of a server's own documents is not foreign, though the bundled corpus is larger", () => {
+    const english = buildSegment(
+      Array.from({ length: 3 }, (_, i) =>
+        documentFromText({
+          id: `en${i}`,
+          title: "Envoy returns",
+          text: "The ambassador returned to the capital on Sunday. He was the envoy to the United States for seven years, and the ministry said that his successor would be named later.",
+        }),
+      ),
+    );
+    const russian = buildSegment([
+      documentFromText({
+        id: "ru",
+        title: "Договор",
+        text: "Договор о торговле был подписан в Женеве в 1987 году. Это было важное событие для обеих стран, и он действует до сих пор.",
+      }),
+    ]);
+    const question = "Когда посол улетел в Париж на поезде?";
+    expect(answerQuestion([english], question, 3).language?.corpus).toBe("English");
+    const both = answerQuestion([english, russian], question, 3);
+    expect(both.answered).toBe(false);
+    expect(both.language).toBeUndefined();
+  });
 });
