@@ -515,7 +515,8 @@ function segmentLanguage(segment: Segment): TextLanguage {
  */
 function languageLine(question: string, segments: readonly Segment[]): Answer["language"] | null {
   if (question === "") return null;
-  for (const s of segments) if (s.docs.length > 0 && foreignLanguage(question, segmentLanguage(s)) === null) return null;
+  for (const s of segments)
+    if (s.docs.length > 0 && foreignLanguage(question, segmentLanguage(s)) === null) return null;
   return foreignLanguage(question, corpusLanguage(segments));
 }
 
