@@ -2,6 +2,7 @@
  * Moderators' commands end to end through the loopback Discord: each server's own documents stay in that server,
  * nothing stored is lost to bad input, refusals are audited, and everything survives a restart.
  */
+import { deployTo } from "../support/deploy.js";
 import { cp, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,7 +11,6 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commands } from "../../commands/index.js";
 import { createVerbatim } from "../../src/app.js";
-import { deployCommands } from "../../src/bot/deploy.js";
 import { GuildStore } from "../../src/core/guilds/store.js";
 import { Library } from "../../src/core/library/library.js";
 import { eventually } from "../support/eventually.js";
@@ -111,13 +111,7 @@ beforeAll(async () => {
   });
   A = discord.guild("Guild A").id;
   B = discord.guild("Guild B").id;
-  for (const guildId of [A, B])
-    await deployCommands(commands, {
-      token: discord.token,
-      applicationId: discord.applicationId,
-      guildId,
-      apiUrl: discord.api,
-    });
+  for (const guildId of [A, B]) await deployTo(discord, guildId);
   bot = await startBot(join(work, "data"), [discord.user("owner").id]);
 });
 

@@ -2,6 +2,7 @@
  * The bot end to end: the unmodified discord.js client, wired exactly as `npm start` wires it, against the loopback
  * Discord on 127.0.0.1, answering from the real core over a real corpus.
  */
+import { deployTo } from "../support/deploy.js";
 import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -61,12 +62,7 @@ beforeAll(async () => {
   );
   ({ library } = await Library.open({ corpusDir }));
   discord = await startLoopbackDiscord();
-  await deployCommands(commands, {
-    token: discord.token,
-    applicationId: discord.applicationId,
-    guildId: discord.guild("Loopback Guild").id,
-    apiUrl: discord.api,
-  });
+  await deployTo(discord, discord.guild("Loopback Guild").id);
   client = await startBot(library);
 });
 

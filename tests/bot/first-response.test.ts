@@ -5,6 +5,7 @@
  * work still completes, and the audit lines all arrive afterwards, in order. The same holds with every disk write and
  * lock of the server's store taking longer than the window.
  */
+import { deployTo } from "../support/deploy.js";
 import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,7 +14,6 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commands } from "../../commands/index.js";
 import { createVerbatim, type Verbatim } from "../../src/app.js";
-import { deployCommands } from "../../src/bot/deploy.js";
 import { eventually } from "../support/eventually.js";
 import type { InteractionHandle, LoopbackDiscord } from "../support/loopback-discord/index.js";
 import { startLoopbackDiscord } from "../support/loopback-discord/index.js";
@@ -44,12 +44,7 @@ beforeAll(async () => {
   });
   guildId = discord.guild("Harbour").id;
   auditId = discord.channel("audit").id;
-  await deployCommands(commands, {
-    token: discord.token,
-    applicationId: discord.applicationId,
-    guildId,
-    apiUrl: discord.api,
-  });
+  await deployTo(discord, guildId);
   verbatim = await createVerbatim({
     corpusDir: join(work, "corpus"),
     dataDir: join(work, "data"),

@@ -3,6 +3,7 @@
  * role), replies to its answers, and DMs, each answered as a reply; and what the bot does where its permissions do
  * not allow a reply (Read Message History) or any message (Send Messages), without ever retrying a 403.
  */
+import { deployTo } from "../support/deploy.js";
 import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,7 +12,6 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commands } from "../../commands/index.js";
 import { createVerbatim, type Verbatim } from "../../src/app.js";
-import { deployCommands } from "../../src/bot/deploy.js";
 import { eventually } from "../support/eventually.js";
 import { type LoopbackDiscord, startLoopbackDiscord } from "../support/loopback-discord/index.js";
 
@@ -44,12 +44,7 @@ beforeAll(async () => {
     ],
   });
   guildId = discord.guild("Harbour").id;
-  await deployCommands(commands, {
-    token: discord.token,
-    applicationId: discord.applicationId,
-    guildId,
-    apiUrl: discord.api,
-  });
+  await deployTo(discord, guildId);
   verbatim = await createVerbatim({
     corpusDir: join(work, "corpus"),
     dataDir: join(work, "data"),

@@ -7,6 +7,7 @@
  * `REINDEX_EXECUTOR=inline` runs the same test with indexing on the main thread (how it was before the worker pool),
  * which is how the failure counts in the closing note were measured.
  */
+import { deployTo } from "../support/deploy.js";
 import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,7 +16,6 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commands } from "../../commands/index.js";
 import { createVerbatim, type Verbatim } from "../../src/app.js";
-import { deployCommands } from "../../src/bot/deploy.js";
 import { GuildStore } from "../../src/core/guilds/store.js";
 import { inline } from "../../src/core/library/pool.js";
 import { unsyncedDisk } from "../support/faulty-disk.js";
@@ -67,13 +67,7 @@ beforeAll(async () => {
     Array.from({ length: DOCUMENTS }, (_, i) => notice(i)),
   );
   await seed.close();
-  for (const guildId of [big, discord.guild("Other").id])
-    await deployCommands(commands, {
-      token: discord.token,
-      applicationId: discord.applicationId,
-      guildId,
-      apiUrl: discord.api,
-    });
+  for (const guildId of [big, discord.guild("Other").id]) await deployTo(discord, guildId);
   verbatim = await createVerbatim({
     corpusDir: join(work, "corpus"),
     dataDir: join(work, "data"),

@@ -5,14 +5,13 @@
  * process reaches the other; and `kill -9` of one process in the middle of uploads loses no acknowledged document,
  * serves nothing half-written, and never stops the other process answering.
  */
+import { deployTo } from "../support/deploy.js";
 import { type ChildProcess, spawn } from "node:child_process";
 import { cp, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PermissionFlagsBits } from "discord.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { commands } from "../../commands/index.js";
-import { deployCommands } from "../../src/bot/deploy.js";
 import { createPool } from "../../src/core/postgres/database.js";
 import { PgGuildStore } from "../../src/core/postgres/store.js";
 import { eventually } from "../support/eventually.js";
@@ -108,13 +107,7 @@ beforeAll(async () => {
     ],
     sharding: { recommendedShards: 2, maxConcurrency: 2 },
   });
-  for (const guildId of [ZERO, ONE])
-    await deployCommands(commands, {
-      token: discord.token,
-      applicationId: discord.applicationId,
-      guildId,
-      apiUrl: discord.api,
-    });
+  for (const guildId of [ZERO, ONE]) await deployTo(discord, guildId);
   startShard(0);
   startShard(1);
   await discord.waitFor(() => discord.liveShards.join() === "0/2,1/2", { timeoutMs: 60_000 });
@@ -189,12 +182,7 @@ describe("two processes, shard 0 and shard 1 of 2, on one PostgreSQL", () => {
       channels: [{ name: "later-general" }],
       members: [{ user: "alice" }],
     });
-    await deployCommands(commands, {
-      token: discord.token,
-      applicationId: discord.applicationId,
-      guildId: later,
-      apiUrl: discord.api,
-    });
+    await deployTo(discord, later);
     const answer = async () =>
       (
         await discord

@@ -4,6 +4,7 @@
  * exclude, pin another candidate), pins and exclusions per server, "Ask Verbatim", /stats, /help's command mentions,
  * forged ids refused, and everything (buttons on old answers included) surviving a restart.
  */
+import { deployTo } from "../support/deploy.js";
 import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,7 +14,6 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commands } from "../../commands/index.js";
 import { createVerbatim } from "../../src/app.js";
-import { deployCommands } from "../../src/bot/deploy.js";
 import type { FeedbackStore, GuildStore } from "../../src/core/index.js";
 import { unescapeMarkdown } from "../../src/discord/render/index.js";
 import { eventually } from "../support/eventually.js";
@@ -161,13 +161,7 @@ beforeAll(async () => {
   });
   A = discord.guild("Guild A").id;
   B = discord.guild("Guild B").id;
-  for (const guildId of [A, B])
-    await deployCommands(commands, {
-      token: discord.token,
-      applicationId: discord.applicationId,
-      guildId,
-      apiUrl: discord.api,
-    });
+  for (const guildId of [A, B]) await deployTo(discord, guildId);
   bot = await startBot();
 });
 

@@ -4,14 +4,13 @@
  * process serves its own server; all share PostgreSQL; SIGTERM stops them all. Without DATABASE_URL it refuses in
  * one line.
  */
+import { deployTo } from "../support/deploy.js";
 import { type ChildProcess, spawn } from "node:child_process";
 import { cp, mkdtemp, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PermissionFlagsBits } from "discord.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { commands } from "../../commands/index.js";
-import { deployCommands } from "../../src/bot/deploy.js";
 import { type LoopbackDiscord, snowflakeOnShard, startLoopbackDiscord } from "../support/loopback-discord/index.js";
 import { usePostgres } from "../support/postgres.js";
 
@@ -60,13 +59,7 @@ beforeAll(async () => {
     ],
     sharding: { recommendedShards: 2, maxConcurrency: 1, identifyRateLimit: true },
   });
-  for (const guildId of [ZERO, ONE])
-    await deployCommands(commands, {
-      token: discord.token,
-      applicationId: discord.applicationId,
-      guildId,
-      apiUrl: discord.api,
-    });
+  for (const guildId of [ZERO, ONE]) await deployTo(discord, guildId);
 });
 
 afterAll(async () => {

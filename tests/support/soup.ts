@@ -1,16 +1,8 @@
 /** Seeded adversarial text for rendering tests: markdown, mentions, links, line breaks and wide characters mixed. */
 import type { Source } from "../../src/core/index.js";
 
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (mulberry32), so a failing case can be reproduced from its seed. */
+export { mulberry32 as random } from "../../bench/random.js";
 
 const PIECES = [
   "*",
@@ -51,13 +43,22 @@ const PIECES = [
   "👩‍👩‍👧",
 ];
 
-export function soup(next: () => number, maxLength: number): string {
+/**
+ * Up to `maxLength` characters of `pieces` (this file's by default) with a random printable ASCII character instead of a
+ * piece `1 − pieceShare` of the time.
+ */
+export function soup(
+  next: () => number,
+  maxLength: number,
+  pieces: readonly string[] = PIECES,
+  pieceShare = 0.92,
+): string {
   const target = Math.floor(next() * maxLength);
   let text = "";
   while (text.length < target)
     text +=
-      next() < 0.92
-        ? (PIECES[Math.floor(next() * PIECES.length)] as string)
+      next() < pieceShare
+        ? (pieces[Math.floor(next() * pieces.length)] as string)
         : String.fromCharCode(32 + Math.floor(next() * 95));
   return text;
 }

@@ -237,6 +237,14 @@ export const VoteSchema = z.strictObject({
     .strictObject({ question: z.string().max(2000), quote: QuoteSchema.nullable(), private: z.boolean() })
     .optional(),
 });
+/** `vote` checked as either store stores it: a report ("wrong") says why and what it is about. */
+export function checkedVote(vote: VoteRecord): VoteRecord {
+  const parsed = VoteSchema.safeParse(vote);
+  if (!parsed.success) throw new FeedbackError(`invalid vote (${parsed.error.issues[0]?.message ?? "?"})`);
+  if (parsed.data.vote === "wrong" && (parsed.data.reason === undefined || parsed.data.subject === undefined))
+    throw new FeedbackError("a report needs a reason and what it is about");
+  return parsed.data;
+}
 const ExclusionSchema = z.strictObject({
   id: hex(8),
   ref: RefSchema,
@@ -837,16 +845,13 @@ export class FeedbackStore extends FeedbackMemory<ScopeState> {
 
   async castVote(scope: string, vote: VoteRecord): Promise<void> {
     checkScope(scope);
-    const parsed = VoteSchema.safeParse(vote);
-    if (!parsed.success) throw new FeedbackError(`invalid vote (${parsed.error.issues[0]?.message ?? "?"})`);
-    if (parsed.data.vote === "wrong" && (parsed.data.reason === undefined || parsed.data.subject === undefined))
-      throw new FeedbackError("a report needs a reason and what it is about");
+    const valid = checkedVote(vote);
     const state = this.state(scope);
     await this.locks.run(`votes:${scope}`, async () => {
       await this.ready(state);
-      await state.voteLog.append(parsed.data);
+      await state.voteLog.append(valid);
       state.voteLines++;
-      this.applyVote(state, parsed.data);
+      this.applyVote(state, valid);
       // Bounded: beyond VOTES_KEPT the oldest answers' votes are forgotten (the log is compacted at the next open).
       while (state.voteCount > VOTES_KEPT) {
         const [answerId, byUser] = state.votes.entries().next().value as [string, Map<string, VoteRecord>];

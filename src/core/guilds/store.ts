@@ -36,12 +36,12 @@ import { randomBytes } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { type Disk, nodeDisk, replaceDurably, tempPathFor } from "../storage/durable.js";
-import { KeyedMutex } from "../storage/mutex.js";
 import type { LoadProblem } from "../types.js";
 import { isMissing, listDir, quarantine, readIfExists, removeTemps } from "./files.js";
 import { AUDIT_POLICY, JsonLog, type LogPolicy, QUESTION_POLICY, type ReadOptions } from "./logs.js";
 import { migrate, writeSchema } from "./migrations.js";
 import type { GuildChange, GuildStorage } from "./contract.js";
+import { ServedGuilds } from "./served.js";
 import {
   type AddOptions,
   AuditEntrySchema,
@@ -69,7 +69,7 @@ import {
   type QuestionRecord,
   type StoredDocument,
 } from "./schema.js";
-import { type QuestionStats, QuestionTally } from "./tally.js";
+import { QuestionTally } from "./tally.js";
 
 export {
   type AddOptions,
@@ -221,8 +221,7 @@ async function loadGuild(
   };
 }
 
-export class GuildStore implements GuildStorage {
-  private readonly locks = new KeyedMutex();
+export class GuildStore extends ServedGuilds<GuildState> implements GuildStorage {
   private timer: NodeJS.Timeout | undefined;
   private maintaining: Promise<void> | null = null;
   /** Logs whose upkeep failed and was warned about (warned again only after it has worked). */
@@ -233,15 +232,16 @@ export class GuildStore implements GuildStorage {
   private constructor(
     private readonly dataDir: string,
     private readonly root: string,
-    private readonly guilds: Map<string, GuildState>,
+    guilds: Map<string, GuildState>,
     /** What open() found and set aside or repaired (corrupt files, cut-short log lines). Never served. */
     readonly problems: LoadProblem[],
-    private readonly now: () => number,
+    now: () => number,
     private readonly disk: Disk,
     private readonly policies: Policies,
     private readonly onWarning: ((warning: StoreWarning) => void) | undefined,
     fresh: boolean,
   ) {
+    super(guilds, now, policies.questions.maxAgeMs);
     this.rootReady = fresh ? null : Promise.resolve();
   }
 
@@ -294,36 +294,6 @@ export class GuildStore implements GuildStorage {
   /** One process owns the folder: no change is ever made elsewhere. */
   onChange(_listener: (change: GuildChange) => void): () => void {
     return () => undefined;
-  }
-
-  /** Guilds with any stored state, in ascending id order. */
-  guildIds(): string[] {
-    return [...this.guilds.keys()].sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
-  }
-
-  /** The guild's documents in insertion order. The objects are frozen. */
-  documents(guildId: string): StoredDocument[] {
-    checkGuildId(guildId);
-    return [...(this.guilds.get(guildId)?.documents.values() ?? [])];
-  }
-
-  document(guildId: string, id: string): StoredDocument | undefined {
-    checkGuildId(guildId);
-    return this.guilds.get(guildId)?.documents.get(id);
-  }
-
-  /** The earliest stored document whose text has this sha256, if any. */
-  findByHash(guildId: string, hash: string): StoredDocument | undefined {
-    checkGuildId(guildId);
-    for (const document of this.guilds.get(guildId)?.documents.values() ?? [])
-      if (document.hash === hash) return document;
-    return undefined;
-  }
-
-  /** Stores a new document under a fresh id. Resolves once it is durable on disk; from then on it is served. */
-  async addDocument(guildId: string, input: DocumentInput, options: AddOptions = {}): Promise<StoredDocument> {
-    const [document] = await this.addDocuments(guildId, [input], options);
-    return document as StoredDocument;
   }
 
   /**
@@ -462,13 +432,6 @@ export class GuildStore implements GuildStorage {
     });
   }
 
-  /** The guild's settings (defaults when never set). A copy. */
-  settings(guildId: string): GuildSettings {
-    checkGuildId(guildId);
-    const settings = this.guilds.get(guildId)?.settings ?? DEFAULT_SETTINGS;
-    return { ...settings, channels: [...settings.channels] };
-  }
-
   /** Validates and applies `patch`, atomically replacing the settings file; resolves with the new settings once durable. */
   async updateSettings(guildId: string, patch: Partial<GuildSettings>): Promise<GuildSettings> {
     checkGuildId(guildId);
@@ -505,12 +468,6 @@ export class GuildStore implements GuildStorage {
     await state.audit.append(parsed.data);
   }
 
-  /** The guild's newest audit entries (held in memory), newest first; at most `limit` of them. */
-  auditLog(guildId: string, limit = Number.POSITIVE_INFINITY): AuditEntry[] {
-    checkGuildId(guildId);
-    return this.guilds.get(guildId)?.audit.newest(limit) ?? [];
-  }
-
   /** Audit entries read from disk, newest first, `skip` newest passed over: the whole trail, a page at a time. */
   async readAuditLog(guildId: string, options: ReadOptions = {}): Promise<AuditEntry[]> {
     checkGuildId(guildId);
@@ -532,33 +489,10 @@ export class GuildStore implements GuildStorage {
     state.tally.add(parsed.data);
   }
 
-  /** The guild's newest recorded questions (held in memory), newest first; at most `limit` of them. */
-  recentQuestions(guildId: string, limit = Number.POSITIVE_INFINITY): QuestionRecord[] {
-    checkGuildId(guildId);
-    return this.guilds.get(guildId)?.questions.newest(limit) ?? [];
-  }
-
   /** Recorded questions read from disk, newest first (those not yet pruned; `since` in epoch milliseconds). */
   async readQuestions(guildId: string, options: ReadOptions = {}): Promise<QuestionRecord[]> {
     checkGuildId(guildId);
     return (await this.guilds.get(guildId)?.questions.read(options)) ?? [];
-  }
-
-  /** /stats's figures for the last 7 and 30 days, kept up to date as questions are recorded (no log is read). */
-  questionStats(guildId: string, now = this.now()): QuestionStats {
-    checkGuildId(guildId);
-    const tally = this.guilds.get(guildId)?.tally ?? new QuestionTally(this.policies.questions.maxAgeMs);
-    return tally.stats(now);
-  }
-
-  /**
-   * Runs `fn` holding the guild's write lock (the one addDocument, removeDocument and updateSettings take), so a
-   * check and the write it guards happen with no other write to the guild in between. Store calls made inside `fn`
-   * re-enter the lock; await them one at a time.
-   */
-  async exclusive<T>(guildId: string, fn: () => Promise<T>): Promise<T> {
-    checkGuildId(guildId);
-    return this.locks.run(guildId, fn);
   }
 
   /**

@@ -17,6 +17,7 @@ import {
   ANSWER_RETENTION_DAYS,
   ANSWERS_KEPT,
   AnswerSchema,
+  checkedVote,
   checkScope,
   emptyModeration,
   FeedbackError,
@@ -267,11 +268,7 @@ export class PgFeedbackStore extends FeedbackMemory<PgScope> {
 
   async castVote(scope: string, vote: VoteRecord): Promise<void> {
     checkScope(scope);
-    const parsed = VoteSchema.safeParse(vote);
-    if (!parsed.success) throw new FeedbackError(`invalid vote (${parsed.error.issues[0]?.message ?? "?"})`);
-    if (parsed.data.vote === "wrong" && (parsed.data.reason === undefined || parsed.data.subject === undefined))
-      throw new FeedbackError("a report needs a reason and what it is about");
-    const valid = parsed.data;
+    const valid = checkedVote(vote);
     const state = await this.scope(scope);
     await this.locks.run(`votes:${scope}`, async () => {
       const version = await transaction(this.pool, async (client) => {

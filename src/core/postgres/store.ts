@@ -12,9 +12,9 @@
  * listeners (the server's index follows: GuildCorpora).
  */
 import { randomBytes } from "node:crypto";
-import { KeyedMutex } from "../storage/mutex.js";
 import type { LoadProblem } from "../types.js";
 import type { GuildChange, GuildStorage } from "../guilds/contract.js";
+import { ServedGuilds } from "../guilds/served.js";
 import { AUDIT_POLICY, type LogPolicy, QUESTION_POLICY, type ReadOptions } from "../guilds/logs.js";
 import {
   type AddOptions,
@@ -39,7 +39,7 @@ import {
   type StoredDocument,
   StoredDocumentSchema,
 } from "../guilds/schema.js";
-import { type QuestionStats, QuestionTally } from "../guilds/tally.js";
+import { QuestionTally } from "../guilds/tally.js";
 import { constraintOf, type Pool, type PoolClient, sqlState, transaction, UNIQUE_VIOLATION } from "./database.js";
 import { announce, type ChangeFeed } from "./notify.js";
 
@@ -102,10 +102,8 @@ const json = (value: unknown) => JSON.stringify(value);
 /** Prefixed to a log's INSERT the first time a server writes (one round trip): its row, so it is found at start. */
 const ENSURE_GUILD = "WITH guild AS (INSERT INTO guilds (guild_id) VALUES ($1) ON CONFLICT (guild_id) DO NOTHING) ";
 
-export class PgGuildStore implements GuildStorage {
+export class PgGuildStore extends ServedGuilds<GuildState> implements GuildStorage {
   readonly problems: LoadProblem[] = [];
-  private readonly guilds = new Map<string, GuildState>();
-  private readonly locks = new KeyedMutex();
   private readonly listeners = new Set<(change: GuildChange) => void>();
   private readonly stopFeed: Array<() => void> = [];
   private timer: NodeJS.Timeout | undefined;
@@ -117,10 +115,12 @@ export class PgGuildStore implements GuildStorage {
 
   private constructor(
     private readonly pool: Pool,
-    private readonly now: () => number,
+    now: () => number,
     private readonly policies: Policies,
     private readonly onWarning: PgStoreOptions["onWarning"],
-  ) {}
+  ) {
+    super(new Map(), now, policies.questions.maxAgeMs);
+  }
 
   /** Opens the store over a migrated database, loading the servers this process serves. */
   static async open(pool: Pool, options: PgStoreOptions = {}): Promise<PgGuildStore> {
@@ -338,49 +338,6 @@ export class PgGuildStore implements GuildStorage {
 
   // ----- reads --------------------------------------------------------------------------------------------------
 
-  guildIds(): string[] {
-    return [...this.guilds.keys()].sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
-  }
-
-  documents(guildId: string): StoredDocument[] {
-    checkGuildId(guildId);
-    return [...(this.guilds.get(guildId)?.documents.values() ?? [])];
-  }
-
-  document(guildId: string, id: string): StoredDocument | undefined {
-    checkGuildId(guildId);
-    return this.guilds.get(guildId)?.documents.get(id);
-  }
-
-  findByHash(guildId: string, hash: string): StoredDocument | undefined {
-    checkGuildId(guildId);
-    for (const document of this.guilds.get(guildId)?.documents.values() ?? [])
-      if (document.hash === hash) return document;
-    return undefined;
-  }
-
-  settings(guildId: string): GuildSettings {
-    checkGuildId(guildId);
-    const settings = this.guilds.get(guildId)?.settings ?? DEFAULT_SETTINGS;
-    return { ...settings, channels: [...settings.channels] };
-  }
-
-  auditLog(guildId: string, limit = Number.POSITIVE_INFINITY): AuditEntry[] {
-    checkGuildId(guildId);
-    return this.guilds.get(guildId)?.audit.newest(limit) ?? [];
-  }
-
-  recentQuestions(guildId: string, limit = Number.POSITIVE_INFINITY): QuestionRecord[] {
-    checkGuildId(guildId);
-    return this.guilds.get(guildId)?.questions.newest(limit) ?? [];
-  }
-
-  questionStats(guildId: string, now = this.now()): QuestionStats {
-    checkGuildId(guildId);
-    const tally = this.guilds.get(guildId)?.tally ?? new QuestionTally(this.policies.questions.maxAgeMs);
-    return tally.stats(now);
-  }
-
   async readAuditLog(guildId: string, options: ReadOptions = {}): Promise<AuditEntry[]> {
     checkGuildId(guildId);
     const rows = await this.page("audit_log", "entry", guildId, options);
@@ -429,11 +386,6 @@ export class PgGuildStore implements GuildStorage {
       if (state !== undefined) state.stored = true;
       return result;
     });
-  }
-
-  async addDocument(guildId: string, input: DocumentInput, options: AddOptions = {}): Promise<StoredDocument> {
-    const [document] = await this.addDocuments(guildId, [input], options);
-    return document as StoredDocument;
   }
 
   /**
@@ -711,11 +663,6 @@ export class PgGuildStore implements GuildStorage {
     state.stored = true;
     state.questions.push(valid);
     state.tally.add(valid);
-  }
-
-  async exclusive<T>(guildId: string, fn: () => Promise<T>): Promise<T> {
-    checkGuildId(guildId);
-    return this.locks.run(guildId, fn);
   }
 
   // ----- upkeep -------------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 /** Retrieval: the question's terms and the passages BM25 ranks best for them. */
 import { analyzeQuestion } from "./analyze.js";
-import { type Bm25Params, type Ranking, rankPassages } from "./rank.js";
+import { type Bm25Params, queryTerms, type Ranking, rankPassages } from "./rank.js";
 
 export interface RetrieveParams {
   bm25: Bm25Params;
@@ -32,22 +32,13 @@ export function retrieve(
   let asked = analyzeQuestion(question);
   const standIns = new Map<string, string>();
   if (sameWord !== undefined) {
-    const df = (term: string) => {
-      let n = 0;
-      for (const s of segments) {
-        const p = s.postings(term);
-        if (p !== null) n += p.to - p.from;
-      }
-      return n;
-    };
-    for (const term of asked.keys()) {
-      if (df(term) > 0) continue;
+    for (const { term, df } of queryTerms(segments, asked).terms) {
+      if (df > 0) continue;
+      const forms = new Map<string, number>();
+      for (const form of sameWord(term)) if (!asked.has(form)) forms.set(form, 1);
       let best: string | undefined;
       let most = 0;
-      for (const form of sameWord(term)) {
-        const n = asked.has(form) ? 0 : df(form);
-        if (n > most) [best, most] = [form, n];
-      }
+      for (const form of queryTerms(segments, forms).terms) if (form.df > most) [best, most] = [form.term, form.df];
       if (best !== undefined) standIns.set(term, best);
     }
     if (standIns.size > 0) {

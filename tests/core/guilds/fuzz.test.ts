@@ -5,6 +5,7 @@
  * document of its format and size takes (never hang), and with stored text no larger than a small multiple of its
  * bytes (never expand without bound). Fixed seed, bounded count: the same cases run in CI every time.
  */
+import { random } from "../../support/soup.js";
 import { mkdtemp, rm } from "node:fs/promises";
 import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -26,18 +27,6 @@ const SIZE = 40_000;
 /** A case may take this many times what an ordinary document of its format and size takes (plus a fixed allowance). */
 const MAX_RATIO = 40;
 const SLACK_MS = 150;
-
-/** mulberry32: small, fast, and the same sequence everywhere for one seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const rand = random(SEED);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)] as T;

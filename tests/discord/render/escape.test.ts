@@ -1,22 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { random, soup } from "../../support/soup.js";
 import {
   escapeInline,
   escapeMarkdown,
   normalizeNewlines,
   unescapeMarkdown,
 } from "../../../src/discord/render/escape.js";
-
-/** Deterministic PRNG (mulberry32), so a failing case can be reproduced from its seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = [
   "*",
@@ -81,17 +70,7 @@ const PIECES = [
   "12",
 ];
 
-function randomText(next: () => number, maxLength: number): string {
-  const target = Math.floor(next() * maxLength);
-  let text = "";
-  while (text.length < target) {
-    text +=
-      next() < 0.9
-        ? (PIECES[Math.floor(next() * PIECES.length)] as string)
-        : String.fromCharCode(32 + Math.floor(next() * 95));
-  }
-  return text;
-}
+const randomText = (next: () => number, maxLength: number): string => soup(next, maxLength, PIECES, 0.9);
 
 /** What Discord's server and client would treat as a mention in raw content. */
 const MENTION_TRIGGERS = [/@everyone/i, /@here/i, /<@!?\d+>/, /<@&\d+>/, /<#\d+>/, /<@/, /<#/];

@@ -1,4 +1,5 @@
 import type { InteractionEditReplyOptions, InteractionReplyOptions, MessageReplyOptions } from "discord.js";
+import { random, soup } from "../../support/soup.js";
 import { MessageFlags } from "discord.js";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { type Answer, independentSources, type Quote, type SearchHit, type Source } from "../../../src/core/index.js";
@@ -94,17 +95,6 @@ function expectVerbatimPrefix(shown: string, original: string): void {
   }
 }
 
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const PIECES = [
   "*",
   "**",
@@ -149,17 +139,7 @@ const PIECES = [
   "👩‍👩‍👧",
 ];
 
-function randomText(next: () => number, maxLength: number): string {
-  const target = Math.floor(next() * maxLength);
-  let text = "";
-  while (text.length < target) {
-    text +=
-      next() < 0.92
-        ? (PIECES[Math.floor(next() * PIECES.length)] as string)
-        : String.fromCharCode(32 + Math.floor(next() * 95));
-  }
-  return text;
-}
+const randomText = (next: () => number, maxLength: number): string => soup(next, maxLength, PIECES);
 
 function randomSource(next: () => number, index: number): Source {
   const pick = <T>(options: T[]): T => options[Math.floor(next() * options.length)] as T;
