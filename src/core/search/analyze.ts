@@ -31,6 +31,25 @@ const QUESTION_WORDS = new Set(
 );
 
 /**
+ * A contraction's pieces, which are function words however the apostrophe splits them: "won't" is "won" + "t", not the
+ * past of "win"; "didn't", "they're", "we've", "I'll", "you'd" and "I'm" likewise. Questions drop them (documents keep
+ * every word, so the index is unchanged).
+ */
+const NEGATED = new Set(
+  "don doesn didn isn aren wasn weren won can couldn shouldn wouldn hasn haven hadn mustn needn ain shan".split(" "),
+);
+const CLITICS = new Set(["t", "re", "ve", "ll", "d", "m"]);
+const isApostrophe = (code: number) => code === 39 /* ' */ || code === 0x2019; /* ’ */
+
+/** True when the word at [start, end) of `text` is a piece of a contraction ("won" or "t" of "won't"). */
+function contractionPiece(text: string, start: number, end: number, folded: string): boolean {
+  if (CLITICS.has(folded) && isApostrophe(text.charCodeAt(start - 1))) return true;
+  if (!NEGATED.has(folded) || !isApostrophe(text.charCodeAt(end))) return false;
+  const next = text.charAt(end + 1);
+  return (next === "t" || next === "T") && !/[\p{L}\p{N}]/u.test(text.charAt(end + 2));
+}
+
+/**
  * A word, or letters joined by "&" with no spaces ("V&A", "AT&T", "R&B"), which is one name, not two letters, or by
  * underscores ("work_mem", "max_connections"), which is one identifier (Unicode's word boundaries, which Lucene's
  * StandardAnalyzer follows, keep "_" inside a word too): "work_mem" is not "maintenance_work_mem".
@@ -103,7 +122,8 @@ export function contentWords(text: string, isQuestion: boolean): ContentWord[] {
       if (isQuestion || before === 39 /* ' */ || before === 0x2019 /* ’ */) continue;
     }
     const word = fold(raw);
-    if (isQuestion && QUESTION_WORDS.has(word)) continue;
+    if (isQuestion && (QUESTION_WORDS.has(word) || contractionPiece(text, m.index, m.index + raw.length, word)))
+      continue;
     const term = termOf(raw);
     if (term !== null) out.push({ raw, word, term, opening });
   }

@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { analyze, analyzeQuestion, contentWords } from "../../../src/core/search/analyze.js";
+
+describe("question analysis", () => {
+  it("drops the pieces of contractions: won't is not the past of win", () => {
+    const words = contentWords("Who won't agree? I can't, didn't, isn’t; they're, we've, I'll, you'd, I'm", true).map(
+      (w) => w.word,
+    );
+    expect(words).toEqual(["agree"]);
+  });
+
+  it("keeps the same words when they are words of their own", () => {
+    expect([...analyzeQuestion("Who won the election? Can openers? Brien, O'Brien, d'Artagnan, the letter t")]).toEqual(
+      [
+        ["won", 1],
+        ["elect", 1],
+        ["open", 1],
+        ["brien", 2],
+        ["o", 1],
+        ["d", 1],
+        ["artagnan", 1],
+        ["letter", 1],
+        ["t", 1],
+      ],
+    );
+  });
+
+  it("leaves documents' words as they are (the index does not change)", () => {
+    expect(analyze("He won't say")).toEqual(["he", "won", "t", "sai"]);
+  });
+});
