@@ -5,7 +5,17 @@
  * default; --holdout runs the held-out ones instead (to report, never to tune on).
  */
 import { parseArgs } from "node:util";
-import { evaluateQuestions, outcomeLine, type QuestionSetResult } from "../src/core/eval/questions.js";
+import { readFileSync } from "node:fs";
+import {
+  evaluateQuestions,
+  outcomeLine,
+  readQuestions,
+  scoreQuestions,
+  type QuestionSetResult,
+} from "../src/core/eval/questions.js";
+import { documentFromText } from "../src/core/ingest/document.js";
+import { Library } from "../src/core/library/library.js";
+import { buildSegment } from "../src/core/search/segment.js";
 
 const { values } = parseArgs({
   options: {
@@ -15,12 +25,24 @@ const { values } = parseArgs({
     only: { type: "string" },
   },
 });
+/** eval/squad: questions written for SQuAD's articles, asked of the whole collection (../shared/eval-data). */
+const SQUAD = "../shared/eval-data/squad-dev-v1.1/docs.jsonl";
+async function evaluate(corpus: string, questions: string): Promise<QuestionSetResult> {
+  if (corpus !== SQUAD) return evaluateQuestions(corpus, questions);
+  const docs = readFileSync(SQUAD, "utf8")
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((l) => JSON.parse(l) as { id: string; title: string; text: string });
+  const library = Library.fromSegment(buildSegment(docs.map((d) => documentFromText(d))));
+  return scoreQuestions(library, await readQuestions(questions));
+}
 const file = values.holdout ? "holdout.jsonl" : "dev.jsonl";
 const SETS: Array<[string, string, string]> = [
   ["bundled", `eval/bundled/${file}`, "corpus"],
   ...["postgres-html", "manpages", "markdown-readmes", "pdf-manuals"].map(
     (c) => [c, `eval/corpora/${c}/${file}`, `eval/corpora/${c}/docs`] as [string, string, string],
   ),
+  ["squad-written", `eval/squad/${file}`, SQUAD],
 ];
 const pct = (n: number, d: number) => (d === 0 ? "  n/a" : `${((100 * n) / d).toFixed(1).padStart(5)}`);
 const results: Record<string, QuestionSetResult> = {};
@@ -29,7 +51,7 @@ console.log(
 );
 for (const [name, questions, corpus] of SETS) {
   if (values.only !== undefined && !values.only.split(",").includes(name)) continue;
-  const r = await evaluateQuestions(corpus, questions);
+  const r = await evaluate(corpus, questions);
   results[name] = r;
   const a = r.answerable;
   const p = r.byKind.paraphrase;
