@@ -8,12 +8,25 @@
  * reasons. Measured on SQuAD (tuning set): each kind lifts answerTop1 by 0.1–0.3 points, 0.6 together.
  */
 
-export type AnswerType = "time" | "number" | "person" | "place" | "name" | "reason";
+export type AnswerType = "time" | "number" | "money" | "percent" | "measure" | "person" | "place" | "name" | "reason";
+
+/** The quantities a figure can be: a sum of money, a share, a measurement with its unit; all are numbers. */
+export const QUANTITIES: ReadonlySet<AnswerType> = new Set(["number", "money", "percent", "measure"]);
 
 /** The question's first question word and up to four words after it. */
 const WH = /\b(what|which|who|whom|whose|when|where|why|how)\b((?:\s+[\p{L}\p{N}'’-]+){0,4})/iu;
 /** "How many…", "How long…": a quantity. */
 const QUANTITY_AFTER_HOW = /^\s+(many|much|long|old|far|large|big|tall|high|deep|wide|fast)\b/i;
+/** "How tall…", "How far…": a measurement, which comes with its unit ("37 storeys", "20 mi", "three weeks"). */
+const MEASURE_AFTER_HOW = /^\s+(long|tall|high|far|deep|wide|heavy|thick)\b/i;
+/** "How much did it cost…", "How much money…": a sum of money. */
+const MONEY_WORDS =
+  /\b(money|costs?|costing|cost|pa(?:y|id|ys|ying)|prices?|priced|spen[dt]|spending|worth|dollars?|pounds?|euros?|funds?|funding|budget|fees?|salary|revenues?|earn(?:ed|s)?|sold for|bought for|charged?)\b/i;
+/** "What percentage…", "What was the share…": a share (the noun right after the question word). */
+const PERCENT_NOUN = /^\s+(?:(?:is|was|were|are)\s+)?(?:the\s+|an?\s+)?(percent(age)?|proportion|share|fraction)\b/i;
+/** "What was the cost…", "What price…": a sum of money ("What did the budget minister do?" asks no sum). */
+const MONEY_NOUN =
+  /^\s+(?:(?:is|was|were|are)\s+)?(?:the\s+|an?\s+)?(?:total\s+|annual\s+|average\s+)?(costs?|price|budget|fee|salary|revenue)\b/i;
 /** "How often…": a frequency, which reads as a time ("every hour", "daily", "twice a week"). */
 const FREQUENCY_AFTER_HOW = /^\s+often\b/i;
 /** "What year…", "Which century…": a time. */
@@ -53,9 +66,13 @@ export function answerTypeOf(question: string): AnswerType | null {
       return "reason";
     case "how":
       if (FREQUENCY_AFTER_HOW.test(after)) return "time";
+      if (/^\s+much\b/i.test(after) && MONEY_WORDS.test(question)) return "money";
+      if (MEASURE_AFTER_HOW.test(after)) return "measure";
       return QUANTITY_AFTER_HOW.test(after) ? "number" : null;
     case "what":
     case "which":
+      if (PERCENT_NOUN.test(after)) return "percent";
+      if (MONEY_NOUN.test(after)) return "money";
       if (QUANTITY_NOUN.test(after)) return "number";
       if (TIME_NOUN.test(after)) return "time";
       if (PLACE_NOUN.test(after)) return "place";
@@ -96,6 +113,34 @@ const ANSWER_WORDS: Record<"time" | "number" | "name" | "reason", RegExp> = {
   ),
 };
 
+const UNITS =
+  "seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|decades?|centuries|century|nights?|" +
+  "millimet(?:re|er)s?|centimet(?:re|er)s?|met(?:re|er)s?|kilomet(?:re|er)s?|mm|cm|m|km|inch(?:es)?|feet|foot|ft|" +
+  "yards?|yd|miles?|mi|nmi|acres?|hectares?|ha|sq|square|cubic|storeys?|stor(?:y|ies)|floors?|" +
+  "grams?|kilograms?|kg|tonnes?|tons?|pounds?|lbs?|lb|ounces?|oz|litres?|liters?|gallons?|barrels?|" +
+  "mph|km/h|kph|knots?|degrees?|°[CF]?|bytes?|[KMGT]i?B|bits?|[kMG]?Hz|[kMG]W|volts?|characters?|chars?|" +
+  "lines?|pages?|times|levels?|laps?";
+/** A figure with a unit: "20 mi", "37-story", "five weeks", "63 bytes", "104 °F". */
+const MEASURE = new RegExp(
+  `(?<![\\p{L}\\p{N}])(?:(?:\\d+(?:[.,]\\d+)*|${NUMBER_WORDS}|a few|several|half an?|an?)(?:\\s*|-)(?:${UNITS})|` +
+    // A span of years answers "how long": "from 1870 to 1939", "until 1796".
+    `(?:1\\d{3}|20\\d{2})\\s*(?:to|–|-|until)\\s*(?:1\\d{3}|20\\d{2})|(?:until|till|since)\\s+(?:1\\d{3}|20\\d{2}))(?![\\p{L}\\p{N}])`,
+  "giu",
+);
+/** A sum of money: "$40", "£2.5 million", "US$ 3 billion", "40 dollars", "3 million euros". */
+const MONEY = new RegExp(
+  "(?:[$£€¥₹]|US\\$|USD|EUR|GBP)\\s?\\d|(?<![\\p{L}\\p{N}])(?:\\d+(?:[.,]\\d+)*|" +
+    NUMBER_WORDS +
+    ")(?:\\s+(?:million|billion|trillion|thousand|hundred))?\\s+(?:dollars?|pounds?|euros?|yen|francs?|marks?|" +
+    "rupees?|pesos?|cents?|pence|rubles?|roubles?|yuan|sterling)(?![\\p{L}\\p{N}])",
+  "giu",
+);
+/** A share: "10%", "10 percent", "ten per cent", "percentage points". */
+const PERCENT = new RegExp(
+  `(?<![\\p{L}\\p{N}])(?:\\d+(?:[.,]\\d+)*|${NUMBER_WORDS})\\s?(?:%|percent|per cent|percentage points?)`,
+  "giu",
+);
+
 /** A time of day ("10:30", "3 p.m.", "in the evening"), a relative day ("yesterday") or a frequency ("every hour"). */
 const TIME_OF_DAY = wholeWords(
   `\\d{1,2}:\\d{2}|\\d{1,2}\\s?[ap]\\.?m\\.?|noon|midnight|yesterday|today|tomorrow|o'clock|` +
@@ -113,11 +158,27 @@ const PERSON = new RegExp(
 );
 const TITLED =
   /^(?:Mr|Mrs|Ms|Dr|Prof|Sir|Dame|Lord|Lady|President|Prime|Minister|Secretary|Senator|Ambassador|Governor|General|Colonel|Captain|King|Queen|Prince|Princess|Pope|Saint|St)\b/;
-/** A capitalised name after a preposition of place ("in Geneva", "at the Kremlin", "near Glover Park"). */
+/**
+ * A capitalised name after a preposition of place ("in Geneva", "at the Kremlin", "near Glover Park", "through
+ * WatchESPN"), perhaps after a few words naming part of it ("at the banks of the river Deabolis", "within the borders
+ * of Warsaw").
+ */
 const PLACE = new RegExp(
-  "(?<![\\p{L}\\p{N}])(?:in|at|near|from|to|outside|inside|across|throughout|within|into|toward|towards|between)\\s+" +
-    "(?:the\\s+)?(\\p{Lu}[\\p{L}'’-]*)",
+  "(?<![\\p{L}\\p{N}])(?:in|at|near|from|to|outside|inside|across|throughout|within|into|toward|towards|between|" +
+    "through|via|along|off|on|over|under|beyond|beside|around|upon)\\s+" +
+    "(?:the\\s+)?(?:\\p{Ll}+\\s+){0,3}?(?:of\\s+(?:the\\s+)?(?:\\p{Ll}+\\s+)?)?(\\p{Lu}[\\p{L}'’-]*)",
   "gu",
+);
+/** "During the Second World War", "until Putin's visit", "after the Geneva summit": a time told by an event. */
+const EVENT_TIME = new RegExp(
+  "(?<![\\p{L}\\p{N}])(?:[Dd]uring|[Uu]ntil|[Tt]ill|[Ss]ince|[Aa]fter|[Bb]efore|[Tt]hroughout)\\s+(?:the\\s+)?(\\p{Lu}[\\p{L}'’-]*)",
+  "gu",
+);
+/** A purpose or a cause said without "because": "to attend school", "for not having a permit". */
+const PURPOSE = new RegExp(
+  "(?<![\\p{L}\\p{N}])(?:to\\s+(?!(?:the|a|an|be|his|her|their|its|this|that|these|those|them|him|me|us|it|its|our|your|my)\\b)\\p{Ll}{2,}|" +
+    "for\\s+(?:not\\s+)?\\p{Ll}+ing)(?![\\p{L}\\p{N}])",
+  "u",
 );
 const NOT_PLACE = new RegExp(`^(?:${MONTHS}|${WEEKDAYS}|I)$`);
 
@@ -145,9 +206,17 @@ function offersWord(text: string, type: keyof typeof ANSWER_WORDS, asked: Readon
   return false;
 }
 
+/** True when every figure and word of `found` is the question's own ("in 1994" asked, "1994 years" is no answer). */
+function givenIn(found: string, asked: ReadonlySet<string>): boolean {
+  const digits = found.match(/\d+(?:[.,]\d+)*/g);
+  if (digits !== null) return digits.every((d) => asked.has(d));
+  return [...found.matchAll(TOKEN)].every((w) => asked.has(w[0].toLowerCase()));
+}
+
 /**
  * How surely `text` holds an answer of the asked-for kind that the question itself does not give: 1 for a date or
- * time ("when"), a figure ("how many"), a person's name ("who": two capitalised words, or a title and a name), a named
+ * time ("when"), a figure ("how many"), a figure with its currency, per cent sign or unit ("how much did it cost",
+ * "what percentage", "how tall"; ½ for a bare figure), a person's name ("who": two capitalised words, or a title and a name), a named
  * place after a preposition of place ("where"), a reason ("why"); ½ for a lone capitalised word asked "who" (it may be
  * an organisation or a surname); 0 otherwise. Generic surface rules: no lists of any corpus's names.
  */
@@ -156,9 +225,20 @@ export function answerStrength(text: string, type: AnswerType, asked: ReadonlySe
     case "time":
       if (offersWord(text, "time", asked)) return 1;
       for (const m of text.matchAll(TIME_OF_DAY)) if (!asked.has(m[0].toLowerCase())) return 1;
+      for (const m of text.matchAll(EVENT_TIME)) if (!asked.has((m[1] as string).toLowerCase())) return 1;
       return 0;
-    case "number":
+    case "money":
+    case "percent":
+    case "measure": {
+      // The figure with its unit or currency is the answer; a bare figure may be one, said another way.
+      const pattern = type === "money" ? MONEY : type === "percent" ? PERCENT : MEASURE;
+      for (const m of text.matchAll(pattern)) if (!givenIn(m[0], asked)) return 1;
+      return offersWord(text, "number", asked) ? 0.5 : 0;
+    }
     case "reason":
+      if (offersWord(text, "reason", asked)) return 1;
+      return PURPOSE.test(text) ? 0.5 : 0;
+    case "number":
     case "name":
       return offersWord(text, type, asked) ? 1 : 0;
     case "person":

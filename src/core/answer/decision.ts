@@ -20,6 +20,7 @@ export const FEATURES = [
   "unknownShare",
   "typeWanted",
   "typeMissing",
+  "figureMissing",
   "margin",
   "relative",
   "properNouns",

@@ -13,7 +13,7 @@ import { type Retrieval, retrieve, type RetrieveParams } from "../search/retriev
 import type { Segment } from "../search/segment.js";
 import { independentSources } from "../sources.js";
 import type { Answer, Quote, Source, TermMatchInfo } from "../types.js";
-import { answerStrength, answerTypeOf, questionWords, withoutKindNoun } from "./answer-type.js";
+import { answerStrength, answerTypeOf, QUANTITIES, questionWords, withoutKindNoun } from "./answer-type.js";
 import { type CandidateSpan, itemHead, passageSentences, type PassageSentences, widen } from "./candidates.js";
 import { type DecisionModel, type Features, probability, shippedDecision } from "./decision.js";
 import { valuesDisagree } from "./differ.js";
@@ -437,6 +437,9 @@ export function featuresOf(c: Candidate, q: Asked, best: number, runnerUp: numbe
     unknownShare: wanted > 0 ? unknown / wanted : 0,
     typeWanted: answerType === null ? 0 : 1,
     typeMissing: answerType === null ? 0 : 1 - c.typeStrength,
+    // Dates and figures are read surely from the surface; names, places and reasons less so.
+    figureMissing:
+      answerType !== null && (answerType === "time" || QUANTITIES.has(answerType)) ? 1 - c.typeStrength : 0,
     // No rival at all: the margin is unknown (the model takes it as average), not infinite.
     margin: runnerUp > 0 ? Math.min(3, Math.log(best / runnerUp)) : Number.NaN,
     relative: best > 0 ? Math.max(-5, Math.log(c.score / best)) : 0,

@@ -8,6 +8,7 @@ import { documentFromText } from "../../../src/core/ingest/document.js";
 import { buildSegment } from "../../../src/core/search/segment.js";
 import { answerQuestion, DEFAULT_ANSWER } from "../../../src/core/answer/quotes.js";
 import { itemHead, quotationBalance } from "../../../src/core/answer/candidates.js";
+import { answerStrength, type AnswerType } from "../../../src/core/answer/answer-type.js";
 
 /** The best of five trials of `runs` calls: a shared machine's noise only ever adds time. */
 const timed = (f: () => void, runs = 3) => {
@@ -81,5 +82,26 @@ describe("answering is linear in the documents' length", () => {
     const quotes = '"“”«»'.repeat(40_000);
     const b = timed(() => quotationBalance(ordinaryText));
     expect(timed(() => quotationBalance(quotes))).toBeLessThan(10 * b + 20);
+  });
+});
+
+describe("reading a text for the kind of answer asked is linear in its length", () => {
+  const n = 40_000;
+  const ordinary = "The treaty was signed in Geneva in 1987 for 40 dollars. ".repeat(n / 56).slice(0, n);
+  const none = new Set<string>();
+  const kinds: AnswerType[] = ["time", "number", "money", "percent", "measure", "person", "place", "name", "reason"];
+  it.each([
+    ["prepositions before lowercase words", "in the of the a b c of the ".repeat(n / 26)],
+    ["figures without a unit", "1 2 3 4 5 6 7 8 9 ".repeat(n / 18)],
+    ["number words with spaces", "five      ".repeat(n / 10)],
+    ["currency signs without figures", "$ £ € US$ ".repeat(n / 10)],
+    ["years that never range", "1870 1939 1870 to ".repeat(n / 18)],
+    ["infinitives of stop words", "to the to a to it for ".repeat(n / 22)],
+    ["capitals after during", "during the During the Z ".repeat(n / 24)],
+  ])("%s", (_, adversarial) => {
+    for (const kind of kinds) {
+      const base = timed(() => answerStrength(ordinary.replace(/[0-9]|dollars|Geneva/g, "x"), kind, none));
+      expect(timed(() => answerStrength(adversarial.slice(0, n), kind, none))).toBeLessThan(20 * base + 20);
+    }
   });
 });

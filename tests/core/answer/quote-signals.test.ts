@@ -13,7 +13,7 @@ import { loadFolder } from "../../support/corpus.js";
 import { BUNDLED_CORPUS } from "../../support/paths.js";
 import { WordVectors, shippedVectors } from "../../../src/core/answer/vectors.js";
 import { shippedRelations, type WordRelations } from "../../../src/core/answer/relations.js";
-import { answerStrength, questionWords, withoutKindNoun } from "../../../src/core/answer/answer-type.js";
+import { answerStrength, answerTypeOf, questionWords, withoutKindNoun } from "../../../src/core/answer/answer-type.js";
 import { itemHead } from "../../../src/core/answer/candidates.js";
 
 describe("shipped word vectors", () => {
@@ -297,6 +297,50 @@ describe("word relations", () => {
   });
 });
 
+describe("quantities with their units, times told by events, purposes", () => {
+  const strength = (text: string, question: string) => {
+    const type = answerTypeOf(question);
+    if (type === null) throw new Error(`no answer type: ${question}`);
+    return answerStrength(text, type, questionWords(question));
+  };
+  it("a sum of money, a share, a measurement: the figure with its currency, sign or unit; ½ for a bare figure", () => {
+    const cost = "How much did the 3D-printed building cost in 2014?";
+    expect(strength("It cost $2.5 million to build.", cost)).toBe(1);
+    expect(strength("It cost 40 thousand euros.", cost)).toBe(1);
+    expect(strength("It was built by 12 workers.", cost)).toBe(0.5);
+    expect(strength("It is scheduled to be built in 2014.", cost)).toBe(0);
+    const share = "What percentage of voters approved the 1967 referendum?";
+    expect(strength("In 1967, 65% of voters approved it.", share)).toBe(1);
+    expect(strength("In 1967, ten percent of voters approved it.", share)).toBe(1);
+    expect(strength("When a referendum was held in 1967, voters approved the plan.", share)).toBe(0);
+    const tall = "How tall is the Wells Fargo Center in feet?";
+    expect(strength("The Wells Fargo Center is 533 ft tall.", tall)).toBe(1);
+    expect(strength("It rises 162 metres.", tall)).toBe(1);
+    expect(strength("It was 5 in the list.", tall)).toBe(0.5);
+    const long = "How long was the Summer Theatre in operation?";
+    expect(strength("The Summer Theatre was in operation from 1870 to 1939.", long)).toBe(1);
+    expect(strength("It ran for less than a year.", long)).toBe(1);
+    expect(strength("It ran until 1796.", long)).toBe(1);
+  });
+
+  it("the question's own figures are no answer", () => {
+    const died = "How many people died in the 1994 earthquake?";
+    expect(strength("The 1994 earthquake was destructive.", died)).toBe(0);
+    expect(strength("The 1994 earthquake killed 57 people.", died)).toBe(1);
+    expect(strength("The 1994 earthquake lasted 20 seconds.", "How long did the 1994 earthquake last?")).toBe(1);
+    expect(strength("In 1994 it lasted long.", "How long did it last in 1994?")).toBe(0);
+  });
+
+  it("'when' is answered by an event ('during the Second World War'), 'why' by a purpose ('to attend school')", () => {
+    expect(strength("During the Second World War, Warsaw was razed.", "When was Warsaw razed?")).toBe(1);
+    expect(strength("Warsaw was razed by bombing raids.", "When was Warsaw razed?")).toBe(0);
+    expect(strength("In 1870, Tesla moved to Karlovac, to attend school.", "Why did Tesla go to Karlovac?")).toBe(0.5);
+    expect(strength("He was returned for not having a permit.", "Why was he returned?")).toBe(0.5);
+    expect(strength("He was returned because he had no permit.", "Why was he returned?")).toBe(1);
+    expect(strength("He went to the city.", "Why did he go?")).toBe(0);
+  });
+});
+
 describe("a noun that names the kind of answer", () => {
   it("is not a question word: 'date' in 'On what date did…' is dropped, 'date format' keeps it", () => {
     expect(withoutKindNoun("On what date did Antonov return to Moscow?")).toBe("On what did Antonov return to Moscow?");
@@ -353,6 +397,8 @@ describe("answer types that mean something", () => {
   it("'where' prefers a named place after a preposition of place", () => {
     expect(top("Where will the new envoy to Moscow live?")).toContain("near the Kremlin");
     expect(answerStrength("He will live near the Kremlin.", "place", new Set())).toBe(1);
+    expect(answerStrength("They took the citadel at the banks of the river Deabolis.", "place", new Set())).toBe(1);
+    expect(answerStrength("It was made available through WatchESPN.", "place", new Set())).toBe(1);
     expect(answerStrength("John Sullivan is a lawyer.", "place", new Set())).toBe(0);
   });
 
