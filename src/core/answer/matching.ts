@@ -138,7 +138,9 @@ export class Matcher {
       const strength = this.params.relationStrength[kind];
       if (q !== exactly && strength > 0) found.push([q, { via: kind, word: word.word, strength }]);
     }
-    if (this.vectors !== null && this.vectorWords.length > 0) {
+    // A word that is itself one of the question's terms is that term, not another word for a second one: in "shut
+    // down", GloVe puts "down" near "shut", and it would count twice.
+    if (this.vectors !== null && this.vectorWords.length > 0 && own === undefined) {
       const { softThreshold: t, vectorScale, maxVectorStrength } = this.params;
       for (const { q, word: asked } of this.vectorWords) {
         if (q === exactly) continue;
