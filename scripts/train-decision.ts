@@ -23,7 +23,14 @@ import { execFileSync } from "node:child_process";
 import { documentFromText } from "../src/core/ingest/document.js";
 import { buildSegment, type Segment } from "../src/core/search/segment.js";
 import { answerQuestion, DEFAULT_ANSWER } from "../src/core/answer/quotes.js";
-import { FEATURES, type DecisionModel, type FeatureName, type Features, vector } from "../src/core/answer/decision.js";
+import {
+  FEATURES,
+  type DecisionModel,
+  type FeatureName,
+  type Features,
+  gated,
+  vector,
+} from "../src/core/answer/decision.js";
 import { Library } from "../src/core/library/library.js";
 import { type EvalQuestion, foundAt, readQuestions } from "../src/core/eval/questions.js";
 
@@ -232,6 +239,13 @@ const scored = rows.map((r) => ({ ...r, p: 0 }));
 for (const fold of [0, 1]) {
   const model = fit(rows.filter((r) => r.fold !== fold));
   for (const r of scored) if (r.fold === fold) r.p = prob(model, r.x);
+}
+// The product's gate (decision.ts answerChance): a date or figure asked for and missing is no answer. --no-gate: without.
+if (!process.argv.includes("--no-gate")) {
+  const j = extracted.features.indexOf("figureMissing");
+  extracted.squad.concat(extracted.dev).forEach((r, i) => {
+    if (gated(r.x[j])) (scored[i] as Row & { p: number }).p = 0;
+  });
 }
 const groups = [...new Set(scored.map((r) => r.group))].sort();
 function at(threshold: number) {

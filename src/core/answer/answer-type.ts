@@ -15,6 +15,9 @@ export const QUANTITIES: ReadonlySet<AnswerType> = new Set(["number", "money", "
 
 /** The question's first question word and up to four words after it. */
 const WH = /\b(what|which|who|whom|whose|when|where|why|how)\b((?:\s+[\p{L}\p{N}'’-]+){0,4})/iu;
+/** A question opening with an auxiliary verb asks yes or no, whatever question word comes later. */
+const YES_NO =
+  /^\s*(?:do|does|did|is|are|was|were|can|could|should|would|will|shall|may|might|must|has|have|had|am|isn't|aren't|doesn't|don't|didn't|won't|can't)\b/i;
 /** "How many…", "How long…": a quantity. */
 const QUANTITY_AFTER_HOW = /^\s+(many|much|long|old|far|large|big|tall|high|deep|wide|fast)\b/i;
 /** "How tall…", "How far…": a measurement, which comes with its unit ("37 storeys", "20 mi", "three weeks"). */
@@ -50,6 +53,8 @@ const NAME_NOUN = new RegExp(
  * "How many…", "Which country…"); null when the wording does not say ("What did Luther need to do?").
  */
 export function answerTypeOf(question: string): AnswerType | null {
+  // "Does the FHS recommend clearing /tmp when the system boots?" asks yes or no; its "when" opens a clause.
+  if (YES_NO.test(question)) return null;
   const m = WH.exec(question);
   if (m === null) return null;
   const after = m[2] ?? "";
@@ -91,7 +96,7 @@ const WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday";
 const NUMBER_WORDS =
   "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|" +
   "eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|" +
-  "trillions?|dozens?|half|twice";
+  "trillions?|dozens?|half|twice|several|few|none|single|couple";
 /** Whole words only: not preceded or followed by a letter or digit. */
 const wholeWords = (body: string, flags = "") =>
   new RegExp(`(?<![\\p{L}\\p{N}])(?:${body})(?![\\p{L}\\p{N}])`, `gu${flags}`);
@@ -100,7 +105,7 @@ const YEAR = /^(1\d{3}|20\d{2})s?$/;
 /** Words that can answer each kind of question, found in a text by one scan. */
 const ANSWER_WORDS: Record<"time" | "number" | "name" | "reason", RegExp> = {
   /** Years ("1878", "1970s"), centuries, eras, and capitalised months and weekdays ("May", not the verb "may"). */
-  time: wholeWords(`(?:1\\d{3}|20\\d{2})s?|centur(?:y|ies)|decades?|BCE?|AD|CE|${MONTHS}|${WEEKDAYS}`),
+  time: wholeWords(`(?:1\\d{3}|20\\d{2})s?|centur(?:y|ies)|decades?|BCE?|AD|CE|${MONTHS}|(?:${WEEKDAYS})s?`),
   /** Figures ("2,000", "4th", "$40") and number words; a year is a time, not a count. */
   number: wholeWords(`[\\p{L}\\p{N}]*\\d[\\p{L}\\p{N}]*(?:[.,]\\d+)*|${NUMBER_WORDS}`, "i"),
   /** Capitalised words (people, organisations, places); those opening a sentence are checked below. */
@@ -124,7 +129,7 @@ const UNITS =
 const MEASURE = new RegExp(
   `(?<![\\p{L}\\p{N}])(?:(?:\\d+(?:[.,]\\d+)*|${NUMBER_WORDS}|a few|several|half an?|an?)(?:\\s*|-)(?:${UNITS})|` +
     // A span of years answers "how long": "from 1870 to 1939", "until 1796".
-    `(?:1\\d{3}|20\\d{2})\\s*(?:to|–|-|until)\\s*(?:1\\d{3}|20\\d{2})|(?:until|till|since)\\s+(?:1\\d{3}|20\\d{2}))(?![\\p{L}\\p{N}])`,
+    `(?:1\\d{3}|20\\d{2})\\s*(?:to|–|-|until)\\s*(?:1\\d{3}|20\\d{2})|(?:until|till|since)\\s+(?:the\\s+)?(?:1\\d{3}|20\\d{2})s?)(?![\\p{L}\\p{N}])`,
   "giu",
 );
 /** A sum of money: "$40", "£2.5 million", "US$ 3 billion", "40 dollars", "3 million euros". */
@@ -145,8 +150,20 @@ const PERCENT = new RegExp(
 const TIME_OF_DAY = wholeWords(
   `\\d{1,2}:\\d{2}|\\d{1,2}\\s?[ap]\\.?m\\.?|noon|midnight|yesterday|today|tomorrow|o'clock|` +
     // "at six in the morning", "every hour", "daily": times and frequencies said in words.
-    `in the (?:morning|afternoon|evening|night)|(?:every|each) (?:\\d+ )?(?:minutes?|hours?|days?|weeks?|months?|years?)|` +
-    `hourly|daily|nightly|weekly|monthly|yearly|annually`,
+    `morning|afternoon|evening|night|dawn|dusk|spring|summer|autumn|winter|` +
+    // "last year", "next week", "at eight", "at 8 o'clock".
+    `(?:last|next|this|previous|following)\\s+(?:year|month|week|day|night|spring|summer|autumn|fall|winter|season)|` +
+    `at\\s+(?:\\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(?:\\s*o'clock)?|` +
+    `(?:every|each)\\s+(?:other\\s+)?(?:(?:\\d+|${NUMBER_WORDS})\\s+)?(?:minutes?|hours?|days?|weeks?|months?|years?)|` +
+    `hourly|daily|nightly|weekly|monthly|yearly|annually|` +
+    // "the 11th century", "the nineteenth century": the ordinal is the answer, whatever the question says.
+    `(?:\\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|` +
+    `thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth)[\\s-]+(?:century|centuries|millennium)|` +
+    // "In 999", "around 1066": a year of any length after a preposition; "3.5 billion years ago".
+    `(?:in|since|by|around|circa)\\s+\\d{3,4}|` +
+    `(?:\\d+(?:[.,]\\d+)*|${NUMBER_WORDS})(?:\\s+(?:thousand|million|billion))?\\s+(?:years?|decades?|centuries|months?|weeks?|days?)\\s+ago|` +
+    // "until the oil shock", "during the war": a time told by an event.
+    `(?:during|until|till|throughout)\\s+the\\s+\\p{L}+`,
   "i",
 );
 /** Two or more capitalised words in a row ("John Sullivan"), or a title before one ("Mr. Smith", "President Biden"). */
@@ -224,7 +241,7 @@ export function answerStrength(text: string, type: AnswerType, asked: ReadonlySe
   switch (type) {
     case "time":
       if (offersWord(text, "time", asked)) return 1;
-      for (const m of text.matchAll(TIME_OF_DAY)) if (!asked.has(m[0].toLowerCase())) return 1;
+      for (const m of text.matchAll(TIME_OF_DAY)) if (!givenIn(m[0], asked)) return 1;
       for (const m of text.matchAll(EVENT_TIME)) if (!asked.has((m[1] as string).toLowerCase())) return 1;
       return 0;
     case "money":

@@ -15,7 +15,7 @@ import { independentSources } from "../sources.js";
 import type { Answer, Quote, Source, TermMatchInfo } from "../types.js";
 import { answerStrength, answerTypeOf, QUANTITIES, questionWords, withoutKindNoun } from "./answer-type.js";
 import { type CandidateSpan, itemHead, passageSentences, type PassageSentences, widen } from "./candidates.js";
-import { type DecisionModel, type Features, probability, shippedDecision } from "./decision.js";
+import { answerChance, type DecisionModel, type Features, shippedDecision } from "./decision.js";
 import { valuesDisagree } from "./differ.js";
 import { Matcher, type TermMatch } from "./matching.js";
 import { pairBonus, questionPairs } from "./pairs.js";
@@ -546,9 +546,9 @@ export function answerQuestion(
   const rival = top === undefined ? undefined : rivalOf(top, ranked, isTwin);
   const best = top?.score ?? 0;
   const second = rival?.score ?? 0;
-  const chance = (c: Candidate) => probability(model, featuresOf(c, q, best, second));
+  const chance = (c: Candidate) => answerChance(model, featuresOf(c, q, best, second));
   const topFeatures = top === undefined ? null : featuresOf(top, q, best, second);
-  const confidence = topFeatures === null ? 0 : probability(model, topFeatures);
+  const confidence = topFeatures === null ? 0 : answerChance(model, topFeatures);
   if (topFeatures !== null) options.trace?.(topFeatures, confidence);
   // Whether to answer is decided on the best candidate alone: how many quotes are shown never changes it.
   const answered = top !== undefined && (options.abstain === false || confidence >= model.threshold);

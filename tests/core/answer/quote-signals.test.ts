@@ -321,6 +321,8 @@ describe("quantities with their units, times told by events, purposes", () => {
     expect(strength("The Summer Theatre was in operation from 1870 to 1939.", long)).toBe(1);
     expect(strength("It ran for less than a year.", long)).toBe(1);
     expect(strength("It ran until 1796.", long)).toBe(1);
+    expect(strength("It has been recognised since the 1950s.", "How long has it been recognised?")).toBe(1);
+    expect(strength("There are several ways to mitigate it.", "How many ways are there to mitigate it?")).toBe(1);
   });
 
   it("the question's own figures are no answer", () => {
@@ -334,6 +336,15 @@ describe("quantities with their units, times told by events, purposes", () => {
   it("'when' is answered by an event ('during the Second World War'), 'why' by a purpose ('to attend school')", () => {
     expect(strength("During the Second World War, Warsaw was razed.", "When was Warsaw razed?")).toBe(1);
     expect(strength("Warsaw was razed by bombing raids.", "When was Warsaw razed?")).toBe(0);
+    expect(strength("It happened in the 11th century.", "In what century did it happen?")).toBe(1);
+    expect(strength("In 999, pilgrims called at Salerno.", "When did the pilgrims call at Salerno?")).toBe(1);
+    expect(strength("Archaea evolved about 3.5 billion years ago.", "When did archaea evolve?")).toBe(1);
+    expect(strength("Elections take place every five years.", "How often do elections take place?")).toBe(1);
+    expect(strength("Until the oil shock, the price was stable.", "Until when was the price stable?")).toBe(1);
+    expect(strength("On the evening of the same day, they married.", "At what point in the day did they marry?")).toBe(
+      1,
+    );
+    expect(strength("Elections take place by vote.", "How often do elections take place?")).toBe(0);
     expect(strength("In 1870, Tesla moved to Karlovac, to attend school.", "Why did Tesla go to Karlovac?")).toBe(0.5);
     expect(strength("He was returned for not having a permit.", "Why was he returned?")).toBe(0.5);
     expect(strength("He was returned because he had no permit.", "Why was he returned?")).toBe(1);

@@ -41,6 +41,9 @@ describe("answerTypeOf", () => {
     // "when" here joins a clause; the question asks "what".
     "What path does a ball take when seen by an outside observer?",
     "banana bread recipe",
+    // Yes or no: the "when" opens a clause.
+    "Does the FHS recommend clearing /tmp when the system boots?",
+    "Is it safe to run VACUUM while users are connected, and why?",
   ])("%s → none", (question) => {
     expect(answerTypeOf(question)).toBeNull();
   });
