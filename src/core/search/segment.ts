@@ -9,6 +9,10 @@
 import { analyze } from "./analyze.js";
 import { chunkDocument, type ChunkOptions, DEFAULT_CHUNK } from "../ingest/chunk.js";
 import type { BlockKind, CorpusDocument, Passage, Source } from "../types.js";
+import { itemHead } from "../ingest/structure.js";
+
+/** How many times a list item head's terms count in its passage (a field boost, as a title's words count once more). */
+const HEAD_WEIGHT = 2;
 
 /** Per-document facts the segment keeps besides its text. */
 export interface SegmentDocument {
@@ -343,6 +347,10 @@ export class SegmentBuilder {
       if (section.length > 0) for (const term of analyze(section.join(" "))) count(term);
       passage.sentences.forEach((s, i) => {
         for (const term of analyze(doc.text.slice(s.start, s.end))) count(term);
+        // A list item's head (an option's name, a <dt>) names what its passage is about, as a title does: counted
+        // HEAD_WEIGHT times, so a question naming "-0" finds the entry "-0, --null …" before passages that mention it.
+        const head = itemHead(doc.text, s.start, s.end);
+        if (head !== null) for (const term of analyze(head)) for (let k = 1; k < HEAD_WEIGHT; k++) count(term);
         this.sentenceSpans.push(s.start);
         this.sentenceSpans.push(s.end);
         this.sentenceKind.push(KIND_CODES[passage.kinds?.[i] ?? "prose"] | (passage.breaks?.[i] ? BREAK_BEFORE : 0));

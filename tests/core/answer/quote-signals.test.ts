@@ -9,6 +9,7 @@ import { analyze } from "../../../src/core/search/analyze.js";
 import { documentFromStored, documentFromText } from "../../../src/core/ingest/document.js";
 import { DEFAULT_ANSWER, answerQuestion, definitionTest, endsAsQuestion } from "../../../src/core/answer/quotes.js";
 import { buildSegment, type Segment } from "../../../src/core/search/segment.js";
+import { retrieve } from "../../../src/core/search/retrieve.js";
 import { loadFolder } from "../../support/corpus.js";
 import { BUNDLED_CORPUS } from "../../support/paths.js";
 import { WordVectors, shippedVectors } from "../../../src/core/answer/vectors.js";
@@ -473,6 +474,45 @@ describe("the term a list item defines", () => {
       const top = answerQuestion([segment], question, 1, { ...DEFAULT_ANSWER, headWeight: 0 }, { abstain: false })
         .quotes[0];
       expect(top?.text).toMatch(/^-k, --keep-going/);
+    });
+  });
+
+  describe("holds what the question asks beyond the page's own subject", () => {
+    // The page is xargs's: its title says "xargs", the entry says "-0"; body sentences name both and answer nothing.
+    const text =
+      "# DESCRIPTION\n\nIn these situations it is better to use xargs -0, which prevents such problems. " +
+      "The find -print0 option suits xargs -0 well.\n\n# OPTIONS\n\n" +
+      "• -0, --null\n  Input items are terminated by a null character instead of by whitespace.\n\n" +
+      "• -a file\n  Read items from file instead of standard input.";
+    const segment = buildSegment([
+      documentFromStored({
+        source: { id: "x", title: "xargs", publisher: null, author: null, date: null, url: null, path: "xargs.1" },
+        text,
+        hash: "h",
+      }),
+    ]);
+    it("so the entry for -0 answers 'What does xargs -0 do?'", () => {
+      const top = answerQuestion([segment], "What does xargs -0 do?", 1, DEFAULT_ANSWER, { abstain: false }).quotes[0];
+      expect(top?.text).toMatch(/^-0, --null\n {2}Input items are terminated/);
+      // Its head holds all the question asks beyond the title: the head signal's share is 1, not -0's share of it all.
+      expect(top?.signals?.find((x) => x.name === "head")?.value).toBeCloseTo(1, 5);
+    });
+    it("and retrieval finds the entry first: its head counts twice among its passage's terms", () => {
+      const entries = buildSegment([
+        documentFromStored({
+          source: { id: "x", title: "xargs", publisher: null, author: null, date: null, url: null, path: "xargs.1" },
+          text:
+            "# OPTIONS\n\n• -0, --null\n  Input items are terminated by a null character instead of by whitespace.\n\n" +
+            "# NOTES\n\nUse -0 when the names of the files may hold.",
+          hash: "h",
+        }),
+      ]);
+      const hits = retrieve([entries], "What does xargs -0 do?", 1, DEFAULT_ANSWER).hits;
+      const first = hits[0];
+      expect(first).toBeDefined();
+      expect(entries.text(0).slice(entries.passageStart[first!.passage], entries.passageEnd[first!.passage])).toMatch(
+        /^-0, --null/,
+      );
     });
   });
 
