@@ -243,6 +243,8 @@ for (const fold of [0, 1]) {
 // The product's gate (decision.ts answerChance): a date or figure asked for and missing is no answer. --no-gate: without.
 if (!process.argv.includes("--no-gate")) {
   const j = extracted.features.indexOf("figureMissing");
+  if (j < 0)
+    throw new Error(`${rowsFile ?? "rows"}: made before figureMissing existed; extract again (delete the file)`);
   extracted.squad.concat(extracted.dev).forEach((r, i) => {
     if (gated(r.x[j])) (scored[i] as Row & { p: number }).p = 0;
   });

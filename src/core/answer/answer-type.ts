@@ -17,7 +17,13 @@ export const QUANTITIES: ReadonlySet<AnswerType> = new Set(["number", "money", "
 const WH = /\b(what|which|who|whom|whose|when|where|why|how)\b((?:\s+[\p{L}\p{N}'’-]+){0,4})/iu;
 /** A question opening with an auxiliary verb asks yes or no, whatever question word comes later. */
 const YES_NO =
-  /^\s*(?:do|does|did|is|are|was|were|can|could|should|would|will|shall|may|might|must|has|have|had|am|isn't|aren't|doesn't|don't|didn't|won't|can't)\b/i;
+  /^\s*(?:do|does|did|is|are|was|were|can|could|should|would|will|shall|might|must|has|have|had|(?:is|are|was|were|does|do|did|wo|ca|could|should|would|has|have|had)n['’]t)\b/i;
+/** "Can you tell me when…", "Has Moscow said who…": a question asked inside a yes/no one is the question. */
+const EMBEDDED =
+  /\b(?:tell|told|know|knows|knew|say|says|said|explain|remember|recall|announced?|mention(?:ed)?|wonder|ask(?:ed)?|show)\b(?:\s+[\p{L}\p{N}'’-]+){0,3}?\s+(?:what|which|who|whom|whose|when|where|why|how)\b/iu;
+/** A question word that opens a clause, perhaps after a preposition or two ("In what year…", "…, which value…"). */
+const CLAUSE_WH =
+  /(?:^|[,.;:?!—–]\s*|\s-\s+)(?:(?:so|and|but|ok|okay|then|also|in|on|at|by|for|since|until|till|during|from|to|of|after|before|around|about|under|with)\s+){0,2}(what|which|who|whom|whose|when|where|why|how)\b((?:\s+[\p{L}\p{N}'’-]+){0,4})/giu;
 /** "How many…", "How long…": a quantity. */
 const QUANTITY_AFTER_HOW = /^\s+(many|much|long|old|far|large|big|tall|high|deep|wide|fast)\b/i;
 /** "How tall…", "How far…": a measurement, which comes with its unit ("37 storeys", "20 mi", "three weeks"). */
@@ -26,10 +32,11 @@ const MEASURE_AFTER_HOW = /^\s+(long|tall|high|far|deep|wide|heavy|thick)\b/i;
 const MONEY_WORDS =
   /\b(money|costs?|costing|cost|pa(?:y|id|ys|ying)|prices?|priced|spen[dt]|spending|worth|dollars?|pounds?|euros?|funds?|funding|budget|fees?|salary|revenues?|earn(?:ed|s)?|sold for|bought for|charged?)\b/i;
 /** "What percentage…", "What was the share…": a share (the noun right after the question word). */
-const PERCENT_NOUN = /^\s+(?:(?:is|was|were|are)\s+)?(?:the\s+|an?\s+)?(percent(age)?|proportion|share|fraction)\b/i;
+const PERCENT_NOUN =
+  /^\s+(?:(?:is|was|were|are)\s+)?(?:the\s+|an?\s+)?(percent(age)?|proportion|share|fraction)\b(?=\s+(?:of|for|in|on|at|to|was|is|were|are|did|does|do|has|have|had|that|when)\b|\s*[?,.]|\s*$)/i;
 /** "What was the cost…", "What price…": a sum of money ("What did the budget minister do?" asks no sum). */
 const MONEY_NOUN =
-  /^\s+(?:(?:is|was|were|are)\s+)?(?:the\s+|an?\s+)?(?:total\s+|annual\s+|average\s+)?(costs?|price|budget|fee|salary|revenue)\b/i;
+  /^\s+(?:(?:is|was|were|are)\s+)?(?:the\s+|an?\s+)?(?:total\s+|annual\s+|average\s+)?(costs?|price|budget|fee|salary|revenue)\b(?=\s+(?:of|for|in|on|at|to|was|is|were|are|did|does|do|has|have|had|that|when)\b|\s*[?,.]|\s*$)/i;
 /** "How often…": a frequency, which reads as a time ("every hour", "daily", "twice a week"). */
 const FREQUENCY_AFTER_HOW = /^\s+often\b/i;
 /** "What year…", "Which century…": a time. */
@@ -53,10 +60,40 @@ const NAME_NOUN = new RegExp(
  * "How many…", "Which country…"); null when the wording does not say ("What did Luther need to do?").
  */
 export function answerTypeOf(question: string): AnswerType | null {
-  // "Does the FHS recommend clearing /tmp when the system boots?" asks yes or no; its "when" opens a clause.
-  if (YES_NO.test(question)) return null;
-  const m = WH.exec(question);
-  if (m === null) return null;
+  return typeOf(question, false);
+}
+
+/**
+ * The kind of answer asked for when the question says it surely: its question word opens a clause ("When did…",
+ * "…, which year…"), not one inside another ("My files break when I pipe them. How do I…?" asks no date). The answer
+ * model's date-or-figure gate uses this one.
+ */
+export function surelyAsked(question: string): AnswerType | null {
+  return typeOf(question, true);
+}
+
+function typeOf(question: string, surely: boolean): AnswerType | null {
+  const q = question.length > 2000 ? question.slice(0, 2000) : question;
+  // "Does the FHS recommend clearing /tmp when the system boots?" asks yes or no; its "when" opens a clause. "Can you
+  // tell me when…" asks "when".
+  if (YES_NO.test(q) && !EMBEDDED.test(q)) return null;
+  // The first question word that opens a clause, unless it opens a "when"/"where" clause before the question proper:
+  // "When Antonov came to Washington, what word did he…" asks "what"; "On what date…, and by whom?" asks a date.
+  CLAUSE_WH.lastIndex = 0;
+  let m = CLAUSE_WH.exec(q);
+  if (
+    m !== null &&
+    /^(?:when|where)$/i.test(m[1] as string) &&
+    !/^\s+(?:is|was|were|are|did|does|do|will|would|can|could|should|has|have|had)\b/i.test(m[2] ?? "")
+  ) {
+    const next = CLAUSE_WH.exec(q);
+    if (next !== null) m = next;
+  }
+  if (m === null) {
+    if (surely) return null;
+    m = WH.exec(q);
+    if (m === null) return null;
+  }
   const after = m[2] ?? "";
   switch ((m[1] as string).toLowerCase()) {
     case "when":
@@ -96,10 +133,14 @@ const WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday";
 const NUMBER_WORDS =
   "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|" +
   "eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|" +
-  "trillions?|dozens?|half|twice|several|few|none|single|couple";
+  "trillions?|dozens?|half|twice|several|few|none";
+/**
+ * Where a word may start: not after a letter or digit, nor inside a figure ("1.1.1…": after "1." a match would start at
+ * every dot and scan the rest of the run each time, quadratic in its length).
+ */
+const WORD_START = "(?<![\\p{L}\\p{N}]|\\d[.,])";
 /** Whole words only: not preceded or followed by a letter or digit. */
-const wholeWords = (body: string, flags = "") =>
-  new RegExp(`(?<![\\p{L}\\p{N}])(?:${body})(?![\\p{L}\\p{N}])`, `gu${flags}`);
+const wholeWords = (body: string, flags = "") => new RegExp(`${WORD_START}(?:${body})(?![\\p{L}\\p{N}])`, `gu${flags}`);
 const YEAR = /^(1\d{3}|20\d{2})s?$/;
 
 /** Words that can answer each kind of question, found in a text by one scan. */
@@ -127,14 +168,20 @@ const UNITS =
   "lines?|pages?|times|levels?|laps?";
 /** A figure with a unit: "20 mi", "37-story", "five weeks", "63 bytes", "104 °F". */
 const MEASURE = new RegExp(
-  `(?<![\\p{L}\\p{N}])(?:(?:\\d+(?:[.,]\\d+)*|${NUMBER_WORDS}|a few|several|half an?|an?)(?:\\s*|-)(?:${UNITS})|` +
+  `${WORD_START}(?:\\d+(?:[.,]\\d+)*(?:\\s*|-)(?:${UNITS})|(?:${NUMBER_WORDS}|a few)(?:\\s+|-)(?:${UNITS})|` +
+    // "less than a year", "half an hour": an article only before a unit of time.
+    `(?:half an?|an?)\\s+(?:minute|hour|day|week|month|year|decade|century)|` +
     // A span of years answers "how long": "from 1870 to 1939", "until 1796".
     `(?:1\\d{3}|20\\d{2})\\s*(?:to|–|-|until)\\s*(?:1\\d{3}|20\\d{2})|(?:until|till|since)\\s+(?:the\\s+)?(?:1\\d{3}|20\\d{2})s?)(?![\\p{L}\\p{N}])`,
   "giu",
 );
 /** A sum of money: "$40", "£2.5 million", "US$ 3 billion", "40 dollars", "3 million euros". */
 const MONEY = new RegExp(
-  "(?:[$£€¥₹]|US\\$|USD|EUR|GBP)\\s?\\d|(?<![\\p{L}\\p{N}])(?:\\d+(?:[.,]\\d+)*|" +
+  "(?:[$£€¥₹]|US\\$|USD|EUR|GBP)\\s?" +
+    WORD_START +
+    "\\d+(?:[.,]\\d+)*|" +
+    WORD_START +
+    "(?:\\d+(?:[.,]\\d+)*|" +
     NUMBER_WORDS +
     ")(?:\\s+(?:million|billion|trillion|thousand|hundred))?\\s+(?:dollars?|pounds?|euros?|yen|francs?|marks?|" +
     "rupees?|pesos?|cents?|pence|rubles?|roubles?|yuan|sterling)(?![\\p{L}\\p{N}])",
@@ -142,7 +189,7 @@ const MONEY = new RegExp(
 );
 /** A share: "10%", "10 percent", "ten per cent", "percentage points". */
 const PERCENT = new RegExp(
-  `(?<![\\p{L}\\p{N}])(?:\\d+(?:[.,]\\d+)*|${NUMBER_WORDS})\\s?(?:%|percent|per cent|percentage points?)`,
+  `${WORD_START}(?:\\d+(?:[.,]\\d+)*|${NUMBER_WORDS})\\s?(?:%|percent|per cent|percentage points?)`,
   "giu",
 );
 
@@ -150,20 +197,20 @@ const PERCENT = new RegExp(
 const TIME_OF_DAY = wholeWords(
   `\\d{1,2}:\\d{2}|\\d{1,2}\\s?[ap]\\.?m\\.?|noon|midnight|yesterday|today|tomorrow|o'clock|` +
     // "at six in the morning", "every hour", "daily": times and frequencies said in words.
-    `morning|afternoon|evening|night|dawn|dusk|spring|summer|autumn|winter|` +
+    `morning|afternoon|evening|dawn|dusk|summer|autumn|winter|` +
     // "last year", "next week", "at eight", "at 8 o'clock".
     `(?:last|next|this|previous|following)\\s+(?:year|month|week|day|night|spring|summer|autumn|fall|winter|season)|` +
-    `at\\s+(?:\\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(?:\\s*o'clock)?|` +
+    `at\\s+(?:\\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(?:\\s*o'clock|(?=\\s*[.,;!?)]|\\s*$))|` +
     `(?:every|each)\\s+(?:other\\s+)?(?:(?:\\d+|${NUMBER_WORDS})\\s+)?(?:minutes?|hours?|days?|weeks?|months?|years?)|` +
     `hourly|daily|nightly|weekly|monthly|yearly|annually|` +
     // "the 11th century", "the nineteenth century": the ordinal is the answer, whatever the question says.
     `(?:\\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|` +
     `thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth)[\\s-]+(?:century|centuries|millennium)|` +
     // "In 999", "around 1066": a year of any length after a preposition; "3.5 billion years ago".
-    `(?:in|since|by|around|circa)\\s+\\d{3,4}|` +
+    `(?:in|since|by|around|circa)\\s+\\d{3,4}(?=\\s*[,.;:)!?]|\\s+(?:the|a|an|and|when|as|it|he|she|they|we|BCE?|AD|CE)\\b|\\s*$)|` +
     `(?:\\d+(?:[.,]\\d+)*|${NUMBER_WORDS})(?:\\s+(?:thousand|million|billion))?\\s+(?:years?|decades?|centuries|months?|weeks?|days?)\\s+ago|` +
     // "until the oil shock", "during the war": a time told by an event.
-    `(?:during|until|till|throughout)\\s+the\\s+\\p{L}+`,
+    `(?:during|until|till)\\s+the\\s+\\p{L}+`,
   "i",
 );
 /** Two or more capitalised words in a row ("John Sullivan"), or a title before one ("Mr. Smith", "President Biden"). */
@@ -182,8 +229,8 @@ const TITLED =
  */
 const PLACE = new RegExp(
   "(?<![\\p{L}\\p{N}])(?:in|at|near|from|to|outside|inside|across|throughout|within|into|toward|towards|between|" +
-    "through|via|along|off|on|over|under|beyond|beside|around|upon)\\s+" +
-    "(?:the\\s+)?(?:\\p{Ll}+\\s+){0,3}?(?:of\\s+(?:the\\s+)?(?:\\p{Ll}+\\s+)?)?(\\p{Lu}[\\p{L}'’-]*)",
+    "through|via|along|off|over|under|beyond|beside|around|upon)\\s+" +
+    "(?:the\\s+)?(?:(?:\\p{Ll}+\\s+){1,3}?of\\s+(?:the\\s+)?(?:\\p{Ll}+\\s+)?)?(\\p{Lu}[\\p{L}'’-]*)",
   "gu",
 );
 /** "During the Second World War", "until Putin's visit", "after the Geneva summit": a time told by an event. */
@@ -193,11 +240,11 @@ const EVENT_TIME = new RegExp(
 );
 /** A purpose or a cause said without "because": "to attend school", "for not having a permit". */
 const PURPOSE = new RegExp(
-  "(?<![\\p{L}\\p{N}])(?:to\\s+(?!(?:the|a|an|be|his|her|their|its|this|that|these|those|them|him|me|us|it|its|our|your|my)\\b)\\p{Ll}{2,}|" +
+  "(?<![\\p{L}\\p{N}])(?:to\\s+(?!(?:the|a|an|be|his|her|their|its|this|that|these|those|them|him|me|us|it|our|your|my)\\b)\\p{Ll}{2,}|" +
     "for\\s+(?:not\\s+)?\\p{Ll}+ing)(?![\\p{L}\\p{N}])",
   "u",
 );
-const NOT_PLACE = new RegExp(`^(?:${MONTHS}|${WEEKDAYS}|I)$`);
+const NOT_PLACE = new RegExp(`^(?:${MONTHS}|${WEEKDAYS}|I|I['’]\\p{L}+)$`, "u");
 
 const TOKEN = /[\p{L}\p{N}]+(?:[.,]\d+)*/gu;
 /** A word that opens a sentence is capitalised whatever it is, so it is no evidence of a name. */

@@ -15,7 +15,7 @@
  */
 import { analyze, analyzeQuestion } from "../search/analyze.js";
 import type { Answer, Quote, SourcesDiffer } from "../types.js";
-import { type AnswerType, answerTypeOf, QUANTITIES } from "./answer-type.js";
+import { type AnswerType, answerTypeOf } from "./answer-type.js";
 
 const MONTH_NAMES = [
   "january",
@@ -219,8 +219,17 @@ function names(text: string, asked: ReadonlySet<string>): Set<string>[] {
 type Kind = SourcesDiffer["kind"];
 
 /** The kind of value compared for an answer type: people and places are names ("who" and "where" ask for one). */
-const kindOf = (type: Exclude<AnswerType, "reason">): Kind =>
-  type === "person" || type === "place" ? "name" : QUANTITIES.has(type) ? "number" : (type as Kind);
+const KIND: Record<Exclude<AnswerType, "reason">, Kind> = {
+  time: "time",
+  number: "number",
+  money: "number",
+  percent: "number",
+  measure: "number",
+  person: "name",
+  place: "name",
+  name: "name",
+};
+const kindOf = (type: Exclude<AnswerType, "reason">): Kind => KIND[type];
 
 function valuesOf(kind: Kind, text: string, asked: ReadonlySet<string>): unknown[] {
   if (kind === "time") return dates(text);

@@ -140,7 +140,7 @@ export class Matcher {
     }
     // A word that is itself one of the question's terms is that term, not another word for a second one: in "shut
     // down", GloVe puts "down" near "shut", and it would count twice.
-    if (this.vectors !== null && this.vectorWords.length > 0 && own === undefined) {
+    if (this.vectors !== null && this.vectorWords.length > 0 && exactly === undefined) {
       const { softThreshold: t, vectorScale, maxVectorStrength } = this.params;
       for (const { q, word: asked } of this.vectorWords) {
         if (q === exactly) continue;

@@ -13,7 +13,15 @@ import { type Retrieval, retrieve, type RetrieveParams } from "../search/retriev
 import type { Segment } from "../search/segment.js";
 import { independentSources } from "../sources.js";
 import type { Answer, Quote, Source, TermMatchInfo } from "../types.js";
-import { answerStrength, answerTypeOf, QUANTITIES, questionWords, withoutKindNoun } from "./answer-type.js";
+import {
+  type AnswerType,
+  answerStrength,
+  answerTypeOf,
+  QUANTITIES,
+  questionWords,
+  surelyAsked,
+  withoutKindNoun,
+} from "./answer-type.js";
 import { type CandidateSpan, itemHead, passageSentences, type PassageSentences, widen } from "./candidates.js";
 import { answerChance, type DecisionModel, type Features, shippedDecision } from "./decision.js";
 import { valuesDisagree } from "./differ.js";
@@ -171,6 +179,8 @@ interface Asked {
   proper: Set<string>;
   properWeight: number;
   informative: Set<string>;
+  /** The kind of answer asked for when the question's wording says it surely (the date-or-figure gate's). */
+  surely: AnswerType | null;
   asked: Set<string>;
   maxIdf: number;
 }
@@ -229,6 +239,7 @@ function understand(
     proper,
     properWeight,
     informative: informativeTerms(ranking.terms, params.informativeTerms),
+    surely: surelyAsked(question),
     asked: questionWords(question),
     // idf of a term the corpus never holds: the most informative a term can be.
     maxIdf: Math.log(1 + (ranking.total + 0.5) / 0.5),
@@ -438,8 +449,7 @@ export function featuresOf(c: Candidate, q: Asked, best: number, runnerUp: numbe
     typeWanted: answerType === null ? 0 : 1,
     typeMissing: answerType === null ? 0 : 1 - c.typeStrength,
     // Dates and figures are read surely from the surface; names, places and reasons less so.
-    figureMissing:
-      answerType !== null && (answerType === "time" || QUANTITIES.has(answerType)) ? 1 - c.typeStrength : 0,
+    figureMissing: q.surely !== null && (q.surely === "time" || QUANTITIES.has(q.surely)) ? 1 - c.typeStrength : 0,
     // No rival at all: the margin is unknown (the model takes it as average), not infinite.
     margin: runnerUp > 0 ? Math.min(3, Math.log(best / runnerUp)) : Number.NaN,
     relative: best > 0 ? Math.max(-5, Math.log(c.score / best)) : 0,

@@ -289,13 +289,14 @@ export function scoreCandidate(facts: CandidateFacts, question: QuestionContext,
   for (const t of facts.headTerms) {
     const qt = byTerm.get(t);
     if (qt === undefined) continue;
-    headHeld += qt.idf * qt.count;
+    // What the title already says is not the head's: the share below is of the rest of the question.
+    if (!facts.titleTerms.has(t) || quoted.has(t)) headHeld += qt.idf * qt.count;
     if (!quoted.has(t)) headOnly += qt.idf * qt.count;
   }
   // The share of what the question asks beyond the document's own subject (its title): in a man page titled "xargs",
   // the entry "-0, --null" holds all of "What does xargs -0 do?" that the page does not already say.
   const beyondTitle = wanted - fromTitle;
-  const headShare = beyondTitle > 0 ? Math.min(1, headHeld / beyondTitle) : 0;
+  const headShare = beyondTitle > 1e-9 * wanted ? Math.min(1, headHeld / beyondTitle) : 0;
   // A sentence further down an item need not repeat the name its item defines: the head counts as covered there.
   const headCovers = wanted > 0 && params.headCovers ? headOnly / wanted : 0;
 

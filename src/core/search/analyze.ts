@@ -46,7 +46,9 @@ const isApostrophe = (code: number) => code === 39 /* ' */ || code === 0x2019; /
 
 /** True when the word at [start, end) of `text` is a piece of a contraction ("won" or "t" of "won't"). */
 function contractionPiece(text: string, start: number, end: number, folded: string): boolean {
-  if (CLITICS.has(folded) && isApostrophe(text.charCodeAt(start - 1))) return true;
+  // A clitic follows a letter and an apostrophe ("they're"); a quoted letter ("the 'm' flag") is a word of its own.
+  if (CLITICS.has(folded) && isApostrophe(text.charCodeAt(start - 1)) && /\p{L}/u.test(text.charAt(start - 2)))
+    return true;
   if (!NEGATED.has(folded) || !isApostrophe(text.charCodeAt(end))) return false;
   const next = text.charAt(end + 1);
   return (next === "t" || next === "T") && !/[\p{L}\p{N}]/u.test(text.charAt(end + 2));

@@ -318,6 +318,10 @@ describe("quantities with their units, times told by events, purposes", () => {
     expect(strength("The Wells Fargo Center is 533 ft tall.", tall)).toBe(1);
     expect(strength("It rises 162 metres.", tall)).toBe(1);
     expect(strength("It was 5 in the list.", tall)).toBe(0.5);
+    // An article meets a unit only as a span of time: "I am", "a story", "a degree", "a line" are no measurements.
+    for (const text of ["I am not sure.", "It is a story about it.", "She has a degree.", "It took a second time."])
+      expect(strength(text, tall)).toBe(0);
+    expect(strength("The tower cost $35 million.", "How much did the 3 towers cost?")).toBe(1);
     const long = "How long was the Summer Theatre in operation?";
     expect(strength("The Summer Theatre was in operation from 1870 to 1939.", long)).toBe(1);
     expect(strength("It ran for less than a year.", long)).toBe(1);
@@ -411,6 +415,10 @@ describe("answer types that mean something", () => {
     expect(answerStrength("He will live near the Kremlin.", "place", new Set())).toBe(1);
     expect(answerStrength("They took the citadel at the banks of the river Deabolis.", "place", new Set())).toBe(1);
     expect(answerStrength("It was made available through WatchESPN.", "place", new Set())).toBe(1);
+    // Lowercase words between a preposition and a name only as "the banks of": not "to reporters about Putin".
+    expect(answerStrength("He talked to reporters about Putin.", "place", new Set())).toBe(0);
+    expect(answerStrength("He said on the phone that Antonov had resigned.", "place", new Set())).toBe(0);
+    expect(answerStrength("Listen to what I'm saying.", "place", new Set())).toBe(0);
     expect(answerStrength("John Sullivan is a lawyer.", "place", new Set())).toBe(0);
   });
 

@@ -3,7 +3,7 @@
  * question's terms, word families Porter leaves apart, and how these decide between otherwise similar sentences.
  */
 import { describe, expect, it } from "vitest";
-import { answerTypeOf, offersAnswer, questionWords } from "../../../src/core/answer/answer-type.js";
+import { answerTypeOf, offersAnswer, questionWords, surelyAsked } from "../../../src/core/answer/answer-type.js";
 import { documentFromText } from "../../../src/core/ingest/document.js";
 import { DEFAULT_ANSWER, answerQuestion, spread, wordFamilies } from "../../../src/core/answer/quotes.js";
 import type { QueryTerm } from "../../../src/core/search/rank.js";
@@ -24,6 +24,11 @@ describe("answerTypeOf", () => {
     ["How long did the journey take?", "measure"],
     ["How much oil does it produce?", "number"],
     ["What did the budget minister do to defence spending?", null],
+    ["Can you tell me when the treaty was signed?", "time"],
+    ["Has Moscow said yet who will take over the job?", "person"],
+    ["When Antonov came to Washington, which city did he visit first?", "place"],
+    ["In what year did Antonov graduate?", "time"],
+    ["What was the budget minister's name?", null],
     ["How many years did the war last?", "number"],
     ["Who is Antonov's successor?", "person"],
     ["Where was the summit held?", "place"],
@@ -44,8 +49,22 @@ describe("answerTypeOf", () => {
     // Yes or no: the "when" opens a clause.
     "Does the FHS recommend clearing /tmp when the system boots?",
     "Is it safe to run VACUUM while users are connected, and why?",
+    "What was the share price?",
   ])("%s → none", (question) => {
     expect(answerTypeOf(question)).toBeNull();
+  });
+});
+
+describe("surelyAsked: the kind of answer the gate may hold a quote to", () => {
+  it.each([
+    ["When did the ambassador return to Moscow?", "time"],
+    ["How many people died?", "number"],
+    ["On what date was he appointed, and by whom?", "time"],
+    ["My file names break when I pipe them into xargs. How do I keep them whole?", null],
+    ["nodemon misses my edits when I save over the network. What can I do?", null],
+    ["When a child logger repeats a key, which value wins?", null],
+  ])("%s → %s", (question, type) => {
+    expect(surelyAsked(question)).toBe(type);
   });
 });
 

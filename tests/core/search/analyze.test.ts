@@ -10,11 +10,12 @@ describe("question analysis", () => {
   });
 
   it("keeps the same words when they are words of their own", () => {
-    expect([...analyzeQuestion("Who won the election? Can openers? Brien, O'Brien, d'Artagnan, the letter t")]).toEqual(
+    expect([...analyzeQuestion("Who won the election? Don Quixote? Brien, O'Brien, d'Artagnan, the letter t")]).toEqual(
       [
         ["won", 1],
         ["elect", 1],
-        ["open", 1],
+        ["don", 1],
+        ["quixot", 1],
         ["brien", 2],
         ["o", 1],
         ["d", 1],
@@ -23,6 +24,15 @@ describe("question analysis", () => {
         ["t", 1],
       ],
     );
+  });
+
+  it("keeps a quoted letter: the 'm' flag is not the clitic of I'm", () => {
+    expect(contentWords("What does the 'm' flag do, and sed's 'd'?", true).map((w) => w.word)).toEqual([
+      "m",
+      "flag",
+      "sed",
+      "d",
+    ]);
   });
 
   it("leaves documents' words as they are (the index does not change)", () => {
