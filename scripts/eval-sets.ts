@@ -5,7 +5,7 @@
  * default; --holdout runs the held-out ones instead (to report, never to tune on).
  */
 import { parseArgs } from "node:util";
-import { readFileSync } from "node:fs";
+import { readJsonl } from "../src/core/eval/evaluate.js";
 import {
   evaluateQuestions,
   outcomeLine,
@@ -29,10 +29,7 @@ const { values } = parseArgs({
 const SQUAD = "../shared/eval-data/squad-dev-v1.1/docs.jsonl";
 async function evaluate(corpus: string, questions: string): Promise<QuestionSetResult> {
   if (corpus !== SQUAD) return evaluateQuestions(corpus, questions);
-  const docs = readFileSync(SQUAD, "utf8")
-    .split("\n")
-    .filter((l) => l.trim() !== "")
-    .map((l) => JSON.parse(l) as { id: string; title: string; text: string });
+  const docs = await readJsonl<{ id: string; title: string; text: string }>(SQUAD);
   const library = Library.fromSegment(buildSegment(docs.map((d) => documentFromText(d))));
   return scoreQuestions(library, await readQuestions(questions));
 }

@@ -33,6 +33,7 @@ import {
 } from "../src/core/answer/decision.js";
 import { Library } from "../src/core/library/library.js";
 import { type EvalQuestion, foundAt, readQuestions } from "../src/core/eval/questions.js";
+import { readJsonl } from "../src/core/eval/evaluate.js";
 
 const arg = (name: string): string | undefined => {
   const i = process.argv.indexOf(name);
@@ -57,6 +58,8 @@ interface Row {
   /** Which set it measures: squad+, squad−, or a question set's name with its kind. */
   group: string;
   answerable: boolean;
+  /** The product's gate refuses it whatever the model says (decision.ts answerChance), read before projection. */
+  gated?: boolean;
 }
 const rows: Row[] = [];
 /** An answer that could not even produce a candidate abstains whatever the model says: kept for the figures. */
@@ -69,13 +72,8 @@ const features = (segments: Segment[], question: string) => {
 /** Every example, its features over FEATURES (all of them; --features picks columns afterwards). */
 async function extract(): Promise<{ squad: Row[]; dev: Row[] }> {
   // SQuAD: one segment per article, so "without its own article" is the other segments, scored as one index.
-  const readJsonl = <T>(path: string) =>
-    readFileSync(path, "utf8")
-      .split("\n")
-      .filter((l) => l.trim() !== "")
-      .map((l) => JSON.parse(l) as T);
   const dir = join(SHARED, "squad-dev-v1.1");
-  const docs = readJsonl<{ id: string; title: string; text: string }>(join(dir, "docs.jsonl"));
+  const docs = await readJsonl<{ id: string; title: string; text: string }>(join(dir, "docs.jsonl"));
   const articleOf = new Map<string, string>();
   const byArticle = new Map<string, typeof docs>();
   for (const d of docs) {
@@ -87,9 +85,14 @@ async function extract(): Promise<{ squad: Row[]; dev: Row[] }> {
     segments.set(title, buildSegment(ds.map((d) => documentFromText({ id: d.id, title: d.title, text: d.text }))));
   const all = [...segments.values()];
   const answers = new Map(
-    readJsonl<{ id: string; doc_id: string; answers: string[] }>(join(dir, "answers.jsonl")).map((a) => [a.id, a]),
+    (await readJsonl<{ id: string; doc_id: string; answers: string[] }>(join(dir, "answers.jsonl"))).map((a) => [
+      a.id,
+      a,
+    ]),
   );
-  const queries = readJsonl<{ id: string; text: string }>(join(dir, "queries.jsonl")).filter((_, i) => i % every === 0);
+  const queries = (await readJsonl<{ id: string; text: string }>(join(dir, "queries.jsonl"))).filter(
+    (_, i) => i % every === 0,
+  );
   let done = 0;
   for (const q of queries) {
     const a = answers.get(q.id);
@@ -161,7 +164,15 @@ const extracted =
 if (rowsFile !== undefined && !existsSync(rowsFile)) writeFileSync(rowsFile, JSON.stringify(extracted));
 // Unknown values (NaN) are written as null by JSON: read back as NaN.
 const columns = NAMES.map((n) => extracted.features.indexOf(n));
-const project = (r: Row): Row => ({ ...r, x: columns.map((j) => (j < 0 ? 0 : (r.x[j] ?? Number.NaN))) });
+// The product's gate (decision.ts answerChance): a date or figure asked for and missing is no answer. --no-gate: without.
+const gate = process.argv.includes("--no-gate") ? -1 : extracted.features.indexOf("figureMissing");
+if (gate < 0 && !process.argv.includes("--no-gate"))
+  throw new Error(`${rowsFile ?? "rows"}: made before figureMissing existed; extract again (delete the file)`);
+const project = (r: Row): Row => ({
+  ...r,
+  x: columns.map((j) => (j < 0 ? 0 : (r.x[j] ?? Number.NaN))),
+  gated: gate >= 0 && gated(r.x[gate]),
+});
 for (const r of extracted.squad) rows.push(project(r));
 const squadRows = rows.length;
 const devRows = extracted.dev.map(project);
@@ -238,16 +249,7 @@ const prob = (m: Omit<DecisionModel, "threshold">, x: number[]) =>
 const scored = rows.map((r) => ({ ...r, p: 0 }));
 for (const fold of [0, 1]) {
   const model = fit(rows.filter((r) => r.fold !== fold));
-  for (const r of scored) if (r.fold === fold) r.p = prob(model, r.x);
-}
-// The product's gate (decision.ts answerChance): a date or figure asked for and missing is no answer. --no-gate: without.
-if (!process.argv.includes("--no-gate")) {
-  const j = extracted.features.indexOf("figureMissing");
-  if (j < 0)
-    throw new Error(`${rowsFile ?? "rows"}: made before figureMissing existed; extract again (delete the file)`);
-  extracted.squad.concat(extracted.dev).forEach((r, i) => {
-    if (gated(r.x[j])) (scored[i] as Row & { p: number }).p = 0;
-  });
+  for (const r of scored) if (r.fold === fold) r.p = r.gated === true ? 0 : prob(model, r.x);
 }
 const groups = [...new Set(scored.map((r) => r.group))].sort();
 function at(threshold: number) {

@@ -60,7 +60,7 @@ const NAME_NOUN = new RegExp(
  * "How many…", "Which country…"); null when the wording does not say ("What did Luther need to do?").
  */
 export function answerTypeOf(question: string): AnswerType | null {
-  return typeOf(question, false);
+  return askedKind(question).type;
 }
 
 /**
@@ -69,14 +69,16 @@ export function answerTypeOf(question: string): AnswerType | null {
  * model's date-or-figure gate uses this one.
  */
 export function surelyAsked(question: string): AnswerType | null {
-  return typeOf(question, true);
+  const kind = askedKind(question);
+  return kind.surely ? kind.type : null;
 }
 
-function typeOf(question: string, surely: boolean): AnswerType | null {
+/** Both at once, from one reading of the question: the kind asked for, and whether its question word opens a clause. */
+export function askedKind(question: string): { type: AnswerType | null; surely: boolean } {
   const q = question.length > 2000 ? question.slice(0, 2000) : question;
   // "Does the FHS recommend clearing /tmp when the system boots?" asks yes or no; its "when" opens a clause. "Can you
   // tell me when…" asks "when".
-  if (YES_NO.test(q) && !EMBEDDED.test(q)) return null;
+  if (YES_NO.test(q) && !EMBEDDED.test(q)) return { type: null, surely: false };
   // The first question word that opens a clause, unless it opens a "when"/"where" clause before the question proper:
   // "When Antonov came to Washington, what word did he…" asks "what"; "On what date…, and by whom?" asks a date.
   CLAUSE_WH.lastIndex = 0;
@@ -89,11 +91,13 @@ function typeOf(question: string, surely: boolean): AnswerType | null {
     const next = CLAUSE_WH.exec(q);
     if (next !== null) m = next;
   }
-  if (m === null) {
-    if (surely) return null;
-    m = WH.exec(q);
-    if (m === null) return null;
-  }
+  const surely = m !== null;
+  m ??= WH.exec(q);
+  return { type: m === null ? null : kindAfter(m, q), surely };
+}
+
+/** The kind the question word `m` asks for, with the words after it. */
+function kindAfter(m: RegExpExecArray, question: string): AnswerType | null {
   const after = m[2] ?? "";
   switch ((m[1] as string).toLowerCase()) {
     case "when":

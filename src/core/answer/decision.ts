@@ -7,8 +7,7 @@
  * two halves (train on one, test on the other, and swap) to measure it; the operating point is chosen on that measured
  * curve. The weights and the threshold are in src/core/answer/data/decision.json.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { shippedFile } from "./shipped.js";
 
 export const FEATURES = [
   "exactCoverage",
@@ -84,30 +83,15 @@ export const FALLBACK: DecisionModel = {
   threshold: 0.5,
 };
 
-function shippedPath(): string | null {
-  for (const relative of ["./data/decision.json", "../src/core/answer/data/decision.json"]) {
-    const path = fileURLToPath(new URL(relative, import.meta.url));
-    if (existsSync(path)) return path;
-  }
-  return null;
-}
-
-let shipped: DecisionModel | undefined;
-
 /** The shipped model, read once (the fallback rule when it is missing or unreadable). */
-export function shippedDecision(): DecisionModel {
-  if (shipped === undefined) {
-    const path = shippedPath();
-    try {
-      const model = path === null ? null : (JSON.parse(readFileSync(path, "utf8")) as DecisionModel);
-      const ok =
-        model !== null &&
-        model.features.every((f) => (FEATURES as readonly string[]).includes(f)) &&
-        model.weights.length === model.features.length;
-      shipped = ok ? model : FALLBACK;
-    } catch {
-      shipped = FALLBACK;
-    }
-  }
-  return shipped;
-}
+export const shippedDecision: () => DecisionModel = shippedFile(
+  "decision.json",
+  (bytes) => {
+    const model = JSON.parse(bytes.toString("utf8")) as DecisionModel;
+    const ok =
+      model.features.every((f) => (FEATURES as readonly string[]).includes(f)) &&
+      model.weights.length === model.features.length;
+    return ok ? model : FALLBACK;
+  },
+  FALLBACK,
+);

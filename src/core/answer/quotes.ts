@@ -16,10 +16,9 @@ import type { Answer, Quote, Source, TermMatchInfo } from "../types.js";
 import {
   type AnswerType,
   answerStrength,
-  answerTypeOf,
+  askedKind,
   QUANTITIES,
   questionWords,
-  surelyAsked,
   withoutKindNoun,
 } from "./answer-type.js";
 import { type CandidateSpan, itemHead, passageSentences, type PassageSentences, widen } from "./candidates.js";
@@ -225,13 +224,14 @@ function understand(
   let properWeight = 0;
   for (const t of proper) properWeight += (byTerm.get(t) as QueryTerm).idf;
   const matcher = new Matcher(ranking.terms, questionContent, params, relations, vectors);
+  const kind = askedKind(question);
   return {
     ranking,
     context: {
       terms: ranking.terms,
       byTerm,
       wanted,
-      answerType: answerTypeOf(question),
+      answerType: kind.type,
       definition: definitionTest(question),
     },
     matcher,
@@ -239,7 +239,7 @@ function understand(
     proper,
     properWeight,
     informative: informativeTerms(ranking.terms, params.informativeTerms),
-    surely: surelyAsked(question),
+    surely: kind.surely ? kind.type : null,
     asked: questionWords(question),
     // idf of a term the corpus never holds: the most informative a term can be.
     maxIdf: Math.log(1 + (ranking.total + 0.5) / 0.5),

@@ -5,9 +5,8 @@
  * 240 KB, read in a few milliseconds on first use). A relation is evidence weaker than the word itself: each kind has
  * its own strength (AnswerParams.relationStrength), calibrated with the rest of the evidence.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
+import { shippedFile } from "./shipped.js";
 
 /** i irregular inflection, v spelling, d derivation, s synonym, h broader/narrower: strongest first. */
 export type RelationKind = "inflection" | "spelling" | "derived" | "synonym" | "related";
@@ -53,25 +52,9 @@ export class WordRelations {
   }
 }
 
-function shippedPath(): string | null {
-  for (const relative of ["./data/word-relations.txt.gz", "../src/core/answer/data/word-relations.txt.gz"]) {
-    const path = fileURLToPath(new URL(relative, import.meta.url));
-    if (existsSync(path)) return path;
-  }
-  return null;
-}
-
-let shipped: WordRelations | null | undefined;
-
 /** The shipped table, read once; null when the file is missing or unreadable (answers then use no relations). */
-export function shippedRelations(): WordRelations | null {
-  if (shipped === undefined) {
-    const path = shippedPath();
-    try {
-      shipped = path === null ? null : WordRelations.fromGzip(readFileSync(path));
-    } catch {
-      shipped = null;
-    }
-  }
-  return shipped;
-}
+export const shippedRelations: () => WordRelations | null = shippedFile<WordRelations | null>(
+  "word-relations.txt.gz",
+  (bytes) => WordRelations.fromGzip(bytes),
+  null,
+);

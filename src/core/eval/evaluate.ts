@@ -45,7 +45,8 @@ export interface EvalOptions {
   abstentionSample?: number;
 }
 
-async function readJsonl<T>(path: string): Promise<T[]> {
+/** The objects of a JSON Lines file, one a line (blank lines skipped). */
+export async function readJsonl<T>(path: string): Promise<T[]> {
   const text = await readFile(path, "utf8");
   return text
     .split("\n")

@@ -6,7 +6,7 @@
  * one of its answer strings is inside one of the first k quotes (case and spacing ignored); an unanswerable one is
  * right when Verbatim abstains.
  */
-import { readFile } from "node:fs/promises";
+import { readJsonl } from "./evaluate.js";
 import { Library } from "../library/library.js";
 import type { Answer } from "../types.js";
 
@@ -72,11 +72,7 @@ export interface QuestionSetResult {
 const normalise = (s: string) => s.toLowerCase().replace(/\s+/g, " ").trim();
 
 export async function readQuestions(path: string): Promise<EvalQuestion[]> {
-  const text = await readFile(path, "utf8");
-  return text
-    .split("\n")
-    .filter((line) => line.trim() !== "")
-    .map((line) => JSON.parse(line) as EvalQuestion);
+  return readJsonl<EvalQuestion>(path);
 }
 
 /** Where (1-based) the first quote holding one of `answers` is, or null. */

@@ -17,6 +17,16 @@ import { shippedRelations, type WordRelations } from "../../../src/core/answer/r
 import { answerStrength, answerTypeOf, questionWords, withoutKindNoun } from "../../../src/core/answer/answer-type.js";
 import { itemHead } from "../../../src/core/answer/candidates.js";
 
+/** A segment of one document stored as ingest writes it (list markers and headings kept), with no other metadata. */
+const storedSegment = (id: string, title: string, path: string, text: string): Segment =>
+  buildSegment([
+    documentFromStored({
+      source: { id, title, publisher: null, author: null, date: null, url: null, path },
+      text,
+      hash: "h",
+    }),
+  ]);
+
 describe("shipped word vectors", () => {
   const vectors = shippedVectors();
 
@@ -455,21 +465,7 @@ describe("the term a list item defines", () => {
       "# DESCRIPTION\n\nThe make program keeps groups of programs up to date.\n\n# OPTIONS\n\n" +
       "• -k, --keep-going\n  Continue as much as possible after an error in make, even with -n given first.\n\n" +
       "• -n, --just-print\n  Print the commands that would be executed, but do not execute them.";
-    const segment = buildSegment([
-      documentFromStored({
-        source: {
-          id: "make",
-          title: "GNU build utility",
-          publisher: null,
-          author: null,
-          date: null,
-          url: null,
-          path: "make.1",
-        },
-        text,
-        hash: "h",
-      }),
-    ]);
+    const segment = storedSegment("make", "GNU build utility", "make.1", text);
     const question = "What does make -n do?";
 
     it("the entry whose head holds -n answers, and says why", () => {
@@ -492,13 +488,7 @@ describe("the term a list item defines", () => {
       "The find -print0 option suits xargs -0 well.\n\n# OPTIONS\n\n" +
       "• -0, --null\n  Input items are terminated by a null character instead of by whitespace.\n\n" +
       "• -a file\n  Read items from file instead of standard input.";
-    const segment = buildSegment([
-      documentFromStored({
-        source: { id: "x", title: "xargs", publisher: null, author: null, date: null, url: null, path: "xargs.1" },
-        text,
-        hash: "h",
-      }),
-    ]);
+    const segment = storedSegment("x", "xargs", "xargs.1", text);
     it("so the entry for -0 answers 'What does xargs -0 do?'", () => {
       const top = answerQuestion([segment], "What does xargs -0 do?", 1, DEFAULT_ANSWER, { abstain: false }).quotes[0];
       expect(top?.text).toMatch(/^-0, --null\n {2}Input items are terminated/);
@@ -506,15 +496,13 @@ describe("the term a list item defines", () => {
       expect(top?.signals?.find((x) => x.name === "head")?.value).toBeCloseTo(1, 5);
     });
     it("and retrieval finds the entry first: its head counts twice among its passage's terms", () => {
-      const entries = buildSegment([
-        documentFromStored({
-          source: { id: "x", title: "xargs", publisher: null, author: null, date: null, url: null, path: "xargs.1" },
-          text:
-            "# OPTIONS\n\n• -0, --null\n  Input items are terminated by a null character instead of by whitespace.\n\n" +
-            "# NOTES\n\nUse -0 when the names of the files may hold.",
-          hash: "h",
-        }),
-      ]);
+      const entries = storedSegment(
+        "x",
+        "xargs",
+        "xargs.1",
+        "# OPTIONS\n\n• -0, --null\n  Input items are terminated by a null character instead of by whitespace.\n\n" +
+          "# NOTES\n\nUse -0 when the names of the files may hold.",
+      );
       const hits = retrieve([entries], "What does xargs -0 do?", 1, DEFAULT_ANSWER).hits;
       const first = hits[0];
       expect(first).toBeDefined();
@@ -529,13 +517,7 @@ describe("the term a list item defines", () => {
       "# Memory\n\n• work_mem (integer)\n  Sets the memory a sort may use. " +
       "Several sorts may run at once. Each may use this much. The default value is four megabytes.\n\n" +
       "• hash_mem_multiplier (floating point)\n  Scales work_mem for hashing. The default value is 2.0 times work_mem.";
-    const segment = buildSegment([
-      documentFromStored({
-        source: { id: "cfg", title: "Resources", publisher: null, author: null, date: null, url: null, path: "c.html" },
-        text,
-        hash: "h",
-      }),
-    ]);
+    const segment = storedSegment("cfg", "Resources", "c.html", text);
     const question = "What is the default value of work_mem?";
 
     it("the item's own default answers, though it does not repeat the name", () => {
@@ -567,13 +549,7 @@ describe("a question of the document's own", () => {
       "What happens to environment variables that are already set in the shell? " +
       "We will never modify those: the file's value is skipped.\n\n" +
       "Can comments be added? Yes, with a hash.";
-    const segment = buildSegment([
-      documentFromStored({
-        source: { id: "env", title: "envfile", publisher: null, author: null, date: null, url: null, path: "R.md" },
-        text,
-        hash: "h",
-      }),
-    ]);
+    const segment = storedSegment("env", "envfile", "R.md", text);
     const question = "Does envfile overwrite environment variables already set in my shell?";
 
     it("the quote holds the answer after the FAQ's question, and says the question alone was marked down", () => {
