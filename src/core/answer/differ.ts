@@ -15,7 +15,7 @@
  */
 import { analyze, analyzeQuestion } from "../search/analyze.js";
 import type { Answer, Quote, SourcesDiffer } from "../types.js";
-import { type AnswerType, answerTypeOf } from "./answer-type.js";
+import { type AnswerType, answerTypeOf, questionWords } from "./answer-type.js";
 
 const MONTH_NAMES = [
   "january",
@@ -264,15 +264,6 @@ function disagree(kind: Kind, a: unknown[], b: unknown[]): boolean {
   return comparable;
 }
 
-/** The question's own words, lower-cased: a value the question gives is not one the quotes disagree on. */
-const askedWords = (question: string) =>
-  new Set(
-    question
-      .toLowerCase()
-      .split(/[^\p{L}\p{N}]+/u)
-      .filter(Boolean),
-  );
-
 /**
  * For folding near-identical quotes into one ("also reported by"): whether two texts give different values of the
  * kind `question` asks for. Two sentences alike but for the date must stay two quotes, or the answer would claim the
@@ -282,7 +273,7 @@ export function valuesDisagree(question: string): (a: string, b: string) => bool
   const type = answerTypeOf(question);
   if (type === null || type === "reason") return () => false;
   const kind = kindOf(type);
-  const asked = askedWords(question);
+  const asked = questionWords(question);
   const askedValues = kind === "name" ? [] : valuesOf(kind, question, asked);
   const seen = new Map<string, unknown[]>();
   const values = (text: string) => {
@@ -300,7 +291,7 @@ export function sourcesDiffer(question: string, quotes: readonly Quote[]): Sourc
   const kind = kindOf(type);
   const questionTerms = new Set(analyzeQuestion(question).keys());
   if (questionTerms.size === 0) return null;
-  const asked = askedWords(question);
+  const asked = questionWords(question);
   const askedValues = kind === "name" ? [] : valuesOf(kind, question, asked);
   const read = quotes.map((q) => ({
     id: q.source.id,
