@@ -263,16 +263,34 @@ export function questionWords(question: string): Set<string> {
 
 const opensSentence = (text: string, index: number) => SENTENCE_OPENING.test(text.slice(Math.max(0, index - 4), index));
 
-function offersWord(text: string, type: keyof typeof ANSWER_WORDS, asked: ReadonlySet<string>): boolean {
+/** A month's name just before or after a figure: the figure is the day of a date ("October 20, 1973", "1 May"). */
+const MONTH_BEFORE = new RegExp(`(?:${MONTHS})\\.?\\s$`, "u");
+const MONTH_AFTER = new RegExp(`^(?:st|nd|rd|th)?(?:\\s+of)?\\s(?:${MONTHS})(?![\\p{L}])`, "u");
+/** True when the figure at `index` is the day of a date, which counts nothing. */
+function dayOfDate(text: string, index: number, found: string): boolean {
+  if (!/^\d{1,2}(?:st|nd|rd|th)?$/.test(found)) return false;
+  const end = index + found.length;
+  return MONTH_BEFORE.test(text.slice(Math.max(0, index - 11), index)) || MONTH_AFTER.test(text.slice(end, end + 14));
+}
+
+function offersWord(
+  text: string,
+  type: keyof typeof ANSWER_WORDS,
+  asked: ReadonlySet<string>,
+  digitsOnly = false,
+): boolean {
   for (const m of text.matchAll(ANSWER_WORDS[type])) {
     const found = m[0];
     if (asked.has(found.toLowerCase())) continue;
-    if (type === "number" && YEAR.test(found)) continue;
+    if (type === "number" && (YEAR.test(found) || dayOfDate(text, m.index, found))) continue;
+    if (digitsOnly && !/\d/.test(found)) continue;
     if (type === "name" && opensSentence(text, m.index)) continue;
     return true;
   }
   return false;
 }
+/** A name found after a preposition, without its possessive ("before Thoreau's imprisonment" names Thoreau). */
+const bareName = (name: string) => name.replace(/['’]s$/u, "").toLowerCase();
 
 /** True when every figure and word of `found` is the question's own ("in 1994" asked, "1994 years" is no answer). */
 function givenIn(found: string, asked: ReadonlySet<string>): boolean {
@@ -293,7 +311,7 @@ export function answerStrength(text: string, type: AnswerType, asked: ReadonlySe
     case "time":
       if (offersWord(text, "time", asked)) return 1;
       for (const m of text.matchAll(TIME_OF_DAY)) if (!givenIn(m[0], asked)) return 1;
-      for (const m of text.matchAll(EVENT_TIME)) if (!asked.has((m[1] as string).toLowerCase())) return 1;
+      for (const m of text.matchAll(EVENT_TIME)) if (!asked.has(bareName(m[1] as string))) return 1;
       return 0;
     case "money":
     case "percent":
@@ -301,7 +319,8 @@ export function answerStrength(text: string, type: AnswerType, asked: ReadonlySe
       // The figure with its unit or currency is the answer; a bare figure may be one, said another way.
       const pattern = type === "money" ? MONEY : type === "percent" ? PERCENT : MEASURE;
       for (const m of text.matchAll(pattern)) if (!givenIn(m[0], asked)) return 1;
-      return offersWord(text, "number", asked) ? 0.5 : 0;
+      // A bare figure in digits may be one ("it cost 40 million"); "two of the six packages" is no sum or share.
+      return offersWord(text, "number", asked, true) ? 0.5 : 0;
     }
     case "reason":
       if (offersWord(text, "reason", asked)) return 1;
@@ -321,7 +340,7 @@ export function answerStrength(text: string, type: AnswerType, asked: ReadonlySe
     case "place":
       for (const m of text.matchAll(PLACE)) {
         const name = m[1] as string;
-        if (!NOT_PLACE.test(name) && !asked.has(name.toLowerCase())) return 1;
+        if (!NOT_PLACE.test(name) && !asked.has(bareName(name))) return 1;
       }
       return 0;
   }

@@ -348,6 +348,24 @@ describe("quantities with their units, times told by events, purposes", () => {
     expect(strength("In 1994 it lasted long.", "How long did it last in 1994?")).toBe(0);
   });
 
+  it("a date's day counts nothing, a sum or share is never a bare number word, a possessive is its name", () => {
+    const barrels = "How many barrels a day was Saudi Arabia producing when it joined the embargo in October 1973?";
+    expect(strength("Saudi Arabia joined the embargo on October 20, 1973.", barrels)).toBe(0);
+    expect(strength("On 18 November 1973, Saudi Arabia joined the embargo.", barrels)).toBe(0);
+    expect(strength("On the 3rd of May, it was producing.", barrels)).toBe(0);
+    expect(strength("On October 20 it was producing 8 million.", barrels)).toBe(1);
+    expect(strength("It produced 20 barrels in May.", barrels)).toBe(1);
+    const pay = "How much did Setanta Sports pay for the packages it won in May 2006?";
+    expect(strength("In May 2006, Setanta Sports was awarded two of the six packages.", pay)).toBe(0);
+    expect(strength("In May 2006, Setanta Sports paid 392 million for them.", pay)).toBe(0.5);
+    const share = "What percentage of voters approved the 1967 referendum?";
+    expect(strength("In 1967 voters approved it; on October 1, 1968, the governments merged.", share)).toBe(0);
+    const arrested = "In what year was Thoreau arrested?";
+    expect(strength("Before Thoreau’s imprisonment, a taxman had wondered.", arrested)).toBe(0);
+    expect(strength("Before Emerson’s visit, Thoreau was arrested.", arrested)).toBe(1);
+    expect(strength("He lived at Walden's shore.", "Where did Walden live?")).toBe(0);
+  });
+
   it("'when' is answered by an event ('during the Second World War'), 'why' by a purpose ('to attend school')", () => {
     expect(strength("During the Second World War, Warsaw was razed.", "When was Warsaw razed?")).toBe(1);
     expect(strength("Warsaw was razed by bombing raids.", "When was Warsaw razed?")).toBe(0);
