@@ -8,7 +8,8 @@
  * reasons. Measured on SQuAD (tuning set): each kind lifts answerTop1 by 0.1–0.3 points, 0.6 together.
  */
 
-export type AnswerType = "time" | "number" | "money" | "percent" | "measure" | "person" | "place" | "name" | "reason";
+export type AnswerType =
+  "time" | "occasion" | "number" | "money" | "percent" | "measure" | "person" | "place" | "name" | "reason";
 
 /** The quantities a figure can be: a sum of money, a share, a measurement with its unit; all are numbers. */
 export const QUANTITIES: ReadonlySet<AnswerType> = new Set(["number", "money", "percent", "measure"]);
@@ -101,7 +102,9 @@ function kindAfter(m: RegExpExecArray, question: string): AnswerType | null {
   const after = m[2] ?? "";
   switch ((m[1] as string).toLowerCase()) {
     case "when":
-      return "time";
+      // "When does the server read pg_hba.conf?" asks what it happens on, which a manual says by an event ("at
+      // startup", "when the session ends"); "When did…" asks for a date.
+      return /^\s+(?:does|do|is|are|will|can|should|must|may)\b/i.test(after) ? "occasion" : "time";
     case "who":
     case "whom":
     case "whose":
@@ -217,6 +220,14 @@ const TIME_OF_DAY = wholeWords(
     `(?:during|until|till)\\s+the\\s+\\p{L}+`,
   "i",
 );
+/** An occasion: "at the end of the transaction", "whenever it changes", "once the server starts", "at startup". */
+const OCCASION = wholeWords(
+  "at the (?:end|start|beginning|close) of|whenever|as soon as|each time|every time|" +
+    "(?:when|once|after|before|until|while)\\s+(?:the|a|an|it|you|they|each|every|all|its|this|that|there|any)|" +
+    "(?:on|at|during|after|before|upon)\\s+(?:startup|start-up|boot|exit|commit|shutdown|reload|restart|login|logout|" +
+    "disconnect|connection|error|failure|completion)",
+  "i",
+);
 /** Two or more capitalised words in a row ("John Sullivan"), or a title before one ("Mr. Smith", "President Biden"). */
 const PERSON = new RegExp(
   "(?<![\\p{L}\\p{N}])(?:(?:Mr|Mrs|Ms|Dr|Prof|Sir|Dame|Lord|Lady|President|Prime Minister|Minister|Secretary|Senator|" +
@@ -308,6 +319,11 @@ function givenIn(found: string, asked: ReadonlySet<string>): boolean {
  */
 export function answerStrength(text: string, type: AnswerType, asked: ReadonlySet<string>): number {
   switch (type) {
+    case "occasion":
+      if (answerStrength(text, "time", asked) > 0) return 1;
+      // The question's own "when" and "the" are no reason to refuse "when the session ends".
+      OCCASION.lastIndex = 0;
+      return OCCASION.test(text) ? 1 : 0;
     case "time":
       if (offersWord(text, "time", asked)) return 1;
       for (const m of text.matchAll(TIME_OF_DAY)) if (!givenIn(m[0], asked)) return 1;

@@ -89,7 +89,18 @@ describe("reading a text for the kind of answer asked is linear in its length", 
   const n = 40_000;
   const ordinary = "The treaty was signed in Geneva in 1987 for 40 dollars. ".repeat(n / 56).slice(0, n);
   const none = new Set<string>();
-  const kinds: AnswerType[] = ["time", "number", "money", "percent", "measure", "person", "place", "name", "reason"];
+  const kinds: AnswerType[] = [
+    "time",
+    "occasion",
+    "number",
+    "money",
+    "percent",
+    "measure",
+    "person",
+    "place",
+    "name",
+    "reason",
+  ];
   it.each([
     ["prepositions before lowercase words", "in the of the a b c of the ".repeat(n / 26)],
     ["figures without a unit", "1 2 3 4 5 6 7 8 9 ".repeat(n / 18)],
@@ -101,6 +112,8 @@ describe("reading a text for the kind of answer asked is linear in its length", 
     ["one endless dotted figure", "1.".repeat(n / 2)],
     ["one endless figure with commas", "1,".repeat(n / 2)],
     ["dotted figures before a unit that never comes", `${"1.".repeat(n / 4)} `.repeat(2)],
+    ["days beside months that never come", "12 Ma 3rd of Jun 20 Octo ".repeat(n / 25)],
+    ["occasions that never finish", "at the end at the start when once after on boo ".repeat(n / 48)],
   ])("%s", (_, adversarial) => {
     const text = adversarial.slice(0, n);
     // Every word of the text asked: no match counts as an answer, so every pattern reads the whole text.

@@ -348,6 +348,19 @@ describe("quantities with their units, times told by events, purposes", () => {
     expect(strength("In 1994 it lasted long.", "How long did it last in 1994?")).toBe(0);
   });
 
+  it("'when does…' is answered by an occasion ('at the end of the transaction', 'at startup'); 'when did…' by a date", () => {
+    const drop = "When does PostgreSQL drop a temporary table?";
+    expect(answerTypeOf(drop)).toBe("occasion");
+    expect(strength("The table is dropped at the end of the current transaction block.", drop)).toBe(1);
+    expect(strength("Temporary tables are dropped when the session ends.", drop)).toBe(1);
+    expect(strength("The file is read at startup.", "When is the file read?")).toBe(1);
+    expect(strength("It was dropped in 2019.", drop)).toBe(1);
+    expect(strength("Temporary tables are dropped automatically.", drop)).toBe(0);
+    const left = "When did Antonov leave Washington?";
+    expect(answerTypeOf(left)).toBe("time");
+    expect(strength("Antonov left Washington when the term ended.", left)).toBe(0);
+  });
+
   it("a date's day counts nothing, a sum or share is never a bare number word, a possessive is its name", () => {
     const barrels = "How many barrels a day was Saudi Arabia producing when it joined the embargo in October 1973?";
     expect(strength("Saudi Arabia joined the embargo on October 20, 1973.", barrels)).toBe(0);
