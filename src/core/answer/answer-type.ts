@@ -15,7 +15,7 @@ export type AnswerType =
 export const QUANTITIES: ReadonlySet<AnswerType> = new Set(["number", "money", "percent", "measure"]);
 
 /** The question's first question word and up to four words after it. */
-const WH = /\b(what|which|who|whom|whose|when|where|why|how)\b((?:\s+[\p{L}\p{N}'’-]+){0,4})/iu;
+const WH = /\b(what|which|who|whom|whose|when|where|why|how)\b((?:\s+[\p{L}\p{N}'’-]+){0,6})/iu;
 /** A question opening with an auxiliary verb asks yes or no, whatever question word comes later. */
 const YES_NO =
   /^\s*(?:do|does|did|is|are|was|were|can|could|should|would|will|shall|might|must|has|have|had|(?:is|are|was|were|does|do|did|wo|ca|could|should|would|has|have|had)n['’]t)\b/i;
@@ -24,7 +24,7 @@ const EMBEDDED =
   /\b(?:tell|told|know|knows|knew|say|says|said|explain|remember|recall|announced?|mention(?:ed)?|wonder|ask(?:ed)?|show)\b(?:\s+[\p{L}\p{N}'’-]+){0,3}?\s+(?:what|which|who|whom|whose|when|where|why|how)\b/iu;
 /** A question word that opens a clause, perhaps after a preposition or two ("In what year…", "…, which value…"). */
 const CLAUSE_WH =
-  /(?:^|[,.;:?!—–]\s*|\s-\s+)(?:(?:so|and|but|ok|okay|then|also|in|on|at|by|for|since|until|till|during|from|to|of|after|before|around|about|under|with)\s+){0,2}(what|which|who|whom|whose|when|where|why|how)\b((?:\s+[\p{L}\p{N}'’-]+){0,4})/giu;
+  /(?:^|[,.;:?!—–]\s*|\s-\s+)(?:(?:so|and|but|ok|okay|then|also|in|on|at|by|for|since|until|till|during|from|to|of|after|before|around|about|under|with)\s+){0,2}(what|which|who|whom|whose|when|where|why|how)\b((?:\s+[\p{L}\p{N}'’-]+){0,6})/giu;
 /** "How many…", "How long…": a quantity. */
 const QUANTITY_AFTER_HOW = /^\s+(many|much|long|old|far|large|big|tall|high|deep|wide|fast)\b/i;
 /** "How tall…", "How far…": a measurement, which comes with its unit ("37 storeys", "20 mi", "three weeks"). */
@@ -32,12 +32,6 @@ const MEASURE_AFTER_HOW = /^\s+(long|tall|high|far|deep|wide|heavy|thick)\b/i;
 /** "How much did it cost…", "How much money…": a sum of money. */
 const MONEY_WORDS =
   /\b(money|costs?|costing|cost|pa(?:y|id|ys|ying)|prices?|priced|spen[dt]|spending|worth|dollars?|pounds?|euros?|funds?|funding|budget|fees?|salary|revenues?|earn(?:ed|s)?|sold for|bought for|charged?)\b/i;
-/** "What percentage…", "What was the share…": a share (the noun right after the question word). */
-const PERCENT_NOUN =
-  /^\s+(?:(?:is|was|were|are)\s+)?(?:the\s+|an?\s+)?(percent(age)?|proportion|share|fraction)\b(?=\s+(?:of|for|in|on|at|to|was|is|were|are|did|does|do|has|have|had|that|when)\b|\s*[?,.]|\s*$)/i;
-/** "What was the cost…", "What price…": a sum of money ("What did the budget minister do?" asks no sum). */
-const MONEY_NOUN =
-  /^\s+(?:(?:is|was|were|are)\s+)?(?:the\s+|an?\s+)?(?:total\s+|annual\s+|average\s+)?(costs?|price|budget|fee|salary|revenue)\b(?=\s+(?:of|for|in|on|at|to|was|is|were|are|did|does|do|has|have|had|that|when)\b|\s*[?,.]|\s*$)/i;
 /** "How often…": a frequency, which reads as a time ("every hour", "daily", "twice a week"). */
 const FREQUENCY_AFTER_HOW = /^\s+often\b/i;
 /** "What year…", "Which century…": a time. */
@@ -55,6 +49,42 @@ const NAME_NOUN = new RegExp(
   "\\b(company|organi[sz]ation|team|group|nation|university|college|language|agency|outlet|newspaper|publication|names?|named|called)\\b",
   "i",
 );
+
+/** Each kind's nouns, as whole words ("two-day" is no day). */
+const NOUN_KINDS: Array<[RegExp, AnswerType]> = [
+  [/^(?:percent(?:age)?|proportion|share|fraction)$/i, "percent"],
+  [/^(?:costs?|prices?|budget|fees?|salary|revenues?)$/i, "money"],
+  [new RegExp(`^(?:${QUANTITY_NOUN.source.replace(/\\b/g, "")})$`, "i"), "number"],
+  [new RegExp(`^(?:${TIME_NOUN.source.replace(/\\b/g, "")})$`, "i"), "time"],
+  [new RegExp(`^(?:${PLACE_NOUN.source.replace(/\\b/g, "")})$`, "i"), "place"],
+  [new RegExp(`^(?:${PERSON_NOUN.source.replace(/\\b/g, "")})$`, "i"), "person"],
+  [new RegExp(`^(?:${NAME_NOUN.source.replace(/\\b/g, "")})$`, "i"), "name"],
+];
+/** Where the noun phrase after "what"/"which" ends: a verb of its clause, a preposition, a conjunction. */
+const PHRASE_END =
+  /^(?:is|was|were|are|be|been|did|does|do|will|would|can|could|should|shall|has|have|had|may|might|must|of|in|on|at|for|to|from|by|with|about|during|since|after|before|that|which|who|whom|when|where|and|or|but|if|as|than)$/i;
+/** "…in the day", "…of year", "…in time": what follows a noun to make it a time. */
+const TIME_AFTER = /^\s*(?:of|in)\s+(?:the\s+)?(?:day|year|time|month|week|season|century|decade)\b/i;
+/**
+ * The words of the noun phrase a question word governs (up to three, after "is the"/"was a": "What was the year…"),
+ * and the rest of the words after it.
+ */
+function governedWords(after: string): { words: string[]; rest: string } {
+  const words = after
+    .trim()
+    .split(/\s+/u)
+    .filter((w) => w !== "");
+  let i = 0;
+  if (/^(?:is|was|were|are)$/i.test(words[0] ?? "") && /^(?:the|an?)$/i.test(words[1] ?? "")) i = 2;
+  else if (/^(?:the|an?)$/i.test(words[0] ?? "")) i = 1;
+  const out: string[] = [];
+  for (; i < words.length && out.length < 3; i++) {
+    const w = words[i] as string;
+    if (PHRASE_END.test(w)) break;
+    out.push(w);
+  }
+  return { words: out, rest: words.slice(i).join(" ") };
+}
 
 /**
  * The kind of answer `question` asks for, from its first question word and the few words after it ("In what year…",
@@ -84,18 +114,28 @@ export function askedKind(question: string): { type: AnswerType | null; surely: 
   // "When Antonov came to Washington, what word did he…" asks "what"; "On what date…, and by whom?" asks a date.
   CLAUSE_WH.lastIndex = 0;
   let m = CLAUSE_WH.exec(q);
-  if (
-    m !== null &&
-    /^(?:when|where)$/i.test(m[1] as string) &&
-    !/^\s+(?:is|was|were|are|did|does|do|will|would|can|could|should|has|have|had)\b/i.test(m[2] ?? "")
-  ) {
+  // "When a pathogen has been eaten by a phagocyte it becomes trapped in what vesicle?": the "when" clause sets the
+  // scene, and the question is the later "what" (read less surely when it opens no clause); with no later question
+  // word at all, nothing says what kind of answer is wanted.
+  while (m !== null && subordinate(m)) {
+    const clauseEnd = m.index + m[0].length - (m[2]?.length ?? 0);
     const next = CLAUSE_WH.exec(q);
-    if (next !== null) m = next;
+    if (next !== null) {
+      m = next;
+      continue;
+    }
+    const later = WH.exec(q.slice(clauseEnd));
+    return { type: later === null ? null : kindAfter(later, q), surely: false };
   }
   const surely = m !== null;
   m ??= WH.exec(q);
   return { type: m === null ? null : kindAfter(m, q), surely };
 }
+
+/** A "when"/"where" that opens a clause of its own ("When Antonov came…"), not the question ("When did…"). */
+const subordinate = (m: RegExpExecArray) =>
+  /^(?:when|where)$/i.test(m[1] as string) &&
+  !/^\s+(?:is|was|were|are|did|does|do|will|would|can|could|should|has|have|had)\b/i.test(m[2] ?? "");
 
 /** The kind the question word `m` asks for, with the words after it. */
 function kindAfter(m: RegExpExecArray, question: string): AnswerType | null {
@@ -119,15 +159,20 @@ function kindAfter(m: RegExpExecArray, question: string): AnswerType | null {
       if (MEASURE_AFTER_HOW.test(after)) return "measure";
       return QUANTITY_AFTER_HOW.test(after) ? "number" : null;
     case "what":
-    case "which":
-      if (PERCENT_NOUN.test(after)) return "percent";
-      if (MONEY_NOUN.test(after)) return "money";
-      if (QUANTITY_NOUN.test(after)) return "number";
-      if (TIME_NOUN.test(after)) return "time";
-      if (PLACE_NOUN.test(after)) return "place";
-      if (PERSON_NOUN.test(after)) return "person";
-      if (NAME_NOUN.test(after)) return "name";
-      return null;
+    case "which": {
+      // The noun the question word governs says the kind: "what year", "which Ukrainian town's capture", "what was the
+      // total cost"; its head is the last noun of a kind ("What Chinese era name…" asks a name). Words past a verb or
+      // a preposition are not that noun ("What memorial was built years after…", "What characteristic in recent years…").
+      let kind: AnswerType | null = null;
+      const { words, rest } = governedWords(after);
+      for (const word of words) {
+        const w = word.replace(/['’]s$/u, "");
+        const k = NOUN_KINDS.find(([re]) => re.test(w))?.[1];
+        if (k !== undefined) kind = k;
+      }
+      // "At what point in the day…", "what time of year…": a time said after the noun.
+      return kind ?? (TIME_AFTER.test(rest) ? "time" : null);
+    }
     default:
       return null;
   }
@@ -153,7 +198,9 @@ const YEAR = /^(1\d{3}|20\d{2})s?$/;
 /** Words that can answer each kind of question, found in a text by one scan. */
 const ANSWER_WORDS: Record<"time" | "number" | "name" | "reason", RegExp> = {
   /** Years ("1878", "1970s"), centuries, eras, and capitalised months and weekdays ("May", not the verb "may"). */
-  time: wholeWords(`(?:1\\d{3}|20\\d{2})s?|centur(?:y|ies)|decades?|BCE?|AD|CE|${MONTHS}|(?:${WEEKDAYS})s?`),
+  time: wholeWords(
+    `(?:1\\d{3}|20\\d{2})s?|c(?:a?\\.\\s?|)(?:1\\d{3}|20\\d{2})|centur(?:y|ies)|decades?|BCE?|BP|AD|CE|${MONTHS}|(?:${WEEKDAYS})s?`,
+  ),
   /** Figures ("2,000", "4th", "$40") and number words; a year is a time, not a count. */
   number: wholeWords(`[\\p{L}\\p{N}]*\\d[\\p{L}\\p{N}]*(?:[.,]\\d+)*|${NUMBER_WORDS}`, "i"),
   /** Capitalised words (people, organisations, places); those opening a sentence are checked below. */
@@ -173,13 +220,18 @@ const UNITS =
   "grams?|kilograms?|kg|tonnes?|tons?|pounds?|lbs?|lb|ounces?|oz|litres?|liters?|gallons?|barrels?|" +
   "mph|km/h|kph|knots?|degrees?|°[CF]?|bytes?|[KMGT]i?B|bits?|[kMG]?Hz|[kMG]W|volts?|characters?|chars?|" +
   "lines?|pages?|times|levels?|laps?";
+/** "4 August ", "November ": the day and month that may stand before a year in a span ("1915 until November 1918"). */
+const DAY_MONTH = `(?:(?:\\d{1,2}\\s+)?(?:${MONTHS})\\s+)?`;
 /** A figure with a unit: "20 mi", "37-story", "five weeks", "63 bytes", "104 °F". */
 const MEASURE = new RegExp(
   `${WORD_START}(?:\\d+(?:[.,]\\d+)*(?:\\s*|-)(?:${UNITS})|(?:${NUMBER_WORDS}|a few)(?:\\s+|-)(?:${UNITS})|` +
     // "less than a year", "half an hour": an article only before a unit of time.
     `(?:half an?|an?)\\s+(?:minute|hour|day|week|month|year|decade|century)|` +
     // A span of years answers "how long": "from 1870 to 1939", "until 1796".
-    `(?:1\\d{3}|20\\d{2})\\s*(?:to|–|-|until)\\s*(?:1\\d{3}|20\\d{2})|(?:until|till|since)\\s+(?:the\\s+)?(?:1\\d{3}|20\\d{2})s?)(?![\\p{L}\\p{N}])`,
+    `(?:1\\d{3}|20\\d{2})\\s*(?:to|–|-|until|till)\\s*${DAY_MONTH}(?:1\\d{3}|20\\d{2})|` +
+    `(?:until|till|since)\\s+(?:the\\s+)?${DAY_MONTH}(?:1\\d{3}|20\\d{2})s?|` +
+    // "known in seconds", "within minutes", "for decades": a span said by its unit alone.
+    `(?:in|within|for|over)\\s+(?:seconds|minutes|hours|days|weeks|months|years|decades|centuries))(?![\\p{L}\\p{N}])`,
   "giu",
 );
 /** A sum of money: "$40", "£2.5 million", "US$ 3 billion", "40 dollars", "3 million euros". */
@@ -191,7 +243,10 @@ const MONEY = new RegExp(
     "(?:\\d+(?:[.,]\\d+)*|" +
     NUMBER_WORDS +
     ")(?:\\s+(?:million|billion|trillion|thousand|hundred))?\\s+(?:dollars?|pounds?|euros?|yen|francs?|marks?|" +
-    "rupees?|pesos?|cents?|pence|rubles?|roubles?|yuan|sterling)(?![\\p{L}\\p{N}])",
+    "rupees?|pesos?|cents?|pence|rubles?|roubles?|yuan|sterling)(?![\\p{L}\\p{N}])|" +
+    // "Entry is free": no sum at all.
+    WORD_START +
+    "(?:free of charge|for free|(?:is|are|was|were)\\s+free)(?![\\p{L}\\p{N}])",
   "giu",
 );
 /** A share: "10%", "10 percent", "ten per cent", "percentage points". */
@@ -215,7 +270,7 @@ const TIME_OF_DAY = wholeWords(
     `thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth)[\\s-]+(?:century|centuries|millennium)|` +
     // "In 999", "around 1066": a year of any length after a preposition; "3.5 billion years ago".
     `(?:in|since|by|around|circa)\\s+\\d{3,4}(?=\\s*[,.;:)!?]|\\s+(?:the|a|an|and|when|as|it|he|she|they|we|BCE?|AD|CE)\\b|\\s*$)|` +
-    `(?:\\d+(?:[.,]\\d+)*|${NUMBER_WORDS})(?:\\s+(?:thousand|million|billion))?\\s+(?:years?|decades?|centuries|months?|weeks?|days?)\\s+ago|` +
+    `(?:\\d+(?:[.,]\\d+)*|${NUMBER_WORDS})(?:\\s+(?:thousand|million|billion))?\\s+(?:years?|yrs?|decades?|centuries|months?|weeks?|days?)\\s+ago|` +
     // "until the oil shock", "during the war": a time told by an event.
     `(?:during|until|till)\\s+the\\s+\\p{L}+`,
   "i",
@@ -223,7 +278,8 @@ const TIME_OF_DAY = wholeWords(
 /** An occasion: "at the end of the transaction", "whenever it changes", "once the server starts", "at startup". */
 const OCCASION = wholeWords(
   "at the (?:end|start|beginning|close) of|whenever|as soon as|each time|every time|" +
-    "(?:when|once|after|before|until|while)\\s+(?:the|a|an|it|you|they|each|every|all|its|this|that|there|any)|" +
+    "(?:when|once|after|before|until|while|if)\\s+(?:the|a|an|it|you|they|each|every|all|its|this|that|there|any)|" +
+    "after\\s+\\p{Ll}+ing|under\\s+(?:\\p{Ll}+\\s+)?(?:conditions|circumstances|light|load|pressure|stress)|" +
     "(?:on|at|during|after|before|upon)\\s+(?:startup|start-up|boot|exit|commit|shutdown|reload|restart|login|logout|" +
     "disconnect|connection|error|failure|completion)",
   "i",
@@ -250,7 +306,9 @@ const PLACE = new RegExp(
 );
 /** "During the Second World War", "until Putin's visit", "after the Geneva summit": a time told by an event. */
 const EVENT_TIME = new RegExp(
-  "(?<![\\p{L}\\p{N}])(?:[Dd]uring|[Uu]ntil|[Tt]ill|[Ss]ince|[Aa]fter|[Bb]efore|[Tt]hroughout)\\s+(?:the\\s+)?(\\p{Lu}[\\p{L}'’-]*)",
+  "(?<![\\p{L}\\p{N}])(?:[Dd]uring|[Uu]ntil|[Tt]ill|[Ss]ince|[Aa]fter|[Bb]efore|[Tt]hroughout|" +
+    // "At the end of World War I", "by the outbreak of the Revolution".
+    "(?:[Aa]t|[Bb]y|[Tt]owards?)\\s+the\\s+(?:end|start|beginning|close|height|outbreak|turn|time)\\s+of)\\s+(?:the\\s+)?(\\p{Lu}[\\p{L}'’-]*)",
   "gu",
 );
 /** A purpose or a cause said without "because": "to attend school", "for not having a permit". */

@@ -114,6 +114,8 @@ describe("reading a text for the kind of answer asked is linear in its length", 
     ["dotted figures before a unit that never comes", `${"1.".repeat(n / 4)} `.repeat(2)],
     ["days beside months that never come", "12 Ma 3rd of Jun 20 Octo ".repeat(n / 25)],
     ["occasions that never finish", "at the end at the start when once after on boo ".repeat(n / 48)],
+    ["spans whose year never comes", "1915 until 4 August until November 19 ".repeat(n / 38)],
+    ["events that never name one", "at the end of at the height of the by the turn of x ".repeat(n / 52)],
   ])("%s", (_, adversarial) => {
     const text = adversarial.slice(0, n);
     // Every word of the text asked: no match counts as an answer, so every pattern reads the whole text.

@@ -361,6 +361,26 @@ describe("quantities with their units, times told by events, purposes", () => {
     expect(strength("Antonov left Washington when the term ended.", left)).toBe(0);
   });
 
+  it("spans between dated days, spans said by their unit, circa years, BP, 'at the end of World War I', free entry", () => {
+    expect(strength("It was occupied from 4 August 1915 until November 1918.", "How long was it occupied?")).toBe(1);
+    expect(strength("The outcome is known in seconds.", "How long does it take to know the outcome?")).toBe(1);
+    expect(strength("The outcome is known to all.", "How long does it take to know the outcome?")).toBe(0);
+    expect(strength("A cabinet dated c1750 from Germany.", "To which year is the cabinet dated?")).toBe(1);
+    expect(strength("Rapid warming began about 13,000 BP.", "When did rapid warming begin?")).toBe(1);
+    expect(strength("Since 7500 yr ago, tides have existed.", "When did the tides begin?")).toBe(1);
+    expect(
+      strength("At the end of World War I, it was subject to the treaty.", "When was it subject to the treaty?"),
+    ).toBe(1);
+    expect(
+      strength("At the end of the line, it was subject to the treaty.", "When was it subject to the treaty?"),
+    ).toBe(0);
+    expect(strength("Entry is free, but booking is recommended.", "How much does it cost to gain entry?")).toBe(1);
+    expect(strength("Entry is open to all.", "How much does it cost to gain entry?")).toBe(0);
+    const signals = "When do chloroplasts produce defense signals?";
+    expect(strength("After detecting stress in a cell, chloroplasts produce molecules.", signals)).toBe(1);
+    expect(strength("Under intense light, they align in columns.", "When do chloroplasts align in columns?")).toBe(1);
+  });
+
   it("a date's day counts nothing, a sum or share is never a bare number word, a possessive is its name", () => {
     const barrels = "How many barrels a day was Saudi Arabia producing when it joined the embargo in October 1973?";
     expect(strength("Saudi Arabia joined the embargo on October 20, 1973.", barrels)).toBe(0);

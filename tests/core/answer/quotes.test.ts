@@ -28,7 +28,11 @@ describe("answerTypeOf", () => {
     ["Has Moscow said yet who will take over the job?", "person"],
     ["When Antonov came to Washington, which city did he visit first?", "place"],
     ["In what year did Antonov graduate?", "time"],
-    ["What was the budget minister's name?", null],
+    // The head of the noun phrase says the kind: a name, not a budget; a price is a sum of money, not a share.
+    ["What was the budget minister's name?", "name"],
+    ["What was the share price?", "money"],
+    ["What Chinese era name did Kublai adopt?", "name"],
+    ["At what point in the day did they marry?", "time"],
     ["How many years did the war last?", "number"],
     ["Who is Antonov's successor?", "person"],
     ["Where was the summit held?", "place"],
@@ -49,7 +53,13 @@ describe("answerTypeOf", () => {
     // Yes or no: the "when" opens a clause.
     "Does the FHS recommend clearing /tmp when the system boots?",
     "Is it safe to run VACUUM while users are connected, and why?",
-    "What was the share price?",
+    // Words past the noun phrase's verb or preposition name no kind.
+    "What memorial was built years after Genghis Khan's death?",
+    "What characteristic in recent years has been tied with health?",
+    "What type of number theory utilizes prime ideals?",
+    "What is an annual two-day multicultural event held in Newcastle?",
+    // A "when" clause sets the scene; nothing after it asks for a kind.
+    "When large groups of people boycott a system it can be considered?",
   ])("%s → none", (question) => {
     expect(answerTypeOf(question)).toBeNull();
   });
@@ -63,6 +73,9 @@ describe("surelyAsked: the kind of answer the gate may hold a quote to", () => {
     ["My file names break when I pipe them into xargs. How do I keep them whole?", null],
     ["nodemon misses my edits when I save over the network. What can I do?", null],
     ["When a child logger repeats a key, which value wins?", null],
+    // The scene-setting "when" is no date asked; the question is the later "what" (not opening a clause: not sure).
+    ["When a pathogen has been eaten by a phagocyte it becomes trapped in what vesicle?", null],
+    ["When rock folds deep in the Earth, when it buckles upwards, it creates what?", null],
   ])("%s → %s", (question, type) => {
     expect(surelyAsked(question)).toBe(type);
   });
