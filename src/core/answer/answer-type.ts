@@ -60,11 +60,14 @@ const NOUN_KINDS: Array<[RegExp, AnswerType]> = [
   [new RegExp(`^(?:${PERSON_NOUN.source.replace(/\\b/g, "")})$`, "i"), "person"],
   [new RegExp(`^(?:${NAME_NOUN.source.replace(/\\b/g, "")})$`, "i"), "name"],
 ];
-/** Where the noun phrase after "what"/"which" ends: a verb of its clause, a preposition, a conjunction. */
+/**
+ * Where the noun phrase after "what"/"which" ends: a verb of its clause, a preposition, a conjunction, or a determiner
+ * past its first word ("What causes the population…": a verb came before it).
+ */
 const PHRASE_END =
-  /^(?:is|was|were|are|be|been|did|does|do|will|would|can|could|should|shall|has|have|had|may|might|must|of|in|on|at|for|to|from|by|with|about|during|since|after|before|that|which|who|whom|when|where|and|or|but|if|as|than)$/i;
+  /^(?:is|was|were|are|be|been|did|does|do|will|would|can|could|should|shall|has|have|had|may|might|must|of|in|on|at|for|to|from|by|with|about|during|since|after|before|that|which|who|whom|when|where|and|or|but|if|as|than|the|an?|this|these|those|its|his|her|their)$/i;
 /** "…in the day", "…of year", "…in time": what follows a noun to make it a time. */
-const TIME_AFTER = /^\s*(?:of|in)\s+(?:the\s+)?(?:day|year|time|month|week|season|century|decade)\b/i;
+const TIME_AFTER = /^\s*(?:(?:of|in)\s+(?:the\s+)?(?:day|year|month|week|century|decade)|in\s+time)\b/i;
 /**
  * The words of the noun phrase a question word governs (up to three, after "is the"/"was a": "What was the year…"),
  * and the rest of the words after it.

@@ -57,6 +57,9 @@ describe("answerTypeOf", () => {
     "What memorial was built years after Genghis Khan's death?",
     "What characteristic in recent years has been tied with health?",
     "What type of number theory utilizes prime ideals?",
+    "What causes the population of ctenophora to grow?",
+    "Which bound of time is more difficult to establish?",
+    "What was the focus of Season 20 of Doctor Who?",
     "What is an annual two-day multicultural event held in Newcastle?",
     // A "when" clause sets the scene; nothing after it asks for a kind.
     "When large groups of people boycott a system it can be considered?",
