@@ -9,10 +9,10 @@
  */
 
 export type AnswerType =
-  "time" | "occasion" | "number" | "money" | "percent" | "measure" | "person" | "place" | "name" | "reason";
+  "time" | "occasion" | "number" | "count" | "money" | "percent" | "measure" | "person" | "place" | "name" | "reason";
 
 /** The quantities a figure can be: a sum of money, a share, a measurement with its unit; all are numbers. */
-export const QUANTITIES: ReadonlySet<AnswerType> = new Set(["number", "money", "percent", "measure"]);
+export const QUANTITIES: ReadonlySet<AnswerType> = new Set(["number", "count", "money", "percent", "measure"]);
 
 /** The question's first question word and up to four words after it. */
 const WH = /\b(what|which|who|whom|whose|when|where|why|how)\b((?:\s+[\p{L}\p{N}'’-]+){0,6})/iu;
@@ -147,7 +147,8 @@ function kindAfter(m: RegExpExecArray, question: string): AnswerType | null {
     case "when":
       // "When does the server read pg_hba.conf?" asks what it happens on, which a manual says by an event ("at
       // startup", "when the session ends"); "When did…" asks for a date.
-      return /^\s+(?:does|do|is|are|will|can|should|must|may)\b/i.test(after) ? "occasion" : "time";
+      // "When is the mall scheduled to reopen?" asks a date still.
+      return /^\s+(?:does|do|will|can|should|must|may)\b/i.test(after) ? "occasion" : "time";
     case "who":
     case "whom":
     case "whose":
@@ -160,6 +161,8 @@ function kindAfter(m: RegExpExecArray, question: string): AnswerType | null {
       if (FREQUENCY_AFTER_HOW.test(after)) return "time";
       if (/^\s+much\b/i.test(after) && MONEY_WORDS.test(question)) return "money";
       if (MEASURE_AFTER_HOW.test(after)) return "measure";
+      // "How many…" counts things: a share or a measured decimal is no count.
+      if (/^\s+many\b/i.test(after)) return "count";
       return QUANTITY_AFTER_HOW.test(after) ? "number" : null;
     case "what":
     case "which": {
@@ -350,16 +353,28 @@ function offersWord(
   type: keyof typeof ANSWER_WORDS,
   asked: ReadonlySet<string>,
   digitsOnly = false,
+  counts = false,
 ): boolean {
   for (const m of text.matchAll(ANSWER_WORDS[type])) {
     const found = m[0];
     if (asked.has(found.toLowerCase())) continue;
     if (type === "number" && (YEAR.test(found) || dayOfDate(text, m.index, found))) continue;
     if (digitsOnly && !/\d/.test(found)) continue;
+    if (counts && !aCount(text, m.index + found.length, found)) continue;
     if (type === "name" && opensSentence(text, m.index)) continue;
     return true;
   }
   return false;
+}
+/** "10% of pupils", "magnitude 6.7": a share or a decimal is no count; "6.7 million people" is one. */
+function aCount(text: string, end: number, found: string): boolean {
+  const after = text.slice(end, end + 12);
+  if (/^\s?(?:%|percent\b|per cent\b)/i.test(after)) return false;
+  return (
+    !/\d[.,]\d/.test(found) ||
+    /^\s+(?:million|billion|trillion|thousand|hundred)\b/i.test(after) ||
+    /,\d{3}$/.test(found)
+  );
 }
 /** A name found after a preposition, without its possessive ("before Thoreau's imprisonment" names Thoreau). */
 const bareName = (name: string) => name.replace(/['’]s$/u, "").toLowerCase();
@@ -402,6 +417,8 @@ export function answerStrength(text: string, type: AnswerType, asked: ReadonlySe
     case "reason":
       if (offersWord(text, "reason", asked)) return 1;
       return PURPOSE.test(text) ? 0.5 : 0;
+    case "count":
+      return offersWord(text, "number", asked, false, true) ? 1 : 0;
     case "number":
     case "name":
       return offersWord(text, type, asked) ? 1 : 0;

@@ -223,6 +223,7 @@ const KIND: Record<Exclude<AnswerType, "reason">, Kind> = {
   time: "time",
   occasion: "time",
   number: "number",
+  count: "number",
   money: "number",
   percent: "number",
   measure: "number",

@@ -353,7 +353,9 @@ describe("quantities with their units, times told by events, purposes", () => {
     expect(answerTypeOf(drop)).toBe("occasion");
     expect(strength("The table is dropped at the end of the current transaction block.", drop)).toBe(1);
     expect(strength("Temporary tables are dropped when the session ends.", drop)).toBe(1);
-    expect(strength("The file is read at startup.", "When is the file read?")).toBe(1);
+    expect(strength("The file is read at startup.", "When does the server read the file?")).toBe(1);
+    // "When is the mall scheduled to reopen?" asks a date still.
+    expect(answerTypeOf("When is the Fulton Mall scheduled to reopen?")).toBe("time");
     expect(strength("It was dropped in 2019.", drop)).toBe(1);
     expect(strength("Temporary tables are dropped automatically.", drop)).toBe(0);
     const left = "When did Antonov leave Washington?";
@@ -379,6 +381,17 @@ describe("quantities with their units, times told by events, purposes", () => {
     const signals = "When do chloroplasts produce defense signals?";
     expect(strength("After detecting stress in a cell, chloroplasts produce molecules.", signals)).toBe(1);
     expect(strength("Under intense light, they align in columns.", "When do chloroplasts align in columns?")).toBe(1);
+  });
+
+  it("'how many' counts: a share or a measured decimal is no count", () => {
+    const schools = "How many private schools are there in Sweden?";
+    expect(answerTypeOf(schools)).toBe("count");
+    expect(strength("Over 10% of Swedish pupils were enrolled in private schools in 2008.", schools)).toBe(0);
+    expect(strength("There are 800 private schools in Sweden.", schools)).toBe(1);
+    const died = "How many people died in the 1994 Northridge earthquake?";
+    expect(strength("The magnitude 6.7 1994 Northridge earthquake was destructive.", died)).toBe(0);
+    expect(strength("The quake left 6.7 million people homeless.", died)).toBe(1);
+    expect(strength("It killed 1,500 people.", died)).toBe(1);
   });
 
   it("a date's day counts nothing, a sum or share is never a bare number word, a possessive is its name", () => {

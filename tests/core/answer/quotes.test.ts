@@ -15,7 +15,7 @@ describe("answerTypeOf", () => {
     ["In what year did Antonov graduate?", "time"],
     ["What was the first year that Yale and Harvard played football?", "time"],
     ["Which century saw the first printed Bible?", "time"],
-    ["How many yards was the missed field goal?", "number"],
+    ["How many yards was the missed field goal?", "count"],
     ["How old is Antonov?", "number"],
     ["What percentage of people voted in favour?", "percent"],
     ["How much did GTE pay for Telenet?", "money"],
@@ -33,7 +33,7 @@ describe("answerTypeOf", () => {
     ["What was the share price?", "money"],
     ["What Chinese era name did Kublai adopt?", "name"],
     ["At what point in the day did they marry?", "time"],
-    ["How many years did the war last?", "number"],
+    ["How many years did the war last?", "count"],
     ["Who is Antonov's successor?", "person"],
     ["Where was the summit held?", "place"],
     ["Which Ukrainian town did Russian forces capture?", "place"],
@@ -71,7 +71,7 @@ describe("answerTypeOf", () => {
 describe("surelyAsked: the kind of answer the gate may hold a quote to", () => {
   it.each([
     ["When did the ambassador return to Moscow?", "time"],
-    ["How many people died?", "number"],
+    ["How many people died?", "count"],
     ["On what date was he appointed, and by whom?", "time"],
     ["My file names break when I pipe them into xargs. How do I keep them whole?", null],
     ["nodemon misses my edits when I save over the network. What can I do?", null],
