@@ -9,12 +9,23 @@
  */
 
 export type AnswerType =
-  "time" | "occasion" | "number" | "count" | "money" | "percent" | "measure" | "person" | "place" | "name" | "reason";
+  | "time"
+  | "day"
+  | "occasion"
+  | "number"
+  | "count"
+  | "money"
+  | "percent"
+  | "measure"
+  | "person"
+  | "place"
+  | "name"
+  | "reason";
 
 /** The quantities a figure can be: a sum of money, a share, a measurement with its unit; all are numbers. */
 export const QUANTITIES: ReadonlySet<AnswerType> = new Set(["number", "count", "money", "percent", "measure"]);
 
-/** The question's first question word and up to four words after it. */
+/** The question's first question word and up to six words after it. */
 const WH = /\b(what|which|who|whom|whose|when|where|why|how)\b((?:\s+[\p{L}\p{N}'’-]+){0,6})/iu;
 /** A question opening with an auxiliary verb asks yes or no, whatever question word comes later. */
 const YES_NO =
@@ -66,6 +77,11 @@ const NOUN_KINDS: Array<[RegExp, AnswerType]> = [
  */
 const PHRASE_END =
   /^(?:is|was|were|are|be|been|did|does|do|will|would|can|could|should|shall|has|have|had|may|might|must|of|in|on|at|for|to|from|by|with|about|during|since|after|before|that|which|who|whom|when|where|and|or|but|if|as|than|the|an?|this|these|those|its|his|her|their)$/i;
+/** A question that already gives the month or the year. */
+const GIVES_MONTH_OR_YEAR = new RegExp(
+  `(?<![\\p{L}\\p{N}])(?:January|February|March|April|May|June|July|August|September|October|November|December|1\\d{3}|20\\d{2})(?![\\p{L}\\p{N}])`,
+  "iu",
+);
 /** "…in the day", "…of year", "…in time": what follows a noun to make it a time. */
 const TIME_AFTER = /^\s*(?:(?:of|in)\s+(?:the\s+)?(?:day|year|month|week|century|decade)|in\s+time)\b/i;
 /**
@@ -170,12 +186,15 @@ function kindAfter(m: RegExpExecArray, question: string): AnswerType | null {
       // total cost"; its head is the last noun of a kind ("What Chinese era name…" asks a name). Words past a verb or
       // a preposition are not that noun ("What memorial was built years after…", "What characteristic in recent years…").
       let kind: AnswerType | null = null;
+      let head = "";
       const { words, rest } = governedWords(after);
       for (const word of words) {
         const w = word.replace(/['’]s$/u, "");
         const k = NOUN_KINDS.find(([re]) => re.test(w))?.[1];
-        if (k !== undefined) kind = k;
+        if (k !== undefined) [kind, head] = [k, w];
       }
+      // "On what exact day in August 2017…": the month or year is given, the day is asked.
+      if (kind === "time" && /^(?:days?|dates?)$/i.test(head) && GIVES_MONTH_OR_YEAR.test(question)) return "day";
       // "At what point in the day…", "what time of year…": a time said after the noun.
       return kind ?? (TIME_AFTER.test(rest) ? "time" : null);
     }
@@ -261,6 +280,11 @@ const PERCENT = new RegExp(
   "giu",
 );
 
+/** A day: a weekday, "October 6" or "6 October", "yesterday". */
+const DAY_WORDS = wholeWords(
+  `(?:${WEEKDAYS})s?|(?:${MONTHS})\\.?\\s+\\d{1,2}(?:st|nd|rd|th)?|\\d{1,2}(?:st|nd|rd|th)?(?:\\s+of)?\\s+(?:${MONTHS})|` +
+    `yesterday|today|tomorrow|(?:last|this)\\s+(?:night|morning|evening|week)`,
+);
 /** A time of day ("10:30", "3 p.m.", "in the evening"), a relative day ("yesterday") or a frequency ("every hour"). */
 const TIME_OF_DAY = wholeWords(
   `\\d{1,2}:\\d{2}|\\d{1,2}\\s?[ap]\\.?m\\.?|noon|midnight|yesterday|today|tomorrow|o'clock|` +
@@ -395,6 +419,9 @@ function givenIn(found: string, asked: ReadonlySet<string>): boolean {
  */
 export function answerStrength(text: string, type: AnswerType, asked: ReadonlySet<string>): number {
   switch (type) {
+    case "day":
+      for (const m of text.matchAll(DAY_WORDS)) if (!givenIn(m[0], asked)) return 1;
+      return 0;
     case "occasion":
       if (answerStrength(text, "time", asked) > 0) return 1;
       // The question's own "when" and "the" are no reason to refuse "when the session ends".

@@ -221,6 +221,7 @@ type Kind = SourcesDiffer["kind"];
 /** The kind of value compared for an answer type: people and places are names ("who" and "where" ask for one). */
 const KIND: Record<Exclude<AnswerType, "reason">, Kind> = {
   time: "time",
+  day: "time",
   occasion: "time",
   number: "number",
   count: "number",

@@ -449,7 +449,10 @@ export function featuresOf(c: Candidate, q: Asked, best: number, runnerUp: numbe
     typeWanted: answerType === null ? 0 : 1,
     typeMissing: answerType === null ? 0 : 1 - c.typeStrength,
     // Dates and figures are read surely from the surface; names, places and reasons less so.
-    figureMissing: q.surely !== null && (q.surely === "time" || QUANTITIES.has(q.surely)) ? 1 - c.typeStrength : 0,
+    figureMissing:
+      q.surely !== null && (q.surely === "time" || q.surely === "day" || QUANTITIES.has(q.surely))
+        ? 1 - c.typeStrength
+        : 0,
     // No rival at all: the margin is unknown (the model takes it as average), not infinite.
     margin: runnerUp > 0 ? Math.min(3, Math.log(best / runnerUp)) : Number.NaN,
     relative: best > 0 ? Math.max(-5, Math.log(c.score / best)) : 0,

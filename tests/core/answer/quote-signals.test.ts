@@ -383,6 +383,17 @@ describe("quantities with their units, times told by events, purposes", () => {
     expect(strength("Under intense light, they align in columns.", "When do chloroplasts align in columns?")).toBe(1);
   });
 
+  it("'on what day in August 2017…' asks for the day: the month and year it gives are no answer", () => {
+    const day = "On what exact day in August 2017 was Antonov appointed ambassador?";
+    expect(answerTypeOf(day)).toBe("day");
+    expect(strength("Antonov was appointed in August 2017, after the 2014 annexation.", day)).toBe(0);
+    expect(strength("He was appointed on August 21, 2017.", day)).toBe(1);
+    expect(strength("He was appointed on 21 August 2017.", day)).toBe(1);
+    expect(strength("He was appointed on a Monday.", day)).toBe(1);
+    // Without a month or year in the question, any time may answer.
+    expect(answerTypeOf("On what day did the ministry announce it?")).toBe("time");
+  });
+
   it("'how many' counts: a share or a measured decimal is no count", () => {
     const schools = "How many private schools are there in Sweden?";
     expect(answerTypeOf(schools)).toBe("count");
