@@ -255,16 +255,16 @@ function withoutAsked(kind: Kind, values: unknown[], asked: unknown[]): unknown[
   );
 }
 
-/** Whether two quotes' values can be compared and none of the comparable pairs agree. */
-function disagree(kind: Kind, a: unknown[], b: unknown[]): boolean {
+/** "agree" when some pair of the two quotes' values agrees, "differ" when pairs compare and none agrees, else null. */
+function verdictOf(kind: Kind, a: unknown[], b: unknown[]): "agree" | "differ" | null {
   let comparable = false;
   for (const x of a)
     for (const y of b) {
       const verdict = compare(kind, x, y);
-      if (verdict === "agree") return false;
+      if (verdict === "agree") return "agree";
       if (verdict === "differ") comparable = true;
     }
-  return comparable;
+  return comparable ? "differ" : null;
 }
 
 /**
@@ -273,8 +273,24 @@ function disagree(kind: Kind, a: unknown[], b: unknown[]): boolean {
  * sources agree. Values are read once per text.
  */
 export function valuesDisagree(question: string): (a: string, b: string) => boolean {
+  const verdict = valueVerdict(question);
+  return (a, b) => verdict(a, b) === "differ";
+}
+
+/**
+ * For the answer model's margin: whether two texts give the same value of the kind `question` asks for ("in Geneva"
+ * and "the Geneva summit" for "Where was the summit held?"). A rival that agrees corroborates the best quote rather
+ * than competes with it.
+ */
+export function valuesAgree(question: string): (a: string, b: string) => boolean {
+  const verdict = valueVerdict(question);
+  return (a, b) => verdict(a, b) === "agree";
+}
+
+/** Whether two texts agree on the asked-for value, differ on it, or cannot be compared (null). Values read once. */
+function valueVerdict(question: string): (a: string, b: string) => "agree" | "differ" | null {
   const type = answerTypeOf(question);
-  if (type === null || type === "reason") return () => false;
+  if (type === null || type === "reason") return () => null;
   const kind = kindOf(type);
   const asked = questionWords(question);
   const askedValues = kind === "name" ? [] : valuesOf(kind, question, asked);
@@ -284,7 +300,7 @@ export function valuesDisagree(question: string): (a: string, b: string) => bool
     if (found === undefined) seen.set(text, (found = withoutAsked(kind, valuesOf(kind, text, asked), askedValues)));
     return found;
   };
-  return (a, b) => disagree(kind, values(a), values(b));
+  return (a, b) => verdictOf(kind, values(a), values(b));
 }
 
 /** Null unless quotes from different documents, about the same thing, give different values of the asked kind. */
@@ -310,7 +326,7 @@ export function sourcesDiffer(question: string, quotes: readonly Quote[]): Sourc
       let shared = 0;
       for (const t of a.terms) if (b.terms.has(t)) shared++;
       if (shared < need) continue;
-      if (disagree(kind, a.values, b.values)) return { kind };
+      if (verdictOf(kind, a.values, b.values) === "differ") return { kind };
     }
   return null;
 }

@@ -23,7 +23,7 @@ import {
 } from "./answer-type.js";
 import { type CandidateSpan, itemHead, passageSentences, type PassageSentences, widen } from "./candidates.js";
 import { answerChance, type DecisionModel, type Features, shippedDecision } from "./decision.js";
-import { valuesDisagree } from "./differ.js";
+import { valuesAgree, valuesDisagree } from "./differ.js";
 import { Matcher, type TermMatch } from "./matching.js";
 import { pairBonus, questionPairs } from "./pairs.js";
 import { cleanQuestion, foreignLanguage, languageOf, type TextLanguage } from "./question.js";
@@ -411,8 +411,9 @@ function rivalOf(
   top: Candidate,
   ranked: readonly Candidate[],
   isTwin: (a: Candidate, b: Candidate) => boolean,
+  agrees: (a: Candidate, b: Candidate) => boolean,
 ): Candidate | undefined {
-  return ranked.find((c) => c.ps !== top.ps && !isTwin(top, c));
+  return ranked.find((c) => c.ps !== top.ps && !isTwin(top, c) && !agrees(top, c));
 }
 
 /** The decision model's features for one candidate. */
@@ -556,7 +557,11 @@ export function answerQuestion(
   const isTwin = (a: Candidate, b: Candidate) =>
     overlap(a.termSet, b.termSet) >= params.duplicateOverlap &&
     !disagree(a.ps.text.slice(a.start, a.end), b.ps.text.slice(b.start, b.end));
-  const rival = top === undefined ? undefined : rivalOf(top, ranked, isTwin);
+  // A rival that gives the same date, figure or name ("in Geneva", "the Geneva summit") corroborates the best quote.
+  const agree = valuesAgree(cleaned);
+  const agrees = (a: Candidate, b: Candidate) =>
+    agree(a.ps.text.slice(a.start, a.end), b.ps.text.slice(b.start, b.end));
+  const rival = top === undefined ? undefined : rivalOf(top, ranked, isTwin, agrees);
   const best = top?.score ?? 0;
   const second = rival?.score ?? 0;
   const chance = (c: Candidate) => answerChance(model, featuresOf(c, q, best, second));

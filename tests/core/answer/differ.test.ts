@@ -6,7 +6,11 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { arrangeBySourceDate, sourcesDiffer } from "../../../src/core/answer/differ.js";
+import { arrangeBySourceDate, sourcesDiffer, valuesAgree } from "../../../src/core/answer/differ.js";
+import { DEFAULT_ANSWER, answerQuestion } from "../../../src/core/answer/quotes.js";
+import type { Features } from "../../../src/core/answer/decision.js";
+import { documentFromText } from "../../../src/core/ingest/document.js";
+import { buildSegment } from "../../../src/core/search/segment.js";
 import { Library } from "../../../src/core/library/library.js";
 import type { Quote, Source } from "../../../src/core/types.js";
 
@@ -193,5 +197,43 @@ describe("the pure function", () => {
     time(hostile);
     // Quadratic work would be thousands of times slower at this length; a dense run of dates costs a few times more.
     expect(time(hostile) / time(ordinary)).toBeLessThan(10);
+  });
+});
+
+describe("a rival that gives the same answer corroborates, it does not compete", () => {
+  it("valuesAgree: the same place, date or figure in other words", () => {
+    const where = valuesAgree("Where was the Biden Putin summit held?");
+    expect(where("The summit was held in Geneva.", "Officials said the summit took place in Geneva.")).toBe(true);
+    expect(where("The summit was held in Geneva.", "It took place in Vienna.")).toBe(false);
+    const when = valuesAgree("When did the ambassador return to Moscow?");
+    expect(when("He returned on Oct. 5.", "He was back in Moscow on October 5.")).toBe(true);
+    expect(when("He returned on Oct. 5.", "He returned on Oct. 7.")).toBe(false);
+    expect(valuesAgree("How does he negotiate?")("Slowly.", "Slowly.")).toBe(false);
+  });
+
+  it("so the answer model's margin is measured against a source that says something else", () => {
+    const margin = (second: string) => {
+      const segment = buildSegment([
+        documentFromText({
+          id: "a",
+          title: "Summit report",
+          text: "The Biden Putin summit was held in Geneva in June, after months of preparation by both foreign ministries.",
+        }),
+        documentFromText({ id: "b", title: "Villa report", text: second }),
+        documentFromText({ id: "c", title: "Other", text: "Biden spoke about the economy in June." }),
+      ]);
+      let f: Features | null = null;
+      answerQuestion([segment], "Where was the Biden Putin summit held?", 3, DEFAULT_ANSWER, {
+        abstain: false,
+        trace: (x) => (f = x),
+      });
+      return (f as Features | null)?.margin ?? Number.NaN;
+    };
+    // Not a near-copy of the first report (that would be folded into it as "also reported by" either way).
+    const said = "Officials said in a long statement that Biden and Putin met for summit talks at a lakeside villa in";
+    const agreeing = margin(`${said} Geneva.`);
+    const differing = margin(`${said} Vienna.`);
+    expect(differing).toBeLessThan(2);
+    expect(agreeing).toBeGreaterThan(differing + 0.5);
   });
 });
