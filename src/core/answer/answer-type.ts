@@ -80,7 +80,8 @@ const PHRASE_END =
 /** A question that already gives the month or the year. */
 const GIVES_MONTH_OR_YEAR = new RegExp(
   `(?<![\\p{L}\\p{N}])(?:January|February|March|April|May|June|July|August|September|October|November|December|1\\d{3}|20\\d{2})(?![\\p{L}\\p{N}])`,
-  "iu",
+  // Capitalised: "What date may I submit…?" gives no month ("in march 2021" gives its year).
+  "u",
 );
 /** "…in the day", "…of year", "…in time": what follows a noun to make it a time. */
 const TIME_AFTER = /^\s*(?:(?:of|in)\s+(?:the\s+)?(?:day|year|month|week|century|decade)|in\s+time)\b/i;
@@ -88,13 +89,15 @@ const TIME_AFTER = /^\s*(?:(?:of|in)\s+(?:the\s+)?(?:day|year|month|week|century
  * The words of the noun phrase a question word governs (up to three, after "is the"/"was a": "What was the year…"),
  * and the rest of the words after it.
  */
-function governedWords(after: string): { words: string[]; rest: string } {
+function governedWords(after: string): { words: string[]; rest: string; copula: boolean } {
   const words = after
     .trim()
     .split(/\s+/u)
     .filter((w) => w !== "");
   let i = 0;
-  if (/^(?:is|was|were|are)$/i.test(words[0] ?? "") && /^(?:the|an?)$/i.test(words[1] ?? "")) i = 2;
+  // "What was the year…", "What is Warsaw's population?", "What was his score?".
+  const copula = /^(?:is|was|were|are)$/i.test(words[0] ?? "");
+  if (copula) i = /^(?:the|an?|his|her|its|their|our|your|my)$/i.test(words[1] ?? "") ? 2 : 1;
   else if (/^(?:the|an?)$/i.test(words[0] ?? "")) i = 1;
   const out: string[] = [];
   for (; i < words.length && out.length < 3; i++) {
@@ -102,7 +105,7 @@ function governedWords(after: string): { words: string[]; rest: string } {
     if (PHRASE_END.test(w)) break;
     out.push(w);
   }
-  return { words: out, rest: words.slice(i).join(" ") };
+  return { words: out, rest: words.slice(i).join(" "), copula };
 }
 
 /**
@@ -134,8 +137,8 @@ export function askedKind(question: string): { type: AnswerType | null; surely: 
   CLAUSE_WH.lastIndex = 0;
   let m = CLAUSE_WH.exec(q);
   // "When a pathogen has been eaten by a phagocyte it becomes trapped in what vesicle?": the "when" clause sets the
-  // scene, and the question is the later "what" (read less surely when it opens no clause); with no later question
-  // word at all, nothing says what kind of answer is wanted.
+  // scene, and the question is the later "what" (read less surely when it opens no clause). With no later question
+  // word the "when" is the question ("When exactly did the war end?", "When's the next release?").
   while (m !== null && subordinate(m)) {
     const clauseEnd = m.index + m[0].length - (m[2]?.length ?? 0);
     const next = CLAUSE_WH.exec(q);
@@ -144,7 +147,8 @@ export function askedKind(question: string): { type: AnswerType | null; surely: 
       continue;
     }
     const later = WH.exec(q.slice(clauseEnd));
-    return { type: later === null ? null : kindAfter(later, q), surely: false };
+    if (later !== null) return { type: kindAfter(later, q), surely: false };
+    break;
   }
   const surely = m !== null;
   m ??= WH.exec(q);
@@ -154,7 +158,9 @@ export function askedKind(question: string): { type: AnswerType | null; surely: 
 /** A "when"/"where" that opens a clause of its own ("When Antonov came…"), not the question ("When did…"). */
 const subordinate = (m: RegExpExecArray) =>
   /^(?:when|where)$/i.test(m[1] as string) &&
-  !/^\s+(?:is|was|were|are|did|does|do|will|would|can|could|should|has|have|had)\b/i.test(m[2] ?? "");
+  !/^\s+(?:is|was|were|are|did|does|do|will|would|can|could|should|shall|must|may|might|has|have|had)\b/i.test(
+    m[2] ?? "",
+  );
 
 /** The kind the question word `m` asks for, with the words after it. */
 function kindAfter(m: RegExpExecArray, question: string): AnswerType | null {
@@ -164,7 +170,7 @@ function kindAfter(m: RegExpExecArray, question: string): AnswerType | null {
       // "When does the server read pg_hba.conf?" asks what it happens on, which a manual says by an event ("at
       // startup", "when the session ends"); "When did…" asks for a date.
       // "When is the mall scheduled to reopen?" asks a date still.
-      return /^\s+(?:does|do|will|can|should|must|may)\b/i.test(after) ? "occasion" : "time";
+      return /^\s+(?:does|do|can|should|must)\b/i.test(after) ? "occasion" : "time";
     case "who":
     case "whom":
     case "whose":
@@ -187,11 +193,14 @@ function kindAfter(m: RegExpExecArray, question: string): AnswerType | null {
       // a preposition are not that noun ("What memorial was built years after…", "What characteristic in recent years…").
       let kind: AnswerType | null = null;
       let head = "";
-      const { words, rest } = governedWords(after);
+      const { words, rest, copula } = governedWords(after);
       for (const word of words) {
         const w = word.replace(/['’]s$/u, "");
         const k = NOUN_KINDS.find(([re]) => re.test(w))?.[1];
         if (k !== undefined) [kind, head] = [k, w];
+        // "Which year's budget…", "Which country's defence budget…" ask the year, the country; "What is Warsaw's
+        // population?" asks the population.
+        if (w !== word && !copula) break;
       }
       // "On what exact day in August 2017…": the month or year is given, the day is asked.
       if (kind === "time" && /^(?:days?|dates?)$/i.test(head) && GIVES_MONTH_OR_YEAR.test(question)) return "day";
@@ -224,7 +233,7 @@ const YEAR = /^(1\d{3}|20\d{2})s?$/;
 const ANSWER_WORDS: Record<"time" | "number" | "name" | "reason", RegExp> = {
   /** Years ("1878", "1970s"), centuries, eras, and capitalised months and weekdays ("May", not the verb "may"). */
   time: wholeWords(
-    `(?:1\\d{3}|20\\d{2})s?|c(?:a?\\.\\s?|)(?:1\\d{3}|20\\d{2})|centur(?:y|ies)|decades?|BCE?|BP|AD|CE|${MONTHS}|(?:${WEEKDAYS})s?`,
+    `(?:1\\d{3}|20\\d{2})s?|c(?:a?\\.\\s?|)(?:1\\d{3}|20\\d{2})|centur(?:y|ies)|decades?|BCE?|AD|CE|\\d[\\d,]*\\s?BP|${MONTHS}|(?:${WEEKDAYS})s?`,
   ),
   /** Figures ("2,000", "4th", "$40") and number words; a year is a time, not a count. */
   number: wholeWords(`[\\p{L}\\p{N}]*\\d[\\p{L}\\p{N}]*(?:[.,]\\d+)*|${NUMBER_WORDS}`, "i"),
@@ -271,7 +280,8 @@ const MONEY = new RegExp(
     "rupees?|pesos?|cents?|pence|rubles?|roubles?|yuan|sterling)(?![\\p{L}\\p{N}])|" +
     // "Entry is free": no sum at all.
     WORD_START +
-    "(?:free of charge|for free|(?:is|are|was|were)\\s+free)(?![\\p{L}\\p{N}])",
+    // "Entry is free, …", not "it is free software".
+    "(?:free of charge|for free|(?:is|are|was|were)\\s+free(?=\\s*[.,;:!?)]|\\s*$))",
   "giu",
 );
 /** A share: "10%", "10 percent", "ten per cent", "percentage points". */
@@ -282,7 +292,7 @@ const PERCENT = new RegExp(
 
 /** A day: a weekday, "October 6" or "6 October", "yesterday". */
 const DAY_WORDS = wholeWords(
-  `(?:${WEEKDAYS})s?|(?:${MONTHS})\\.?\\s+\\d{1,2}(?:st|nd|rd|th)?|\\d{1,2}(?:st|nd|rd|th)?(?:\\s+of)?\\s+(?:${MONTHS})|` +
+  `\\d{4}-\\d{2}-\\d{2}|\\d{1,2}/\\d{1,2}/\\d{2,4}|the\\s+\\d{1,2}(?:st|nd|rd|th)|(?:${WEEKDAYS})s?|(?:${MONTHS})\\.?\\s+\\d{1,2}(?:st|nd|rd|th)?|\\d{1,2}(?:st|nd|rd|th)?(?:\\s+of)?\\s+(?:${MONTHS})|` +
     `yesterday|today|tomorrow|(?:last|this)\\s+(?:night|morning|evening|week)`,
 );
 /** A time of day ("10:30", "3 p.m.", "in the evening"), a relative day ("yesterday") or a frequency ("every hour"). */
@@ -308,7 +318,7 @@ const TIME_OF_DAY = wholeWords(
 /** An occasion: "at the end of the transaction", "whenever it changes", "once the server starts", "at startup". */
 const OCCASION = wholeWords(
   "at the (?:end|start|beginning|close) of|whenever|as soon as|each time|every time|" +
-    "(?:when|once|after|before|until|while|if)\\s+(?:the|a|an|it|you|they|each|every|all|its|this|that|there|any)|" +
+    "(?:when|once|after|before|until|while)\\s+(?:the|a|an|it|you|they|each|every|all|its|this|that|there|any)|" +
     "after\\s+\\p{Ll}+ing|under\\s+(?:\\p{Ll}+\\s+)?(?:conditions|circumstances|light|load|pressure|stress)|" +
     "(?:on|at|during|after|before|upon)\\s+(?:startup|start-up|boot|exit|commit|shutdown|reload|restart|login|logout|" +
     "disconnect|connection|error|failure|completion)",
@@ -338,7 +348,7 @@ const PLACE = new RegExp(
 const EVENT_TIME = new RegExp(
   "(?<![\\p{L}\\p{N}])(?:[Dd]uring|[Uu]ntil|[Tt]ill|[Ss]ince|[Aa]fter|[Bb]efore|[Tt]hroughout|" +
     // "At the end of World War I", "by the outbreak of the Revolution".
-    "(?:[Aa]t|[Bb]y|[Tt]owards?)\\s+the\\s+(?:end|start|beginning|close|height|outbreak|turn|time)\\s+of)\\s+(?:the\\s+)?(\\p{Lu}[\\p{L}'’-]*)",
+    "(?:[Aa]t|[Bb]y|[Tt]owards?)\\s+the\\s+(?:end|start|beginning|close|height|outbreak|turn|time)\\s+of)\\s+(?:the\\s+)?(\\p{Lu}[\\p{L}'’-]*)(?![\\p{L}'’-]|\\s*\\d)",
   "gu",
 );
 /** A purpose or a cause said without "because": "to attend school", "for not having a permit". */
@@ -367,7 +377,7 @@ const MONTH_BEFORE = new RegExp(`(?:${MONTHS})\\.?\\s$`, "u");
 const MONTH_AFTER = new RegExp(`^(?:st|nd|rd|th)?(?:\\s+of)?\\s(?:${MONTHS})(?![\\p{L}])`, "u");
 /** True when the figure at `index` is the day of a date, which counts nothing. */
 function dayOfDate(text: string, index: number, found: string): boolean {
-  if (!/^\d{1,2}(?:st|nd|rd|th)?$/.test(found)) return false;
+  if (!/^\d{1,2}(?:st|nd|rd|th)?$/.test(found) || Number.parseInt(found, 10) > 31) return false;
   const end = index + found.length;
   return MONTH_BEFORE.test(text.slice(Math.max(0, index - 11), index)) || MONTH_AFTER.test(text.slice(end, end + 14));
 }
@@ -384,21 +394,18 @@ function offersWord(
     if (asked.has(found.toLowerCase())) continue;
     if (type === "number" && (YEAR.test(found) || dayOfDate(text, m.index, found))) continue;
     if (digitsOnly && !/\d/.test(found)) continue;
-    if (counts && !aCount(text, m.index + found.length, found)) continue;
+    if (counts && !aCount(text, m.index + found.length, found, asked)) continue;
     if (type === "name" && opensSentence(text, m.index)) continue;
     return true;
   }
   return false;
 }
 /** "10% of pupils", "magnitude 6.7": a share or a decimal is no count; "6.7 million people" is one. */
-function aCount(text: string, end: number, found: string): boolean {
+function aCount(text: string, end: number, found: string, asked: ReadonlySet<string>): boolean {
   const after = text.slice(end, end + 12);
-  if (/^\s?(?:%|percent\b|per cent\b)/i.test(after)) return false;
-  return (
-    !/\d[.,]\d/.test(found) ||
-    /^\s+(?:million|billion|trillion|thousand|hundred)\b/i.test(after) ||
-    /,\d{3}$/.test(found)
-  );
+  if (/^\s?(?:%|percent\b|per cent\b)/i.test(after)) return asked.has("percent") || asked.has("%");
+  // "2.5 miles", "7.5 hours" count what the question counts; "magnitude 6.7 1994 …" counts nothing.
+  return !/\d[.,]\d/.test(found) || /^\s+\p{L}/u.test(after) || /,\d{3}$/.test(found);
 }
 /** A name found after a preposition, without its possessive ("before Thoreau's imprisonment" names Thoreau). */
 const bareName = (name: string) => name.replace(/['’]s$/u, "").toLowerCase();

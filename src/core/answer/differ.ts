@@ -278,17 +278,17 @@ export function valuesDisagree(question: string): (a: string, b: string) => bool
 }
 
 /**
- * For the answer model's margin: whether two texts give the same value of the kind `question` asks for ("in Geneva"
- * and "the Geneva summit" for "Where was the summit held?"). A rival that agrees corroborates the best quote rather
- * than competes with it.
+ * For the answer model's margin: whether two texts give the same values of the kind `question` asks for ("in Geneva"
+ * and "the Geneva summit" for "Where was the summit held?"), each of either's agreeing with one of the other's. A
+ * rival that agrees corroborates the best quote rather than competes with it.
  */
 export function valuesAgree(question: string): (a: string, b: string) => boolean {
-  const verdict = valueVerdict(question);
+  const verdict = valueVerdict(question, true);
   return (a, b) => verdict(a, b) === "agree";
 }
 
 /** Whether two texts agree on the asked-for value, differ on it, or cannot be compared (null). Values read once. */
-function valueVerdict(question: string): (a: string, b: string) => "agree" | "differ" | null {
+function valueVerdict(question: string, all = false): (a: string, b: string) => "agree" | "differ" | null {
   const type = answerTypeOf(question);
   if (type === null || type === "reason") return () => null;
   const kind = kindOf(type);
@@ -300,7 +300,17 @@ function valueVerdict(question: string): (a: string, b: string) => "agree" | "di
     if (found === undefined) seen.set(text, (found = withoutAsked(kind, valuesOf(kind, text, asked), askedValues)));
     return found;
   };
-  return (a, b) => verdictOf(kind, values(a), values(b));
+  return (a, b) => (all ? sameValues(kind, values(a), values(b)) : verdictOf(kind, values(a), values(b)));
+}
+
+/**
+ * "agree" only when each value of either quote agrees with one of the other's: one shared incidental value ("Soviet
+ * envoys in Geneva" and "Soviet envoys … in Vienna") is no corroboration.
+ */
+function sameValues(kind: Kind, a: unknown[], b: unknown[]): "agree" | null {
+  if (a.length === 0 || b.length === 0) return null;
+  const covered = (xs: unknown[], ys: unknown[]) => xs.every((x) => ys.some((y) => compare(kind, x, y) === "agree"));
+  return covered(a, b) && covered(b, a) ? "agree" : null;
 }
 
 /** Null unless quotes from different documents, about the same thing, give different values of the asked kind. */

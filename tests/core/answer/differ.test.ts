@@ -209,6 +209,9 @@ describe("a rival that gives the same answer corroborates, it does not compete",
     expect(when("He returned on Oct. 5.", "He was back in Moscow on October 5.")).toBe(true);
     expect(when("He returned on Oct. 5.", "He returned on Oct. 7.")).toBe(false);
     expect(valuesAgree("How does he negotiate?")("Slowly.", "Slowly.")).toBe(false);
+    // One shared incidental value is no corroboration: every value of each must agree with one of the other's.
+    const signed = valuesAgree("Where was the treaty signed?");
+    expect(signed("It was signed by Soviet envoys in Geneva.", "Soviet envoys signed it in Vienna.")).toBe(false);
   });
 
   it("so the answer model's margin is measured against a source that says something else", () => {

@@ -41,6 +41,8 @@ describe("answering is linear in the question's length", () => {
     ["capitals", "Geneva Treaty ".repeat(n / 14)],
     ["quotation marks", "“".repeat(n)],
     ["question words and kind nouns without a verb", "what date which year ".repeat(n / 21)],
+    ["scene-setting clauses that never reach a question", "When a b, when c d, ".repeat(n / 20)],
+    ["possessive nouns after which", `Which ${"year's ".repeat(n / 7)}budget?`],
     ["a masked link left open after its spaces", `[a](${" ".repeat(n)}x`],
     ["underscores between words and after them", `a${"_".repeat(n / 2)} ${"treaty_".repeat(n / 14)}`],
     ["What does X do? with a long X", `What does ${"(treaty ".repeat(n / 8)} do?`],
@@ -119,6 +121,11 @@ describe("reading a text for the kind of answer asked is linear in its length", 
     ["occasions that never finish", "at the end at the start when once after on boo ".repeat(n / 48)],
     ["spans whose year never comes", "1915 until 4 August until November 19 ".repeat(n / 38)],
     ["events that never name one", "at the end of at the height of the by the turn of x ".repeat(n / 52)],
+    ["after words that never end in -ing", `after ${"x".repeat(n / 2)} `.repeat(2)],
+    ["spans that never close", "1915 – 4 August – 1915 to November ".repeat(n / 35)],
+    ["units that never come after within or for", `within${" ".repeat(n / 4)}for${" ".repeat(n / 4)}`],
+    ["circa without a year", "c. ca. c ".repeat(n / 9)],
+    ["plain digits beside months", "12 Ma 3 of Jun 20 Octo 7 May ".repeat(n / 29)],
   ])("%s", (_, adversarial) => {
     const text = adversarial.slice(0, n);
     // Every word of the text asked: no match counts as an answer, so every pattern reads the whole text.

@@ -394,6 +394,18 @@ describe("quantities with their units, times told by events, purposes", () => {
     expect(answerTypeOf("On what day did the ministry announce it?")).toBe("time");
   });
 
+  it("what a code review found: real answers the readings above must not refuse, and non-answers they must", () => {
+    expect(strength("The Lakeside trail is 2.5 miles long.", "How many miles long is the Lakeside trail?")).toBe(1);
+    expect(strength("In 1967, 52% of voters approved.", "How many percent of voters approved?")).toBe(1);
+    expect(strength("In May 40 people were killed.", "How many people were killed in the raids in May?")).toBe(1);
+    const released = "On what day in September 2023 was it released?";
+    expect(strength("It was released on 2023-09-14.", released)).toBe(1);
+    expect(strength("It was released on the 14th.", released)).toBe(1);
+    expect(strength("BP said the leak had slowed.", "When did the spill begin?")).toBe(0);
+    expect(strength("The source code is free software.", "How much does it cost?")).toBe(0);
+    expect(strength("It is described at the end of Section 5.", "When was the feature introduced?")).toBe(0);
+  });
+
   it("'how many' counts: a share or a measured decimal is no count", () => {
     const schools = "How many private schools are there in Sweden?";
     expect(answerTypeOf(schools)).toBe("count");
