@@ -155,6 +155,10 @@ export function askedKind(question: string): { type: AnswerType | null; surely: 
   return { type: m === null ? null : kindAfter(m, q), surely };
 }
 
+/** "…scheduled to reopen", "…due to open", "When is it celebrated?": a passive that is dated, not an occasion. */
+const DATED_PASSIVE =
+  /\b(?:scheduled|expected|due|planned|set|going|likely|supposed|celebrated|observed|held|born|founded|released|published|built|opened)\b/i;
+
 /** A "when"/"where" that opens a clause of its own ("When Antonov came…"), not the question ("When did…"). */
 const subordinate = (m: RegExpExecArray) =>
   /^(?:when|where)$/i.test(m[1] as string) &&
@@ -169,8 +173,10 @@ function kindAfter(m: RegExpExecArray, question: string): AnswerType | null {
     case "when":
       // "When does the server read pg_hba.conf?" asks what it happens on, which a manual says by an event ("at
       // startup", "when the session ends"); "When did…" asks for a date.
-      // "When is the mall scheduled to reopen?" asks a date still.
-      return /^\s+(?:does|do|can|should|must)\b/i.test(after) ? "occasion" : "time";
+      // "When is pg_hba.conf read?" too (a manual: "on start-up and when the server receives a SIGHUP"); "When is the
+      // mall scheduled to reopen?" and "When will…" ask a date still.
+      if (/^\s+(?:does|do|can|should|must)\b/i.test(after)) return "occasion";
+      return /^\s+(?:is|are)\b/i.test(after) && !DATED_PASSIVE.test(question) ? "occasion" : "time";
     case "who":
     case "whom":
     case "whose":

@@ -356,6 +356,11 @@ describe("quantities with their units, times told by events, purposes", () => {
     expect(strength("The file is read at startup.", "When does the server read the file?")).toBe(1);
     // "When is the mall scheduled to reopen?" asks a date still.
     expect(answerTypeOf("When is the Fulton Mall scheduled to reopen?")).toBe("time");
+    // A present passive asks an occasion too, unless it is a dated one (scheduled, held, founded…).
+    expect(
+      strength("The file is read on start-up and when the server receives a SIGHUP.", "When is pg_hba.conf read?"),
+    ).toBe(1);
+    expect(answerTypeOf("When is the festival held?")).toBe("time");
     expect(strength("It was dropped in 2019.", drop)).toBe(1);
     expect(strength("Temporary tables are dropped automatically.", drop)).toBe(0);
     const left = "When did Antonov leave Washington?";
