@@ -71,6 +71,7 @@ const NOUN_KINDS: Array<[RegExp, AnswerType]> = [
   [new RegExp(`^(?:${PERSON_NOUN.source.replace(/\\b/g, "")})$`, "i"), "person"],
   [new RegExp(`^(?:${NAME_NOUN.source.replace(/\\b/g, "")})$`, "i"), "name"],
 ];
+const AUXILIARY = /^(?:is|was|were|are|did|does|do|will|would|can|could|should|shall|has|have|had|may|might|must)$/i;
 /**
  * Where the noun phrase after "what"/"which" ends: a verb of its clause, a preposition, a conjunction, or a determiner
  * past its first word ("What causes the population…": a verb came before it).
@@ -89,7 +90,7 @@ const TIME_AFTER = /^\s*(?:(?:of|in)\s+(?:the\s+)?(?:day|year|month|week|century
  * The words of the noun phrase a question word governs (up to three, after "is the"/"was a": "What was the year…"),
  * and the rest of the words after it.
  */
-function governedWords(after: string): { words: string[]; rest: string; copula: boolean } {
+function governedWords(after: string): { words: string[]; rest: string; copula: boolean; byVerb: boolean } {
   const words = after
     .trim()
     .split(/\s+/u)
@@ -105,7 +106,9 @@ function governedWords(after: string): { words: string[]; rest: string; copula: 
     if (PHRASE_END.test(w)) break;
     out.push(w);
   }
-  return { words: out, rest: words.slice(i).join(" "), copula };
+  // Ended by its clause's auxiliary ("What date format does…"): its last word is its head.
+  const byVerb = AUXILIARY.test(words[i] ?? "");
+  return { words: out, rest: words.slice(i).join(" "), copula, byVerb };
 }
 
 /**
@@ -199,14 +202,16 @@ function kindAfter(m: RegExpExecArray, question: string): AnswerType | null {
       // a preposition are not that noun ("What memorial was built years after…", "What characteristic in recent years…").
       let kind: AnswerType | null = null;
       let head = "";
-      const { words, rest, copula } = governedWords(after);
-      for (const word of words) {
+      const { words, rest, copula, byVerb } = governedWords(after);
+      // "Which year's budget…", "Which country's defence budget…" ask the year, the country ("What is Warsaw's
+      // population?" asks the population); "What date format does PostgreSQL use?" asks a format: before the clause's
+      // auxiliary, the phrase's last word is its head.
+      const possessive = copula ? -1 : words.findIndex((w) => /['’]s$/u.test(w));
+      const heads = possessive >= 0 ? words.slice(0, possessive + 1) : byVerb ? words.slice(-1) : words;
+      for (const word of heads) {
         const w = word.replace(/['’]s$/u, "");
         const k = NOUN_KINDS.find(([re]) => re.test(w))?.[1];
         if (k !== undefined) [kind, head] = [k, w];
-        // "Which year's budget…", "Which country's defence budget…" ask the year, the country; "What is Warsaw's
-        // population?" asks the population.
-        if (w !== word && !copula) break;
       }
       // "On what exact day in August 2017…": the month or year is given, the day is asked.
       if (kind === "time" && /^(?:days?|dates?)$/i.test(head) && GIVES_MONTH_OR_YEAR.test(question)) return "day";

@@ -69,6 +69,9 @@ describe("answerTypeOf", () => {
     "What memorial was built years after Genghis Khan's death?",
     "What characteristic in recent years has been tied with health?",
     "What type of number theory utilizes prime ideals?",
+    // Before the clause's auxiliary, the phrase's last word is its head: a format, a type.
+    "What date format does PostgreSQL use?",
+    "What number type does the column hold?",
     "What causes the population of ctenophora to grow?",
     "Which bound of time is more difficult to establish?",
     "What was the focus of Season 20 of Doctor Who?",
