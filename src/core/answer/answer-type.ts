@@ -279,6 +279,11 @@ const MEASURE = new RegExp(
     `(?:in|within|for|over)\\s+(?:seconds|minutes|hours|days|weeks|months|years|decades|centuries))(?![\\p{L}\\p{N}])`,
   "giu",
 );
+/** What a measurement question asks when it asks no duration. */
+const NOT_DURATION = ["tall", "high", "far", "deep", "wide", "heavy", "thick"];
+/** A MEASURE match that is a span of time said without a figure and unit ("over decades", "until 1796"). */
+const DURATION_SPAN =
+  /^(?:(?:half\s+)?an?\s+(?:minute|hour|day|week|month|year|decade|century)|1\d{3}|20\d{2}|until\s|till\s|since\s|in\s|within\s|for\s|over\s)/i;
 /** A sum of money: "$40", "£2.5 million", "US$ 3 billion", "40 dollars", "3 million euros". */
 const MONEY = new RegExp(
   "(?:[$£€¥₹]|US\\$|USD|EUR|GBP)\\s?" +
@@ -455,7 +460,10 @@ export function answerStrength(text: string, type: AnswerType, asked: ReadonlySe
     case "measure": {
       // The figure with its unit or currency is the answer; a bare figure may be one, said another way.
       const pattern = type === "money" ? MONEY : type === "percent" ? PERCENT : MEASURE;
-      for (const m of text.matchAll(pattern)) if (!givenIn(m[0], asked)) return 1;
+      // "built over decades", "from 1870 to 1939" say how long, never how tall or far.
+      const durationAsked = type !== "measure" || !NOT_DURATION.some((w) => asked.has(w));
+      for (const m of text.matchAll(pattern))
+        if (!givenIn(m[0], asked) && (durationAsked || !DURATION_SPAN.test(m[0]))) return 1;
       // A bare figure in digits may be one ("it cost 40 million"); "two of the six packages" is no sum or share.
       return offersWord(text, "number", asked, true) ? 0.5 : 0;
     }

@@ -409,6 +409,12 @@ describe("quantities with their units, times told by events, purposes", () => {
     expect(strength("BP said the leak had slowed.", "When did the spill begin?")).toBe(0);
     expect(strength("The source code is free software.", "How much does it cost?")).toBe(0);
     expect(strength("It is described at the end of Section 5.", "When was the feature introduced?")).toBe(0);
+    // A span of time says how long, never how tall or far.
+    expect(strength("The tower was built over decades.", "How tall is the tower?")).toBe(0);
+    expect(strength("It stood from 1870 to 1939.", "How tall was the tower?")).toBe(0);
+    expect(strength("The tower is 533 ft tall.", "How tall is the tower?")).toBe(1);
+    expect(strength("The wall is a few feet high.", "How high is the wall?")).toBe(1);
+    expect(strength("The war went on for decades.", "How long did the war last?")).toBe(1);
   });
 
   it("'how many' counts: a share or a measured decimal is no count", () => {
