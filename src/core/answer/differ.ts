@@ -273,8 +273,7 @@ function verdictOf(kind: Kind, a: unknown[], b: unknown[]): "agree" | "differ" |
  * sources agree. Values are read once per text.
  */
 export function valuesDisagree(question: string): (a: string, b: string) => boolean {
-  const verdict = valueVerdict(question);
-  return (a, b) => verdict(a, b) === "differ";
+  return valueComparison(question).disagree;
 }
 
 /**
@@ -283,14 +282,16 @@ export function valuesDisagree(question: string): (a: string, b: string) => bool
  * rival that agrees corroborates the best quote rather than competes with it.
  */
 export function valuesAgree(question: string): (a: string, b: string) => boolean {
-  const verdict = valueVerdict(question, true);
-  return (a, b) => verdict(a, b) === "agree";
+  return valueComparison(question).agree;
 }
 
-/** Whether two texts agree on the asked-for value, differ on it, or cannot be compared (null). Values read once. */
-function valueVerdict(question: string, all = false): (a: string, b: string) => "agree" | "differ" | null {
+/** Both tests for one question, reading each text's values once for both (quotes.ts asks both of the same texts). */
+export function valueComparison(question: string): {
+  disagree: (a: string, b: string) => boolean;
+  agree: (a: string, b: string) => boolean;
+} {
   const type = answerTypeOf(question);
-  if (type === null || type === "reason") return () => null;
+  if (type === null || type === "reason") return { disagree: () => false, agree: () => false };
   const kind = kindOf(type);
   const asked = questionWords(question);
   const askedValues = kind === "name" ? [] : valuesOf(kind, question, asked);
@@ -300,7 +301,10 @@ function valueVerdict(question: string, all = false): (a: string, b: string) => 
     if (found === undefined) seen.set(text, (found = withoutAsked(kind, valuesOf(kind, text, asked), askedValues)));
     return found;
   };
-  return (a, b) => (all ? sameValues(kind, values(a), values(b)) : verdictOf(kind, values(a), values(b)));
+  return {
+    disagree: (a, b) => verdictOf(kind, values(a), values(b)) === "differ",
+    agree: (a, b) => sameValues(kind, values(a), values(b)) === "agree",
+  };
 }
 
 /**

@@ -23,7 +23,7 @@ import {
 } from "./answer-type.js";
 import { type CandidateSpan, itemHead, passageSentences, type PassageSentences, widen } from "./candidates.js";
 import { answerChance, type DecisionModel, type Features, shippedDecision } from "./decision.js";
-import { valuesAgree, valuesDisagree } from "./differ.js";
+import { valueComparison } from "./differ.js";
 import { Matcher, type TermMatch } from "./matching.js";
 import { pairBonus, questionPairs } from "./pairs.js";
 import { cleanQuestion, foreignLanguage, languageOf, type TextLanguage } from "./question.js";
@@ -553,12 +553,11 @@ export function answerQuestion(
   const ranked = candidates(q, params);
   const top = ranked[0];
   // Alike but for the value asked about (another date, another figure) is not the same report: differ.ts.
-  const disagree = valuesDisagree(cleaned);
+  const { disagree, agree } = valueComparison(cleaned);
   const isTwin = (a: Candidate, b: Candidate) =>
     overlap(a.termSet, b.termSet) >= params.duplicateOverlap &&
     !disagree(a.ps.text.slice(a.start, a.end), b.ps.text.slice(b.start, b.end));
   // A rival that gives the same date, figure or name ("in Geneva", "the Geneva summit") corroborates the best quote.
-  const agree = valuesAgree(cleaned);
   const agrees = (a: Candidate, b: Candidate) =>
     agree(a.ps.text.slice(a.start, a.end), b.ps.text.slice(b.start, b.end));
   const rival = top === undefined ? undefined : rivalOf(top, ranked, isTwin, agrees);
