@@ -69,6 +69,19 @@ const features = (segments: Segment[], question: string) => {
   return { f: f as Features | null, answer };
 };
 
+/**
+ * One written question's example: positive when answerable and its top quote holds an answer; in the half of `unit`
+ * (its article or document); null when not even a candidate was found.
+ */
+function questionRow(segments: Segment[], q: EvalQuestion, set: string, unit: string): Row | null {
+  const asked = features(segments, q.question);
+  if (asked.f === null) return null;
+  const answerable = q.kind !== "unanswerable";
+  const y = answerable && (foundAt(asked.answer, q.answers) ?? 99) <= TOP ? 1 : 0;
+  const group = `${set}:${answerable ? "answerable" : "unanswerable"}`;
+  return { x: vector(asked.f), y, weight: 1, fold: half(unit), group, answerable };
+}
+
 /** Every example, its features over FEATURES (all of them; --features picks columns afterwards). */
 async function extract(): Promise<{ squad: Row[]; dev: Row[] }> {
   // SQuAD: one segment per article, so "without its own article" is the other segments, scored as one index.
@@ -117,12 +130,8 @@ async function extract(): Promise<{ squad: Row[]; dev: Row[] }> {
   // questions) lack.
   const written: Row[] = [];
   for (const q of (await readQuestions("eval/squad/dev.jsonl")) as Array<EvalQuestion & { article: string }>) {
-    const asked = features(all, q.question);
-    if (asked.f === null) continue;
-    const answerable = q.kind !== "unanswerable";
-    const y = answerable && (foundAt(asked.answer, q.answers) ?? 99) <= TOP ? 1 : 0;
-    const group = `squad-written:${answerable ? "answerable" : "unanswerable"}`;
-    written.push({ x: vector(asked.f), y, weight: 1, fold: half(q.article), group, answerable });
+    const row = questionRow(all, q, "squad-written", q.article);
+    if (row !== null) written.push(row);
   }
 
   // The development question sets, through the library exactly as the bot asks.
@@ -137,22 +146,8 @@ async function extract(): Promise<{ squad: Row[]; dev: Row[] }> {
   for (const [name, path, corpusDir] of SETS) {
     const { library } = await Library.open({ corpusDir });
     for (const q of await readQuestions(path)) {
-      let f: Features | null = null;
-      const answer = answerQuestion([library.segment], q.question, 3, DEFAULT_ANSWER, {
-        abstain: false,
-        trace: (x) => (f = x),
-      });
-      if (f === null) continue;
-      const answerable = q.kind !== "unanswerable";
-      const y = answerable && (foundAt(answer, q.answers) ?? 99) <= TOP ? 1 : 0;
-      devRows.push({
-        x: vector(f),
-        y,
-        weight: 1,
-        fold: half(q.doc ?? q.id),
-        group: `${name}:${answerable ? "answerable" : "unanswerable"}`,
-        answerable,
-      });
+      const row = questionRow([library.segment], q, name, q.doc ?? q.id);
+      if (row !== null) devRows.push(row);
     }
   }
   return { squad: rows.splice(0, rows.length), dev: devRows };

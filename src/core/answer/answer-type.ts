@@ -24,6 +24,8 @@ export type AnswerType =
 
 /** The quantities a figure can be: a sum of money, a share, a measurement with its unit; all are numbers. */
 export const QUANTITIES: ReadonlySet<AnswerType> = new Set(["number", "count", "money", "percent", "measure"]);
+/** The kinds read surely from the surface, which the answer model's gate holds a quote to: dates and figures. */
+export const FIGURES: ReadonlySet<AnswerType> = new Set(["time", "day", ...QUANTITIES]);
 
 /** The question's first question word and up to six words after it. */
 const WH = /\b(what|which|who|whom|whose|when|where|why|how)\b((?:\s+[\p{L}\p{N}'’-]+){0,6})/iu;
@@ -45,39 +47,46 @@ const MONEY_WORDS =
   /\b(money|costs?|costing|cost|pa(?:y|id|ys|ying)|prices?|priced|spen[dt]|spending|worth|dollars?|pounds?|euros?|funds?|funding|budget|fees?|salary|revenues?|earn(?:ed|s)?|sold for|bought for|charged?)\b/i;
 /** "How often…": a frequency, which reads as a time ("every hour", "daily", "twice a week"). */
 const FREQUENCY_AFTER_HOW = /^\s+often\b/i;
-/** "What year…", "Which century…": a time. */
-const TIME_NOUN = /\b(years?|decades?|centur(y|ies)|dates?|months?|days?|eras?)\b/i;
-/** "What percentage…", "What number of…": a quantity. */
-const QUANTITY_NOUN = /\b(percent(age)?|proportion|number|amount|population|temperature|speed|score)\b/i;
-/** "Which country…", "What city…": a place. */
-const PLACE_NOUN =
-  /\b(country|countries|city|cities|town|towns|region|state|province|continent|island|river|place|location|airport|capital)\b/i;
-/** "Which person…", "What man…": a person. */
-const PERSON_NOUN =
-  /\b(person|people|man|woman|men|women|author|writer|president|leader|player|spokes(?:man|woman|person))\b/i;
-/** "What company…", "What is the name…": a name. */
-const NAME_NOUN = new RegExp(
-  "\\b(company|organi[sz]ation|team|group|nation|university|college|language|agency|outlet|newspaper|publication|names?|named|called)\\b",
-  "i",
-);
-
-/** Each kind's nouns, as whole words ("two-day" is no day). */
-const NOUN_KINDS: Array<[RegExp, AnswerType]> = [
-  [/^(?:percent(?:age)?|proportion|share|fraction)$/i, "percent"],
-  [/^(?:costs?|prices?|budget|fees?|salary|revenues?)$/i, "money"],
-  [new RegExp(`^(?:${QUANTITY_NOUN.source.replace(/\\b/g, "")})$`, "i"), "number"],
-  [new RegExp(`^(?:${TIME_NOUN.source.replace(/\\b/g, "")})$`, "i"), "time"],
-  [new RegExp(`^(?:${PLACE_NOUN.source.replace(/\\b/g, "")})$`, "i"), "place"],
-  [new RegExp(`^(?:${PERSON_NOUN.source.replace(/\\b/g, "")})$`, "i"), "person"],
-  [new RegExp(`^(?:${NAME_NOUN.source.replace(/\\b/g, "")})$`, "i"), "name"],
-];
-const AUXILIARY = /^(?:is|was|were|are|did|does|do|will|would|can|could|should|shall|has|have|had|may|might|must)$/i;
+/**
+ * The nouns that name each kind after "what"/"which", as whole words ("two-day" is no day); the first kind that
+ * matches wins.
+ */
+const NOUN_KINDS: Array<[RegExp, AnswerType]> = (
+  [
+    // "What percentage…", "What was the share…"
+    ["percent(?:age)?|proportion|share|fraction", "percent"],
+    // "What was the cost…", "What price…"
+    ["costs?|prices?|budget|fees?|salary|revenues?", "money"],
+    // "What number of…", "What was the population…"
+    ["number|amount|population|temperature|speed|score", "number"],
+    // "What year…", "Which century…"
+    ["years?|decades?|centur(?:y|ies)|dates?|months?|days?|eras?", "time"],
+    // "Which country…", "What city…"
+    [
+      "country|countries|city|cities|town|towns|region|state|province|continent|island|river|place|location|airport|capital",
+      "place",
+    ],
+    // "Which person…", "What man…"
+    ["person|people|man|woman|men|women|author|writer|president|leader|player|spokes(?:man|woman|person)", "person"],
+    // "What company…", "What is the name…"
+    [
+      "company|organi[sz]ation|team|group|nation|university|college|language|agency|outlet|newspaper|publication|names?|named|called",
+      "name",
+    ],
+  ] as Array<[string, AnswerType]>
+).map(([words, kind]) => [new RegExp(`^(?:${words})$`, "i"), kind]);
+/** The auxiliary verbs a question's clause is built with. */
+const AUXILIARIES = "is|was|were|are|did|does|do|will|would|can|could|should|shall|has|have|had|may|might|must";
+const AUXILIARY = new RegExp(`^(?:${AUXILIARIES})$`, "i");
 /**
  * Where the noun phrase after "what"/"which" ends: a verb of its clause, a preposition, a conjunction, or a determiner
  * past its first word ("What causes the population…": a verb came before it).
  */
-const PHRASE_END =
-  /^(?:is|was|were|are|be|been|did|does|do|will|would|can|could|should|shall|has|have|had|may|might|must|of|in|on|at|for|to|from|by|with|about|during|since|after|before|that|which|who|whom|when|where|and|or|but|if|as|than|the|an?|this|these|those|its|his|her|their)$/i;
+const PHRASE_END = new RegExp(
+  `^(?:${AUXILIARIES}|be|been|of|in|on|at|for|to|from|by|with|about|during|since|after|before|that|which|who|whom|` +
+    "when|where|and|or|but|if|as|than|the|an?|this|these|those|its|his|her|their)$",
+  "i",
+);
 /** A question that already gives the month or the year. */
 const GIVES_MONTH_OR_YEAR = new RegExp(
   `(?<![\\p{L}\\p{N}])(?:January|February|March|April|May|June|July|August|September|October|November|December|1\\d{3}|20\\d{2})(?![\\p{L}\\p{N}])`,
@@ -163,11 +172,9 @@ const DATED_PASSIVE =
   /\b(?:scheduled|expected|due|planned|set|going|likely|supposed|celebrated|observed|held|born|founded|released|published|built|opened)\b/i;
 
 /** A "when"/"where" that opens a clause of its own ("When Antonov came…"), not the question ("When did…"). */
+const AUXILIARY_NEXT = new RegExp(`^\\s+(?:${AUXILIARIES})\\b`, "i");
 const subordinate = (m: RegExpExecArray) =>
-  /^(?:when|where)$/i.test(m[1] as string) &&
-  !/^\s+(?:is|was|were|are|did|does|do|will|would|can|could|should|shall|must|may|might|has|have|had)\b/i.test(
-    m[2] ?? "",
-  );
+  /^(?:when|where)$/i.test(m[1] as string) && !AUXILIARY_NEXT.test(m[2] ?? "");
 
 /** The kind the question word `m` asks for, with the words after it. */
 function kindAfter(m: RegExpExecArray, question: string): AnswerType | null {
@@ -448,8 +455,7 @@ export function answerStrength(text: string, type: AnswerType, asked: ReadonlySe
     case "occasion":
       if (answerStrength(text, "time", asked) > 0) return 1;
       // The question's own "when" and "the" are no reason to refuse "when the session ends".
-      OCCASION.lastIndex = 0;
-      return OCCASION.test(text) ? 1 : 0;
+      return text.search(OCCASION) >= 0 ? 1 : 0;
     case "time":
       if (offersWord(text, "time", asked)) return 1;
       for (const m of text.matchAll(TIME_OF_DAY)) if (!givenIn(m[0], asked)) return 1;

@@ -268,32 +268,24 @@ function verdictOf(kind: Kind, a: unknown[], b: unknown[]): "agree" | "differ" |
 }
 
 /**
- * For folding near-identical quotes into one ("also reported by"): whether two texts give different values of the
- * kind `question` asks for. Two sentences alike but for the date must stay two quotes, or the answer would claim the
- * sources agree. Values are read once per text.
+ * How two texts stand on the value of the kind `question` asks for, each text's values read once:
+ * - `disagree`, for folding near-identical quotes into one ("also reported by"): they give different values. Two
+ *   sentences alike but for the date must stay two quotes, or the answer would claim the sources agree.
+ * - `agree`, for the answer model's margin: they give the same values ("in Geneva" and "the Geneva summit" for "Where
+ *   was the summit held?"), each of either's agreeing with one of the other's. A rival that agrees corroborates the
+ *   best quote rather than competes with it.
+ * `type` and `asked` are the question's answer kind and words, when the caller has read them already.
  */
-export function valuesDisagree(question: string): (a: string, b: string) => boolean {
-  return valueComparison(question).disagree;
-}
-
-/**
- * For the answer model's margin: whether two texts give the same values of the kind `question` asks for ("in Geneva"
- * and "the Geneva summit" for "Where was the summit held?"), each of either's agreeing with one of the other's. A
- * rival that agrees corroborates the best quote rather than competes with it.
- */
-export function valuesAgree(question: string): (a: string, b: string) => boolean {
-  return valueComparison(question).agree;
-}
-
-/** Both tests for one question, reading each text's values once for both (quotes.ts asks both of the same texts). */
-export function valueComparison(question: string): {
+export function valueComparison(
+  question: string,
+  type: AnswerType | null = answerTypeOf(question),
+  asked: ReadonlySet<string> = questionWords(question),
+): {
   disagree: (a: string, b: string) => boolean;
   agree: (a: string, b: string) => boolean;
 } {
-  const type = answerTypeOf(question);
   if (type === null || type === "reason") return { disagree: () => false, agree: () => false };
   const kind = kindOf(type);
-  const asked = questionWords(question);
   const askedValues = kind === "name" ? [] : valuesOf(kind, question, asked);
   const seen = new Map<string, unknown[]>();
   const values = (text: string) => {

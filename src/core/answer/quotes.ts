@@ -13,14 +13,7 @@ import { type Retrieval, retrieve, type RetrieveParams } from "../search/retriev
 import type { Segment } from "../search/segment.js";
 import { independentSources } from "../sources.js";
 import type { Answer, Quote, Source, TermMatchInfo } from "../types.js";
-import {
-  type AnswerType,
-  answerStrength,
-  askedKind,
-  QUANTITIES,
-  questionWords,
-  withoutKindNoun,
-} from "./answer-type.js";
+import { type AnswerType, answerStrength, askedKind, FIGURES, questionWords, withoutKindNoun } from "./answer-type.js";
 import { type CandidateSpan, itemHead, passageSentences, type PassageSentences, widen } from "./candidates.js";
 import { answerChance, type DecisionModel, type Features, shippedDecision } from "./decision.js";
 import { valueComparison } from "./differ.js";
@@ -450,10 +443,7 @@ export function featuresOf(c: Candidate, q: Asked, best: number, runnerUp: numbe
     typeWanted: answerType === null ? 0 : 1,
     typeMissing: answerType === null ? 0 : 1 - c.typeStrength,
     // Dates and figures are read surely from the surface; names, places and reasons less so.
-    figureMissing:
-      q.surely !== null && (q.surely === "time" || q.surely === "day" || QUANTITIES.has(q.surely))
-        ? 1 - c.typeStrength
-        : 0,
+    figureMissing: q.surely !== null && FIGURES.has(q.surely) ? 1 - c.typeStrength : 0,
     // No rival at all: the margin is unknown (the model takes it as average), not infinite.
     margin: runnerUp > 0 ? Math.min(3, Math.log(best / runnerUp)) : Number.NaN,
     relative: best > 0 ? Math.max(-5, Math.log(c.score / best)) : 0,
@@ -553,13 +543,12 @@ export function answerQuestion(
   const ranked = candidates(q, params);
   const top = ranked[0];
   // Alike but for the value asked about (another date, another figure) is not the same report: differ.ts.
-  const { disagree, agree } = valueComparison(cleaned);
+  const { disagree, agree } = valueComparison(cleaned, q.context.answerType, q.asked);
+  const textOf = (c: Candidate) => c.ps.text.slice(c.start, c.end);
   const isTwin = (a: Candidate, b: Candidate) =>
-    overlap(a.termSet, b.termSet) >= params.duplicateOverlap &&
-    !disagree(a.ps.text.slice(a.start, a.end), b.ps.text.slice(b.start, b.end));
+    overlap(a.termSet, b.termSet) >= params.duplicateOverlap && !disagree(textOf(a), textOf(b));
   // A rival that gives the same date, figure or name ("in Geneva", "the Geneva summit") corroborates the best quote.
-  const agrees = (a: Candidate, b: Candidate) =>
-    agree(a.ps.text.slice(a.start, a.end), b.ps.text.slice(b.start, b.end));
+  const agrees = (a: Candidate, b: Candidate) => agree(textOf(a), textOf(b));
   const rival = top === undefined ? undefined : rivalOf(top, ranked, isTwin, agrees);
   const best = top?.score ?? 0;
   const second = rival?.score ?? 0;

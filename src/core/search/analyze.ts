@@ -88,7 +88,7 @@ export function forEachTerm(text: string, emit: (term: string) => void): void {
     // The possessive "s" of "Russia's" is a separate run after the apostrophe split; drop it.
     if (word === "s" || word === "S") {
       const before = text.charCodeAt(m.index - 1);
-      if (before === 39 /* ' */ || before === 0x2019 /* ’ */) continue;
+      if (isApostrophe(before)) continue;
     }
     const term = termOf(word);
     if (term !== null) emit(term);
@@ -124,7 +124,7 @@ export function contentWords(text: string, isQuestion: boolean): ContentWord[] {
     const raw = m[0];
     if (raw === "s" || raw === "S") {
       const before = text.charCodeAt(m.index - 1);
-      if (isQuestion || before === 39 /* ' */ || before === 0x2019 /* ’ */) continue;
+      if (isQuestion || isApostrophe(before)) continue;
     }
     const word = fold(raw);
     if (isQuestion && (QUESTION_WORDS.has(word) || contractionPiece(text, m.index, m.index + raw.length, word)))

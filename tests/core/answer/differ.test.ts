@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { arrangeBySourceDate, sourcesDiffer, valuesAgree } from "../../../src/core/answer/differ.js";
+import { arrangeBySourceDate, sourcesDiffer, valueComparison } from "../../../src/core/answer/differ.js";
 import { DEFAULT_ANSWER, answerQuestion } from "../../../src/core/answer/quotes.js";
 import type { Features } from "../../../src/core/answer/decision.js";
 import { documentFromText } from "../../../src/core/ingest/document.js";
@@ -201,6 +201,7 @@ describe("the pure function", () => {
 });
 
 describe("a rival that gives the same answer corroborates, it does not compete", () => {
+  const valuesAgree = (question: string) => valueComparison(question).agree;
   it("valuesAgree: the same place, date or figure in other words", () => {
     const where = valuesAgree("Where was the Biden Putin summit held?");
     expect(where("The summit was held in Geneva.", "Officials said the summit took place in Geneva.")).toBe(true);
