@@ -92,6 +92,7 @@ export const DEFAULT_ANSWER: AnswerParams = {
   softCandidateTerms: 3,
   softCandidateStrength: 0.3,
   expansionWeight: 0,
+  meaningWeight: 0.5,
 };
 
 export interface AnswerOptions {
@@ -118,6 +119,8 @@ interface Scan {
   strong: boolean;
   /** Question terms it holds as words of their own (or of their family). */
   held: number;
+  /** Its words' vectors summed (names left out), for the meaning signal; null when none has one or the signal is off. */
+  meaning: Float32Array | null;
 }
 
 /** A scored candidate quote. */
@@ -175,6 +178,9 @@ interface Asked {
   surely: AnswerType | null;
   asked: Set<string>;
   maxIdf: number;
+  /** The question's mean word vector, or null. */
+  meaning: Float32Array | null;
+  vectors: WordVectors | null;
 }
 
 function understand(
@@ -234,6 +240,8 @@ function understand(
     informative: informativeTerms(ranking.terms, params.informativeTerms),
     surely: kind.surely ? kind.type : null,
     asked: questionWords(question),
+    meaning: meanVector(vectors, meaningWords(questionContent)),
+    vectors,
     // idf of a term the corpus never holds: the most informative a term can be.
     maxIdf: Math.log(1 + (ranking.total + 0.5) / 0.5),
   };
@@ -272,7 +280,12 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
           evidence.best.filter((m) => m !== null && m.strength >= params.softCandidateStrength).length >=
             params.softCandidateTerms;
         const held = evidence.best.filter((m) => m !== null && isExact(m)).length;
-        s = { evidence, strong, held };
+        s = {
+          evidence,
+          strong,
+          held,
+          meaning: params.meaningWeight === 0 ? null : meanVector(q.vectors, meaningWords(words)),
+        };
         seen.set(key, s);
       }
       return s;
@@ -356,8 +369,21 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
         for (let j = span.from; j < span.to; j++) strength = Math.max(strength, typeStrength(j));
         const defines = context.definition !== null && context.definition.test(text.slice(start, end));
         const pairs = pairBonus(quoteTerms, q.pairs);
+        let meaning = 0;
+        if (q.meaning !== null && params.meaningWeight !== 0) {
+          const sum = new Float32Array(q.meaning.length);
+          let any = false;
+          for (let j = i; j < i + w; j++) {
+            const m = scan(j).meaning;
+            if (m === null) continue;
+            any = true;
+            for (let k = 0; k < sum.length; k++) sum[k] = (sum[k] as number) + (m[k] as number);
+          }
+          if (any) meaning = cosine(q.meaning, sum);
+        }
         const scored = scoreCandidate(
           {
+            meaning,
             coreTerms,
             coreMatches,
             coreSentences: w,
@@ -407,6 +433,33 @@ function rivalOf(
   agrees: (a: Candidate, b: Candidate) => boolean,
 ): Candidate | undefined {
   return ranked.find((c) => c.ps !== top.ps && !isTwin(top, c) && !agrees(top, c));
+}
+
+/**
+ * The words whose vectors make a sentence's meaning: not its names, which the exact match already counts (with them,
+ * "After Biden likened Putin to a 'killer'…" means "How did Putin describe Biden?" more than the sentence that answers).
+ */
+const meaningWords = (words: readonly ContentWord[]): string[] =>
+  words.filter((w) => w.opening || !/^\p{Lu}/u.test(w.raw)).map((w) => w.word);
+/** The sum of the words' vectors, each weighted down when frequent (WordVectors.addTo); null when none has one. */
+function meanVector(vectors: WordVectors | null, words: readonly string[]): Float32Array | null {
+  if (vectors === null) return null;
+  const v = new Float32Array(vectors.dimensions);
+  let any = false;
+  for (const w of words) if (vectors.addTo(w, v)) any = true;
+  return any ? v : null;
+}
+/** Cosine of two vectors (0 when either is zero). */
+function cosine(a: Float32Array, b: Float32Array): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let k = 0; k < a.length; k++) {
+    dot += (a[k] as number) * (b[k] as number);
+    na += (a[k] as number) ** 2;
+    nb += (b[k] as number) ** 2;
+  }
+  return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
 }
 
 /** The decision model's features for one candidate. */

@@ -2,7 +2,7 @@
  * Named signals: what makes one candidate quote a better answer than another, each computed on its own and combined
  * into the score as
  *   (bm25 + related + passage + pairs) × e^(coverage + softCoverage − spread + definition + properNouns + title + head
- *   − asks)
+ *   − asks + meaning)
  *   × answerType
  * Every quote carries the signals that fired with their contributions (points added to the base, or the factor they
  * multiply it by), and which question terms it matched and how (MiniSearch's `match`/`terms` as the model).
@@ -15,6 +15,11 @@ import type { Matcher, MatchParams, TermMatch } from "./matching.js";
 
 export interface SignalParams extends MatchParams {
   bm25: Bm25Params;
+  /**
+   * × e^(w × cosine of the question's and the core's mean word vectors, names left out): the sentence says what the
+   * question is about, whatever its words. SQuAD dev answerTop1 0.7985 → 0.801 with the top quote no longer (docs/DESIGN.md, seventh round).
+   */
+  meaningWeight: number;
   /** Weight of each adjacent question-term pair found side by side, in units of the pair's smaller idf. */
   phraseWeight: number;
   /** Weight of the enclosing passage's score in a sentence's score (context: the paragraph is about the question). */
@@ -52,6 +57,7 @@ export interface SignalParams extends MatchParams {
 }
 
 export type SignalName =
+  | "meaning"
   | "bm25"
   | "related"
   | "passage"
@@ -231,6 +237,8 @@ export interface CandidateFacts {
   typeStrength: number;
   /** The core's last sentence is a question (the document asks; its answer follows). */
   asks: boolean;
+  /** Cosine of the question's and the core's mean word vectors (0 when either has none). */
+  meaning: number;
 }
 
 export interface Scored {
@@ -309,6 +317,7 @@ export function scoreCandidate(facts: CandidateFacts, question: QuestionContext,
     ["title", titleShare, params.titleWeight * titleShare],
     ["head", headShare, params.headWeight * headShare + params.coverageWeight * headCovers],
     ["asks", facts.asks ? 1 : 0, facts.asks ? -params.askWeight : 0],
+    ["meaning", facts.meaning, params.meaningWeight * facts.meaning],
   ];
   let exponent = 0;
   for (const [name, value, x] of exponents) {

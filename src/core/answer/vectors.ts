@@ -12,6 +12,9 @@ import { shippedFile } from "./shipped.js";
 const MAGIC = "VWV1";
 const SCALE = 127 * 127;
 
+/** Rank below which a word weighs little in a sentence's mean vector. */
+const FREQUENT = 300;
+
 export class WordVectors {
   private readonly index = new Map<string, number>();
 
@@ -50,6 +53,16 @@ export class WordVectors {
 
   has(word: string): boolean {
     return this.index.has(word);
+  }
+
+  /** Adds `word`'s vector, weighted down for frequent words (smooth inverse frequency), to `into`; false when none. */
+  addTo(word: string, into: Float32Array): boolean {
+    const i = this.index.get(word);
+    if (i === undefined) return false;
+    const d = this.dimensions;
+    const w = 1 - Math.exp(-(i + 1) / FREQUENT);
+    for (let k = 0; k < d; k++) into[k] = (into[k] as number) + w * (this.data[i * d + k] as number);
+    return true;
   }
 
   /** Cosine similarity of two words, or null when either has no vector. */

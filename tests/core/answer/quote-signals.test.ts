@@ -230,6 +230,72 @@ describe("the title stands in for no more of the question than the quote holds",
   });
 });
 
+describe("the meaning signal: the question's and the sentence's mean word vectors", () => {
+  // Both sentences hold "council" and "bridge"; only the second is about what the question asks (repairs).
+  const segment = buildSegment([
+    documentFromText({
+      id: "town",
+      title: "Town notes",
+      text:
+        "The council met about the bridge on Tuesday, and the mayor wore a blue hat to the meeting.\n\n" +
+        "The council voted about the bridge to pay for fixing the cracked concrete and rusted steel.",
+    }),
+  ]);
+  const question = "What did the council decide about the bridge repairs?";
+  const quotes = (meaningWeight: number) =>
+    answerQuestion([segment], question, 2, { ...DEFAULT_ANSWER, meaningWeight }, { abstain: false }).quotes;
+  const meaning = (q: { signals?: Array<{ name: string; value: number; factor?: number }> } | undefined) =>
+    q?.signals?.find((s) => s.name === "meaning");
+
+  it("rates the sentence about the question's subject closer, and multiplies each score by e^(w × cosine)", () => {
+    const on = quotes(DEFAULT_ANSWER.meaningWeight);
+    const off = quotes(0);
+    const fixing = (qs: typeof on) => qs.find((q) => q.text.includes("fixing"));
+    const hat = (qs: typeof on) => qs.find((q) => q.text.includes("blue hat"));
+    const a = meaning(fixing(on));
+    const b = meaning(hat(on));
+    expect(a?.value).toBeGreaterThan(b?.value ?? 1);
+    expect(a?.value).toBeLessThanOrEqual(1);
+    // Signals are shown rounded (to 0.01); the score grows by the unrounded factor.
+    expect(a?.factor).toBeCloseTo(Math.exp(DEFAULT_ANSWER.meaningWeight * (a?.value ?? 0)), 2);
+    const ratio = (fixing(on)?.score ?? 0) / (fixing(off)?.score ?? 1);
+    expect(ratio).toBeCloseTo(Math.exp(DEFAULT_ANSWER.meaningWeight * (a?.value ?? 0)), 2);
+    expect((hat(on)?.score ?? 0) / (hat(off)?.score ?? 1)).toBeCloseTo(
+      Math.exp(DEFAULT_ANSWER.meaningWeight * (b?.value ?? 0)),
+      2,
+    );
+    expect(meaning(fixing(off))).toBeUndefined();
+  });
+
+  it("leaves names out, which the exact match already counts: they change no question's meaning", () => {
+    const summit = buildSegment([
+      documentFromText({ id: "s", title: null, text: "The summit talks of Putin and Biden were held in Geneva." }),
+    ]);
+    const top = (q: string) => answerQuestion([summit], q, 1, DEFAULT_ANSWER, { abstain: false }).quotes[0];
+    const plain = meaning(top("Where were the summit talks held?"));
+    expect(plain?.value).toBeGreaterThan(0.5);
+    expect(meaning(top("Where were Putin and Biden's summit talks held?"))?.value).toBeCloseTo(plain?.value ?? 0, 6);
+    // A question of names alone has no meaning to compare: no signal, rather than one made of names.
+    expect(top("Where were Putin and Biden?")?.text).toMatch(/^The summit talks/);
+    expect(meaning(top("Where were Putin and Biden?"))).toBeUndefined();
+  });
+
+  it("weighs a frequent word far less than a rare one (smooth inverse frequency by the vectors' rank)", () => {
+    // 1,001 words ranked by frequency, every one the same direction: only the weights differ.
+    const words = Array.from({ length: 1001 }, (_, i) => `w${i}`);
+    const data = new Int8Array(1001 * 2);
+    for (let i = 0; i < 1001; i++) data[i * 2] = 127;
+    const v = new WordVectors(words, data, 2);
+    const common = new Float32Array(2);
+    const rare = new Float32Array(2);
+    expect(v.addTo("w0", common)).toBe(true);
+    expect(v.addTo("w1000", rare)).toBe(true);
+    expect((common[0] as number) / (rare[0] as number)).toBeLessThan(0.01);
+    expect(rare[0]).toBeGreaterThan(0.9 * 127);
+    expect(v.addTo("not-a-word", rare)).toBe(false);
+  });
+});
+
 describe("word relations", () => {
   const relations = shippedRelations() as WordRelations;
 
