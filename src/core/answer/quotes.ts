@@ -119,8 +119,16 @@ interface Scan {
   strong: boolean;
   /** Question terms it holds as words of their own (or of their family). */
   held: number;
-  /** Its words' vectors summed (names left out), for the meaning signal; null when none has one or the signal is off. */
-  meaning: Float32Array | null;
+  words: readonly ContentWord[];
+  /** Its words' vectors summed (names left out), read when it is a quote's core; null when none has a vector. */
+  meaning?: SentenceMeaning | null;
+}
+
+/** A sentence's summed word vector, with its dot product with the question's and its squared length. */
+interface SentenceMeaning {
+  vector: Float32Array;
+  dot: number;
+  norm2: number;
 }
 
 /** A scored candidate quote. */
@@ -280,12 +288,7 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
           evidence.best.filter((m) => m !== null && m.strength >= params.softCandidateStrength).length >=
             params.softCandidateTerms;
         const held = evidence.best.filter((m) => m !== null && isExact(m)).length;
-        s = {
-          evidence,
-          strong,
-          held,
-          meaning: params.meaningWeight === 0 ? null : meanVector(q.vectors, meaningWords(words)),
-        };
+        s = { evidence, strong, held, words };
         seen.set(key, s);
       }
       return s;
@@ -369,18 +372,7 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
         for (let j = span.from; j < span.to; j++) strength = Math.max(strength, typeStrength(j));
         const defines = context.definition !== null && context.definition.test(text.slice(start, end));
         const pairs = pairBonus(quoteTerms, q.pairs);
-        let meaning = 0;
-        if (q.meaning !== null && params.meaningWeight !== 0) {
-          const sum = new Float32Array(q.meaning.length);
-          let any = false;
-          for (let j = i; j < i + w; j++) {
-            const m = scan(j).meaning;
-            if (m === null) continue;
-            any = true;
-            for (let k = 0; k < sum.length; k++) sum[k] = (sum[k] as number) + (m[k] as number);
-          }
-          if (any) meaning = cosine(q.meaning, sum);
-        }
+        const meaning = coreMeaning(q.meaning, params.meaningWeight === 0 ? null : q.vectors, i, i + w, scan);
         const scored = scoreCandidate(
           {
             meaning,
@@ -449,17 +441,43 @@ function meanVector(vectors: WordVectors | null, words: readonly string[]): Floa
   for (const w of words) if (vectors.addTo(w, v)) any = true;
   return any ? v : null;
 }
-/** Cosine of two vectors (0 when either is zero). */
-function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let k = 0; k < a.length; k++) {
-    dot += (a[k] as number) * (b[k] as number);
-    na += (a[k] as number) ** 2;
-    nb += (b[k] as number) ** 2;
+function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let k = 0; k < a.length; k++) sum += (a[k] as number) * (b[k] as number);
+  return sum;
+}
+
+/**
+ * Cosine of the question's vector and the sum of the core's sentence vectors [from, to), from each sentence's dot
+ * product and length (read once per sentence) and the products of the core's sentences with each other; 0 when the
+ * signal is off or either side has no vector.
+ */
+function coreMeaning(
+  question: Float32Array | null,
+  vectors: WordVectors | null,
+  from: number,
+  to: number,
+  scan: (i: number) => Scan,
+): number {
+  if (question === null || vectors === null) return 0;
+  const parts: SentenceMeaning[] = [];
+  for (let j = from; j < to; j++) {
+    const s = scan(j);
+    if (s.meaning === undefined) {
+      const vector = meanVector(vectors, meaningWords(s.words));
+      s.meaning = vector === null ? null : { vector, dot: dot(question, vector), norm2: dot(vector, vector) };
+    }
+    if (s.meaning !== null) parts.push(s.meaning);
   }
-  return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
+  let along = 0;
+  let norm2 = 0;
+  parts.forEach((p, a) => {
+    along += p.dot;
+    norm2 += p.norm2;
+    for (let b = a + 1; b < parts.length; b++) norm2 += 2 * dot(p.vector, (parts[b] as SentenceMeaning).vector);
+  });
+  const q2 = dot(question, question);
+  return norm2 > 0 && q2 > 0 ? along / Math.sqrt(norm2 * q2) : 0;
 }
 
 /** The decision model's features for one candidate. */
