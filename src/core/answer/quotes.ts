@@ -120,7 +120,7 @@ interface Scan {
   /** Question terms it holds as words of their own (or of their family). */
   held: number;
   words: readonly ContentWord[];
-  /** Its words' vectors summed (names left out), read when it is a quote's core; null when none has a vector. */
+  /** Its words' vectors summed (names left out), read when it is first a quote's core; null when none has a vector. */
   meaning?: SentenceMeaning | null;
 }
 
@@ -186,9 +186,8 @@ interface Asked {
   surely: AnswerType | null;
   asked: Set<string>;
   maxIdf: number;
-  /** The question's mean word vector, or null. */
-  meaning: Float32Array | null;
-  vectors: WordVectors | null;
+  /** The question's meaning vector and the vectors to read sentences' with; null when the signal is off or has none. */
+  meaning: { question: SentenceMeaning; vectors: WordVectors } | null;
 }
 
 function understand(
@@ -248,8 +247,7 @@ function understand(
     informative: informativeTerms(ranking.terms, params.informativeTerms),
     surely: kind.surely ? kind.type : null,
     asked: questionWords(question),
-    meaning: meanVector(vectors, meaningWords(questionContent)),
-    vectors,
+    meaning: questionMeaning(params.meaningWeight === 0 ? null : vectors, questionContent),
     // idf of a term the corpus never holds: the most informative a term can be.
     maxIdf: Math.log(1 + (ranking.total + 0.5) / 0.5),
   };
@@ -372,7 +370,7 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
         for (let j = span.from; j < span.to; j++) strength = Math.max(strength, typeStrength(j));
         const defines = context.definition !== null && context.definition.test(text.slice(start, end));
         const pairs = pairBonus(quoteTerms, q.pairs);
-        const meaning = coreMeaning(q.meaning, params.meaningWeight === 0 ? null : q.vectors, i, i + w, scan);
+        const meaning = q.meaning === null ? 0 : coreMeaning(q.meaning.question, q.meaning.vectors, i, i + w, scan);
         const scored = scoreCandidate(
           {
             meaning,
@@ -430,17 +428,32 @@ function rivalOf(
 /**
  * The words whose vectors make a sentence's meaning: not its names, which the exact match already counts (with them,
  * "After Biden likened Putin to a 'killer'…" means "How did Putin describe Biden?" more than the sentence that answers).
+ * A text's opening word is kept whatever its case: capitalised there, it may be any word ("Putin said…" keeps "putin").
  */
 const meaningWords = (words: readonly ContentWord[]): string[] =>
   words.filter((w) => w.opening || !/^\p{Lu}/u.test(w.raw)).map((w) => w.word);
-/** The sum of the words' vectors, each weighted down when frequent (WordVectors.addTo); null when none has one. */
-function meanVector(vectors: WordVectors | null, words: readonly string[]): Float32Array | null {
-  if (vectors === null) return null;
-  const v = new Float32Array(vectors.dimensions);
+
+/**
+ * The sum of the words' vectors, each weighed down when frequent (WordVectors.addTo), with its squared length and its
+ * dot product with `question`'s (the question's own: with itself); null when no word has a vector.
+ */
+function meaningOf(vectors: WordVectors, words: readonly string[], question?: Float32Array): SentenceMeaning | null {
+  const vector = new Float32Array(vectors.dimensions);
   let any = false;
-  for (const w of words) if (vectors.addTo(w, v)) any = true;
-  return any ? v : null;
+  for (const w of words) if (vectors.addTo(w, vector)) any = true;
+  if (!any) return null;
+  const norm2 = dot(vector, vector);
+  return { vector, norm2, dot: question === undefined ? norm2 : dot(question, vector) };
 }
+
+function questionMeaning(
+  vectors: WordVectors | null,
+  words: readonly ContentWord[],
+): { question: SentenceMeaning; vectors: WordVectors } | null {
+  const question = vectors === null ? null : meaningOf(vectors, meaningWords(words));
+  return question === null || vectors === null ? null : { question, vectors };
+}
+
 function dot(a: Float32Array, b: Float32Array): number {
   let sum = 0;
   for (let k = 0; k < a.length; k++) sum += (a[k] as number) * (b[k] as number);
@@ -449,35 +462,33 @@ function dot(a: Float32Array, b: Float32Array): number {
 
 /**
  * Cosine of the question's vector and the sum of the core's sentence vectors [from, to), from each sentence's dot
- * product and length (read once per sentence) and the products of the core's sentences with each other; 0 when the
- * signal is off or either side has no vector.
+ * product with the question's and squared length (read once per sentence, when it is first a core's) and the products
+ * of the core's sentences with each other (a core holds at most `maxSentences`); 0 when the core has no vector.
  */
 function coreMeaning(
-  question: Float32Array | null,
-  vectors: WordVectors | null,
+  question: SentenceMeaning,
+  vectors: WordVectors,
   from: number,
   to: number,
   scan: (i: number) => Scan,
 ): number {
-  if (question === null || vectors === null) return 0;
-  const parts: SentenceMeaning[] = [];
-  for (let j = from; j < to; j++) {
-    const s = scan(j);
-    if (s.meaning === undefined) {
-      const vector = meanVector(vectors, meaningWords(s.words));
-      s.meaning = vector === null ? null : { vector, dot: dot(question, vector), norm2: dot(vector, vector) };
-    }
-    if (s.meaning !== null) parts.push(s.meaning);
-  }
   let along = 0;
   let norm2 = 0;
-  parts.forEach((p, a) => {
-    along += p.dot;
-    norm2 += p.norm2;
-    for (let b = a + 1; b < parts.length; b++) norm2 += 2 * dot(p.vector, (parts[b] as SentenceMeaning).vector);
-  });
-  const q2 = dot(question, question);
-  return norm2 > 0 && q2 > 0 ? along / Math.sqrt(norm2 * q2) : 0;
+  for (let a = from; a < to; a++) {
+    const s = scan(a);
+    if (s.meaning === undefined) s.meaning = meaningOf(vectors, meaningWords(s.words), question.vector);
+    if (s.meaning === null) continue;
+    along += s.meaning.dot;
+    norm2 += s.meaning.norm2;
+    for (let b = a + 1; b < to; b++) {
+      const other = scan(b);
+      if (other.meaning === undefined) other.meaning = meaningOf(vectors, meaningWords(other.words), question.vector);
+      if (other.meaning !== null) norm2 += 2 * dot(s.meaning.vector, other.meaning.vector);
+    }
+  }
+  if (norm2 <= 0 || question.norm2 <= 0) return 0;
+  // Rounding can carry a cosine a hair past ±1.
+  return Math.max(-1, Math.min(1, along / Math.sqrt(norm2 * question.norm2)));
 }
 
 /** The decision model's features for one candidate. */

@@ -16,8 +16,9 @@ import type { Matcher, MatchParams, TermMatch } from "./matching.js";
 export interface SignalParams extends MatchParams {
   bm25: Bm25Params;
   /**
-   * × e^(w × cosine of the question's and the core's mean word vectors, names left out): the sentence says what the
-   * question is about, whatever its words. SQuAD dev answerTop1 0.7985 → 0.801 with the top quote no longer (docs/DESIGN.md, seventh round).
+   * × e^(w × cosine of the question's and the core's summed word vectors, frequent words weighed down, names left
+   * out): the sentence is about what the question asks, whatever its words. At 0.5, SQuAD dev answerTop1 0.7985 →
+   * 0.8009 with top quotes a character shorter on average (docs/DESIGN.md, seventh round).
    */
   meaningWeight: number;
   /** Weight of each adjacent question-term pair found side by side, in units of the pair's smaller idf. */
@@ -237,7 +238,7 @@ export interface CandidateFacts {
   typeStrength: number;
   /** The core's last sentence is a question (the document asks; its answer follows). */
   asks: boolean;
-  /** Cosine of the question's and the core's mean word vectors (0 when either has none). */
+  /** Cosine of the question's and the core's summed word vectors (0 when either has none). */
   meaning: number;
 }
 

@@ -12,7 +12,7 @@ import { shippedFile } from "./shipped.js";
 const MAGIC = "VWV1";
 const SCALE = 127 * 127;
 
-/** Rank below which a word weighs little in a sentence's mean vector. */
+/** The scale of a word's weight in a sentence's vector by its frequency rank r: 1 − e^(−(r + 1) / FREQUENT). */
 const FREQUENT = 300;
 
 export class WordVectors {

@@ -256,7 +256,7 @@ describe("the meaning signal: the question's and the sentence's mean word vector
     const b = meaning(hat(on));
     expect(a?.value).toBeGreaterThan(b?.value ?? 1);
     expect(a?.value).toBeLessThanOrEqual(1);
-    // Signals are shown rounded (to 0.01); the score grows by the unrounded factor.
+    // Signals and scores are shown rounded (to 0.001); the score grows by the unrounded factor.
     expect(a?.factor).toBeCloseTo(Math.exp(DEFAULT_ANSWER.meaningWeight * (a?.value ?? 0)), 2);
     const ratio = (fixing(on)?.score ?? 0) / (fixing(off)?.score ?? 1);
     expect(ratio).toBeCloseTo(Math.exp(DEFAULT_ANSWER.meaningWeight * (a?.value ?? 0)), 2);
@@ -275,9 +275,54 @@ describe("the meaning signal: the question's and the sentence's mean word vector
     const plain = meaning(top("Where were the summit talks held?"));
     expect(plain?.value).toBeGreaterThan(0.5);
     expect(meaning(top("Where were Putin and Biden's summit talks held?"))?.value).toBeCloseTo(plain?.value ?? 0, 6);
+    // …nor any sentence's: the same sentence without them means the question exactly as much.
+    const without = buildSegment([documentFromText({ id: "w", title: null, text: "The summit talks were held." })]);
+    const bare = answerQuestion([without], "Where were the summit talks held?", 1, DEFAULT_ANSWER, { abstain: false });
+    expect(meaning(bare.quotes[0])?.value).toBeCloseTo(plain?.value ?? 0, 6);
     // A question of names alone has no meaning to compare: no signal, rather than one made of names.
     expect(top("Where were Putin and Biden?")?.text).toMatch(/^The summit talks/);
     expect(meaning(top("Where were Putin and Biden?"))).toBeUndefined();
+  });
+
+  it("a two-sentence core means what the sum of its sentences' vectors means", () => {
+    // Hand-made vectors: two thousand frequent words first (no direction), so the six below weigh all but fully.
+    const named: Array<[string, number[]]> = [
+      ["harbor", [127, 0, 0, 0]],
+      ["welcomed", [0, 127, 0, 0]],
+      ["frigate", [0, 0, 127, 0]],
+      ["calm", [90, 90, 0, 0]],
+      ["arrived", [0, 90, 90, 0]],
+      ["dawn", [0, 0, 0, 127]],
+    ];
+    const words = [...Array.from({ length: 2000 }, (_, i) => `f${i}`), ...named.map(([w]) => w)];
+    const data = new Int8Array(words.length * 4);
+    named.forEach(([, v], i) => data.set(v, (2000 + i) * 4));
+    const vectors = new WordVectors(words, data, 4);
+    const doc = buildSegment([
+      documentFromText({ id: "h", title: null, text: "The harbor was calm. The frigate arrived at dawn." }),
+    ]);
+    const quotes = answerQuestion([doc], "Which harbor welcomed the frigate?", 3, DEFAULT_ANSWER, {
+      abstain: false,
+      vectors,
+      relations: null,
+    }).quotes;
+    const both = quotes.find((q) => q.focus?.start === 0 && q.focus.end === q.text.length && q.text.includes("dawn"));
+    const sum = (ws: string[]) =>
+      [0, 1, 2, 3].map((k) => ws.reduce((t, w) => t + ((named.find(([n]) => n === w)?.[1] ?? [])[k] ?? 0), 0));
+    const cosine = (a: number[], b: number[]) => {
+      const d = (x: number[], y: number[]) => x.reduce((t, v, k) => t + v * (y[k] ?? 0), 0);
+      return d(a, b) / Math.sqrt(d(a, a) * d(b, b));
+    };
+    const expected = cosine(
+      sum(["harbor", "welcomed", "frigate"]),
+      sum(["harbor", "calm", "frigate", "arrived", "dawn"]),
+    );
+    expect(both).toBeDefined();
+    expect(meaning(both)?.value).toBeCloseTo(expected, 2);
+    // Not the mean of its sentences' cosines, which differs here.
+    const one = cosine(sum(["harbor", "welcomed", "frigate"]), sum(["harbor", "calm"]));
+    const two = cosine(sum(["harbor", "welcomed", "frigate"]), sum(["frigate", "arrived", "dawn"]));
+    expect(Math.abs((one + two) / 2 - expected)).toBeGreaterThan(0.05);
   });
 
   it("weighs a frequent word far less than a rare one (smooth inverse frequency by the vectors' rank)", () => {
