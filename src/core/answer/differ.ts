@@ -255,16 +255,16 @@ function withoutAsked(kind: Kind, values: unknown[], asked: unknown[]): unknown[
   );
 }
 
-/** "agree" when some pair of the two quotes' values agrees, "differ" when pairs compare and none agrees, else null. */
-function verdictOf(kind: Kind, a: unknown[], b: unknown[]): "agree" | "differ" | null {
+/** Whether two quotes' values can be compared and none of the comparable pairs agree. */
+function differ(kind: Kind, a: unknown[], b: unknown[]): boolean {
   let comparable = false;
   for (const x of a)
     for (const y of b) {
       const verdict = compare(kind, x, y);
-      if (verdict === "agree") return "agree";
+      if (verdict === "agree") return false;
       if (verdict === "differ") comparable = true;
     }
-  return comparable ? "differ" : null;
+  return comparable;
 }
 
 /**
@@ -294,19 +294,19 @@ export function valueComparison(
     return found;
   };
   return {
-    disagree: (a, b) => verdictOf(kind, values(a), values(b)) === "differ",
-    agree: (a, b) => sameValues(kind, values(a), values(b)) === "agree",
+    disagree: (a, b) => differ(kind, values(a), values(b)),
+    agree: (a, b) => sameValues(kind, values(a), values(b)),
   };
 }
 
 /**
- * "agree" only when each value of either quote agrees with one of the other's: one shared incidental value ("Soviet
+ * True only when each value of either quote agrees with one of the other's: one shared incidental value ("Soviet
  * envoys in Geneva" and "Soviet envoys … in Vienna") is no corroboration.
  */
-function sameValues(kind: Kind, a: unknown[], b: unknown[]): "agree" | null {
-  if (a.length === 0 || b.length === 0) return null;
+function sameValues(kind: Kind, a: unknown[], b: unknown[]): boolean {
+  if (a.length === 0 || b.length === 0) return false;
   const covered = (xs: unknown[], ys: unknown[]) => xs.every((x) => ys.some((y) => compare(kind, x, y) === "agree"));
-  return covered(a, b) && covered(b, a) ? "agree" : null;
+  return covered(a, b) && covered(b, a);
 }
 
 /** Null unless quotes from different documents, about the same thing, give different values of the asked kind. */
@@ -332,7 +332,7 @@ export function sourcesDiffer(question: string, quotes: readonly Quote[]): Sourc
       let shared = 0;
       for (const t of a.terms) if (b.terms.has(t)) shared++;
       if (shared < need) continue;
-      if (verdictOf(kind, a.values, b.values) === "differ") return { kind };
+      if (differ(kind, a.values, b.values)) return { kind };
     }
   return null;
 }

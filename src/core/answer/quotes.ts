@@ -124,11 +124,15 @@ interface Scan {
   meaning?: SentenceMeaning | null;
 }
 
-/** A sentence's summed word vector, with its dot product with the question's and its squared length. */
-interface SentenceMeaning {
+/** A summed word vector with its squared length. */
+interface Meaning {
   vector: Float32Array;
-  dot: number;
   norm2: number;
+}
+
+/** A sentence's, with its dot product with the question's. */
+interface SentenceMeaning extends Meaning {
+  dot: number;
 }
 
 /** A scored candidate quote. */
@@ -187,7 +191,7 @@ interface Asked {
   asked: Set<string>;
   maxIdf: number;
   /** The question's meaning vector and the vectors to read sentences' with; null when the signal is off or has none. */
-  meaning: { question: SentenceMeaning; vectors: WordVectors } | null;
+  meaning: { question: Meaning; vectors: WordVectors } | null;
 }
 
 function understand(
@@ -433,25 +437,29 @@ function rivalOf(
 const meaningWords = (words: readonly ContentWord[]): string[] =>
   words.filter((w) => w.opening || !/^\p{Lu}/u.test(w.raw)).map((w) => w.word);
 
-/**
- * The sum of the words' vectors, each weighed down when frequent (WordVectors.addTo), with its squared length and its
- * dot product with `question`'s (the question's own: with itself); null when no word has a vector.
- */
-function meaningOf(vectors: WordVectors, words: readonly string[], question?: Float32Array): SentenceMeaning | null {
+/** The sum of the meaning words' vectors, each weighed down when frequent (WordVectors.addTo); null when none has one. */
+function summed(vectors: WordVectors, words: readonly ContentWord[]): Float32Array | null {
   const vector = new Float32Array(vectors.dimensions);
   let any = false;
-  for (const w of words) if (vectors.addTo(w, vector)) any = true;
-  if (!any) return null;
-  const norm2 = dot(vector, vector);
-  return { vector, norm2, dot: question === undefined ? norm2 : dot(question, vector) };
+  for (const w of meaningWords(words)) if (vectors.addTo(w, vector)) any = true;
+  return any ? vector : null;
 }
 
 function questionMeaning(
   vectors: WordVectors | null,
   words: readonly ContentWord[],
-): { question: SentenceMeaning; vectors: WordVectors } | null {
-  const question = vectors === null ? null : meaningOf(vectors, meaningWords(words));
-  return question === null || vectors === null ? null : { question, vectors };
+): { question: Meaning; vectors: WordVectors } | null {
+  const vector = vectors === null ? null : summed(vectors, words);
+  return vector === null || vectors === null ? null : { question: { vector, norm2: dot(vector, vector) }, vectors };
+}
+
+/** A scanned sentence's meaning, read the first time it is asked for. */
+function sentenceMeaning(s: Scan, question: Meaning, vectors: WordVectors): SentenceMeaning | null {
+  if (s.meaning === undefined) {
+    const vector = summed(vectors, s.words);
+    s.meaning = vector === null ? null : { vector, norm2: dot(vector, vector), dot: dot(question.vector, vector) };
+  }
+  return s.meaning;
 }
 
 function dot(a: Float32Array, b: Float32Array): number {
@@ -466,7 +474,7 @@ function dot(a: Float32Array, b: Float32Array): number {
  * of the core's sentences with each other (a core holds at most `maxSentences`); 0 when the core has no vector.
  */
 function coreMeaning(
-  question: SentenceMeaning,
+  question: Meaning,
   vectors: WordVectors,
   from: number,
   to: number,
@@ -475,15 +483,13 @@ function coreMeaning(
   let along = 0;
   let norm2 = 0;
   for (let a = from; a < to; a++) {
-    const s = scan(a);
-    if (s.meaning === undefined) s.meaning = meaningOf(vectors, meaningWords(s.words), question.vector);
-    if (s.meaning === null) continue;
-    along += s.meaning.dot;
-    norm2 += s.meaning.norm2;
+    const m = sentenceMeaning(scan(a), question, vectors);
+    if (m === null) continue;
+    along += m.dot;
+    norm2 += m.norm2;
     for (let b = a + 1; b < to; b++) {
-      const other = scan(b);
-      if (other.meaning === undefined) other.meaning = meaningOf(vectors, meaningWords(other.words), question.vector);
-      if (other.meaning !== null) norm2 += 2 * dot(s.meaning.vector, other.meaning.vector);
+      const other = sentenceMeaning(scan(b), question, vectors);
+      if (other !== null) norm2 += 2 * dot(m.vector, other.vector);
     }
   }
   if (norm2 <= 0 || question.norm2 <= 0) return 0;

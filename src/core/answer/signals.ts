@@ -58,7 +58,6 @@ export interface SignalParams extends MatchParams {
 }
 
 export type SignalName =
-  | "meaning"
   | "bm25"
   | "related"
   | "passage"
@@ -71,6 +70,7 @@ export type SignalName =
   | "title"
   | "head"
   | "asks"
+  | "meaning"
   | "answerType";
 
 /** One signal that fired: its measured value and what it did to the score (points added, or a factor). */
