@@ -134,16 +134,15 @@ export function answerTypeOf(question: string): AnswerType | null {
  * model's date-or-figure gate uses this one.
  */
 export function surelyAsked(question: string): AnswerType | null {
-  const kind = askedKind(question);
-  return kind.surely ? kind.type : null;
+  return askedKind(question).surely;
 }
 
-/** Both at once, from one reading of the question: the kind asked for, and whether its question word opens a clause. */
-export function askedKind(question: string): { type: AnswerType | null; surely: boolean } {
+/** Both at once, from one reading of the question: the kind asked for, and the same when it is asked surely. */
+export function askedKind(question: string): { type: AnswerType | null; surely: AnswerType | null } {
   const q = question.length > 2000 ? question.slice(0, 2000) : question;
   // "Does the FHS recommend clearing /tmp when the system boots?" asks yes or no; its "when" opens a clause. "Can you
   // tell me when…" asks "when".
-  if (YES_NO.test(q) && !EMBEDDED.test(q)) return { type: null, surely: false };
+  if (YES_NO.test(q) && !EMBEDDED.test(q)) return { type: null, surely: null };
   // The first question word that opens a clause, unless it opens a "when"/"where" clause before the question proper:
   // "When Antonov came to Washington, what word did he…" asks "what"; "On what date…, and by whom?" asks a date.
   CLAUSE_WH.lastIndex = 0;
@@ -159,12 +158,15 @@ export function askedKind(question: string): { type: AnswerType | null; surely: 
       continue;
     }
     const later = WH.exec(q.slice(clauseEnd));
-    if (later !== null) return { type: kindAfter(later, q), surely: false };
+    if (later !== null) return { type: kindAfter(later, q), surely: null };
     break;
   }
-  const surely = m !== null;
-  m ??= WH.exec(q);
-  return { type: m === null ? null : kindAfter(m, q), surely };
+  if (m !== null) {
+    const type = kindAfter(m, q);
+    return { type, surely: type };
+  }
+  const loose = WH.exec(q);
+  return { type: loose === null ? null : kindAfter(loose, q), surely: null };
 }
 
 /** "…scheduled to reopen", "…due to open", "When is it celebrated?": a passive that is dated, not an occasion. */

@@ -249,7 +249,7 @@ function understand(
     proper,
     properWeight,
     informative: informativeTerms(ranking.terms, params.informativeTerms),
-    surely: kind.surely ? kind.type : null,
+    surely: kind.surely,
     asked: questionWords(question),
     meaning: questionMeaning(params.meaningWeight === 0 ? null : vectors, questionContent),
     // idf of a term the corpus never holds: the most informative a term can be.
