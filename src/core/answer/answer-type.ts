@@ -411,15 +411,15 @@ function offersWord(
   text: string,
   type: keyof typeof ANSWER_WORDS,
   asked: ReadonlySet<string>,
-  digitsOnly = false,
-  counts = false,
+  /** digits: a figure in digits only ("40", not "two"); counts: a figure that counts things (aCount). */
+  only: { digits?: boolean; counts?: boolean } = {},
 ): boolean {
   for (const m of text.matchAll(ANSWER_WORDS[type])) {
     const found = m[0];
     if (asked.has(found.toLowerCase())) continue;
     if (type === "number" && (YEAR.test(found) || dayOfDate(text, m.index, found))) continue;
-    if (digitsOnly && !/\d/.test(found)) continue;
-    if (counts && !aCount(text, m.index + found.length, found, asked)) continue;
+    if (only.digits === true && !/\d/.test(found)) continue;
+    if (only.counts === true && !aCount(text, m.index + found.length, found, asked)) continue;
     if (type === "name" && opensSentence(text, m.index)) continue;
     return true;
   }
@@ -473,13 +473,13 @@ export function answerStrength(text: string, type: AnswerType, asked: ReadonlySe
       for (const m of text.matchAll(pattern))
         if (!givenIn(m[0], asked) && (durationAsked || !DURATION_SPAN.test(m[0]))) return 1;
       // A bare figure in digits may be one ("it cost 40 million"); "two of the six packages" is no sum or share.
-      return offersWord(text, "number", asked, true) ? 0.5 : 0;
+      return offersWord(text, "number", asked, { digits: true }) ? 0.5 : 0;
     }
     case "reason":
       if (offersWord(text, "reason", asked)) return 1;
       return PURPOSE.test(text) ? 0.5 : 0;
     case "count":
-      return offersWord(text, "number", asked, false, true) ? 1 : 0;
+      return offersWord(text, "number", asked, { counts: true }) ? 1 : 0;
     case "number":
     case "name":
       return offersWord(text, type, asked) ? 1 : 0;
