@@ -44,6 +44,7 @@ function toJson(answer: Answer): string {
       })),
       closest: answer.closest.map(source),
       language: answer.language ?? null,
+      corrected: answer.corrected ?? [],
     }),
   );
 }

@@ -1,5 +1,5 @@
 /** The CLI's readable answer: each quote verbatim, then who said it. */
-import { type Answer, type Quote, type Source, sourceLabel, withoutBidiControls } from "../core/index.js";
+import { type Answer, type Quote, readAs, type Source, sourceLabel, withoutBidiControls } from "../core/index.js";
 
 /** Control characters a terminal acts on (escape sequences, carriage returns, C1 controls), but line breaks and tabs. */
 const TERMINAL_CONTROLS = /[^\P{Cc}\n\t]/gu;
@@ -66,6 +66,11 @@ export function formatAnswer(answer: Answer, explain = false): string {
 }
 
 function formatUnsafe(answer: Answer, explain: boolean): string {
+  const read = answer.corrected === undefined ? "" : `(Read ${readAs(answer.corrected)}.)\n`;
+  return read + formatRead(answer, explain);
+}
+
+function formatRead(answer: Answer, explain: boolean): string {
   if (!answer.answered) {
     if (answer.language !== undefined) {
       return `Not in the corpus: the corpus is in ${answer.language.corpus}${answer.language.question !== null ? `, and this question looks like ${answer.language.question}` : ""}. Try asking in ${answer.language.corpus}.\n`;

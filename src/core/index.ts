@@ -19,6 +19,7 @@ export { documentFromStored, documentFromText } from "./ingest/document.js";
 export { buildSegment, type Segment } from "./search/segment.js";
 export { loadSegment, saveSegment } from "./search/persist.js";
 export { TitleIndex } from "./search/titles.js";
+export { readAs } from "./search/spelling.js";
 export { answerQuestion, type AnswerParams, DEFAULT_ANSWER } from "./answer/quotes.js";
 export { arrangeBySourceDate, sourcesDiffer } from "./answer/differ.js";
 export { type DocumentWords, Library, type LibraryOptions, type OpenReport } from "./library/library.js";

@@ -156,6 +156,8 @@ export interface Answer {
   confidence?: number;
   /** When not answered because the question is in a language the corpus does not use: both languages. */
   language?: { question: string | null; corpus: string };
+  /** Question words read as mistyped ("ambasador" as "ambassador"), when any was: said with the answer. */
+  corrected?: Array<{ asked: string; read: string }>;
 }
 
 /** One passage returned by `search`, for browsing (/search). */

@@ -111,4 +111,13 @@ describe("npm run ask -- --corpus", () => {
     // Keyed by the real path: "docs", "docs/", its absolute path and the link to it above all share one index.
     expect(indexes).toHaveLength(1);
   });
+
+  it("says how it read a mistyped word, in the text and in --json", async () => {
+    const text = await ask(["--corpus", "docs", "When does the ferry leave in wintr?"]);
+    expect(text.code).toBe(0);
+    expect(text.stdout.split("\n")[0]).toBe("(Read “wintr” as “winter”.)");
+    expect(text.stdout).toContain("the last harbour ferry leaves at six");
+    const json = await ask(["--json", "--corpus", "docs", "When does the ferry leave in wintr?"]);
+    expect(JSON.parse(json.stdout).corrected).toEqual([{ asked: "wintr", read: "winter" }]);
+  });
 });

@@ -16,6 +16,7 @@ import type { Answer, Quote, Source, TermMatchInfo } from "../types.js";
 import { type AnswerType, answerStrength, askedKind, FIGURES, questionWords, withoutKindNoun } from "./answer-type.js";
 import { type CandidateSpan, itemHead, passageSentences, type PassageSentences, widen } from "./candidates.js";
 import { answerChance, type DecisionModel, type Features, shippedDecision } from "./decision.js";
+import { shippedDictionary } from "./dictionary.js";
 import { valueComparison } from "./differ.js";
 import { Matcher, type TermMatch } from "./matching.js";
 import { pairBonus, questionPairs } from "./pairs.js";
@@ -60,6 +61,11 @@ export interface AnswerParams extends RetrieveParams, SignalParams {
    * share of their weight. Off: +0.1 point on SQuAD for 2.5× the p99 latency at 100k passages (docs/DESIGN.md).
    */
   expansionWeight: number;
+  /**
+   * Read a question word the corpus lacks and no dictionary knows as the corpus's word one edit away ("ambasador" as
+   * "ambassador"), and say so with the answer (src/core/search/spelling.ts).
+   */
+  correctSpelling: boolean;
 }
 
 export const DEFAULT_ANSWER: AnswerParams = {
@@ -93,6 +99,7 @@ export const DEFAULT_ANSWER: AnswerParams = {
   softCandidateStrength: 0.3,
   expansionWeight: 0,
   meaningWeight: 0.5,
+  correctSpelling: true,
 };
 
 export interface AnswerOptions {
@@ -222,13 +229,17 @@ function understand(
         };
   // The words searched for: the question without a noun that only names the kind of answer ("what date did…").
   const searched = withoutKindNoun(question);
-  const ranking = retrieve(segments, searched, params.candidatePassages, params, accept, expand, sameWord);
+  // A word the dictionary does not know and the corpus lacks may be a slip of the keyboard.
+  const dictionary = params.correctSpelling ? shippedDictionary(vectors) : undefined;
+  const ranking = retrieve(segments, searched, params.candidatePassages, params, accept, expand, sameWord, dictionary);
   const byTerm = new Map(ranking.terms.map((t) => [t.term, t]));
   let wanted = 0;
   for (const t of ranking.terms) wanted += t.idf * t.count;
+  const readAs = new Map(ranking.corrections.map((c) => [c.asked, c.read]));
   const questionContent = contentWords(searched, true).map((w) => {
     const standIn = ranking.standIns.get(w.term);
-    return standIn === undefined ? w : { ...w, term: standIn };
+    // A mistyped word means what it was read as (its vector, for the meaning signal).
+    return standIn === undefined ? w : { ...w, term: standIn, word: readAs.get(w.word) ?? w.word };
   });
   const proper = properNouns(questionContent, byTerm);
   let properWeight = 0;
@@ -629,6 +640,7 @@ export function answerQuestion(
   const model = options.decision ?? shippedDecision();
   const q = understand(segments, cleaned, params, relations, vectors, options.accept);
   const ranked = candidates(q, params);
+  const corrected = q.ranking.corrections.map(({ asked, read }) => ({ asked, read }));
   const top = ranked[0];
   // Alike but for the value asked about (another date, another figure) is not the same report: differ.ts.
   const { disagree, agree } = valueComparison(cleaned, q.context.answerType, q.asked);
@@ -654,6 +666,7 @@ export function answerQuestion(
       if (closest.length >= 3) break;
     }
     const answer: Answer = { question, answered: false, quotes: [], independentSources: 0, closest, confidence };
+    if (corrected.length > 0) answer.corrected = corrected;
     const language = languageLine(cleaned, segments);
     if (language !== null) answer.language = language;
     return answer;
@@ -689,5 +702,14 @@ export function answerQuestion(
     }
   }
   const quotes = chosen.map(({ c, also, confidence: p }) => toQuote(c, also, p));
-  return { question, answered: true, quotes, independentSources: independentSources(quotes), closest: [], confidence };
+  const answer: Answer = {
+    question,
+    answered: true,
+    quotes,
+    independentSources: independentSources(quotes),
+    closest: [],
+    confidence,
+  };
+  if (corrected.length > 0) answer.corrected = corrected;
+  return answer;
 }

@@ -80,6 +80,14 @@ export function termOf(rawWord: string): string | null {
   return term === "" ? null : term;
 }
 
+/**
+ * The index term of a folded word of letters, not cached: for words made up on the way (spelling.ts's edits of a
+ * mistyped word, hundreds per word), which would only fill the cache. Null for a stop word.
+ */
+export function stemOf(folded: string): string | null {
+  return folded.length > MAX_WORD || STOPWORDS.has(folded) ? null : stemmer(folded);
+}
+
 /** Calls `emit` with each index term of `text`, in order (repeats included). */
 export function forEachTerm(text: string, emit: (term: string) => void): void {
   WORD.lastIndex = 0;

@@ -1,6 +1,10 @@
 /** Retrieval: the question's terms and the passages BM25 ranks best for them. */
-import { analyzeQuestion } from "./analyze.js";
+import { analyzeQuestion, contentWords } from "./analyze.js";
 import { type Bm25Params, queryTerms, type Ranking, rankPassages } from "./rank.js";
+import { type Correction, correction, type WordList } from "./spelling.js";
+
+/** At most this many of a question's unknown words are tried for a slip (each costs about 54 × its length lookups). */
+export const MAX_TRIED = 8;
 
 export interface RetrieveParams {
   bm25: Bm25Params;
@@ -11,6 +15,8 @@ export interface Retrieval extends Ranking {
   asked: Map<string, number>;
   /** Question terms the corpus never holds → the form of the same word it does hold, searched in their place. */
   standIns: Map<string, string>;
+  /** The question's mistyped words and what was read in their place (their terms stand in, in `standIns`). */
+  corrections: Correction[];
 }
 
 /**
@@ -19,6 +25,8 @@ export interface Retrieval extends Ranking {
  * derivation) with a weight below 1: they help find passages but are never question terms themselves. `sameWord` gives,
  * for a question term, other forms of the same word ("left" for "leave", "defense" for "defence"): a question term no
  * passage holds is replaced by the form most passages hold (only then, so it costs one posting list, as the term would).
+ * `dictionary` tells a word from a slip: a question word no passage holds, which has no other form either and which
+ * `dictionary` does not know, is read as its likeliest spelling one edit away (spelling.ts).
  */
 export function retrieve(
   segments: Parameters<typeof rankPassages>[0],
@@ -28,18 +36,36 @@ export function retrieve(
   accept?: Parameters<typeof rankPassages>[4],
   expand?: (term: string) => Array<[string, number]>,
   sameWord?: (term: string) => Iterable<string>,
+  dictionary?: WordList,
 ): Retrieval {
   let asked = analyzeQuestion(question);
   const standIns = new Map<string, string>();
-  if (sameWord !== undefined) {
-    for (const { term, df } of queryTerms(segments, asked).terms) {
-      if (df > 0) continue;
+  const corrections: Correction[] = [];
+  if (sameWord !== undefined || dictionary !== undefined) {
+    const unheld = queryTerms(segments, asked).terms.filter((t) => t.df === 0);
+    for (const { term } of unheld) {
       const forms = new Map<string, number>();
-      for (const form of sameWord(term)) if (!asked.has(form)) forms.set(form, 1);
+      for (const form of sameWord?.(term) ?? []) if (!asked.has(form)) forms.set(form, 1);
       let best: string | undefined;
       let most = 0;
       for (const form of queryTerms(segments, forms).terms) if (form.df > most) [best, most] = [form.term, form.df];
       if (best !== undefined) standIns.set(term, best);
+    }
+    const unread = new Set(unheld.map((t) => t.term).filter((t) => !standIns.has(t)));
+    if (dictionary !== undefined && unread.size > 0) {
+      const df = (term: string) => queryTerms(segments, new Map([[term, 1]])).terms[0]?.df ?? 0;
+      const written = (term: string, word: string) => segments.some((s) => writes(s, term, word));
+      let tried = 0;
+      for (const w of contentWords(question, true)) {
+        // "TOTP", "WCNF": a word in capitals is an acronym or a code, never a slip.
+        if (!unread.has(w.term) || standIns.has(w.term) || /\p{Lu}.*\p{Lu}/u.test(w.raw)) continue;
+        // A question with more unknown words than this is no typing slip; the cap bounds the cost of any question.
+        if (++tried > MAX_TRIED) break;
+        const read = correction(w.word, df, dictionary, written);
+        if (read === null) continue;
+        standIns.set(w.term, read.term);
+        corrections.push(read);
+      }
     }
     if (standIns.size > 0) {
       const rewritten = new Map<string, number>();
@@ -59,5 +85,15 @@ export function retrieve(
       }
     }
   }
-  return { ...rankPassages(segments, asked, k, params.bm25, accept, extra), asked, standIns };
+  return { ...rankPassages(segments, asked, k, params.bm25, accept, extra), asked, standIns, corrections };
+}
+
+/** True when the first passages holding `term` have `word` (letters only) in them as a word of its own, in any case. */
+function writes(segment: Parameters<typeof rankPassages>[0][number], term: string, word: string): boolean {
+  const p = segment.postings(term);
+  if (p === null) return false;
+  const alone = new RegExp(`(?<![\\p{L}\\p{N}])${word}(?![\\p{L}\\p{N}])`, "iu");
+  for (let i = p.from; i < Math.min(p.to, p.from + 3); i++)
+    if (alone.test(segment.passageText(segment.postPassage[i] as number))) return true;
+  return false;
 }

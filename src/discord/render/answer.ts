@@ -7,7 +7,14 @@
  * Verbatim text is only ever escaped (reversibly, see escape.ts), never altered; anything the bot adds (ellipsis
  * markers, notes) sits outside the quoted lines.
  */
-import { independentSources, type Answer, type Quote, type Source, type SourcesDiffer } from "../../core/index.js";
+import {
+  independentSources,
+  readAs,
+  type Answer,
+  type Quote,
+  type Source,
+  type SourcesDiffer,
+} from "../../core/index.js";
 import { clipInline, fitQuote } from "./cut.js";
 import { renderDate } from "./dates.js";
 import {
@@ -33,6 +40,13 @@ export interface AnswerRenderOptions extends RenderOptions {
 
 /** Marks a quote this server's moderators pinned for the question. */
 export const PINNED_LINE = "-# Chosen by this server's moderators for this question.";
+
+/** The question's words read as mistyped, said under the question (at most ~240 characters: readAs shows three). */
+export function correctedLine(answer: Answer): string | null {
+  return answer.corrected === undefined || answer.corrected.length === 0
+    ? null
+    : `-# Read ${readAs(answer.corrected)}.`;
+}
 
 /** "Sources differ" above the quotes, by the kind of value they disagree on. */
 export function sourcesDifferLine(differ: SourcesDiffer): string {
@@ -101,21 +115,22 @@ export function renderAnswer(answer: Answer, options: AnswerRenderOptions = {}):
   // A blank quote answers nothing.
   const quotes = answer.quotes.filter((quote) => quote.text.trim() !== "");
   if (!answer.answered || quotes.length === 0)
-    return [renderNotAnswered(question, answer.closest, options, answer.language)];
+    return [renderNotAnswered(question, answer.closest, options, answer.language, correctedLine(answer))];
 
   const differ = answer.sourcesDiffer === undefined ? null : sourcesDifferLine(answer.sourcesDiffer);
+  const read = correctedLine(answer);
   const numbered = options.numbered === true && quotes.length > 1;
   const blocks = quotes.map((quote, index) => quoteBlock(quote, numbered ? index + 1 : null, differ !== null));
   const { groups, shown } = pack(
     blocks,
     MAX_ANSWER_MESSAGES,
-    HEADER_RESERVE + (differ === null ? 0 : differ.length + 1),
+    HEADER_RESERVE + (differ === null ? 0 : differ.length + 1) + (read === null ? 0 : read.length + 1),
   );
   // The core's count, unless some quotes did not fit: then the same count over the quotes shown.
   const independent =
     shown === answer.quotes.length ? answer.independentSources : independentSources(quotes.slice(0, shown));
   const summary = `-# ${plural(shown, "quote")} from ${independent === 1 ? "1 source" : plural(independent, "independent source")}, quoted word for word.`;
-  const header = [question, summary, differ].filter((line) => line !== null).join("\n");
+  const header = [question, summary, read, differ].filter((line) => line !== null).join("\n");
 
   const dropped = blocks.length - shown;
   if (dropped > 0) {
@@ -131,6 +146,7 @@ function renderNotAnswered(
   closest: readonly Source[],
   options: RenderOptions,
   language?: Answer["language"],
+  read: string | null = null,
 ): MessagePayload {
   const lines =
     language === undefined
@@ -140,6 +156,7 @@ function renderNotAnswered(
             `${language.question === null ? "" : `, and this question looks like ${clipInline(language.question, 60)}`}` +
             `: please ask in ${clipInline(language.corpus, 60)}.`,
         ];
+  if (read !== null) lines.push(read);
   if (closest.length === 0) lines.push("Nothing in the corpus came close.");
   else lines.push("Closest sources (they do not answer it):");
   let text = [question, ...lines].filter((line) => line !== null).join("\n");

@@ -230,6 +230,30 @@ describe("renderAnswer", () => {
     expect(text).toContain("-# 3 quotes from 2 independent sources, quoted word for word.");
   });
 
+  it("says under the question how a mistyped word was read, answered or not", () => {
+    const corrected = [{ asked: "ambasador", read: "ambassador" }];
+    const answered = content(renderAnswer(answer([quote("Funding rose 4%.")], { corrected }))[0]);
+    expect(answered.split("\n").slice(0, 3)).toEqual([
+      "**Q:** How much did library funding rise?",
+      "-# 1 quote from 1 source, quoted word for word.",
+      "-# Read “ambasador” as “ambassador”.",
+    ]);
+    const refused = content(renderAnswer(answer([], { answered: false, closest: [source()], corrected }))[0]);
+    expect(refused).toContain("-# Read “ambasador” as “ambassador”.");
+    expect(content(renderAnswer(answer([quote("Funding rose 4%.")]))[0])).not.toContain("Read “");
+  });
+
+  it("keeps an answer with many corrections and long quotes inside Discord's limits", () => {
+    const corrected = Array.from({ length: 8 }, (_, i) => ({
+      asked: `${"x".repeat(29)}${String.fromCharCode(97 + i)}`,
+      read: `${"y".repeat(29)}${String.fromCharCode(97 + i)}`,
+    }));
+    const long = "The council said funding rose by four per cent this year. ".repeat(60);
+    const payloads = renderAnswer(answer([quote(long), quote(long), quote(long)], { corrected }));
+    for (const p of payloads) expect(payloadProblems(p)).toEqual([]);
+    expect(content(payloads[0])).toContain("and 5 more.");
+  });
+
   it("names the corpus's language when the question is in another one", () => {
     const text = content(
       renderAnswer(

@@ -1,0 +1,98 @@
+/**
+ * Spelling: a question word the corpus never holds and no dictionary knows ("ambasador", "apointed", "airprot") is
+ * read as the word one edit away (a letter left out, added, changed, or two letters swapped: Damerau's four kinds,
+ * which cover most typing slips) whose index term the corpus holds most often. A word the dictionary knows is never
+ * changed, however close to a corpus word it is: "major" is no slip for "mayor", and "airline" is asked, not mistyped.
+ *
+ * The edits of a word of n letters are about 54 n, each stemmed (uncached) and looked up once: linear in the
+ * question's length, and only for the words the corpus lacks.
+ */
+import { stemOf } from "./analyze.js";
+
+/** Shorter words have too many neighbours one edit away to guess among; longer ones are no typing slip. */
+export const MIN_LENGTH = 5;
+export const MAX_LENGTH = 30;
+
+const ALPHABET = "abcdefghijklmnopqrstuvwxyz";
+
+/**
+ * Every distinct word one edit from `word` (lower case letters) that keeps its first letter, `word` itself excluded: a
+ * first letter is rarely the one mistyped, and without it "config" would read as "dconfig".
+ */
+export function edits(word: string): Set<string> {
+  const out = new Set<string>();
+  const letters = new Set(ALPHABET + word);
+  for (let i = 1; i <= word.length; i++) {
+    const head = word.slice(0, i);
+    const tail = word.slice(i);
+    if (tail.length > 0) out.add(head + tail.slice(1));
+    if (tail.length > 1) out.add(head + tail.charAt(1) + tail.charAt(0) + tail.slice(2));
+    for (const c of letters) {
+      if (tail.length > 0) out.add(head + c + tail.slice(1));
+      out.add(head + c + tail);
+    }
+  }
+  out.delete(word);
+  return out;
+}
+
+/** What tells a word from a slip: src/core/answer/dictionary.ts. */
+export interface WordList {
+  /** `word` is a word as written. */
+  has(word: string): boolean;
+  /** `word` is a word or a regular inflection of one ("tellies"). */
+  hasForm(word: string): boolean;
+}
+
+export interface Correction {
+  /** The word as asked (folded). */
+  asked: string;
+  /** The word read in its place. */
+  read: string;
+  /** Its index term. */
+  term: string;
+}
+
+/**
+ * The reading of `word` (folded, letters only) when it looks mistyped: null when it is too short or long, holds
+ * anything but letters, or is a word of `dictionary` (or an inflection of one). Among its edits whose term the corpus
+ * holds (`df` > 0) and that are words of `dictionary` or that the corpus writes (`written`: a name), the most frequent
+ * term wins; on a tie, a word the corpus writes, then the first in alphabetical order.
+ */
+export function correction(
+  word: string,
+  df: (term: string) => number,
+  dictionary: WordList,
+  /** True when a passage holding `term` has `word` in it as a word of its own. */
+  written: (term: string, word: string) => boolean,
+): Correction | null {
+  if (word.length < MIN_LENGTH || word.length > MAX_LENGTH || !/^\p{Ll}+$/u.test(word) || dictionary.hasForm(word))
+    return null;
+  const readings: Array<Correction & { df: number; writes: boolean | undefined }> = [];
+  const seen = new Map<string, number>();
+  for (const read of edits(word)) {
+    const term = stemOf(read);
+    if (term === null) continue;
+    let n = seen.get(term);
+    if (n === undefined) seen.set(term, (n = df(term)));
+    if (n === 0) continue;
+    // A reading is a word the dictionary knows as written (an inflection rule would take "urles" for a plural of
+    // "url"), or one the corpus writes ("antonov"): "confid" is only the stem of "confidential", no reading of "config".
+    if (dictionary.has(read)) readings.push({ asked: word, read, term, df: n, writes: undefined });
+    else if (written(term, read)) readings.push({ asked: word, read, term, df: n, writes: true });
+  }
+  // The most passages first; among as many, a word the corpus writes ("change" before "chang", both "chang"), then
+  // the first in alphabetical order.
+  let most = 0;
+  for (const r of readings) most = Math.max(most, r.df);
+  const tied = readings.filter((r) => r.df === most).sort((a, b) => (a.read < b.read ? -1 : 1));
+  const best = tied.find((r) => (r.writes ??= written(r.term, r.read))) ?? tied[0];
+  return best === undefined ? null : { asked: best.asked, read: best.read, term: best.term };
+}
+
+/** “ambasador” as “ambassador”, …: the first `max` readings, then how many more (for the line said with an answer). */
+export function readAs(corrections: ReadonlyArray<{ asked: string; read: string }>, max = 3): string {
+  const shown = corrections.slice(0, max).map((c) => `“${c.asked}” as “${c.read}”`);
+  const more = corrections.length - shown.length;
+  return `${shown.join(", ")}${more > 0 ? ` and ${more} more` : ""}`;
+}
