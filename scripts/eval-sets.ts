@@ -1,21 +1,17 @@
 /**
- * `npx tsx scripts/eval-sets.ts [--holdout] [--verbose] [--json]`: every question set of eval/ in one run, one line per
- * set: the ranking alone (abstention off: the answer in the top-1 / top-3 candidates) and the answers as given (top-1,
- * top-3, false abstentions, unanswerable questions quoted), with the reworded questions apart. Development sets by
- * default; --holdout runs the held-out ones instead (to report, never to tune on).
+ * `npx tsx scripts/eval-sets.ts [--holdout] [--slips] [--verbose] [--json] [--only a,b]`: every question set of eval/ in
+ * one run, one line per set: the ranking alone (abstention off: the answer in the top-1 / top-3 candidates) and the
+ * answers as given (top-1, top-3, false abstentions, unanswerable questions quoted), with the reworded questions apart.
+ * Development sets by default; --holdout runs the held-out ones instead (to report, never to tune on); --slips asks
+ * each question with one typing slip in it (src/core/eval/slips.ts; questions with no word long enough are left out).
  */
 import { parseArgs } from "node:util";
 import { readJsonl } from "../src/core/eval/evaluate.js";
-import {
-  evaluateQuestions,
-  outcomeLine,
-  readQuestions,
-  scoreQuestions,
-  type QuestionSetResult,
-} from "../src/core/eval/questions.js";
+import { outcomeLine, readQuestions, scoreQuestions, type QuestionSetResult } from "../src/core/eval/questions.js";
 import { documentFromText } from "../src/core/ingest/document.js";
 import { Library } from "../src/core/library/library.js";
 import { buildSegment } from "../src/core/search/segment.js";
+import { withSlip } from "../src/core/eval/slips.js";
 
 const { values } = parseArgs({
   options: {
@@ -23,15 +19,20 @@ const { values } = parseArgs({
     verbose: { type: "boolean", default: false },
     json: { type: "boolean", default: false },
     only: { type: "string" },
+    slips: { type: "boolean", default: false },
   },
 });
 /** eval/squad: questions written for SQuAD's articles, asked of the whole collection (../shared/eval-data). */
 const SQUAD = "../shared/eval-data/squad-dev-v1.1/docs.jsonl";
 async function evaluate(corpus: string, questions: string): Promise<QuestionSetResult> {
-  if (corpus !== SQUAD) return evaluateQuestions(corpus, questions);
-  const docs = await readJsonl<{ id: string; title: string; text: string }>(SQUAD);
-  const library = Library.fromSegment(buildSegment(docs.map((d) => documentFromText(d))));
-  return scoreQuestions(library, await readQuestions(questions));
+  let library: Library;
+  if (corpus !== SQUAD) library = (await Library.open({ corpusDir: corpus })).library;
+  else {
+    const docs = await readJsonl<{ id: string; title: string; text: string }>(SQUAD);
+    library = Library.fromSegment(buildSegment(docs.map((d) => documentFromText(d))));
+  }
+  const asked = await readQuestions(questions);
+  return scoreQuestions(library, values.slips ? asked.flatMap((q) => withSlip(q) ?? []) : asked);
 }
 const file = values.holdout ? "holdout.jsonl" : "dev.jsonl";
 const SETS: Array<[string, string, string]> = [
