@@ -52,8 +52,17 @@ export class Dictionary implements WordList {
       if (word.length > ending.length + 1 && word.endsWith(ending)) {
         const stem = word.slice(0, word.length - ending.length);
         if (this.has(stem + base)) return true;
-        // "vetted", "running": a doubled final consonant before the ending.
-        if (base === "" && stem.length > 2 && stem.at(-1) === stem.at(-2) && this.has(stem.slice(0, -1))) return true;
+        // "vetted", "running", "bigger": a doubled final consonant before a verb's or an adjective's ending (never a
+        // plural's: "ambassadorrs" is a slip).
+        if (
+          base === "" &&
+          ending !== "s" &&
+          ending !== "es" &&
+          stem.length > 2 &&
+          stem.at(-1) === stem.at(-2) &&
+          this.has(stem.slice(0, -1))
+        )
+          return true;
       }
     }
     return false;

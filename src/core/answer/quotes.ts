@@ -236,11 +236,15 @@ function understand(
   let wanted = 0;
   for (const t of ranking.terms) wanted += t.idf * t.count;
   const readAs = new Map(ranking.corrections.map((c) => [c.asked, c.read]));
-  const questionContent = contentWords(searched, true).map((w) => {
-    const standIn = ranking.standIns.get(w.term);
-    // A mistyped word means what it was read as (its vector, for the meaning signal).
-    return standIn === undefined ? w : { ...w, term: standIn, word: readAs.get(w.word) ?? w.word };
-  });
+  // "whcih" read as "which" is phrasing, not content.
+  const phrasing = new Set(ranking.corrections.filter((c) => c.term === null).map((c) => c.asked));
+  const questionContent = contentWords(searched, true)
+    .filter((w) => !phrasing.has(w.word))
+    .map((w) => {
+      const standIn = ranking.standIns.get(w.term);
+      // A mistyped word means what it was read as (its vector, for the meaning signal).
+      return standIn === undefined ? w : { ...w, term: standIn, word: readAs.get(w.word) ?? w.word };
+    });
   const proper = properNouns(questionContent, byTerm);
   let properWeight = 0;
   for (const t of proper) properWeight += (byTerm.get(t) as QueryTerm).idf;

@@ -63,7 +63,7 @@ const WORD = /[\p{L}\p{N}]+(?:[&_]+[\p{L}\p{N}]+)*/gu;
 const MAX_WORD = 40;
 const stemCache = new Map<string, string>();
 
-function fold(word: string): string {
+export function fold(word: string): string {
   const lower = word.toLowerCase();
   // Only pay for NFKD when there is something outside ASCII.
   // eslint-disable-next-line no-control-regex
@@ -78,6 +78,11 @@ export function termOf(rawWord: string): string | null {
   term = folded.length > MAX_WORD || STOPWORDS.has(folded) ? "" : /[&_]/u.test(folded) ? folded : stemmer(folded);
   if (stemCache.size < 2_000_000) stemCache.set(rawWord, term);
   return term === "" ? null : term;
+}
+
+/** True for a word that carries nothing to search for in a question: a stop word, or a word questions are phrased with. */
+export function isPhrasing(folded: string): boolean {
+  return STOPWORDS.has(folded) || QUESTION_WORDS.has(folded);
 }
 
 /**

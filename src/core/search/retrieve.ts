@@ -1,9 +1,12 @@
 /** Retrieval: the question's terms and the passages BM25 ranks best for them. */
-import { analyzeQuestion, contentWords } from "./analyze.js";
+import { analyzeQuestion, contentWords, fold } from "./analyze.js";
 import { type Bm25Params, queryTerms, type Ranking, rankPassages } from "./rank.js";
-import { type Correction, correction, type WordList } from "./spelling.js";
+import { type Correction, correction, mistypable, type WordList } from "./spelling.js";
 
-/** At most this many of a question's unknown words are tried for a slip (each costs about 54 × its length lookups). */
+/**
+ * At most this many of a question's words are tried for a slip (each costs about 54 × its length lookups); words that
+ * cannot be one (short, known, with digits) and repeats cost nothing and are not counted.
+ */
 export const MAX_TRIED = 8;
 
 export interface RetrieveParams {
@@ -54,18 +57,27 @@ export function retrieve(
     const unread = new Set(unheld.map((t) => t.term).filter((t) => !standIns.has(t)));
     if (dictionary !== undefined && unread.size > 0) {
       const df = (term: string) => queryTerms(segments, new Map([[term, 1]])).terms[0]?.df ?? 0;
-      const written = (term: string, word: string) => segments.some((s) => writes(s, term, word));
-      let tried = 0;
+      const written = (term: string, word: string) => {
+        const alone = new RegExp(`(?<![\\p{L}\\p{N}])${word}(?![\\p{L}\\p{N}])`, "u");
+        return segments.some((s) => writes(s, term, alone));
+      };
+      const tried = new Set<string>();
+      const dropped = new Set<string>();
       for (const w of contentWords(question, true)) {
         // "TOTP", "WCNF": a word in capitals is an acronym or a code, never a slip.
-        if (!unread.has(w.term) || standIns.has(w.term) || /\p{Lu}.*\p{Lu}/u.test(w.raw)) continue;
+        if (!unread.has(w.term) || tried.has(w.word) || /\p{Lu}.*\p{Lu}/u.test(w.raw)) continue;
+        if (!mistypable(w.word, dictionary)) continue;
         // A question with more unknown words than this is no typing slip; the cap bounds the cost of any question.
-        if (++tried > MAX_TRIED) break;
-        const read = correction(w.word, df, dictionary, written);
+        if (tried.size >= MAX_TRIED) break;
+        tried.add(w.word);
+        const read = correction(w.word, df, dictionary, written, !w.opening && /^\p{Lu}/u.test(w.raw));
         if (read === null) continue;
-        standIns.set(w.term, read.term);
         corrections.push(read);
+        // "whcih" is "which": a word questions are phrased with, not searched for.
+        if (read.term === null) dropped.add(w.term);
+        else standIns.set(w.term, read.term);
       }
+      for (const term of dropped) asked.delete(term);
     }
     if (standIns.size > 0) {
       const rewritten = new Map<string, number>();
@@ -88,12 +100,14 @@ export function retrieve(
   return { ...rankPassages(segments, asked, k, params.bm25, accept, extra), asked, standIns, corrections };
 }
 
-/** True when the first passages holding `term` have `word` (letters only) in them as a word of its own, in any case. */
-function writes(segment: Parameters<typeof rankPassages>[0][number], term: string, word: string): boolean {
+/**
+ * True when one of the first passages holding `term` has the word `alone` matches (a folded word of letters, as a
+ * word of its own) in its folded text ("jurgensen" in "Jürgensen").
+ */
+function writes(segment: Parameters<typeof rankPassages>[0][number], term: string, alone: RegExp): boolean {
   const p = segment.postings(term);
   if (p === null) return false;
-  const alone = new RegExp(`(?<![\\p{L}\\p{N}])${word}(?![\\p{L}\\p{N}])`, "iu");
   for (let i = p.from; i < Math.min(p.to, p.from + 3); i++)
-    if (alone.test(segment.passageText(segment.postPassage[i] as number))) return true;
+    if (alone.test(fold(segment.passageText(segment.postPassage[i] as number)))) return true;
   return false;
 }

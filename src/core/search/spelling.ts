@@ -7,7 +7,7 @@
  * The edits of a word of n letters are about 54 n, each stemmed (uncached) and looked up once: linear in the
  * question's length, and only for the words the corpus lacks.
  */
-import { stemOf } from "./analyze.js";
+import { isPhrasing, stemOf } from "./analyze.js";
 
 /** Shorter words have too many neighbours one edit away to guess among; longer ones are no typing slip. */
 export const MIN_LENGTH = 5;
@@ -49,15 +49,35 @@ export interface Correction {
   asked: string;
   /** The word read in its place. */
   read: string;
-  /** Its index term. */
-  term: string;
+  /**
+   * Its index term; null when the reading is a word questions are phrased with or a stop word ("whcih", "thier"),
+   * which is not searched for at all.
+   */
+  term: string | null;
 }
 
 /**
- * The reading of `word` (folded, letters only) when it looks mistyped: null when it is too short or long, holds
- * anything but letters, or is a word of `dictionary` (or an inflection of one). Among its edits whose term the corpus
- * holds (`df` > 0) and that are words of `dictionary` or that the corpus writes (`written`: a name), the most frequent
- * term wins; on a tie, a word the corpus writes, then the first in alphabetical order.
+ * True when `word` (folded) may be a slip: five to thirty letters, lower case, none outside the Basic Multilingual
+ * Plane (edits cut UTF-16 units), and not a word of `dictionary` or an inflection of one. Only such words are tried.
+ */
+export function mistypable(word: string, dictionary: WordList): boolean {
+  return (
+    word.length >= MIN_LENGTH &&
+    word.length <= MAX_LENGTH &&
+    /^\p{Ll}+$/u.test(word) &&
+    !/[\uD800-\uDFFF]/.test(word) &&
+    !dictionary.hasForm(word)
+  );
+}
+
+/**
+ * The reading of `word` (folded) when it looks mistyped (`mistypable`), else null. A reading is one of its edits that
+ * is a word of `dictionary` as written (an inflection rule would take "urles" for a plural of "url") or a word the
+ * corpus writes (`written`: a name, "antonov"), and whose term the corpus holds (`df` > 0). A name asked (`name`: the
+ * word was capitalised) is not read as the name with a letter added or dropped at its end: "Antonova" is another
+ * person more often than a slip for "Antonov". A word
+ * questions are phrased with ("which" for "whcih") wins outright; otherwise the most frequent term wins, and on a tie
+ * a word the corpus writes, then the first in alphabetical order.
  */
 export function correction(
   word: string,
@@ -65,22 +85,26 @@ export function correction(
   dictionary: WordList,
   /** True when a passage holding `term` has `word` in it as a word of its own. */
   written: (term: string, word: string) => boolean,
+  name = false,
 ): Correction | null {
-  if (word.length < MIN_LENGTH || word.length > MAX_LENGTH || !/^\p{Ll}+$/u.test(word) || dictionary.hasForm(word))
-    return null;
-  const readings: Array<Correction & { df: number; writes: boolean | undefined }> = [];
+  if (!mistypable(word, dictionary)) return null;
+  const readings: Array<Correction & { term: string; df: number; writes: boolean | undefined }> = [];
   const seen = new Map<string, number>();
+  let phrasing: string | undefined;
   for (const read of edits(word)) {
+    if (isPhrasing(read) && dictionary.has(read)) {
+      if (phrasing === undefined || read < phrasing) phrasing = read;
+      continue;
+    }
     const term = stemOf(read);
     if (term === null) continue;
     let n = seen.get(term);
     if (n === undefined) seen.set(term, (n = df(term)));
-    if (n === 0) continue;
-    // A reading is a word the dictionary knows as written (an inflection rule would take "urles" for a plural of
-    // "url"), or one the corpus writes ("antonov"): "confid" is only the stem of "confidential", no reading of "config".
+    if (n === 0 || (name && (word.startsWith(read) || read.startsWith(word)))) continue;
     if (dictionary.has(read)) readings.push({ asked: word, read, term, df: n, writes: undefined });
     else if (written(term, read)) readings.push({ asked: word, read, term, df: n, writes: true });
   }
+  if (phrasing !== undefined) return { asked: word, read: phrasing, term: null };
   // The most passages first; among as many, a word the corpus writes ("change" before "chang", both "chang"), then
   // the first in alphabetical order.
   let most = 0;
@@ -90,9 +114,16 @@ export function correction(
   return best === undefined ? null : { asked: best.asked, read: best.read, term: best.term };
 }
 
-/** “ambasador” as “ambassador”, …: the first `max` readings, then how many more (for the line said with an answer). */
-export function readAs(corrections: ReadonlyArray<{ asked: string; read: string }>, max = 3): string {
-  const shown = corrections.slice(0, max).map((c) => `“${c.asked}” as “${c.read}”`);
-  const more = corrections.length - shown.length;
-  return `${shown.join(", ")}${more > 0 ? ` and ${more} more` : ""}`;
+/**
+ * “ambasador” as “ambassador”, …: the readings that fit in `maxChars` (the first always: at most 69 characters), then
+ * how many more (for the line said with an answer).
+ */
+export function readAs(corrections: ReadonlyArray<{ asked: string; read: string }>, maxChars = 240): string {
+  const all = corrections.map((c) => `“${c.asked}” as “${c.read}”`);
+  let text = all[0] ?? "";
+  let shown = all.length === 0 ? 0 : 1;
+  // Room for " and N more" after the readings shown.
+  while (shown < all.length && text.length + 2 + (all[shown] as string).length + 14 <= maxChars)
+    text += `, ${all[shown++] as string}`;
+  return shown < all.length ? `${text} and ${all.length - shown} more` : text;
 }

@@ -41,11 +41,11 @@ export interface AnswerRenderOptions extends RenderOptions {
 /** Marks a quote this server's moderators pinned for the question. */
 export const PINNED_LINE = "-# Chosen by this server's moderators for this question.";
 
-/** The question's words read as mistyped, said under the question (at most ~240 characters: readAs shows three). */
+/** The question's words read as mistyped, said under the question: at most 90 characters. */
 export function correctedLine(answer: Answer): string | null {
   return answer.corrected === undefined || answer.corrected.length === 0
     ? null
-    : `-# Read ${readAs(answer.corrected)}.`;
+    : `-# Read ${readAs(answer.corrected, 80)}.`;
 }
 
 /** "Sources differ" above the quotes, by the kind of value they disagree on. */
@@ -54,8 +54,8 @@ export function sourcesDifferLine(differ: SourcesDiffer): string {
   return `**Sources differ** on ${what}. Newest source first; check each source's date.`;
 }
 
-/** A quote with its attribution, at most `BLOCK_MAX` characters. */
-function quoteBlock(quote: Quote, number: number | null, differ: boolean): string {
+/** A quote with its attribution, at most `max` characters. */
+function quoteBlock(quote: Quote, number: number | null, differ: boolean, max: number): string {
   const undated = differ && renderDate(quote.source.date, quote.source.dateInferred) === null ? " · undated" : "";
   const credit = `— ${number === null ? "" : `${number} · `}${attribution(quote.source, quote.section ?? null)}${undated}`;
   const also = alsoReportedLine(quote);
@@ -64,7 +64,7 @@ function quoteBlock(quote: Quote, number: number | null, differ: boolean): strin
   const note = (omitted: number): string =>
     `-# […] Quote shortened here: ${plural(omitted, "more character")} in the source.`;
   const fixed = pinned.length + credit.length + 1 + (also ? also.length + 1 : 0) + note(quote.text.length).length + 1;
-  const fitted = fitQuote(quote.text, BLOCK_MAX - fixed);
+  const fitted = fitQuote(quote.text, max - fixed);
   const lines: string[] = [];
   if (pinned) lines.push(PINNED_LINE);
   if (fitted.rendered) lines.push(fitted.rendered);
@@ -120,12 +120,12 @@ export function renderAnswer(answer: Answer, options: AnswerRenderOptions = {}):
   const differ = answer.sourcesDiffer === undefined ? null : sourcesDifferLine(answer.sourcesDiffer);
   const read = correctedLine(answer);
   const numbered = options.numbered === true && quotes.length > 1;
-  const blocks = quotes.map((quote, index) => quoteBlock(quote, numbered ? index + 1 : null, differ !== null));
-  const { groups, shown } = pack(
-    blocks,
-    MAX_ANSWER_MESSAGES,
-    HEADER_RESERVE + (differ === null ? 0 : differ.length + 1) + (read === null ? 0 : read.length + 1),
+  // The lines above the quotes beyond the question and the summary: a full-size quote still fits under them.
+  const extra = (differ === null ? 0 : differ.length + 1) + (read === null ? 0 : read.length + 1);
+  const blocks = quotes.map((quote, index) =>
+    quoteBlock(quote, numbered ? index + 1 : null, differ !== null, BLOCK_MAX - extra),
   );
+  const { groups, shown } = pack(blocks, MAX_ANSWER_MESSAGES, HEADER_RESERVE + extra);
   // The core's count, unless some quotes did not fit: then the same count over the quotes shown.
   const independent =
     shown === answer.quotes.length ? answer.independentSources : independentSources(quotes.slice(0, shown));

@@ -119,20 +119,52 @@ describe("answering a mistyped question", () => {
     expect(slipped.corrected).toEqual([{ asked: "ambasador", read: "ambassador" }]);
   });
 
+  const ask = (question: string, words: string[]) =>
+    retrieve([segment], question, 5, DEFAULT_ANSWER, undefined, undefined, undefined, new Dictionary(words));
+
   it("leaves dictionary words and acronyms as asked", () => {
-    // "airline" is asked, not mistyped ("airport" is one edit from neither); "PLANx" in capitals is a code.
-    const asked = retrieve(
-      [segment],
-      "Which airline did the PLANx use?",
-      5,
-      DEFAULT_ANSWER,
-      undefined,
-      undefined,
-      undefined,
-      new Dictionary(["airline", "use"]),
-    );
-    expect(asked.corrections).toEqual([]);
+    // "plant" is one edit from the corpus's "plane": a slip only for a dictionary that lacks it.
+    expect(ask("Which plant left the airport?", ["which", "left", "airport"]).corrections).toEqual([
+      { asked: "plant", read: "plane", term: "plane" },
+    ]);
+    expect(ask("Which plant left the airport?", ["which", "left", "airport", "plant"]).corrections).toEqual([]);
+    // In capitals it is a code or an acronym.
+    expect(ask("Which PLANT left the airport?", ["which", "left", "airport"]).corrections).toEqual([]);
     expect(answerQuestion([segment], "Who was the major of Geneva?", 1).corrected).toBeUndefined();
+  });
+
+  it("drops a mistyped word of the question's own phrasing instead of searching for it", () => {
+    const clean = retrieve([segment], "Which airport did the plane leave from?", 5, DEFAULT_ANSWER);
+    const slipped = ask("Whcih airport did the plane leave from?", ["which", "airport", "plane", "leave"]);
+    expect(slipped.corrections).toEqual([{ asked: "whcih", read: "which", term: null }]);
+    expect([...slipped.asked.keys()]).toEqual([...clean.asked.keys()]);
+  });
+
+  it("does not read a name asked as the corpus's name with a letter added or dropped at its end", () => {
+    expect(answerQuestion([segment], "When was Antonova appointed as ambassador?", 1).corrected).toBeUndefined();
+    expect(answerQuestion([segment], "When was Antonv appointed as ambassador?", 1).corrected).toEqual([
+      { asked: "antonv", read: "antonov" },
+    ]);
+  });
+
+  it("reads a name the corpus writes with accents", () => {
+    const accented = buildSegment([
+      documentFromText({ id: "j", title: "Board", text: "Jürgensen chaired the meeting in Geneva on Monday." }),
+    ]);
+    expect(answerQuestion([accented], "Who did Jurgensn meet?", 1).corrected).toEqual([
+      { asked: "jurgensn", read: "jurgensen" },
+    ]);
+  });
+
+  it("counts toward its cap only the words that could be slips, each once", () => {
+    // Eight short or known words, then eight copies of one unknown word, then the slip: all within the cap.
+    const question = `In v1 v2 v3 v4 cats dogs mice rats ${"zzqxwv ".repeat(8)}when was the ambasador appointed?`;
+    expect(ask(question, ["cats", "dogs", "mice", "rats", "when", "appointed"]).corrections).toEqual([
+      { asked: "ambasador", read: "ambassador", term: "ambassador" },
+    ]);
+    // Nine different unknown words before it: the ninth is past the cap.
+    const many = `${Array.from({ length: 9 }, (_, i) => `zzqx${"abcdefghi"[i]}w`).join(" ")} the ambasador`;
+    expect(ask(many, []).corrections).toEqual([]);
   });
 
   it("costs about the same for a question of gibberish as for an ordinary one of the same length", () => {
@@ -157,11 +189,15 @@ describe("answering a mistyped question", () => {
 });
 
 describe("readAs", () => {
-  it("names the first three readings and counts the rest", () => {
+  it("names the readings that fit and counts the rest", () => {
     const c = (asked: string, read: string) => ({ asked, read });
     expect(readAs([c("ambasador", "ambassador")])).toBe("“ambasador” as “ambassador”");
-    expect(readAs([c("a1", "b1"), c("a2", "b2"), c("a3", "b3"), c("a4", "b4"), c("a5", "b5")])).toBe(
-      "“a1” as “b1”, “a2” as “b2”, “a3” as “b3” and 2 more",
+    const five = [c("a1", "b1"), c("a2", "b2"), c("a3", "b3"), c("a4", "b4"), c("a5", "b5")];
+    expect(readAs(five)).toBe("“a1” as “b1”, “a2” as “b2”, “a3” as “b3”, “a4” as “b4”, “a5” as “b5”");
+    expect(readAs(five, 40)).toBe("“a1” as “b1”, “a2” as “b2” and 3 more");
+    // The first is always named, however long.
+    expect(readAs([c("x".repeat(30), "y".repeat(30)), c("a", "b")], 10)).toBe(
+      `“${"x".repeat(30)}” as “${"y".repeat(30)}” and 1 more`,
     );
   });
 });

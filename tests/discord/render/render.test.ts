@@ -243,15 +243,26 @@ describe("renderAnswer", () => {
     expect(content(renderAnswer(answer([quote("Funding rose 4%.")]))[0])).not.toContain("Read “");
   });
 
-  it("keeps an answer with many corrections and long quotes inside Discord's limits", () => {
+  it("keeps an answer with many corrections, sources that differ and long quotes inside Discord's limits", () => {
     const corrected = Array.from({ length: 8 }, (_, i) => ({
       asked: `${"x".repeat(29)}${String.fromCharCode(97 + i)}`,
       read: `${"y".repeat(29)}${String.fromCharCode(97 + i)}`,
     }));
     const long = "The council said funding rose by four per cent this year. ".repeat(60);
-    const payloads = renderAnswer(answer([quote(long), quote(long), quote(long)], { corrected }));
+    // With "Sources differ" too: both lines above the quotes.
+    const payloads = renderAnswer(
+      answer([quote(long), quote(long), quote(long), quote(long)], { corrected, sourcesDiffer: { kind: "time" } }),
+    );
     for (const p of payloads) expect(payloadProblems(p)).toEqual([]);
-    expect(content(payloads[0])).toContain("and 5 more.");
+    expect(content(payloads[0])).toMatch(/and \d more\.$/m);
+    expect(
+      content(payloads[0])
+        .split("\n")
+        .find((l) => l.startsWith("-# Read"))?.length,
+    ).toBeLessThanOrEqual(90);
+    // The first message still carries a quote under the header, and every quote is shown.
+    expect(content(payloads[0])).toContain("> The council said");
+    expect(payloads.map(content).join("\n")).not.toContain("did not fit");
   });
 
   it("names the corpus's language when the question is in another one", () => {
