@@ -1,9 +1,10 @@
 /**
- * `npx tsx scripts/eval-sets.ts [--holdout] [--slips] [--verbose] [--json] [--only a,b]`: every question set of eval/ in
+ * `npx tsx scripts/eval-sets.ts [--holdout] [--slips] [--lower] [--verbose] [--json] [--only a,b]`: every question set of eval/ in
  * one run, one line per set: the ranking alone (abstention off: the answer in the top-1 / top-3 candidates) and the
  * answers as given (top-1, top-3, false abstentions, unanswerable questions quoted), with the reworded questions apart.
  * Development sets by default; --holdout runs the held-out ones instead (to report, never to tune on); --slips asks
- * each question with one typing slip in it (src/core/eval/slips.ts; questions with no word long enough are left out).
+ * each question with one typing slip in it (src/core/eval/slips.ts; questions with no word long enough are left out);
+ * --lower asks each in lower case, as many people type on Discord.
  */
 import { parseArgs } from "node:util";
 import { readJsonl } from "../src/core/eval/evaluate.js";
@@ -20,6 +21,7 @@ const { values } = parseArgs({
     json: { type: "boolean", default: false },
     only: { type: "string" },
     slips: { type: "boolean", default: false },
+    lower: { type: "boolean", default: false },
   },
 });
 /** eval/squad: questions written for SQuAD's articles, asked of the whole collection (../shared/eval-data). */
@@ -31,7 +33,8 @@ async function evaluate(corpus: string, questions: string): Promise<QuestionSetR
     const docs = await readJsonl<{ id: string; title: string; text: string }>(SQUAD);
     library = Library.fromSegment(buildSegment(docs.map((d) => documentFromText(d))));
   }
-  const asked = await readQuestions(questions);
+  const read = await readQuestions(questions);
+  const asked = values.lower ? read.map((q) => ({ ...q, question: q.question.toLowerCase() })) : read;
   return scoreQuestions(library, values.slips ? asked.flatMap((q) => withSlip(q) ?? []) : asked);
 }
 const file = values.holdout ? "holdout.jsonl" : "dev.jsonl";
