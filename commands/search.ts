@@ -26,7 +26,7 @@ export const search = {
   cooldown: true,
   async execute(interaction, context) {
     const { question: query, ephemeral } = await beginQuestion(interaction, context, "query");
-    const hits = context.answerer.search(query, { scope: interaction.guildId ?? undefined, limit: 5 });
-    await respond(interaction, renderSearch(query, hits, { ephemeral }));
+    const { hits, corrected } = context.answerer.search(query, { scope: interaction.guildId ?? undefined, limit: 5 });
+    await respond(interaction, renderSearch(query, hits, { ephemeral, corrected }));
   },
 } satisfies Command;

@@ -160,6 +160,12 @@ export interface Answer {
   corrected?: Array<{ asked: string; read: string }>;
 }
 
+/** What `search` found: the passages, best first, and the query's words read as mistyped, when any was. */
+export interface SearchResult {
+  hits: SearchHit[];
+  corrected?: Array<{ asked: string; read: string }>;
+}
+
 /** One passage returned by `search`, for browsing (/search). */
 export interface SearchHit {
   passageId: string;
@@ -223,7 +229,7 @@ export interface AskOptions {
  */
 export interface Answerer {
   answer(question: string, options?: AskOptions): Answer;
-  search(query: string, options?: AskOptions): SearchHit[];
+  search(query: string, options?: AskOptions): SearchResult;
   /** Title autocomplete: at most `limit` sources whose title/publisher matches `prefix` (empty prefix: first ones). */
   suggestDocuments(prefix: string, limit: number, scope?: string): Source[];
   document(id: string, scope?: string): DocumentView | null;

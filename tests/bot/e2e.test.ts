@@ -301,7 +301,7 @@ describe("resilience", () => {
       answer: () => {
         throw new Error("disk on fire");
       },
-      search: () => [],
+      search: () => ({ hits: [] }),
       suggestDocuments: () => [],
       document: () => null,
       passage: () => null,

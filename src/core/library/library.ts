@@ -9,6 +9,8 @@ import { answerQuestion, type AnswerParams, DEFAULT_ANSWER } from "../answer/quo
 import { arrangeBySourceDate } from "../answer/differ.js";
 import { excludedPassages, findPassage, leadWith, viewOf, withPassages } from "./passages.js";
 import { retrieve } from "../search/retrieve.js";
+import { shippedDictionary } from "../answer/dictionary.js";
+import { shippedVectors } from "../answer/vectors.js";
 import type { Segment } from "../search/segment.js";
 import type { CorpusDiff, Manifest } from "./sync.js";
 import { cleanSegmentDir, type PackedSegment, unpackSegment, writeSegment } from "../search/persist.js";
@@ -26,7 +28,7 @@ import type {
   LoadProblem,
   PassageView,
   Quote,
-  SearchHit,
+  SearchResult,
   Source,
 } from "../types.js";
 
@@ -330,14 +332,13 @@ export class Library implements Answerer {
     return found === null ? null : viewOf(found);
   }
 
-  search(query: string, options: AskOptions = {}): SearchHit[] {
-    const ranking = retrieve(
-      this.segments(options.scope),
-      query,
-      options.limit ?? 5,
-      this.options.answer ?? DEFAULT_ANSWER,
-    );
-    return ranking.hits.map(({ segment, passage, score }) => {
+  search(query: string, options: AskOptions = {}): SearchResult {
+    const params = this.options.answer ?? DEFAULT_ANSWER;
+    // A word with a slip in it is read as the corpus's word, as a question's is (search/spelling.ts).
+    const dictionary = params.correctSpelling ? shippedDictionary(shippedVectors()) : undefined;
+    const segments = this.segments(options.scope);
+    const ranking = retrieve(segments, query, options.limit ?? 5, params, undefined, undefined, undefined, dictionary);
+    const hits = ranking.hits.map(({ segment, passage, score }) => {
       const doc = segment.passageDoc[passage] as number;
       const start = segment.passageStart[passage] as number;
       const end = segment.passageEnd[passage] as number;
@@ -351,6 +352,8 @@ export class Library implements Answerer {
         section: segment.sectionOf(passage),
       };
     });
+    const corrected = ranking.corrections.map(({ asked, read }) => ({ asked, read }));
+    return corrected.length > 0 ? { hits, corrected } : { hits };
   }
 
   /** The scope's own documents first (they are what its moderators look for), then the bundled corpus. */

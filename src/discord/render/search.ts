@@ -1,5 +1,5 @@
 /** Search results for browsing: rank, source, and a short verbatim excerpt. One message. */
-import type { SearchHit } from "../../core/index.js";
+import { readAs, type SearchHit, type SearchResult } from "../../core/index.js";
 import { NOTE_RESERVE } from "./answer.js";
 import { clipInline, fitQuote } from "./cut.js";
 import { DISCORD_LIMITS, payload, plural, type MessagePayload, type RenderOptions } from "./payload.js";
@@ -9,12 +9,23 @@ const SEARCH_HITS_MAX = 10;
 const SEARCH_EXCERPT_MAX = 240;
 const TRIM_MARKER = " *[…]*";
 
-export function renderSearch(query: string, hits: readonly SearchHit[], options: RenderOptions = {}): MessagePayload[] {
+export interface SearchRenderOptions extends RenderOptions {
+  /** The query's words read as mistyped (SearchResult.corrected): said under the query. */
+  corrected?: SearchResult["corrected"];
+}
+
+export function renderSearch(
+  query: string,
+  hits: readonly SearchHit[],
+  options: SearchRenderOptions = {},
+): MessagePayload[] {
   const shownQuery = clipInline(query, 200) || "(empty)";
+  // At most 90 characters, as under an answer's question.
+  const read = options.corrected?.length ? `\n-# Read ${readAs(options.corrected, 80)}.` : "";
   if (hits.length === 0) {
-    return [payload(`No passages match **${shownQuery}**. Try fewer or different words.`, options)];
+    return [payload(`No passages match **${shownQuery}**. Try fewer or different words.${read}`, options)];
   }
-  let content = `**Search:** ${shownQuery}\n-# ${plural(hits.length, "passage")}, best first.`;
+  let content = `**Search:** ${shownQuery}\n-# ${plural(hits.length, "passage")}, best first.${read}`;
   let shown = 0;
   for (const [index, hit] of hits.slice(0, SEARCH_HITS_MAX).entries()) {
     const heading = `**${index + 1}.** ${attribution(hit.source, hit.section ?? null)}`;

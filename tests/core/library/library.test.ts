@@ -169,13 +169,23 @@ describe("documents and suggestions", () => {
 
   it("searches passages that are verbatim slices of their documents", async () => {
     const { library } = await open();
-    const hits = library.search("consulate closure San Francisco", { limit: 3 });
+    const { hits, corrected } = library.search("consulate closure San Francisco", { limit: 3 });
+    expect(corrected).toBeUndefined();
     expect(hits.length).toBeGreaterThan(0);
     expect(hits[0]?.text).toContain("San Francisco");
     for (const hit of hits) {
       const file = await readFile(join(corpusDir, hit.source.path as string), "utf8");
       expect(file).toContain(hit.text);
     }
+  });
+
+  it("searches a word with a slip in it as the corpus's word, and says so", async () => {
+    const { library } = await open();
+    const slipped = library.search("consulate closure San Fransisco", { limit: 3 });
+    expect(slipped.corrected).toEqual([{ asked: "fransisco", read: "francisco" }]);
+    expect(slipped.hits.map((h) => h.passageId)).toEqual(
+      library.search("consulate closure San Francisco", { limit: 3 }).hits.map((h) => h.passageId),
+    );
   });
 });
 

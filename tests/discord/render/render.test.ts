@@ -547,6 +547,19 @@ describe("renderSearch", () => {
     );
   });
 
+  it("says how it read a mistyped word of the query, matched or not", () => {
+    const corrected = [{ asked: "budjet", read: "budget" }];
+    const found = content(renderSearch("budjet", [hit("The budget passed.", 0)], { corrected })[0]);
+    expect(found.split("\n").slice(0, 3)).toEqual([
+      "**Search:** budjet",
+      "-# 1 passage, best first.",
+      "-# Read “budjet” as “budget”.",
+    ]);
+    expect(content(renderSearch("budjet", [], { corrected })[0])).toBe(
+      "No passages match **budjet**. Try fewer or different words.\n-# Read “budjet” as “budget”.",
+    );
+  });
+
   it("says when nothing matched", () => {
     expect(content(renderSearch("*zzz*", [])[0])).toBe(
       "No passages match **\\*zzz\\***. Try fewer or different words.",
