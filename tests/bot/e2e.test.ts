@@ -116,6 +116,12 @@ describe("/ask", () => {
     expect(reply.content).not.toMatch(/^> /m);
   });
 
+  it("reads a word typed with a slip as the corpus's word, and says so under the question", async () => {
+    const reply = await ask("When did Antonov return to Moscow as ambasador?").waitForReply();
+    expect(reply.content).toContain("-# Read “ambasador” as “ambassador”.");
+    expect(reply.content).toContain("returned to Moscow on Oct. 5");
+  });
+
   it("answers privately when hide is set", async () => {
     const cmd = ask("How old is Antonov?", { hide: true });
     const response = await cmd.response;
@@ -170,6 +176,20 @@ describe("/search and /source", () => {
     });
     const reply = await cmd.waitForReply();
     expect(reply.content).toContain("San Francisco");
+  });
+
+  it("reads a mistyped query word as the corpus's word", async () => {
+    const search = (query: string) =>
+      discord
+        .injectSlashCommand({ channelId: "general", user: "bob", name: "search", options: { query } })
+        .waitForReply();
+    const slipped = (await search("consulate San Fransisco")).content;
+    const clean = (await search("consulate San Francisco")).content;
+    expect(slipped).toContain("-# Read “fransisco” as “francisco”.");
+    // The same passages, in the same order.
+    const passages = (text: string) => text.slice(text.indexOf("**1.**"));
+    expect(passages(slipped)).toBe(passages(clean));
+    expect(passages(slipped)).toContain("**1.**");
   });
 
   it("autocompletes titles with at most 25 choices inside the window", async () => {
