@@ -670,9 +670,10 @@ export function answerQuestion(
       if (closest.length >= 3) break;
     }
     const answer: Answer = { question, answered: false, quotes: [], independentSources: 0, closest, confidence };
-    if (corrected.length > 0) answer.corrected = corrected;
     const language = languageLine(cleaned, segments);
+    // A question in another language has no slips of the corpus's language ("moscou" is French, not "moscow").
     if (language !== null) answer.language = language;
+    else if (corrected.length > 0) answer.corrected = corrected;
     return answer;
   }
 

@@ -113,6 +113,14 @@ describe("answering a mistyped question", () => {
     expect(clean.corrected).toBeUndefined();
   });
 
+  it("reads no slips in a question in another language: it says which language the corpus is in", () => {
+    // "airprot" would read as "airport" in an English question.
+    const french = answerQuestion([segment], "Pourquoi l'avion a-t-il quitté l'airprot de Sheremetyevo dimanche ?", 1);
+    expect(french.answered).toBe(false);
+    expect(french.language?.corpus).toBe("English");
+    expect(french.corrected).toBeUndefined();
+  });
+
   it("says so when it still does not answer", () => {
     const slipped = answerQuestion([segment], "How many children does the ambasador have?", 1);
     expect(slipped.answered).toBe(false);
