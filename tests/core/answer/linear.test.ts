@@ -9,18 +9,9 @@ import { buildSegment } from "../../../src/core/search/segment.js";
 import { answerQuestion, DEFAULT_ANSWER } from "../../../src/core/answer/quotes.js";
 import { itemHead, quotationBalance } from "../../../src/core/answer/candidates.js";
 import { answerStrength, type AnswerType, questionWords } from "../../../src/core/answer/answer-type.js";
+import { bestTime } from "../../support/timing.js";
 
-/** The best of five trials of `runs` calls: a shared machine's noise only ever adds time. */
-const timed = (f: () => void, runs = 3) => {
-  f();
-  let best = Infinity;
-  for (let trial = 0; trial < 5; trial++) {
-    const t = performance.now();
-    for (let i = 0; i < runs; i++) f();
-    best = Math.min(best, performance.now() - t);
-  }
-  return best;
-};
+const timed = (f: () => void, runs = 3) => bestTime(f, runs);
 
 describe("answering is linear in the question's length", () => {
   const segment = buildSegment([

@@ -9,6 +9,7 @@ import { buildSegment } from "../../../src/core/search/segment.js";
 import { answerQuestion, DEFAULT_ANSWER, informativeTerms } from "../../../src/core/answer/quotes.js";
 import { cleanQuestion, foreignLanguage, languageOf } from "../../../src/core/answer/question.js";
 import type { QueryTerm } from "../../../src/core/search/rank.js";
+import { bestTime } from "../../support/timing.js";
 
 describe("cleanQuestion", () => {
   it.each([
@@ -54,16 +55,7 @@ describe("cleanQuestion", () => {
   it("is linear in the question's length on adversarial input (ratio to ordinary text of the same length)", () => {
     // Questions are read up to 4,000 characters; within that, every pattern is one pass.
     const n = 4000;
-    // The best of five trials: a shared machine's noise only ever adds time.
-    const time = (text: string) => {
-      let best = Infinity;
-      for (let trial = 0; trial < 5; trial++) {
-        const t = performance.now();
-        for (let i = 0; i < 20; i++) cleanQuestion(text);
-        best = Math.min(best, performance.now() - t);
-      }
-      return best;
-    };
+    const time = (text: string) => bestTime(() => cleanQuestion(text), 20);
     const ordinary = "when did the ambassador return to moscow ".repeat(n / 40).slice(0, n);
     const base = time(ordinary);
     for (const adversarial of [

@@ -11,6 +11,7 @@ import { retrieve } from "../../../src/core/search/retrieve.js";
 import { correction, edits, readAs } from "../../../src/core/search/spelling.js";
 import { stemOf } from "../../../src/core/search/analyze.js";
 import { Dictionary } from "../../../src/core/answer/dictionary.js";
+import { bestTime } from "../../support/timing.js";
 
 const known = new Dictionary([
   "ambassador",
@@ -178,15 +179,7 @@ describe("answering a mistyped question", () => {
   it("costs about the same for a question of gibberish as for an ordinary one of the same length", () => {
     // At most MAX_TRIED unknown words are tried, each about 54 × its length lookups: bounded whatever is asked.
     const n = 4000;
-    const time = (text: string) => {
-      let best = Infinity;
-      for (let trial = 0; trial < 5; trial++) {
-        const t = performance.now();
-        answerQuestion([segment], text, 3);
-        best = Math.min(best, performance.now() - t);
-      }
-      return best;
-    };
+    const time = (text: string) => bestTime(() => answerQuestion([segment], text, 3));
     const ordinary = "when was the ambassador appointed in august ".repeat(n / 40).slice(0, n);
     let gibberish = "";
     for (let i = 0; gibberish.length < n; i++) gibberish += `${"qwrtzpsdfghjklxcvbnm".slice(i % 7, (i % 7) + 13)} `;
