@@ -157,13 +157,19 @@ export interface Answer {
   /** When not answered because the question is in a language the corpus does not use: both languages. */
   language?: { question: string | null; corpus: string };
   /** Question words read as mistyped ("ambasador" as "ambassador"), when any was: said with the answer. */
-  corrected?: Array<{ asked: string; read: string }>;
+  corrected?: Reading[];
+}
+
+/** A word of a question or query read as a typing slip: as asked (folded) and as read (src/core/search/spelling.ts). */
+export interface Reading {
+  asked: string;
+  read: string;
 }
 
 /** What `search` found: the passages, best first, and the query's words read as mistyped, when any was. */
 export interface SearchResult {
   hits: SearchHit[];
-  corrected?: Array<{ asked: string; read: string }>;
+  corrected?: Reading[];
 }
 
 /** One passage returned by `search`, for browsing (/search). */

@@ -1,7 +1,7 @@
 /**
  * The dictionary the spelling check asks (src/core/search/spelling.ts): the shipped word vectors' 40,000 frequent
  * words and WordNet 3.1's 82,000 one-word lemmas and irregular forms (src/core/answer/data/words.txt.gz, made by
- * scripts/word-list.ts, about 250 KB, read on the first question that has a word the corpus lacks). A regular
+ * scripts/word-list.ts, about 250 KB, read the first time a word the corpus lacks is looked up). A regular
  * inflection of a listed word is a word too ("tellies", "vetted"): its endings are taken back to the lemma by WordNet's
  * own rules (morphy's detachment rules), so the list needs no inflected forms.
  */
@@ -33,16 +33,18 @@ const DETACH: ReadonlyArray<readonly [string, string]> = [
 ];
 
 export class Dictionary implements WordList {
-  private readonly words: ReadonlySet<string>;
+  /** The listed words, or how to read them when first needed (the shipped list). */
+  private words: ReadonlySet<string> | (() => ReadonlySet<string>);
 
   constructor(
-    words: Iterable<string>,
+    words: Iterable<string> | (() => ReadonlySet<string>),
     private readonly vectors: WordVectors | null = null,
   ) {
-    this.words = new Set(words);
+    this.words = typeof words === "function" ? words : new Set(words);
   }
 
   has(word: string): boolean {
+    if (typeof this.words === "function") this.words = this.words();
     return this.words.has(word) || this.vectors?.has(word) === true;
   }
 
@@ -69,17 +71,16 @@ export class Dictionary implements WordList {
   }
 }
 
-const shippedWords = shippedFile<string[] | null>(
+const shippedWords = shippedFile<ReadonlySet<string>>(
   "words.txt.gz",
-  (bytes) => gunzipSync(bytes).toString("utf8").split("\n").filter(Boolean),
-  null,
+  (bytes) => new Set(gunzipSync(bytes).toString("utf8").split("\n").filter(Boolean)),
+  new Set(),
 );
 
-let shipped: { vectors: WordVectors | null; dictionary: Dictionary } | undefined;
-
-/** The shipped list with `vectors`' words; the vectors alone when the list is missing. */
+/**
+ * The shipped list (read once, on the first look-up) with `vectors`' words; the vectors alone when the list is
+ * missing. Cheap to make per question: nothing is read or copied here.
+ */
 export function shippedDictionary(vectors: WordVectors | null): Dictionary {
-  if (shipped === undefined || shipped.vectors !== vectors)
-    shipped = { vectors, dictionary: new Dictionary(shippedWords() ?? [], vectors) };
-  return shipped.dictionary;
+  return new Dictionary(shippedWords, vectors);
 }

@@ -11,6 +11,7 @@ import { analyze, type ContentWord, contentWords } from "../search/analyze.js";
 import type { QueryTerm } from "../search/rank.js";
 import { type Retrieval, retrieve, type RetrieveParams } from "../search/retrieve.js";
 import type { Segment } from "../search/segment.js";
+import { readingsOf } from "../search/spelling.js";
 import { independentSources } from "../sources.js";
 import type { Answer, Quote, Source, TermMatchInfo } from "../types.js";
 import { type AnswerType, answerStrength, askedKind, FIGURES, questionWords, withoutKindNoun } from "./answer-type.js";
@@ -235,16 +236,15 @@ function understand(
   const byTerm = new Map(ranking.terms.map((t) => [t.term, t]));
   let wanted = 0;
   for (const t of ranking.terms) wanted += t.idf * t.count;
-  const readAs = new Map(ranking.corrections.map((c) => [c.asked, c.read]));
-  // "whcih" read as "which" is phrasing, not content.
-  const phrasing = new Set(ranking.corrections.filter((c) => c.term === null).map((c) => c.asked));
-  const questionContent = contentWords(searched, true)
-    .filter((w) => !phrasing.has(w.word))
-    .map((w) => {
-      const standIn = ranking.standIns.get(w.term);
-      // A mistyped word means what it was read as (its vector, for the meaning signal).
-      return standIn === undefined ? w : { ...w, term: standIn, word: readAs.get(w.word) ?? w.word };
-    });
+  const readings = new Map(ranking.corrections.map((c) => [c.asked, c]));
+  const questionContent = contentWords(searched, true).flatMap((w) => {
+    const reading = readings.get(w.word);
+    // "whcih" read as "which" is phrasing, not content.
+    if (reading?.term === null) return [];
+    const standIn = ranking.standIns.get(w.term);
+    // A mistyped word means what it was read as (its vector, for the meaning signal).
+    return standIn === undefined ? [w] : [{ ...w, term: standIn, word: reading?.read ?? w.word }];
+  });
   const proper = properNouns(questionContent, byTerm);
   let properWeight = 0;
   for (const t of proper) properWeight += (byTerm.get(t) as QueryTerm).idf;
@@ -644,7 +644,7 @@ export function answerQuestion(
   const model = options.decision ?? shippedDecision();
   const q = understand(segments, cleaned, params, relations, vectors, options.accept);
   const ranked = candidates(q, params);
-  const corrected = q.ranking.corrections.map(({ asked, read }) => ({ asked, read }));
+  const corrected = readingsOf(q.ranking.corrections);
   const top = ranked[0];
   // Alike but for the value asked about (another date, another figure) is not the same report: differ.ts.
   const { disagree, agree } = valueComparison(cleaned, q.context.answerType, q.asked);

@@ -9,6 +9,7 @@ import { answerQuestion, type AnswerParams, DEFAULT_ANSWER } from "../answer/quo
 import { arrangeBySourceDate } from "../answer/differ.js";
 import { excludedPassages, findPassage, leadWith, viewOf, withPassages } from "./passages.js";
 import { retrieve } from "../search/retrieve.js";
+import { readingsOf } from "../search/spelling.js";
 import { shippedDictionary } from "../answer/dictionary.js";
 import { shippedVectors } from "../answer/vectors.js";
 import type { Segment } from "../search/segment.js";
@@ -352,7 +353,7 @@ export class Library implements Answerer {
         section: segment.sectionOf(passage),
       };
     });
-    const corrected = ranking.corrections.map(({ asked, read }) => ({ asked, read }));
+    const corrected = readingsOf(ranking.corrections);
     return corrected.length > 0 ? { hits, corrected } : { hits };
   }
 

@@ -74,8 +74,7 @@ export function fold(word: string): string {
 export function termOf(rawWord: string): string | null {
   let term = stemCache.get(rawWord);
   if (term !== undefined) return term === "" ? null : term;
-  const folded = fold(rawWord);
-  term = folded.length > MAX_WORD || STOPWORDS.has(folded) ? "" : /[&_]/u.test(folded) ? folded : stemmer(folded);
+  term = stemOf(fold(rawWord)) ?? "";
   if (stemCache.size < 2_000_000) stemCache.set(rawWord, term);
   return term === "" ? null : term;
 }
@@ -86,11 +85,13 @@ export function isPhrasing(folded: string): boolean {
 }
 
 /**
- * The index term of a folded word of letters, not cached: for words made up on the way (spelling.ts's edits of a
- * mistyped word, hundreds per word), which would only fill the cache. Null for a stop word.
+ * The index term of a folded word, not cached (termOf caches it per raw word; spelling.ts's edits of a mistyped word,
+ * hundreds per word, would only fill the cache): null for a stop word or an over-long one; names joined by "&" or "_"
+ * kept whole; else its Porter stem.
  */
 export function stemOf(folded: string): string | null {
-  return folded.length > MAX_WORD || STOPWORDS.has(folded) ? null : stemmer(folded);
+  if (folded.length > MAX_WORD || STOPWORDS.has(folded)) return null;
+  return /[&_]/u.test(folded) ? folded : stemmer(folded);
 }
 
 /** Calls `emit` with each index term of `text`, in order (repeats included). */

@@ -89,6 +89,16 @@ class TopK {
   }
 }
 
+/** How many passages of the segments hold `term`. */
+export function documentFrequency(segments: readonly Segment[], term: string): number {
+  let df = 0;
+  for (const s of segments) {
+    const p = s.postings(term);
+    if (p !== null) df += p.to - p.from;
+  }
+  return df;
+}
+
 /** Statistics for the question's terms across the segments searched. */
 export function queryTerms(
   segments: readonly Segment[],
@@ -98,11 +108,7 @@ export function queryTerms(
   for (const s of segments) total += s.passageCount;
   const terms: QueryTerm[] = [];
   for (const [term, count] of question) {
-    let df = 0;
-    for (const s of segments) {
-      const p = s.postings(term);
-      if (p !== null) df += p.to - p.from;
-    }
+    const df = documentFrequency(segments, term);
     terms.push({ term, count, df, idf: idf(df, total) });
   }
   return { terms, total };

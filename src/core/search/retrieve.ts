@@ -1,6 +1,6 @@
 /** Retrieval: the question's terms and the passages BM25 ranks best for them. */
 import { analyzeQuestion, contentWords, fold } from "./analyze.js";
-import { type Bm25Params, queryTerms, type Ranking, rankPassages } from "./rank.js";
+import { type Bm25Params, documentFrequency, queryTerms, type Ranking, rankPassages } from "./rank.js";
 import { type Correction, correction, mistypable, type WordList } from "./spelling.js";
 
 /**
@@ -56,7 +56,7 @@ export function retrieve(
     }
     const unread = new Set(unheld.map((t) => t.term).filter((t) => !standIns.has(t)));
     if (dictionary !== undefined && unread.size > 0) {
-      const df = (term: string) => queryTerms(segments, new Map([[term, 1]])).terms[0]?.df ?? 0;
+      const df = (term: string) => documentFrequency(segments, term);
       const written = (term: string, word: string) => {
         const alone = new RegExp(`(?<![\\p{L}\\p{N}])${word}(?![\\p{L}\\p{N}])`, "u");
         return segments.some((s) => writes(s, term, alone));

@@ -7,6 +7,7 @@
  * The edits of a word of n letters are about 54 n, each stemmed (uncached) and looked up once: linear in the
  * question's length, and only for the words the corpus lacks.
  */
+import type { Reading } from "../types.js";
 import { isPhrasing, stemOf } from "./analyze.js";
 
 /** Shorter words have too many neighbours one edit away to guess among; longer ones are no typing slip. */
@@ -44,11 +45,7 @@ export interface WordList {
   hasForm(word: string): boolean;
 }
 
-export interface Correction {
-  /** The word as asked (folded). */
-  asked: string;
-  /** The word read in its place. */
-  read: string;
+export interface Correction extends Reading {
   /**
    * Its index term; null when the reading is a word questions are phrased with or a stop word ("whcih", "thier"),
    * which is not searched for at all.
@@ -114,11 +111,15 @@ export function correction(
   return best === undefined ? null : { asked: best.asked, read: best.read, term: best.term };
 }
 
+/** The readings as an answer reports them, without the terms searched. */
+export const readingsOf = (corrections: readonly Correction[]): Reading[] =>
+  corrections.map(({ asked, read }) => ({ asked, read }));
+
 /**
  * “ambasador” as “ambassador”, …: the readings that fit in `maxChars` (the first always: at most 69 characters), then
  * how many more (for the line said with an answer).
  */
-export function readAs(corrections: ReadonlyArray<{ asked: string; read: string }>, maxChars = 240): string {
+export function readAs(corrections: readonly Reading[], maxChars = 240): string {
   const all = corrections.map((c) => `“${c.asked}” as “${c.read}”`);
   let text = all[0] ?? "";
   let shown = all.length === 0 ? 0 : 1;

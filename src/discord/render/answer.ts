@@ -12,6 +12,7 @@ import {
   readAs,
   type Answer,
   type Quote,
+  type Reading,
   type Source,
   type SourcesDiffer,
 } from "../../core/index.js";
@@ -41,11 +42,9 @@ export interface AnswerRenderOptions extends RenderOptions {
 /** Marks a quote this server's moderators pinned for the question. */
 export const PINNED_LINE = "-# Chosen by this server's moderators for this question.";
 
-/** The question's words read as mistyped, said under the question: at most 90 characters. */
-export function correctedLine(answer: Answer): string | null {
-  return answer.corrected === undefined || answer.corrected.length === 0
-    ? null
-    : `-# Read ${readAs(answer.corrected, 80)}.`;
+/** The question's (or query's) words read as mistyped, said under it: at most 90 characters; null when none was. */
+export function correctedLine(corrected: readonly Reading[] | undefined): string | null {
+  return corrected === undefined || corrected.length === 0 ? null : `-# Read ${readAs(corrected, 80)}.`;
 }
 
 /** "Sources differ" above the quotes, by the kind of value they disagree on. */
@@ -115,10 +114,10 @@ export function renderAnswer(answer: Answer, options: AnswerRenderOptions = {}):
   // A blank quote answers nothing.
   const quotes = answer.quotes.filter((quote) => quote.text.trim() !== "");
   if (!answer.answered || quotes.length === 0)
-    return [renderNotAnswered(question, answer.closest, options, answer.language, correctedLine(answer))];
+    return [renderNotAnswered(question, answer.closest, options, answer.language, correctedLine(answer.corrected))];
 
   const differ = answer.sourcesDiffer === undefined ? null : sourcesDifferLine(answer.sourcesDiffer);
-  const read = correctedLine(answer);
+  const read = correctedLine(answer.corrected);
   const numbered = options.numbered === true && quotes.length > 1;
   // The lines above the quotes beyond the question and the summary: a full-size quote still fits under them.
   const extra = (differ === null ? 0 : differ.length + 1) + (read === null ? 0 : read.length + 1);

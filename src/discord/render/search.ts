@@ -1,6 +1,6 @@
 /** Search results for browsing: rank, source, and a short verbatim excerpt. One message. */
-import { readAs, type SearchHit, type SearchResult } from "../../core/index.js";
-import { NOTE_RESERVE } from "./answer.js";
+import type { SearchHit, SearchResult } from "../../core/index.js";
+import { correctedLine, NOTE_RESERVE } from "./answer.js";
 import { clipInline, fitQuote } from "./cut.js";
 import { DISCORD_LIMITS, payload, plural, type MessagePayload, type RenderOptions } from "./payload.js";
 import { attribution } from "./sources.js";
@@ -20,8 +20,8 @@ export function renderSearch(
   options: SearchRenderOptions = {},
 ): MessagePayload[] {
   const shownQuery = clipInline(query, 200) || "(empty)";
-  // At most 90 characters, as under an answer's question.
-  const read = options.corrected?.length ? `\n-# Read ${readAs(options.corrected, 80)}.` : "";
+  const line = correctedLine(options.corrected);
+  const read = line === null ? "" : `\n${line}`;
   if (hits.length === 0) {
     return [payload(`No passages match **${shownQuery}**. Try fewer or different words.${read}`, options)];
   }
