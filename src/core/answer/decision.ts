@@ -1,7 +1,8 @@
 /**
  * Answer or abstain: a logistic model of the chance that a quote answers the question, from features of the quote and
  * the question (how much of the question's weight it holds, exactly and in other words, over all terms and over the
- * most informative ones; how rare the rarest term it lacks is; whether it holds the kind of answer asked for; its margin
+ * most informative ones, a term its context holds counting as held: the document's title, the section's headings, the
+ * list item's head, as in a man page's "-0, --null" entry under OPTIONS of "xargs"; how rare the rarest term it lacks is; whether it holds the kind of answer asked for; its margin
  * over the best rival, a candidate that says something else; …). Trained by scripts/train-decision.ts on SQuAD (each question asked of the corpus with its
  * article, and of the corpus without it: an honest negative) and the development question sets, with articles split in
  * two halves (train on one, test on the other, and swap) to measure it; the operating point is chosen on that measured
@@ -10,9 +11,9 @@
 import { shippedFile } from "./shipped.js";
 
 export const FEATURES = [
-  "exactCoverage",
+  "heldCoverage",
   "softCoverage",
-  "informativeExact",
+  "informativeHeld",
   "informativeSoft",
   "matchedShare",
   "missingIdf",
@@ -75,7 +76,7 @@ export const gated = (figureMissing: number | undefined): boolean => (figureMiss
 
 /** Used only when the shipped model is missing: the rule it replaced (30 % of the weight and two distinct terms). */
 export const FALLBACK: DecisionModel = {
-  features: ["exactCoverage", "matchedShare"],
+  features: ["heldCoverage", "matchedShare"],
   mean: [0.3, 0],
   scale: [0.01, 1],
   weights: [1, 0],

@@ -312,6 +312,7 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
     };
     const source = sourceOf(hit.segment, ps.doc);
     const titleTerms = new Set(analyze(source.title ?? "").map((t) => matcher.family(t)));
+    const sectionTerms = new Set(analyze(ps.section ?? "").map((t) => matcher.family(t)));
     let properShare = 1;
     if (q.properWeight > 0) {
       const held = new Set<string>(titleTerms);
@@ -403,6 +404,7 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
             pairs,
             titleTerms,
             headTerms: heads[i] ?? none,
+            sectionTerms,
             properShare,
             defines,
             typeStrength: strength,
@@ -517,8 +519,10 @@ export function featuresOf(c: Candidate, q: Asked, best: number, runnerUp: numbe
   // How far the best candidate stands out is the question's; every quote is judged with it.
   const { terms, wanted, answerType } = q.context;
   let infWanted = 0;
-  let infExact = 0;
+  let infHeld = 0;
   let infSoft = 0;
+  let held = 0;
+  let soft = 0;
   let matched = 0;
   let unknown = 0;
   let missing = 0;
@@ -526,19 +530,24 @@ export function featuresOf(c: Candidate, q: Asked, best: number, runnerUp: numbe
     const m = c.matches[i] ?? null;
     const w = t.idf * t.count;
     const exact = m !== null && (m.via === "exact" || m.via === "family");
+    // A term the quote's context holds (its title, section, item head) is held as surely as one the quote repeats.
+    const context = c.contextTerms.has(t.term);
+    const strength = exact || context ? 1 : (m?.strength ?? 0);
     if (exact) matched++;
+    if (exact || context) held += w;
+    soft += w * strength;
     if (t.df === 0) unknown += w;
     if (m === null || m.strength < 0.5) missing = Math.max(missing, t.idf);
     if (q.informative.has(t.term)) {
       infWanted += w;
-      if (exact) infExact += w;
-      if (m !== null) infSoft += w * m.strength;
+      if (exact || context) infHeld += w;
+      infSoft += w * strength;
     }
   });
   return {
-    exactCoverage: c.exactCoverage,
-    softCoverage: c.softCoverage,
-    informativeExact: infWanted > 0 ? infExact / infWanted : 0,
+    heldCoverage: wanted > 0 ? held / wanted : 0,
+    softCoverage: wanted > 0 ? soft / wanted : 0,
+    informativeHeld: infWanted > 0 ? infHeld / infWanted : 0,
     informativeSoft: infWanted > 0 ? infSoft / infWanted : 0,
     matchedShare: terms.length > 0 ? matched / terms.length : 0,
     missingIdf: q.maxIdf > 0 ? missing / q.maxIdf : 0,

@@ -232,6 +232,8 @@ export interface CandidateFacts {
   titleTerms: ReadonlySet<string>;
   /** The terms of the list item's head (the option or term it defines) the quote opens under; empty when none. */
   headTerms: ReadonlySet<string>;
+  /** The terms of the headings of the section the quote is in; empty when none. */
+  sectionTerms: ReadonlySet<string>;
   properShare: number;
   defines: boolean;
   /** How surely the quote holds the kind of answer asked for (0–1). */
@@ -248,6 +250,8 @@ export interface Scored {
   /** Share of the question's weight held exactly / with other words counted by strength. */
   exactCoverage: number;
   softCoverage: number;
+  /** The question's terms the quote's context holds (its document's title, its section's headings, its item's head). */
+  contextTerms: ReadonlySet<string>;
   evidence: TermEvidence[];
 }
 
@@ -308,6 +312,12 @@ export function scoreCandidate(facts: CandidateFacts, question: QuestionContext,
   const headShare = beyondTitle > 1e-9 * wanted ? Math.min(1, headHeld / beyondTitle) : 0;
   // A sentence further down an item need not repeat the name its item defines: the head counts as covered there.
   const headCovers = wanted > 0 && params.headCovers ? headOnly / wanted : 0;
+  // The question's terms the quote's context says for it: in a man page titled "xargs", the entry "-0, --null" under
+  // OPTIONS answers "What does xargs -0 do?" without repeating either name (the answer model counts these as held).
+  const contextTerms = new Set<string>();
+  for (const t of terms)
+    if (facts.titleTerms.has(t.term) || facts.headTerms.has(t.term) || facts.sectionTerms.has(t.term))
+      contextTerms.add(t.term);
 
   const exponents: Array<[SignalName, number, number]> = [
     ["coverage", exactCoverage, params.coverageWeight * exactCoverage],
@@ -327,5 +337,12 @@ export function scoreCandidate(facts: CandidateFacts, question: QuestionContext,
   }
   const typeFactor = 1 + params.answerTypeWeight * facts.typeStrength;
   if (facts.typeStrength > 0) signals.push({ name: "answerType", value: facts.typeStrength, factor: typeFactor });
-  return { score: base * Math.exp(exponent) * typeFactor, signals, exactCoverage, softCoverage, evidence };
+  return {
+    score: base * Math.exp(exponent) * typeFactor,
+    signals,
+    exactCoverage,
+    softCoverage,
+    contextTerms,
+    evidence,
+  };
 }

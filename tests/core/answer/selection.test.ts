@@ -3,7 +3,11 @@
  * must pass the same check by itself and hold the question's most informative term; "independent sources" is counted
  * from the quotes shown; and each quote says why it was chosen.
  */
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { loadDocument } from "../../../src/core/ingest/load.js";
+import { REPO_ROOT } from "../../support/paths.js";
 import { documentFromText } from "../../../src/core/ingest/document.js";
 import { buildSegment } from "../../../src/core/search/segment.js";
 import { answerQuestion, DEFAULT_ANSWER } from "../../../src/core/answer/quotes.js";
@@ -105,11 +109,11 @@ describe("the decision model", () => {
   });
 
   it("is more confident the more of the question a quote holds, and the further it stands out", () => {
-    const low = probability(model, { ...base, exactCoverage: 0.2, softCoverage: 0.2, informativeSoft: 0.2 });
-    const high = probability(model, { ...base, exactCoverage: 0.9, softCoverage: 0.9, informativeSoft: 0.9 });
+    const low = probability(model, { ...base, heldCoverage: 0.2, softCoverage: 0.2, informativeSoft: 0.2 });
+    const high = probability(model, { ...base, heldCoverage: 0.9, softCoverage: 0.9, informativeSoft: 0.9 });
     expect(high).toBeGreaterThan(low);
-    const close = probability(model, { ...base, exactCoverage: 0.6, margin: 0 });
-    const clear = probability(model, { ...base, exactCoverage: 0.6, margin: 1.5 });
+    const close = probability(model, { ...base, heldCoverage: 0.6, margin: 0 });
+    const clear = probability(model, { ...base, heldCoverage: 0.6, margin: 1.5 });
     expect(clear).toBeGreaterThan(close);
   });
 
@@ -119,6 +123,39 @@ describe("the decision model", () => {
     expect(
       answerQuestion([zephyr], "Where was the Zephyr Accord signed?", 3, DEFAULT_ANSWER, { decision: never }).answered,
     ).toBe(false);
+  });
+});
+
+describe("what the quote's context holds", () => {
+  const pages = ["xargs.1", "find.1", "grep.1"];
+  const manpages = async () =>
+    buildSegment(
+      await Promise.all(
+        pages.map((p) => loadDocument(p, readFileSync(path.join(REPO_ROOT, "eval/corpora/manpages/docs", p), "utf8"))),
+      ),
+    );
+
+  it("counts as held: an option's entry answers for the page's name and its own head", async () => {
+    // "-0, --null  Input items are terminated by a null character…" repeats neither "xargs" (the page's title) nor
+    // much of the question beside its head: counted on the sentence alone, the model gave it 0.03 and abstained.
+    const answer = answerQuestion([await manpages()], "What does xargs -0 do?", 3);
+    expect(answer.answered).toBe(true);
+    const top = answer.quotes[0];
+    expect(top?.source.title).toMatch(/^xargs /u);
+    expect(top?.text).toMatch(/^-0, --null\s+Input items are terminated by a null character/u);
+    expect(top?.section).toBe("OPTIONS");
+  });
+
+  it("…in the model's features, beside the quote's own coverage of the question (its ranking signal)", async () => {
+    let traced: Features | null = null;
+    const answer = answerQuestion([await manpages()], "What does xargs -0 do?", 3, DEFAULT_ANSWER, {
+      trace: (f) => (traced = f),
+    });
+    const own = answer.quotes[0]?.signals?.find((s) => s.name === "coverage")?.value ?? 1;
+    const features = traced as Features | null;
+    expect(own).toBeLessThan(0.5);
+    expect(features?.heldCoverage).toBeGreaterThan(0.9);
+    expect(features?.informativeHeld).toBeGreaterThan(0.9);
   });
 });
 
