@@ -137,6 +137,15 @@ export function surelyAsked(question: string): AnswerType | null {
   return askedKind(question).surely;
 }
 
+/** The question asks yes or no ("Does dotenv overwrite…?", "Is Xft compatible…?"), not a question inside one. */
+export function asksYesNo(question: string): boolean {
+  const q = question.length > 2000 ? question.slice(0, 2000) : question;
+  return YES_NO.test(q) && !EMBEDDED.test(q);
+}
+
+/** A statement's polarity said in words: a negation ("is not compatible", "will never modify", "no longer supported"). */
+export const POLAR = /\b(?:not|no|never|none|nothing|neither|nor|cannot|without)\b|n['’]t\b/iu;
+
 /** Both at once, from one reading of the question: the kind asked for, and the same when it is asked surely. */
 export function askedKind(question: string): { type: AnswerType | null; surely: AnswerType | null } {
   const q = question.length > 2000 ? question.slice(0, 2000) : question;

@@ -14,7 +14,16 @@ import type { Segment } from "../search/segment.js";
 import { readingsOf } from "../search/spelling.js";
 import { independentSources } from "../sources.js";
 import type { Answer, Quote, Source, TermMatchInfo } from "../types.js";
-import { type AnswerType, answerStrength, askedKind, FIGURES, questionWords, withoutKindNoun } from "./answer-type.js";
+import {
+  type AnswerType,
+  answerStrength,
+  askedKind,
+  asksYesNo,
+  FIGURES,
+  POLAR,
+  questionWords,
+  withoutKindNoun,
+} from "./answer-type.js";
 import { type CandidateSpan, itemHead, passageSentences, type PassageSentences, widen } from "./candidates.js";
 import { answerChance, type DecisionModel, type Features, shippedDecision } from "./decision.js";
 import { shippedDictionary } from "./dictionary.js";
@@ -95,6 +104,7 @@ export const DEFAULT_ANSWER: AnswerParams = {
   headWeight: 2,
   headCovers: true,
   askWeight: 0.5,
+  polarWeight: 0.5,
   informativeTerms: 6,
   softCandidateTerms: 3,
   softCandidateStrength: 0.3,
@@ -258,6 +268,7 @@ function understand(
       wanted,
       answerType: kind.type,
       definition: definitionTest(question),
+      yesNo: asksYesNo(question),
     },
     matcher,
     pairs: questionPairs(ranking.asked, ranking.terms),
@@ -409,6 +420,11 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
             defines,
             typeStrength: strength,
             asks: asks(i + w - 1),
+            polar:
+              context.yesNo &&
+              POLAR.test(
+                text.slice((sentences[i] as { start: number }).start, (sentences[i + w - 1] as { end: number }).end),
+              ),
           },
           context,
           params,

@@ -55,6 +55,8 @@ export interface SignalParams extends MatchParams {
    * (0: neither).
    */
   askWeight: number;
+  /** e^(this) for a core saying its polarity (a negation) when the question asks yes or no. */
+  polarWeight: number;
 }
 
 export type SignalName =
@@ -70,6 +72,7 @@ export type SignalName =
   | "title"
   | "head"
   | "asks"
+  | "polar"
   | "meaning"
   | "answerType";
 
@@ -215,6 +218,8 @@ export interface QuestionContext {
   wanted: number;
   answerType: AnswerType | null;
   definition: RegExp | null;
+  /** The question asks yes or no. */
+  yesNo: boolean;
 }
 
 /** What one candidate's signals are computed from. */
@@ -234,6 +239,8 @@ export interface CandidateFacts {
   headTerms: ReadonlySet<string>;
   /** The terms of the headings of the section the quote is in; empty when none. */
   sectionTerms: ReadonlySet<string>;
+  /** The core says its polarity in words (a negation): what a yes/no question is answered by. */
+  polar: boolean;
   properShare: number;
   defines: boolean;
   /** How surely the quote holds the kind of answer asked for (0–1). */
@@ -328,6 +335,7 @@ export function scoreCandidate(facts: CandidateFacts, question: QuestionContext,
     ["title", titleShare, params.titleWeight * titleShare],
     ["head", headShare, params.headWeight * headShare + params.coverageWeight * headCovers],
     ["asks", facts.asks ? 1 : 0, facts.asks ? -params.askWeight : 0],
+    ["polar", facts.polar && question.yesNo ? 1 : 0, facts.polar && question.yesNo ? params.polarWeight : 0],
     ["meaning", facts.meaning, params.meaningWeight * facts.meaning],
   ];
   let exponent = 0;

@@ -14,7 +14,14 @@ import { loadFolder } from "../../support/corpus.js";
 import { BUNDLED_CORPUS } from "../../support/paths.js";
 import { WordVectors, shippedVectors } from "../../../src/core/answer/vectors.js";
 import { shippedRelations, type WordRelations } from "../../../src/core/answer/relations.js";
-import { answerStrength, answerTypeOf, questionWords, withoutKindNoun } from "../../../src/core/answer/answer-type.js";
+import {
+  answerStrength,
+  answerTypeOf,
+  asksYesNo,
+  POLAR,
+  questionWords,
+  withoutKindNoun,
+} from "../../../src/core/answer/answer-type.js";
 import { itemHead } from "../../../src/core/answer/candidates.js";
 
 /** A segment of one document stored as ingest writes it (list markers and headings kept), with no other metadata. */
@@ -772,6 +779,64 @@ describe("a question of the document's own", () => {
       const top = answerQuestion([segment], question, 1, { ...DEFAULT_ANSWER, askWeight: 0 }, { abstain: false })
         .quotes[0];
       expect(top?.text).toBe("What happens to environment variables that are already set in the shell?");
+    });
+  });
+});
+
+describe("a yes/no question", () => {
+  it("is one opening with an auxiliary, not a question asked inside one", () => {
+    expect(asksYesNo("Is Xft compatible with the core fonts system?")).toBe(true);
+    expect(asksYesNo("Doesn't dotenv overwrite them?")).toBe(true);
+    expect(asksYesNo("Can you tell me when the ambassador left?")).toBe(false);
+    expect(asksYesNo("When did the ambassador leave?")).toBe(false);
+  });
+
+  it("is answered by a statement saying its polarity in words, read as whole words", () => {
+    for (const s of [
+      "Xft is not compatible.",
+      "It will never modify them.",
+      "It isn't.",
+      "No longer supported.",
+      "It cannot.",
+    ])
+      expect(POLAR.test(s)).toBe(true);
+    for (const s of ["Note the nodes.", "Another knot.", "Xft is compatible with it."])
+      expect(POLAR.test(s)).toBe(false);
+  });
+
+  describe("ranks the sentence that says yes or no first", () => {
+    // Both hold the question's words; the first holds more of them, the second says whether.
+    const segment = buildSegment([
+      documentFromText({
+        id: "fonts",
+        title: "Fonts in X11",
+        text: "X11 includes two font systems: the original core X11 fonts system, present in all implementations, and Xft.",
+      }),
+      documentFromText({
+        id: "xft",
+        title: "Xft",
+        text: "Xft is not compatible with the core fonts system. Toolkits need changes to use it.",
+      }),
+    ]);
+    const question = "Is Xft compatible with the core X11 fonts system?";
+
+    it("the negation leads, and its quote says the polar signal fired", () => {
+      const top = answerQuestion([segment], question, 2, DEFAULT_ANSWER, { abstain: false }).quotes[0];
+      expect(top?.text).toMatch(/^Xft is not compatible/u);
+      expect(top?.signals?.some((s) => s.name === "polar")).toBe(true);
+    });
+
+    it("without the signal the sentence with more of the question's words leads (the test above is decided by it)", () => {
+      const top = answerQuestion([segment], question, 2, { ...DEFAULT_ANSWER, polarWeight: 0 }, { abstain: false })
+        .quotes[0];
+      expect(top?.text).toMatch(/^X11 includes two font systems/u);
+    });
+
+    it("a question that is not yes/no gets no such lift", () => {
+      const quotes = answerQuestion([segment], "Which font systems does X11 include?", 2, DEFAULT_ANSWER, {
+        abstain: false,
+      }).quotes;
+      expect(quotes.every((q) => !q.signals?.some((s) => s.name === "polar"))).toBe(true);
     });
   });
 });
