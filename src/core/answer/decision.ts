@@ -27,6 +27,7 @@ export const FEATURES = [
   "questionTerms",
   "definition",
   "pairs",
+  "polar",
 ] as const;
 
 export type FeatureName = (typeof FEATURES)[number];

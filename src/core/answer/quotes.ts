@@ -162,6 +162,8 @@ interface Candidate extends Scored {
   /** The quote's terms (for telling near-identical quotes apart). */
   termSet: Set<string>;
   typeStrength: number;
+  /** The question asks yes or no and the core says whether (a negation). */
+  polar: boolean;
   properShare: number;
   defines: boolean;
   pairs: number;
@@ -401,6 +403,12 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
         for (let j = span.from; j < span.to; j++) strength = Math.max(strength, typeStrength(j));
         const defines = context.definition !== null && context.definition.test(text.slice(start, end));
         const pairs = pairBonus(quoteTerms, q.pairs);
+        // A yes/no question is answered by a core that says whether ("Xft is not compatible…").
+        const polar =
+          context.yesNo &&
+          POLAR.test(
+            text.slice((sentences[i] as { start: number }).start, (sentences[i + w - 1] as { end: number }).end),
+          );
         const meaning = q.meaning === null ? 0 : coreMeaning(q.meaning.question, q.meaning.vectors, i, i + w, scan);
         const scored = scoreCandidate(
           {
@@ -420,11 +428,7 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
             defines,
             typeStrength: strength,
             asks: asks(i + w - 1),
-            polar:
-              context.yesNo &&
-              POLAR.test(
-                text.slice((sentences[i] as { start: number }).start, (sentences[i + w - 1] as { end: number }).end),
-              ),
+            polar,
           },
           context,
           params,
@@ -437,6 +441,7 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
           end,
           termSet: new Set(quoteTerms),
           typeStrength: strength,
+          polar,
           properShare,
           defines,
           pairs,
@@ -579,6 +584,7 @@ export function featuresOf(c: Candidate, q: Asked, best: number, runnerUp: numbe
     questionTerms: Math.log(1 + terms.length),
     definition: c.defines ? 1 : 0,
     pairs: c.pairs > 0 ? 1 : 0,
+    polar: c.polar ? 1 : 0,
   };
 }
 
