@@ -121,8 +121,9 @@ for (const name of Object.keys(POS)) {
     const f = line.split(" ");
     const lemma = f[0] ?? "";
     if (!single(lemma) || !vocabulary.has(lemma)) continue;
-    const senses = Number(f[2]);
-    const offsets = f.slice(f.length - senses - 1, f.length - 1).filter((o) => /^\d{8}$/.test(o));
+    // The synsets' offsets, most frequent sense first: the line's eight-digit fields (it ends in two spaces, so
+    // counting fields from its end, as this did until the ninth round, dropped the first sense).
+    const offsets = f.filter((o) => /^\d{8}$/.test(o));
     offsets.forEach((offset, rank) => {
       const synset = synsets.get(`${name}:${offset}`);
       if (synset === undefined) return;

@@ -2,7 +2,7 @@
  * Words related to a question's words, by index term: irregular forms ("left"/"leave"), British/American spellings ("defence"/"defense"), derivations
  * ("successor"/"succeed"), synonyms and the nearest broader or narrower word, from WordNet 3.1 for the 40,000 most
  * frequent English words. Made by scripts/word-relations.ts into src/core/answer/data/word-relations.txt.gz (about
- * 240 KB, read in a few milliseconds on first use). A relation is evidence weaker than the word itself: each kind has
+ * 360 KB, read in a few milliseconds on first use). A relation is evidence weaker than the word itself: each kind has
  * its own strength (AnswerParams.relationStrength), calibrated with the rest of the evidence.
  */
 import { gunzipSync } from "node:zlib";
