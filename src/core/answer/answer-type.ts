@@ -143,15 +143,19 @@ export function asksYesNo(question: string): boolean {
   return YES_NO.test(q) && !EMBEDDED.test(q);
 }
 
-/** A statement's polarity said in words: a negation ("is not compatible", "will never modify", "no longer supported"). */
-export const POLAR = /\b(?:not|no|never|none|nothing|neither|nor|cannot|without)\b|n['’]t\b/iu;
+/**
+ * A statement's polarity said in words: a negation ("is not compatible", "will never modify", "no longer supported",
+ * "isn't"). A word of an option or a name is none ("--no-clobber", "no-op", "No. 5"), nor are "none" and "without",
+ * which name a value or a condition more often than they answer.
+ */
+export const POLAR = /(?<![-\w])(?:not|no|never|nothing|neither|cannot)(?![-\w]|\.\s*\d)|\wn['’]t\b/iu;
 
 /** Both at once, from one reading of the question: the kind asked for, and the same when it is asked surely. */
 export function askedKind(question: string): { type: AnswerType | null; surely: AnswerType | null } {
   const q = question.length > 2000 ? question.slice(0, 2000) : question;
   // "Does the FHS recommend clearing /tmp when the system boots?" asks yes or no; its "when" opens a clause. "Can you
   // tell me when…" asks "when".
-  if (YES_NO.test(q) && !EMBEDDED.test(q)) return { type: null, surely: null };
+  if (asksYesNo(q)) return { type: null, surely: null };
   // The first question word that opens a clause, unless it opens a "when"/"where" clause before the question proper:
   // "When Antonov came to Washington, what word did he…" asks "what"; "On what date…, and by whom?" asks a date.
   CLAUSE_WH.lastIndex = 0;

@@ -162,8 +162,6 @@ interface Candidate extends Scored {
   /** The quote's terms (for telling near-identical quotes apart). */
   termSet: Set<string>;
   typeStrength: number;
-  /** The question asks yes or no and the core says whether (a negation). */
-  polar: boolean;
   properShare: number;
   defines: boolean;
   pairs: number;
@@ -441,7 +439,6 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
           end,
           termSet: new Set(quoteTerms),
           typeStrength: strength,
-          polar,
           properShare,
           defines,
           pairs,
@@ -584,7 +581,6 @@ export function featuresOf(c: Candidate, q: Asked, best: number, runnerUp: numbe
     questionTerms: Math.log(1 + terms.length),
     definition: c.defines ? 1 : 0,
     pairs: c.pairs > 0 ? 1 : 0,
-    polar: c.polar ? 1 : 0,
   };
 }
 

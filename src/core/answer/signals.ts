@@ -321,9 +321,14 @@ export function scoreCandidate(facts: CandidateFacts, question: QuestionContext,
   const headCovers = wanted > 0 && params.headCovers ? headOnly / wanted : 0;
   // The question's terms the quote's context says for it: in a man page titled "xargs", the entry "-0, --null" under
   // OPTIONS answers "What does xargs -0 do?" without repeating either name (the answer model counts these as held).
+  // A one-letter term of an item's head is an option whose case the index folds ("-L" is not "-l"): never context.
   const contextTerms = new Set<string>();
   for (const t of terms)
-    if (facts.titleTerms.has(t.term) || facts.headTerms.has(t.term) || facts.sectionTerms.has(t.term))
+    if (
+      facts.titleTerms.has(t.term) ||
+      (facts.headTerms.has(t.term) && !/^\p{L}$/u.test(t.term)) ||
+      facts.sectionTerms.has(t.term)
+    )
       contextTerms.add(t.term);
 
   const exponents: Array<[SignalName, number, number]> = [

@@ -833,9 +833,10 @@ describe("a yes/no question", () => {
     });
 
     it("a question that is not yes/no gets no such lift", () => {
-      const quotes = answerQuestion([segment], "Which font systems does X11 include?", 2, DEFAULT_ANSWER, {
+      const quotes = answerQuestion([segment], "Which font system is Xft not compatible with?", 2, DEFAULT_ANSWER, {
         abstain: false,
       }).quotes;
+      expect(quotes.some((q) => q.text.startsWith("Xft is not compatible"))).toBe(true);
       expect(quotes.every((q) => !q.signals?.some((s) => s.name === "polar"))).toBe(true);
     });
   });

@@ -159,6 +159,33 @@ describe("what the quote's context holds", () => {
   });
 });
 
+describe("a section's headings as context", () => {
+  it("hold the question's words for the sentences under them, in the model's features", async () => {
+    const md = await loadDocument(
+      "guide.md",
+      "# Guide\n\nThe guide covers setting the tool up.\n\n## Proxies\n\nExport HTTPS_PROXY before the first run.\n",
+    );
+    let traced: Features | null = null;
+    const answer = answerQuestion(
+      [buildSegment([md])],
+      "What sets the proxy before the first run?",
+      3,
+      DEFAULT_ANSWER,
+      {
+        abstain: false,
+        trace: (f) => (traced = f),
+      },
+    );
+    const top = answer.quotes[0];
+    expect(top?.text).toBe("Export HTTPS_PROXY before the first run.");
+    expect(top?.section).toMatch(/Proxies$/u);
+    // "proxy" is held only by the heading ("HTTPS_PROXY" is one identifier): counted in the model's coverage, not in
+    // the quote's own (its ranking signal).
+    const own = top?.signals?.find((s) => s.name === "coverage")?.value ?? 1;
+    expect((traced as Features | null)?.heldCoverage ?? 0).toBeGreaterThan(own + 0.1);
+  });
+});
+
 describe("explanations", () => {
   it("each quote carries its signals, whose contributions make up its score, and the terms it matched", () => {
     const answer = answerQuestion([zephyr], "Where was the Zephyr Accord signed?", 3);
