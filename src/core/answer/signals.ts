@@ -2,8 +2,9 @@
  * Named signals: what makes one candidate quote a better answer than another, each computed on its own and combined
  * into the score as
  *   (bm25 + related + passage + pairs) × e^(coverage + softCoverage − spread + definition + properNouns + title + head
- *   − asks + meaning)
+ *   − asks + polar + meaning)
  *   × answerType
+ * (`polar`: a yes/no question and a core that says whether, "Xft is not compatible…").
  * Every quote carries the signals that fired with their contributions (points added to the base, or the factor they
  * multiply it by), and which question terms it matched and how (MiniSearch's `match`/`terms` as the model).
  * docs/DESIGN.md has what each one was measured to be worth.
