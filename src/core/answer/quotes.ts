@@ -323,7 +323,10 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
     };
     const source = sourceOf(hit.segment, ps.doc);
     const titleTerms = new Set(analyze(source.title ?? "").map((t) => matcher.family(t)));
-    const sectionTerms = new Set(analyze(ps.section ?? "").map((t) => matcher.family(t)));
+    // The innermost heading only: its ancestors ("Guide", "OPTIONS") are what every passage under them shares (measured
+    // alike out of half, 0.385 either way, with less for a page's top headings to stand in for).
+    const innermost = (ps.section ?? "").split(" › ").pop() ?? "";
+    const sectionTerms = new Set(analyze(innermost).map((t) => matcher.family(t)));
     let properShare = 1;
     if (q.properWeight > 0) {
       const held = new Set<string>(titleTerms);

@@ -238,7 +238,7 @@ export interface CandidateFacts {
   titleTerms: ReadonlySet<string>;
   /** The terms of the list item's head (the option or term it defines) the quote opens under; empty when none. */
   headTerms: ReadonlySet<string>;
-  /** The terms of the headings of the section the quote is in; empty when none. */
+  /** The terms of the innermost heading of the section the quote is in; empty when none. */
   sectionTerms: ReadonlySet<string>;
   /** The core says its polarity in words (a negation): what a yes/no question is answered by. */
   polar: boolean;
@@ -258,7 +258,7 @@ export interface Scored {
   /** Share of the question's weight held exactly / with other words counted by strength. */
   exactCoverage: number;
   softCoverage: number;
-  /** The question's terms the quote's context holds (its document's title, its section's headings, its item's head). */
+  /** The question's terms the quote's context holds (its document's title, its section's innermost heading, its item's head). */
   contextTerms: ReadonlySet<string>;
   evidence: TermEvidence[];
 }

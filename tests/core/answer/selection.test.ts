@@ -159,7 +159,7 @@ describe("what the quote's context holds", () => {
   });
 });
 
-describe("a section's headings as context", () => {
+describe("a section's heading as context", () => {
   it("hold the question's words for the sentences under them, in the model's features", async () => {
     const md = await loadDocument(
       "guide.md",
