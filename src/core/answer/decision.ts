@@ -1,13 +1,13 @@
 /**
  * Answer or abstain: a logistic model of the chance that a quote answers the question, from features of the quote and
  * the question: how much of the question's weight it holds, exactly and in other words, over all terms and over the
- * most informative ones (a term its context holds counts as held: the document's title, the section's innermost heading, the
- * list item's head, as in a man page's "-0, --null" entry under OPTIONS of "xargs"); how rare the rarest term it lacks
- * is; whether it holds the kind of answer asked for; its margin over the best rival, a candidate that says something
- * else; …. Trained by scripts/train-decision.ts on SQuAD (each question asked of the corpus with its article, and of
- * the corpus without it: an honest negative) and the development question sets, with articles split in two halves
- * (train on one, test on the other, and swap) to measure it; the operating point is chosen on that measured curve. The
- * weights and the threshold are in src/core/answer/data/decision.json.
+ * most informative ones (a term its context holds counts as held: the document's title, the section's innermost
+ * heading, the list item's head, as in a man page's "-0, --null" entry under OPTIONS of "xargs"); how rare the rarest
+ * term it lacks is; whether it holds the kind of answer asked for; its margin over the best rival, a candidate that
+ * says something else; …. Trained by scripts/train-decision.ts on SQuAD (each question asked of the corpus with its
+ * article, and of the corpus without it: an honest negative) and the development question sets, with articles split in
+ * two halves (train on one, test on the other, and swap) to measure it; the operating point is chosen on that measured
+ * curve. The weights and the threshold are in src/core/answer/data/decision.json.
  */
 import { shippedFile } from "./shipped.js";
 

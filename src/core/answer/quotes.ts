@@ -351,29 +351,23 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
         heads.push(heads[i - 1] ?? none);
       else heads.push(none);
     }
-    const asked = new Map<number, boolean>();
-    const asks = (i: number) => {
-      let v = asked.get(i);
-      if (v === undefined) {
-        const span = sentences[i] as { start: number; end: number };
-        v = endsAsQuestion(text.slice(span.start, span.end));
-        asked.set(i, v);
-      }
-      return v;
+    // What one sentence says, read once per sentence however many candidates hold it.
+    const perSentence = <T>(read: (sentence: string) => T) => {
+      const memo = new Map<number, T>();
+      return (i: number): T => {
+        let v = memo.get(i);
+        if (v === undefined) {
+          const span = sentences[i] as { start: number; end: number };
+          v = read(text.slice(span.start, span.end));
+          memo.set(i, v);
+        }
+        return v;
+      };
     };
-    const typeOf = new Map<number, number>();
-    const typeStrength = (i: number) => {
-      let v = typeOf.get(i);
-      if (v === undefined) {
-        const span = sentences[i] as { start: number; end: number };
-        v =
-          context.answerType === null
-            ? 0
-            : answerStrength(text.slice(span.start, span.end), context.answerType, q.asked);
-        typeOf.set(i, v);
-      }
-      return v;
-    };
+    const asks = perSentence(endsAsQuestion);
+    const { answerType } = context;
+    const typeStrength = perSentence((s) => (answerType === null ? 0 : answerStrength(s, answerType, q.asked)));
+    const negates = perSentence((s) => POLAR.test(s));
     for (let i = ps.first; i < ps.last; i++) {
       if (ps.quotable[i] !== true || !scan(i).strong) continue;
       for (let w = 1; w <= params.maxSentences && i + w <= ps.last; w++) {
@@ -405,11 +399,8 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
         const defines = context.definition !== null && context.definition.test(text.slice(start, end));
         const pairs = pairBonus(quoteTerms, q.pairs);
         // A yes/no question is answered by a core that says whether ("Xft is not compatible…").
-        const polar =
-          context.yesNo &&
-          POLAR.test(
-            text.slice((sentences[i] as { start: number }).start, (sentences[i + w - 1] as { end: number }).end),
-          );
+        let polar = false;
+        for (let j = i; context.yesNo && !polar && j < i + w; j++) polar = negates(j);
         const meaning = q.meaning === null ? 0 : coreMeaning(q.meaning.question, q.meaning.vectors, i, i + w, scan);
         const scored = scoreCandidate(
           {

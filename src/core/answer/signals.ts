@@ -255,10 +255,7 @@ export interface CandidateFacts {
 export interface Scored {
   score: number;
   signals: Signal[];
-  /** Share of the question's weight held exactly / with other words counted by strength. */
-  exactCoverage: number;
-  softCoverage: number;
-  /** The question's terms the quote's context holds (its document's title, its section's innermost heading, its item's head). */
+  /** The question's terms the quote's context holds (its title, its section's innermost heading, its item's head). */
   contextTerms: ReadonlySet<string>;
   evidence: TermEvidence[];
 }
@@ -354,8 +351,6 @@ export function scoreCandidate(facts: CandidateFacts, question: QuestionContext,
   return {
     score: base * Math.exp(exponent) * typeFactor,
     signals,
-    exactCoverage,
-    softCoverage,
     contextTerms,
     evidence,
   };

@@ -5,11 +5,11 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { loadDocument } from "../../../src/core/ingest/load.js";
 import { REPO_ROOT } from "../../support/paths.js";
 import { documentFromText } from "../../../src/core/ingest/document.js";
-import { buildSegment } from "../../../src/core/search/segment.js";
+import { buildSegment, type Segment } from "../../../src/core/search/segment.js";
 import { answerQuestion, DEFAULT_ANSWER } from "../../../src/core/answer/quotes.js";
 import { FALLBACK, FEATURES, probability, shippedDecision, type Features } from "../../../src/core/answer/decision.js";
 
@@ -127,18 +127,18 @@ describe("the decision model", () => {
 });
 
 describe("what the quote's context holds", () => {
-  const pages = ["xargs.1", "find.1", "grep.1"];
-  const manpages = async () =>
-    buildSegment(
-      await Promise.all(
-        pages.map((p) => loadDocument(p, readFileSync(path.join(REPO_ROOT, "eval/corpora/manpages/docs", p), "utf8"))),
-      ),
-    );
+  // Three man pages, loaded once for the tests below.
+  let manpages: Segment;
+  beforeAll(async () => {
+    const pages = ["xargs.1", "find.1", "grep.1"];
+    const read = (p: string) => readFileSync(path.join(REPO_ROOT, "eval/corpora/manpages/docs", p), "utf8");
+    manpages = buildSegment(await Promise.all(pages.map((p) => loadDocument(p, read(p)))));
+  });
 
-  it("counts as held: an option's entry answers for the page's name and its own head", async () => {
+  it("counts as held: an option's entry answers for the page's name and its own head", () => {
     // "-0, --null  Input items are terminated by a null character…" repeats neither "xargs" (the page's title) nor
     // much of the question beside its head: counted on the sentence alone, the model gave it 0.03 and abstained.
-    const answer = answerQuestion([await manpages()], "What does xargs -0 do?", 3);
+    const answer = answerQuestion([manpages], "What does xargs -0 do?", 3);
     expect(answer.answered).toBe(true);
     const top = answer.quotes[0];
     expect(top?.source.title).toMatch(/^xargs /u);
@@ -146,9 +146,9 @@ describe("what the quote's context holds", () => {
     expect(top?.section).toBe("OPTIONS");
   });
 
-  it("…in the model's features, beside the quote's own coverage of the question (its ranking signal)", async () => {
+  it("…in the model's features, beside the quote's own coverage of the question (its ranking signal)", () => {
     let traced: Features | null = null;
-    const answer = answerQuestion([await manpages()], "What does xargs -0 do?", 3, DEFAULT_ANSWER, {
+    const answer = answerQuestion([manpages], "What does xargs -0 do?", 3, DEFAULT_ANSWER, {
       trace: (f) => (traced = f),
     });
     const own = answer.quotes[0]?.signals?.find((s) => s.name === "coverage")?.value ?? 1;
