@@ -7,9 +7,17 @@
  * markdown-it caps nesting (`maxNesting`), so deeply nested quotes or lists cannot exhaust the stack.
  */
 import MarkdownIt, { type Token } from "markdown-it";
+import container from "markdown-it-container";
 import { type Block, collapse, lineStarts, trimSpan } from "./structure.js";
 
-const parser = MarkdownIt("default", { html: true, linkify: false, typographer: false });
+/**
+ * Custom containers (`::: tip`, `:::warning Careful`, `:::: code-group` … `::::`), as VuePress, VitePress and
+ * Docusaurus write admonitions: markdown-it-container reads any name, so the fence lines are markup and boundaries
+ * (not words of the paragraph they open) and what is inside is read as Markdown.
+ */
+const parser = MarkdownIt("default", { html: true, linkify: false, typographer: false }).use(container, "any", {
+  validate: () => true,
+});
 
 /** Inline facts a cleaning rule needs: words outside links, links and where they go, images. */
 interface Inline {

@@ -9,10 +9,11 @@
 import { stemmer } from "stemmer";
 
 /**
- * Bump when analysis or what a passage indexes changes (4: a list item head counts twice): saved indexes built with
- * another version are rebuilt, never served.
+ * Bump when analysis or what a passage indexes changes (4: a list item head counts twice; 5: a Markdown container's
+ * fence lines are markup, not words of its first paragraph): saved indexes built with another version are rebuilt,
+ * never served.
  */
-export const ANALYZER_VERSION = 4;
+export const ANALYZER_VERSION = 5;
 
 /** Lucene's EnglishAnalyzer stop set (the reference BM25 figures use it). */
 const STOPWORDS = new Set(

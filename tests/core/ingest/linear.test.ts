@@ -67,6 +67,8 @@ const ADVERSARIAL: Record<string, string> = {
   asterisks: "*".repeat(N),
   backticks: "`".repeat(N),
   "unclosed fences": fit("```a\n"),
+  "unclosed containers": fit("::: a\n"),
+  "nested containers": fit(":::: a\n::: b\n"),
   "nested quotes": fit("> "),
   "nested list": fit("  - a\n"),
   hashes: fit("# "),

@@ -100,6 +100,40 @@ describe("Markdown", () => {
     ]);
   });
 
+  it("reads admonition containers (`::: tip`, `:::: code-group`) as Markdown, their fence lines never words", async () => {
+    const body = [
+      "# Commands",
+      "",
+      "::: tip",
+      "Register each command once,",
+      "not on every start.",
+      ":::",
+      "",
+      ":::: code-group",
+      "::: code-group-item npm",
+      "```sh",
+      "npm install harbour",
+      "```",
+      ":::",
+      "::::",
+      "",
+      ":::warning Careful",
+      "- Tokens are secrets",
+      ":::",
+      "",
+      "Then run it.",
+      "",
+    ].join("\n");
+    const doc = await loadDocument("commands.md", body);
+    expect(spans(doc)).toEqual([
+      { text: "Register each command once,\nnot on every start.", kind: "prose", section: "" },
+      { text: "npm install harbour", kind: "code", section: "" },
+      { text: "Tokens are secrets", kind: "item", section: "" },
+      { text: "Then run it.", kind: "prose", section: "" },
+    ]);
+    for (const s of doc.content) expect(doc.text.slice(s.start, s.end)).not.toContain(":::");
+  });
+
   it("takes the first top-level heading as the title, not a section heading and not markup", async () => {
     const titled = async (text: string) => (await loadDocument("my-lib.md", text)).source.title;
     expect(await titled('<p align="center">\n<img src="x.png">\n</p>\n\n## Install\n\nRun it.\n')).toBe("my lib");
