@@ -101,6 +101,7 @@ export const DEFAULT_ANSWER: AnswerParams = {
   properNounWeight: 0.25,
   titleWeight: 2,
   titleCap: 1,
+  sectionWeight: 3,
   headWeight: 2,
   headCovers: true,
   askWeight: 0.5,

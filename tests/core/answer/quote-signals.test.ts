@@ -23,6 +23,7 @@ import {
   withoutKindNoun,
 } from "../../../src/core/answer/answer-type.js";
 import { itemHead } from "../../../src/core/answer/candidates.js";
+import { loadDocument } from "../../../src/core/ingest/load.js";
 
 /** A segment of one document stored as ingest writes it (list markers and headings kept), with no other metadata. */
 const storedSegment = (id: string, title: string, path: string, text: string): Segment =>
@@ -234,6 +235,40 @@ describe("the title stands in for no more of the question than the quote holds",
     const top = answerQuestion([segment], question, 1, { ...DEFAULT_ANSWER, titleCap: 100 }, { abstain: false })
       .quotes[0];
     expect(top?.text).toMatch(/^Sullivan left Moscow in April/);
+  });
+});
+
+describe("the section's heading stands in for what the quote need not repeat", () => {
+  // Both sentences hold "ferry" and "ticket"; only the heading over the second says it is about refunds.
+  const question = "How do I get a refund for a ferry ticket?";
+  let segment: Segment;
+  beforeAll(async () => {
+    const guide = [
+      "# Harbour guide",
+      "",
+      "## Timetables",
+      "",
+      "Show your ferry ticket at the gate.",
+      "",
+      "## Refunds",
+      "",
+      "Write to the office within 14 days, quoting the number on the ferry ticket.",
+      "",
+    ].join("\n");
+    segment = buildSegment([await loadDocument("guide.md", guide)]);
+  });
+  const top = (sectionWeight: number) =>
+    answerQuestion([segment], question, 2, { ...DEFAULT_ANSWER, sectionWeight }, { abstain: false }).quotes[0];
+
+  it("the sentence under “Refunds” leads, the section's signal naming its share", () => {
+    const quote = top(DEFAULT_ANSWER.sectionWeight);
+    expect(quote?.text).toBe("Write to the office within 14 days, quoting the number on the ferry ticket.");
+    expect(quote?.section).toBe("Refunds");
+    expect(quote?.signals.find((s) => s.name === "section")?.value).toBeGreaterThan(0);
+  });
+
+  it("without the signal the shorter sentence under “Timetables” would lead", () => {
+    expect(top(0)?.text).toBe("Show your ferry ticket at the gate.");
   });
 });
 
