@@ -264,7 +264,7 @@ describe("the section's heading stands in for what the quote need not repeat", (
     const quote = top(DEFAULT_ANSWER.sectionWeight);
     expect(quote?.text).toBe("Write to the office within 14 days, quoting the number on the ferry ticket.");
     expect(quote?.section).toBe("Refunds");
-    expect(quote?.signals.find((s) => s.name === "section")?.value).toBeGreaterThan(0);
+    expect(quote?.signals?.find((s) => s.name === "section")?.value).toBeGreaterThan(0);
   });
 
   it("without the signal the shorter sentence under “Timetables” would lead", () => {
