@@ -10,8 +10,8 @@ import { stemmer } from "stemmer";
 
 /**
  * Bump when analysis or what a passage indexes changes (4: a list item head counts twice; 5: a Markdown container's
- * fence lines are markup, not words of its first paragraph): saved indexes built with another version are rebuilt,
- * never served.
+ * fence lines are markup, not words of its first paragraph, and a link's destination is no term): saved indexes built
+ * with another version are rebuilt, never served.
  */
 export const ANALYZER_VERSION = 5;
 
@@ -95,10 +95,30 @@ export function stemOf(folded: string): string | null {
   return /[&_]/u.test(folded) ? folded : stemmer(folded);
 }
 
+/**
+ * A Markdown link's destination, `](…)` of `[text](/guide/slash-commands.md)` or `![logo](logo.svg)`: where the link
+ * goes, not words of the sentence (rendered, it is not shown), so never an index term. No spaces or parentheses inside,
+ * as CommonMark's plain destinations; bounded, so a scan costs at most its own run.
+ */
+const LINK_DESTINATION = /\]\([^\s()]{1,2048}\)/gu;
+
+/** A predicate telling whether an offset of `text` lies inside a link destination (offsets asked in increasing order). */
+function linkDestinations(text: string): (at: number) => boolean {
+  if (!text.includes("](")) return () => false;
+  LINK_DESTINATION.lastIndex = 0;
+  let next = LINK_DESTINATION.exec(text);
+  return (at: number): boolean => {
+    while (next !== null && next.index + next[0].length <= at) next = LINK_DESTINATION.exec(text);
+    return next !== null && at > next.index && at < next.index + next[0].length;
+  };
+}
+
 /** Calls `emit` with each index term of `text`, in order (repeats included). */
 export function forEachTerm(text: string, emit: (term: string) => void): void {
+  const inLink = linkDestinations(text);
   WORD.lastIndex = 0;
   for (let m = WORD.exec(text); m !== null; m = WORD.exec(text)) {
+    if (inLink(m.index)) continue;
     const word = m[0];
     // The possessive "s" of "Russia's" is a separate run after the apostrophe split; drop it.
     if (word === "s" || word === "S") {
@@ -133,9 +153,11 @@ export interface ContentWord {
  */
 export function contentWords(text: string, isQuestion: boolean): ContentWord[] {
   const out: ContentWord[] = [];
+  const inLink = linkDestinations(text);
   WORD.lastIndex = 0;
   let opening = true;
   for (let m = WORD.exec(text); m !== null; m = WORD.exec(text), opening = false) {
+    if (inLink(m.index)) continue;
     const raw = m[0];
     if (raw === "s" || raw === "S") {
       const before = text.charCodeAt(m.index - 1);

@@ -20,6 +20,7 @@ import { markdownBlocks } from "../../../src/core/ingest/markdown.js";
 import { isPathLikeTitle, usableTitle } from "../../../src/core/ingest/metadata.js";
 import { plainBlocks } from "../../../src/core/ingest/plain.js";
 import { lastWord, splitSentences } from "../../../src/core/ingest/sentences.js";
+import { analyze } from "../../../src/core/search/analyze.js";
 import { parseRendered } from "../../../src/core/ingest/structure.js";
 import { REPO_ROOT, SEEDS_DIR } from "../../support/paths.js";
 
@@ -74,6 +75,8 @@ const ADVERSARIAL: Record<string, string> = {
   hashes: fit("# "),
   pipes: "|".repeat(N),
   "link openers": fit("[a]("),
+  "link destinations": fit("](a) "),
+  "unclosed destination": `](${"a".repeat(N - 2)}`,
   "tag openers": fit("<a "),
   "nested divs": fit("<div>"),
   newlines: "\n".repeat(N),
@@ -105,6 +108,7 @@ const cases: Case[] = [
   ...LINE_RULES.map((rule) => ({ name: `scraped-page rule ${rule.name}`, ordinary: ORDINARY.prose, run: rule.test })),
   ...DOCUMENT_RULES.map((rule) => ({ name: `document rule ${rule.name}`, ordinary: ORDINARY.prose, run: rule.test })),
   { name: "lastWord", ordinary: ORDINARY.prose, run: lastWord },
+  { name: "analyze", ordinary: ORDINARY.markdown, run: analyze },
   { name: "splitSentences", ordinary: ORDINARY.prose, run: (s) => splitSentences(s) },
   { name: "explainClean (scraped page)", ordinary: ORDINARY.prose, run: (s) => explainClean(s, { title: "A title" }) },
   { name: "isScrapedPage", ordinary: ORDINARY.prose, run: isScrapedPage },

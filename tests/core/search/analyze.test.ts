@@ -39,3 +39,26 @@ describe("question analysis", () => {
     expect(analyze("He won't say")).toEqual(["he", "won", "t", "sai"]);
   });
 });
+
+describe("Markdown link destinations are where a link goes, not words", () => {
+  const sentence =
+    "Start adding [slash commands](/creating-your-bot/slash-commands.md) to your bot ![logo](img/logo.svg).";
+
+  it("the link's text is indexed, its destination is not", () => {
+    expect(analyze(sentence)).toEqual(["start", "ad", "slash", "command", "your", "bot", "logo"]);
+    expect(contentWords(sentence, false).map((w) => w.word)).toEqual([
+      "start",
+      "adding",
+      "slash",
+      "commands",
+      "your",
+      "bot",
+      "logo",
+    ]);
+  });
+
+  it("brackets and parentheses of prose stay words: a space, or no closing parenthesis, is no destination", () => {
+    expect(analyze("a list [1] (see page 4) and f](x y)")).toEqual(["list", "1", "see", "page", "4", "f", "x", "y"]);
+    expect(analyze("odd ](unclosed words")).toEqual(["odd", "unclos", "word"]);
+  });
+});
