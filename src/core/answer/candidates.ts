@@ -71,12 +71,25 @@ export function passageSentences(segment: Segment, passage: number): PassageSent
       quotable.push(code[i] !== true);
     }
   };
-  const before = sameDoc(passage - 1) ? segment.sentencesOf(passage - 1).length : 0;
-  if (before > 0) add(passage - 1, before - CONTEXT, before);
+  // The context may span several passages: a list's items are a passage each.
+  const prior: Array<[number, number]> = [];
+  let need = CONTEXT;
+  for (let p = passage - 1; need > 0 && sameDoc(p); p--) {
+    const n = segment.sentencesOf(p).length;
+    const take = Math.min(n, need);
+    prior.unshift([p, n - take]);
+    need -= take;
+  }
+  for (const [p, from] of prior) add(p, from, Number.POSITIVE_INFINITY);
   const first = sentences.length;
   add(passage, 0, Number.POSITIVE_INFINITY);
   const last = sentences.length;
-  if (sameDoc(passage + 1)) add(passage + 1, 0, CONTEXT);
+  need = CONTEXT;
+  for (let p = passage + 1; need > 0 && sameDoc(p); p++) {
+    const n = segment.sentencesOf(p).length;
+    add(p, 0, need);
+    need -= Math.min(n, need);
+  }
   return { segment, doc, passage, text, sentences, first, last, quotable, breaks, section: segment.sectionOf(passage) };
 }
 
@@ -87,6 +100,12 @@ const DANGLING =
 const CONTINUES =
   /^["“‘']?(to do (?:so|this|that)|for (?:example|instance)|(?:these|they|this) (?:include|includes|are|is:)|namely|in particular|specifically|as follows|that is|i\.e\.|e\.g\.)\b/i;
 const MIN_WORDS = 6;
+/** What stands between a list's items: its bullet or number ("\n\n1. ", "\n- "). */
+const LIST_MARKER = /^\s*(?:[-*+•]|\d{1,3}[.)])\s+$/u;
+/** A list announced by a colon joins the quote: at most this many of its sentences… */
+const LIST_SENTENCES = 4;
+/** …and the quote at most this long with them. */
+const LIST_CHARS = 700;
 
 function words(text: string): number {
   let n = 0;
@@ -141,9 +160,28 @@ export function widen(ps: PassageSentences, coreFrom: number, coreTo: number, ma
     widened.push("previous");
   }
   const last = at(to - 1).trimEnd();
+  const between = (i: number) =>
+    text.slice((sentences[i - 1] as SentenceSpan).end, (sentences[i] as SentenceSpan).start);
+  const startOf = (i: number) => (sentences[i] as SentenceSpan).start;
   if (after(to) && (last.endsWith(":") || CONTINUES.test(at(to)))) {
     to++;
     widened.push("next");
+  }
+  if (
+    at(to - 1)
+      .trimEnd()
+      .endsWith(":") &&
+    ok(to) &&
+    LIST_MARKER.test(between(to))
+  ) {
+    // "There are three important pieces of code… They are:" and the list that follows: its items are the answer.
+    for (let n = 0; n < LIST_SENTENCES && ok(to); n++) {
+      const gap = between(to);
+      if (!(LIST_MARKER.test(gap) || (breaks[to] !== true && !gap.includes("\n\n")))) break;
+      if ((sentences[to] as SentenceSpan).end - startOf(from) > LIST_CHARS) break;
+      to++;
+    }
+    if (!widened.includes("next")) widened.push("next");
   }
   let extra = 0;
   for (;;) {

@@ -8,6 +8,7 @@ import { documentFromText } from "../../../src/core/ingest/document.js";
 import { buildSegment } from "../../../src/core/search/segment.js";
 import { passageSentences, quotationBalance, widen } from "../../../src/core/answer/candidates.js";
 import { answerQuestion, DEFAULT_ANSWER } from "../../../src/core/answer/quotes.js";
+import { loadDocument } from "../../../src/core/ingest/load.js";
 
 const sentencesOf = (text: string) => {
   const segment = buildSegment([documentFromText({ id: "d", title: "Doc", text })]);
@@ -47,6 +48,43 @@ describe("widen", () => {
     expect(quoted("You can keep your changes for later. Run git stash with no arguments.", 0)).toBe(
       "You can keep your changes for later.",
     );
+  });
+
+  it("takes the list a colon announces, its items being passages of their own, up to a bound", async () => {
+    const markdown = [
+      "# Commands",
+      "",
+      "There are three pieces of code to write. They are:",
+      "",
+      "1. The command files, with their definitions.",
+      "2. The command handler, which reads the files.",
+      "3. The deployment script, which registers them.",
+      "",
+      "Keep them in one folder.",
+      "",
+    ].join("\n");
+    const segment = buildSegment([await loadDocument("commands.md", markdown)]);
+    let ps = passageSentences(segment, 0);
+    let core = ps.sentences.findIndex((s) => ps.text.slice(s.start, s.end) === "They are:");
+    if (core < ps.first || core >= ps.last) {
+      for (let p = 1; p < segment.passageCount; p++) {
+        ps = passageSentences(segment, p);
+        core = ps.sentences.findIndex((s) => ps.text.slice(s.start, s.end) === "They are:");
+        if (core >= ps.first && core < ps.last) break;
+      }
+    }
+    const span = widen(ps, core - 1, core + 1);
+    const text = ps.text.slice(
+      (ps.sentences[span?.from ?? 0] as { start: number }).start,
+      (ps.sentences[(span?.to ?? 1) - 1] as { end: number }).end,
+    );
+    expect(text).toBe(
+      "There are three pieces of code to write. They are:\n\n1. The command files, with their definitions.\n" +
+        "2. The command handler, which reads the files.\n3. The deployment script, which registers them.",
+    );
+    expect(span?.widened).toContain("next");
+    // The list after the quote's own last item is not taken again: the next paragraph stands apart.
+    expect(text).not.toContain("Keep them in one folder.");
   });
 
   it("never starts or ends inside a quotation", () => {
