@@ -49,7 +49,10 @@ export interface CandidateSpan {
 /** Sentences of neighbouring passages borrowed as context at most. */
 const CONTEXT = 3;
 
-/** The passage's sentences with up to `CONTEXT` of each neighbouring passage of the same document. */
+/**
+ * The passage's sentences with `CONTEXT` sentences of the same document on each side, taken from as many neighbouring
+ * passages as it takes (a list's items are a passage each).
+ */
 export function passageSentences(segment: Segment, passage: number): PassageSentences {
   const doc = segment.passageDoc[passage] as number;
   const text = segment.text(doc);
@@ -102,8 +105,8 @@ const CONTINUES =
 const MIN_WORDS = 6;
 /** What stands between a list's items: its bullet or number ("\n\n1. ", "\n- "). */
 const LIST_MARKER = /^\s*(?:[-*+•]|\d{1,3}[.)])\s+$/u;
-/** A list announced by a colon joins the quote: at most this many of its sentences… */
-const LIST_SENTENCES = 4;
+/** A list announced by a colon joins the quote: at most this many of its sentences (the context's, `CONTEXT`)… */
+const LIST_SENTENCES = 3;
 /** …and the quote at most this long with them. */
 const LIST_CHARS = 700;
 
@@ -181,7 +184,7 @@ export function widen(ps: PassageSentences, coreFrom: number, coreTo: number, ma
       if ((sentences[to] as SentenceSpan).end - startOf(from) > LIST_CHARS) break;
       to++;
     }
-    if (!widened.includes("next")) widened.push("next");
+    if (to > coreTo && !widened.includes("next")) widened.push("next");
   }
   let extra = 0;
   for (;;) {

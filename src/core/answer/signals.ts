@@ -42,7 +42,7 @@ export interface SignalParams extends MatchParams {
   properNounWeight: number;
   /** e^(this × the share of the question's term weight the document's title holds and the quote does not)… */
   titleWeight: number;
-  /** …that share counted up to this × the share the quote holds itself (the section's share too). */
+  /** …that share counted up to this × the share the quote holds itself (the section's share, separately, too). */
   titleCap: number;
   /**
    * e^(this × the share of the question's term weight the innermost heading over the quote holds, and neither the
@@ -310,7 +310,9 @@ export function scoreCandidate(facts: CandidateFacts, question: QuestionContext,
   let fromSection = 0;
   for (const t of facts.sectionTerms) {
     const qt = byTerm.get(t);
-    if (qt !== undefined && !quoted.has(t) && !facts.titleTerms.has(t)) fromSection += qt.idf * qt.count;
+    // What the title or the item's head already stands in for is theirs (the head counts it twice already).
+    if (qt !== undefined && !quoted.has(t) && !facts.titleTerms.has(t) && !facts.headTerms.has(t))
+      fromSection += qt.idf * qt.count;
   }
   // The same for the innermost heading over the quote ("Creating slash commands" over "Discord allows developers to
   // register slash commands…"), past what the title already says, capped as the title is.

@@ -13,11 +13,29 @@ import { type Block, collapse, lineStarts, trimSpan } from "./structure.js";
 /**
  * Custom containers (`::: tip`, `:::warning Careful`, `:::: code-group` … `::::`), as VuePress, VitePress and
  * Docusaurus write admonitions: markdown-it-container reads any name, so the fence lines are markup and boundaries
- * (not words of the paragraph they open) and what is inside is read as Markdown.
+ * (not words of the paragraph they open; a title after the name, "Careful", goes with them) and what is inside is
+ * read as Markdown.
  */
-const parser = MarkdownIt("default", { html: true, linkify: false, typographer: false }).use(container, "any", {
-  validate: () => true,
-});
+const options = { html: true, linkify: false, typographer: false } as const;
+const parser = MarkdownIt("default", options).use(container, "any", { validate: () => true });
+/** Without containers: for a page whose code shows container syntax (see `parse`). */
+const plainParser = MarkdownIt("default", options);
+
+const CLOSING_FENCE = /^\s*(`{3,}|~{3,})\s*$/u;
+
+/**
+ * The tokens of `body`. markdown-it-container finds its closing `:::` by lines, fences or not, so a code block showing
+ * container syntax inside a container ends the container early and leaves its fence unclosed (the rest of the page
+ * would read as code): when a fence is left unclosed while containers were read, the page is read without them.
+ */
+function parse(body: string, lineText: (line: number) => string): Token[] {
+  const tokens = parser.parse(body, {});
+  if (!tokens.some((t) => t.type === "container_any_open")) return tokens;
+  const cutOff = tokens.some(
+    (t) => t.type === "fence" && t.map !== null && !CLOSING_FENCE.test(lineText((t.map as [number, number])[1] - 1)),
+  );
+  return cutOff ? plainParser.parse(body, {}) : tokens;
+}
 
 /** Inline facts a cleaning rule needs: words outside links, links and where they go, images. */
 interface Inline {
@@ -159,7 +177,7 @@ export function markdownBlocks(body: string): Block[] {
   });
   let tokens: Token[];
   try {
-    tokens = parser.parse(body, {});
+    tokens = parse(body, (line) => body.slice(starts[line] ?? 0, lineEnd(line)));
   } catch {
     // Past markdown-it's nesting limit (or any parser failure): the body is read as plain paragraphs instead.
     return [];
@@ -217,10 +235,7 @@ export function markdownBlocks(body: string): Block[] {
         const [first, last] = token.map as [number, number];
         const inner: [number, number] = token.type === "fence" ? [first + 1, last - 1] : [first, last];
         // An unclosed fence runs to the end of its container; its last line is then content, not a fence.
-        if (
-          token.type === "fence" &&
-          !/^\s*(`{3,}|~{3,})\s*$/u.test(body.slice(starts[last - 1] ?? 0, lineEnd(last - 1)))
-        )
+        if (token.type === "fence" && !CLOSING_FENCE.test(body.slice(starts[last - 1] ?? 0, lineEnd(last - 1))))
           inner[1] = last;
         if (inner[1] <= inner[0]) break;
         const span = trimSpan(body, starts[inner[0]] ?? body.length, lineEnd(inner[1] - 1));

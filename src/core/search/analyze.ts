@@ -10,10 +10,10 @@ import { stemmer } from "stemmer";
 
 /**
  * Bump when analysis or what a passage indexes changes (4: a list item head counts twice; 5: a Markdown container's
- * fence lines are markup, not words of its first paragraph, and a link's destination is no term): saved indexes built
+ * fence lines are markup, not words of its first paragraph; 6: a link's destination is no term): saved indexes built
  * with another version are rebuilt, never served.
  */
-export const ANALYZER_VERSION = 5;
+export const ANALYZER_VERSION = 6;
 
 /** Lucene's EnglishAnalyzer stop set (the reference BM25 figures use it). */
 const STOPWORDS = new Set(
@@ -96,20 +96,22 @@ export function stemOf(folded: string): string | null {
 }
 
 /**
- * A Markdown link's destination, `](…)` of `[text](/guide/slash-commands.md)` or `![logo](logo.svg)`: where the link
- * goes, not words of the sentence (rendered, it is not shown), so never an index term. No spaces or parentheses inside,
- * as CommonMark's plain destinations; bounded, so a scan costs at most its own run.
+ * A Markdown link's destination, `](…)` of `[text](/guide/slash-commands.md)`, `![logo](logo.svg)` or
+ * `[text](url "Title")`: where the link goes (and its tooltip), not words of the sentence (rendered, they are not
+ * shown), so never index terms. No spaces or parentheses inside, as CommonMark's plain destinations; bounded, so a
+ * scan costs at most its own run. (`handlers[0](payload)` in a code span reads as one too: a word lost, never a quote.)
  */
-const LINK_DESTINATION = /\]\([^\s()]{1,2048}\)/gu;
+const LINK_DESTINATION = /\]\([^\s()]{1,2048}(?:\s+"[^"\n]{0,300}")?\)/gu;
 
 /** A predicate telling whether an offset of `text` lies inside a link destination (offsets asked in increasing order). */
 function linkDestinations(text: string): (at: number) => boolean {
   if (!text.includes("](")) return () => false;
-  LINK_DESTINATION.lastIndex = 0;
-  let next = LINK_DESTINATION.exec(text);
+  // Its own iterator per text: a caller analysing another text meanwhile cannot move it.
+  const found = text.matchAll(LINK_DESTINATION);
+  let next = found.next().value;
   return (at: number): boolean => {
-    while (next !== null && next.index + next[0].length <= at) next = LINK_DESTINATION.exec(text);
-    return next !== null && at > next.index && at < next.index + next[0].length;
+    while (next !== undefined && next.index + next[0].length <= at) next = found.next().value;
+    return next !== undefined && at > next.index && at < next.index + next[0].length;
   };
 }
 

@@ -50,7 +50,25 @@ describe("widen", () => {
     );
   });
 
-  it("takes the list a colon announces, its items being passages of their own, up to a bound", async () => {
+  /** The quote widened from the core ending in `last` (its sentence and the one before), in a Markdown document. */
+  const listQuote = async (markdown: string, last: string) => {
+    const segment = buildSegment([await loadDocument("commands.md", markdown)]);
+    for (let p = 0; p < segment.passageCount; p++) {
+      const ps = passageSentences(segment, p);
+      const core = ps.sentences.findIndex((s) => ps.text.slice(s.start, s.end) === last);
+      if (core < ps.first || core >= ps.last) continue;
+      const span = widen(ps, core - 1, core + 1);
+      if (span === null) return null;
+      const text = ps.text.slice(
+        (ps.sentences[span.from] as { start: number }).start,
+        (ps.sentences[span.to - 1] as { end: number }).end,
+      );
+      return { text, widened: span.widened };
+    }
+    return null;
+  };
+
+  it("takes the list a colon announces, its items being passages of their own", async () => {
     const markdown = [
       "# Commands",
       "",
@@ -63,28 +81,22 @@ describe("widen", () => {
       "Keep them in one folder.",
       "",
     ].join("\n");
-    const segment = buildSegment([await loadDocument("commands.md", markdown)]);
-    let ps = passageSentences(segment, 0);
-    let core = ps.sentences.findIndex((s) => ps.text.slice(s.start, s.end) === "They are:");
-    if (core < ps.first || core >= ps.last) {
-      for (let p = 1; p < segment.passageCount; p++) {
-        ps = passageSentences(segment, p);
-        core = ps.sentences.findIndex((s) => ps.text.slice(s.start, s.end) === "They are:");
-        if (core >= ps.first && core < ps.last) break;
-      }
-    }
-    const span = widen(ps, core - 1, core + 1);
-    const text = ps.text.slice(
-      (ps.sentences[span?.from ?? 0] as { start: number }).start,
-      (ps.sentences[(span?.to ?? 1) - 1] as { end: number }).end,
-    );
-    expect(text).toBe(
+    const quote = await listQuote(markdown, "They are:");
+    expect(quote?.text).toBe(
       "There are three pieces of code to write. They are:\n\n1. The command files, with their definitions.\n" +
         "2. The command handler, which reads the files.\n3. The deployment script, which registers them.",
     );
-    expect(span?.widened).toContain("next");
-    // The list after the quote's own last item is not taken again: the next paragraph stands apart.
-    expect(text).not.toContain("Keep them in one folder.");
+    expect(quote?.widened).toContain("next");
+  });
+
+  it("takes no list past a heading, nor one whose items would make the quote longer than 700 characters", async () => {
+    const headed = await listQuote(
+      "# A\n\nThere are two steps. They are:\n\n## B\n\n- Install it.\n- Run it.\n",
+      "They are:",
+    );
+    expect(headed).toEqual({ text: "There are two steps. They are:", widened: [] });
+    const long = `# A\n\nThere are two steps. They are:\n\n- Install it ${"slowly and ".repeat(80)}then stop.\n- Run it.\n`;
+    expect(await listQuote(long, "They are:")).toEqual({ text: "There are two steps. They are:", widened: [] });
   });
 
   it("never starts or ends inside a quotation", () => {

@@ -134,6 +134,34 @@ describe("Markdown", () => {
     for (const s of doc.content) expect(doc.text.slice(s.start, s.end)).not.toContain(":::");
   });
 
+  it("a code block showing container syntax inside a container does not turn the rest of the page into code", async () => {
+    const body = [
+      "# Guide",
+      "",
+      "::: details Writing a warning",
+      "```md",
+      "::: warning",
+      "Inner.",
+      ":::",
+      "```",
+      "After the example.",
+      ":::",
+      "",
+      "## Later",
+      "",
+      "Later prose that must stay quotable.",
+      "",
+    ].join("\n");
+    const doc = await loadDocument("guide.md", body);
+    const later = spans(doc).find((s) => s.text === "Later prose that must stay quotable.");
+    expect(later).toEqual({ text: "Later prose that must stay quotable.", kind: "prose", section: "Later" });
+    expect(
+      spans(doc)
+        .filter((s) => s.kind === "code")
+        .map((s) => s.text),
+    ).toEqual(["::: warning\nInner.\n:::"]);
+  });
+
   it("takes the first top-level heading as the title, not a section heading and not markup", async () => {
     const titled = async (text: string) => (await loadDocument("my-lib.md", text)).source.title;
     expect(await titled('<p align="center">\n<img src="x.png">\n</p>\n\n## Install\n\nRun it.\n')).toBe("my lib");

@@ -57,6 +57,14 @@ describe("Markdown link destinations are where a link goes, not words", () => {
     ]);
   });
 
+  it("a link's title goes with its destination, and an image inside a link loses both destinations", () => {
+    expect(analyze('See [the guide](https://example.org/guide "Guide tooltip") now.')).toEqual(["see", "guid", "now"]);
+    expect(analyze("[![build](https://ci.example/badge.svg)](https://ci.example/run) passing")).toEqual([
+      "build",
+      "pass",
+    ]);
+  });
+
   it("brackets and parentheses of prose stay words: a space, or no closing parenthesis, is no destination", () => {
     expect(analyze("a list [1] (see page 4) and f](x y)")).toEqual(["list", "1", "see", "page", "4", "f", "x", "y"]);
     expect(analyze("odd ](unclosed words")).toEqual(["odd", "unclos", "word"]);
