@@ -162,29 +162,22 @@ export function widen(ps: PassageSentences, coreFrom: number, coreTo: number, ma
     from--;
     widened.push("previous");
   }
-  const last = at(to - 1).trimEnd();
-  const between = (i: number) =>
-    text.slice((sentences[i - 1] as SentenceSpan).end, (sentences[i] as SentenceSpan).start);
-  const startOf = (i: number) => (sentences[i] as SentenceSpan).start;
-  if (after(to) && (last.endsWith(":") || CONTINUES.test(at(to)))) {
+  const endsWithColon = (i: number) => at(i).trimEnd().endsWith(":");
+  if (after(to) && (endsWithColon(to - 1) || CONTINUES.test(at(to)))) {
     to++;
     widened.push("next");
   }
-  if (
-    at(to - 1)
-      .trimEnd()
-      .endsWith(":") &&
-    ok(to) &&
-    LIST_MARKER.test(between(to))
-  ) {
-    // "There are three important pieces of code… They are:" and the list that follows: its items are the answer.
+  // "There are three important pieces of code… They are:" and the list that follows: its items are the answer. Past
+  // the first bullet, an item's own next sentence (white space between, no blank line) goes with it.
+  if (endsWithColon(to - 1)) {
+    const grownFrom = to;
     for (let n = 0; n < LIST_SENTENCES && ok(to); n++) {
-      const gap = between(to);
-      if (!(LIST_MARKER.test(gap) || (breaks[to] !== true && !gap.includes("\n\n")))) break;
-      if ((sentences[to] as SentenceSpan).end - startOf(from) > LIST_CHARS) break;
+      const gap = text.slice((sentences[to - 1] as SentenceSpan).end, (sentences[to] as SentenceSpan).start);
+      const item = LIST_MARKER.test(gap) || (n > 0 && breaks[to] !== true && !gap.includes("\n\n"));
+      if (!item || (sentences[to] as SentenceSpan).end - (sentences[from] as SentenceSpan).start > LIST_CHARS) break;
       to++;
     }
-    if (to > coreTo && !widened.includes("next")) widened.push("next");
+    if (to > grownFrom && !widened.includes("next")) widened.push("next");
   }
   let extra = 0;
   for (;;) {

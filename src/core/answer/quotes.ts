@@ -392,6 +392,7 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
         for (let j = span.from; j < span.to; j++) quoteParts.push(scan(j).evidence);
         const coreTerms = parts.flatMap((p) => p.terms);
         const quoteTerms = quoteParts.flatMap((p) => p.terms);
+        const quoteTermSet = new Set(quoteTerms);
         const quoteMatches = combine(quoteParts, n);
         const start = (sentences[span.from] as { start: number }).start;
         const end = (sentences[span.to - 1] as { end: number }).end;
@@ -410,6 +411,7 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
             coreMatches,
             coreSentences: w,
             quoteTerms,
+            quoteTermSet,
             quoteMatches,
             quoteSentences: span.to - span.from,
             passageScore: hit.score,
@@ -432,7 +434,7 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
           span,
           start,
           end,
-          termSet: new Set(quoteTerms),
+          termSet: quoteTermSet,
           typeStrength: strength,
           properShare,
           defines,

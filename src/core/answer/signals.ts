@@ -237,6 +237,8 @@ export interface CandidateFacts {
   coreSentences: number;
   /** The whole quote's terms and matches (context sentences included). */
   quoteTerms: string[];
+  /** The same, each once. */
+  quoteTermSet: ReadonlySet<string>;
   quoteMatches: Array<TermMatch | null>;
   quoteSentences: number;
   passageScore: number;
@@ -297,26 +299,25 @@ export function scoreCandidate(facts: CandidateFacts, question: QuestionContext,
   });
   const exactCoverage = wanted > 0 ? exact / wanted : 0;
   const softCoverage = wanted > 0 ? soft / wanted : 0;
-  let fromTitle = 0;
-  const quoted = new Set(facts.quoteTerms);
-  for (const t of facts.titleTerms) {
-    const qt = byTerm.get(t);
-    if (qt !== undefined && !quoted.has(t)) fromTitle += qt.idf * qt.count;
-  }
-  // The title stands in for what the sentence need not repeat (the article's subject), never for more of the question
+  const quoted = facts.quoteTermSet;
+  // The question's weight a context holds for the quote: terms the quote does not hold itself, nor `others` already.
+  const heldFor = (context: ReadonlySet<string>, ...others: ReadonlySet<string>[]) => {
+    let weight = 0;
+    for (const t of context) {
+      const qt = byTerm.get(t);
+      if (qt !== undefined && !quoted.has(t) && !others.some((o) => o.has(t))) weight += qt.idf * qt.count;
+    }
+    return weight;
+  };
+  // A context stands in for what the sentence need not repeat (the article's subject), never for more of the question
   // than the sentence itself holds: a headline holding "ambassador returns" does not make a sentence about someone
   // else leaving Moscow an answer to "When did the ambassador return to Moscow?".
-  const titleShare = wanted > 0 ? Math.min(fromTitle / wanted, params.titleCap * exactCoverage) : 0;
-  let fromSection = 0;
-  for (const t of facts.sectionTerms) {
-    const qt = byTerm.get(t);
-    // What the title or the item's head already stands in for is theirs (the head counts it twice already).
-    if (qt !== undefined && !quoted.has(t) && !facts.titleTerms.has(t) && !facts.headTerms.has(t))
-      fromSection += qt.idf * qt.count;
-  }
+  const standIn = (weight: number) => (wanted > 0 ? Math.min(weight / wanted, params.titleCap * exactCoverage) : 0);
+  const fromTitle = heldFor(facts.titleTerms);
+  const titleShare = standIn(fromTitle);
   // The same for the innermost heading over the quote ("Creating slash commands" over "Discord allows developers to
-  // register slash commands…"), past what the title already says, capped as the title is.
-  const sectionShare = wanted > 0 ? Math.min(fromSection / wanted, params.titleCap * exactCoverage) : 0;
+  // register slash commands…"), past what the title or the item's head stands in for (the head counts it twice).
+  const sectionShare = standIn(heldFor(facts.sectionTerms, facts.titleTerms, facts.headTerms));
   const spreadValue = spread(facts.quoteTerms, byTerm);
   let headHeld = 0;
   let headOnly = 0;

@@ -28,13 +28,10 @@ const CLOSING_FENCE = /^\s*(`{3,}|~{3,})\s*$/u;
  * container syntax inside a container ends the container early and leaves its fence unclosed (the rest of the page
  * would read as code): when a fence is left unclosed while containers were read, the page is read without them.
  */
-function parse(body: string, lineText: (line: number) => string): Token[] {
+function parse(body: string, unclosed: (fence: Token) => boolean): Token[] {
   const tokens = parser.parse(body, {});
   if (!tokens.some((t) => t.type === "container_any_open")) return tokens;
-  const cutOff = tokens.some(
-    (t) => t.type === "fence" && t.map !== null && !CLOSING_FENCE.test(lineText((t.map as [number, number])[1] - 1)),
-  );
-  return cutOff ? plainParser.parse(body, {}) : tokens;
+  return tokens.some(unclosed) ? plainParser.parse(body, {}) : tokens;
 }
 
 /** Inline facts a cleaning rule needs: words outside links, links and where they go, images. */
@@ -175,9 +172,15 @@ export function markdownBlocks(body: string): Block[] {
     start: starts[map[0]] ?? body.length,
     end: lineEnd(Math.max(map[0], map[1] - 1)),
   });
+  // A fence whose last line is no closing fence ran to the end of its container (or of the page).
+  const unclosed = (token: Token): boolean => {
+    if (token.type !== "fence" || token.map === null) return false;
+    const last = (token.map as [number, number])[1] - 1;
+    return !CLOSING_FENCE.test(body.slice(starts[last] ?? 0, lineEnd(last)));
+  };
   let tokens: Token[];
   try {
-    tokens = parse(body, (line) => body.slice(starts[line] ?? 0, lineEnd(line)));
+    tokens = parse(body, unclosed);
   } catch {
     // Past markdown-it's nesting limit (or any parser failure): the body is read as plain paragraphs instead.
     return [];
@@ -235,8 +238,7 @@ export function markdownBlocks(body: string): Block[] {
         const [first, last] = token.map as [number, number];
         const inner: [number, number] = token.type === "fence" ? [first + 1, last - 1] : [first, last];
         // An unclosed fence runs to the end of its container; its last line is then content, not a fence.
-        if (token.type === "fence" && !CLOSING_FENCE.test(body.slice(starts[last - 1] ?? 0, lineEnd(last - 1))))
-          inner[1] = last;
+        if (unclosed(token)) inner[1] = last;
         if (inner[1] <= inner[0]) break;
         const span = trimSpan(body, starts[inner[0]] ?? body.length, lineEnd(inner[1] - 1));
         if (span.end > span.start) blocks.push({ ...span, kind: "code" });
