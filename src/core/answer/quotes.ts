@@ -687,11 +687,16 @@ export function answerQuestion(
   // Whether to answer is decided on the best candidate alone: how many quotes are shown never changes it.
   const answered = top !== undefined && (options.abstain === false || confidence >= model.threshold);
   if (!answered) {
+    // The documents of the best-scored candidates first (what the answer would have quoted), then those of the
+    // search's best passages: the closest sources are the ones nearest to answering, not only to the words.
     const closest: Source[] = [];
-    for (const hit of q.ranking.hits) {
-      const source = sourceOf(hit.segment, hit.segment.passageDoc[hit.passage] as number);
-      if (!closest.some((s) => s.id === source.id)) closest.push(source);
+    const near = [
+      ...ranked.map((c) => sourceOf(c.ps.segment, c.ps.doc)),
+      ...q.ranking.hits.map((hit) => sourceOf(hit.segment, hit.segment.passageDoc[hit.passage] as number)),
+    ];
+    for (const source of near) {
       if (closest.length >= 3) break;
+      if (!closest.some((s) => s.id === source.id)) closest.push(source);
     }
     const answer: Answer = { question, answered: false, quotes: [], independentSources: 0, closest, confidence };
     const language = languageLine(cleaned, segments);

@@ -3,7 +3,7 @@
  * must pass the same check by itself and hold the question's most informative term; "independent sources" is counted
  * from the quotes shown; and each quote says why it was chosen.
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadDocument } from "../../../src/core/ingest/load.js";
@@ -123,6 +123,32 @@ describe("the decision model", () => {
     expect(
       answerQuestion([zephyr], "Where was the Zephyr Accord signed?", 3, DEFAULT_ANSWER, { decision: never }).answered,
     ).toBe(false);
+  });
+});
+
+describe("the closest sources of an abstention", () => {
+  // undici's documentation (32 pages): "bodyTimeout" is a list item of the Client page, while the error table and the
+  // lifecycle page hold more of the question's words. Abstaining, the answer names first the page it would have quoted
+  // (it listed Errors, Fetch and Lifecycle, from the search's passages alone, and not the Client page).
+  let undici: Segment;
+  beforeAll(async () => {
+    const dir = path.join(REPO_ROOT, "eval/corpora/undici-docs/docs");
+    const pages = readdirSync(dir).sort();
+    undici = buildSegment(
+      await Promise.all(pages.map((p) => loadDocument(p, readFileSync(path.join(dir, p), "utf8")))),
+    );
+  });
+
+  it("lead with the document of the best candidate", () => {
+    const question = "How do I set a timeout for the body of a response?";
+    const never = { ...shippedDecision(), threshold: 1.01 };
+    const quoted = answerQuestion([undici], question, 3, DEFAULT_ANSWER, { abstain: false });
+    expect(quoted.quotes[0]?.text).toContain("bodyTimeout");
+    const abstained = answerQuestion([undici], question, 3, DEFAULT_ANSWER, { decision: never });
+    expect(abstained.answered).toBe(false);
+    expect(abstained.closest[0]?.id).toBe(quoted.quotes[0]?.source.id);
+    expect(abstained.closest.length).toBe(3);
+    expect(new Set(abstained.closest.map((s) => s.id)).size).toBe(3);
   });
 });
 
