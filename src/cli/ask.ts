@@ -33,6 +33,7 @@ function toJson(answer: Answer): string {
         start: q.start,
         end: q.end,
         focus: q.focus ?? null,
+        code: q.code ?? null,
         score: q.score,
         confidence: q.confidence ?? null,
         section: q.section ?? null,

@@ -49,6 +49,20 @@ export function explainQuote(quote: Quote): string {
   return lines.map((l) => `    ${l}`).join("\n");
 }
 
+/** The CLI shows at most this many lines of the code a quote announces. */
+const CODE_LINES = 30;
+
+/** The code a quote announces, indented under it: its first `CODE_LINES` lines, and how many more the source has. */
+function codeOf(quote: Quote): string {
+  if (quote.code === undefined) return "";
+  const lines = quote.code.text.replace(/\r\n?/g, "\n").trimEnd().split("\n");
+  while (lines.length > 0 && (lines[0] as string).trim() === "") lines.shift();
+  const shown = lines.slice(0, CODE_LINES).map((line) => `      ${line}`);
+  const more = lines.length - shown.length;
+  const language = quote.code.language === null ? "" : ` (${quote.code.language})`;
+  return `\n    code${language}:\n${shown.join("\n")}${more > 0 ? `\n      … ${more} more line${more === 1 ? "" : "s"} in the source` : ""}`;
+}
+
 function formatQuote(quote: Quote, n: number, explain: boolean): string {
   const text = quote.text.replace(/\s*\n\s*/g, " ");
   const also =
@@ -58,7 +72,7 @@ function formatQuote(quote: Quote, n: number, explain: boolean): string {
     quote.focus !== undefined && (quote.focus.start > quote.start || quote.focus.end < quote.end)
       ? `\n    the answer: “${quote.text.slice(quote.focus.start - quote.start, quote.focus.end - quote.start).replace(/\s*\n\s*/g, " ")}”`
       : "";
-  return `${n}. “${text}”${focus}\n    — ${describeSource(quote.source, quote.section ?? null)}${also}\n${explain ? `${explainQuote(quote)}\n` : ""}`;
+  return `${n}. “${text}”${focus}${codeOf(quote)}\n    — ${describeSource(quote.source, quote.section ?? null)}${also}\n${explain ? `${explainQuote(quote)}\n` : ""}`;
 }
 
 export function formatAnswer(answer: Answer, explain = false): string {

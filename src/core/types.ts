@@ -97,6 +97,11 @@ export interface Quote {
    * (the sentence before a "He…", the list after a colon), so a three-sentence quote never buries its answer.
    */
   focus?: Span;
+  /**
+   * The code block the quote announces ("Example:", "The following sets a timeout:"), shown as code under it: the
+   * block's text exactly as stored (its fence lines left out), never part of the quote itself.
+   */
+  code?: CodeContext;
   /** The answer model's chance (0–1) that this quote answers the question. */
   confidence?: number;
   /** Why it was chosen: the scoring signals that fired and their contributions (points added, or a factor). */
@@ -105,6 +110,13 @@ export interface Quote {
   match?: Record<string, TermMatchInfo>;
   /** The document's words that matched the question, in the order first met. */
   terms?: string[];
+}
+
+/** A code block shown with a quote: `text` is exactly `document.text.slice(start, end)`. */
+export interface CodeContext extends Span {
+  text: string;
+  /** The language its Markdown fence names ("js", "ts"), or null. */
+  language: string | null;
 }
 
 /**

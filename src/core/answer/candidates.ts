@@ -6,6 +6,7 @@
  * runs across the markup between two blocks (a list's bullets, a table's pipes: ingest marks both). The core is the
  * quote's focus, marked when context surrounds it.
  */
+import type { CodeContext } from "../types.js";
 import type { Segment } from "../search/segment.js";
 
 export { itemHead } from "../ingest/structure.js";
@@ -119,6 +120,44 @@ function words(text: string): number {
     inWord = !space;
   }
   return n;
+}
+
+/** A sentence that announces what follows it: "…looks like this:", "The following example…", "…as shown below." */
+const ANNOUNCES = /\b(?:the following|as follows|(?:shown |see |example |code )?below|like (?:this|so))\b/i;
+/** A Markdown fence line ("```js", "~~~"), with the language it names. */
+const FENCE = /^[ \t]*(?:`{3,}|~{3,})[ \t]*([\w+#.-]{1,30})?[^\n]*$/u;
+/** Between a sentence and the code it announces: at most this many characters (white space and a fence line). */
+const CODE_GAP = 300;
+
+/**
+ * The code block that the quote's sentences [.., to) announce, when it follows them at once: their last sentence ends
+ * with a colon or says "the following"/"below", and nothing but white space and a fence line stands between them and
+ * the block. Consecutive code sentences of one block are taken together. Null otherwise.
+ */
+export function announcedCode(ps: PassageSentences, to: number): CodeContext | null {
+  const { sentences, text, quotable } = ps;
+  const last = sentences[to - 1];
+  const first = sentences[to];
+  if (last === undefined || first === undefined || quotable[to] !== false) return null;
+  const said = text.slice(last.start, last.end).trimEnd();
+  if (!said.endsWith(":") && !ANNOUNCES.test(said)) return null;
+  const gap = text.slice(last.end, first.start);
+  if (gap.length > CODE_GAP) return null;
+  let language: string | null = null;
+  for (const line of gap.split("\n")) {
+    if (line.trim() === "") continue;
+    const fence = FENCE.exec(line);
+    if (fence === null) return null;
+    language = fence[1] ?? null;
+  }
+  let end = first.end;
+  for (let i = to + 1; i < sentences.length && quotable[i] === false; i++) {
+    const next = sentences[i] as SentenceSpan;
+    // Another block (a fence closes one and opens the next) or prose between: the announced block has ended.
+    if (/\S/u.test(text.slice(end, next.start))) break;
+    end = next.end;
+  }
+  return { start: first.start, end, text: text.slice(first.start, end), language };
 }
 
 /**

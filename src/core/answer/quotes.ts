@@ -24,7 +24,14 @@ import {
   questionWords,
   withoutKindNoun,
 } from "./answer-type.js";
-import { type CandidateSpan, itemHead, passageSentences, type PassageSentences, widen } from "./candidates.js";
+import {
+  announcedCode,
+  type CandidateSpan,
+  itemHead,
+  passageSentences,
+  type PassageSentences,
+  widen,
+} from "./candidates.js";
 import { answerChance, type DecisionModel, type Features, shippedDecision } from "./decision.js";
 import { shippedDictionary } from "./dictionary.js";
 import { valueComparison } from "./differ.js";
@@ -586,6 +593,7 @@ function toQuote(c: Candidate, also: Source[], confidence: number): Quote {
   const text = ps.text.slice(c.start, c.end);
   const focusStart = (ps.sentences[span.coreFrom] as { start: number }).start;
   const focusEnd = (ps.sentences[span.coreTo - 1] as { end: number }).end;
+  const code = announcedCode(ps, span.to);
   const match: Record<string, TermMatchInfo> = {};
   const words: string[] = [];
   for (const e of c.evidence) {
@@ -601,6 +609,7 @@ function toQuote(c: Candidate, also: Source[], confidence: number): Quote {
     section: ps.section,
     alsoReportedBy: also,
     focus: { start: focusStart, end: focusEnd },
+    ...(code === null ? {} : { code }),
     confidence: Math.round(confidence * 1000) / 1000,
     signals: c.signals.map((s) => ({
       name: s.name,

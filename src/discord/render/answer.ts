@@ -16,7 +16,7 @@ import {
   type Source,
   type SourcesDiffer,
 } from "../../core/index.js";
-import { clipInline, fitQuote } from "./cut.js";
+import { clipInline, fitCode, fitQuote } from "./cut.js";
 import { renderDate } from "./dates.js";
 import {
   DISCORD_LIMITS,
@@ -33,6 +33,9 @@ const QUESTION_MAX = 300;
 const HEADER_RESERVE = 420; // "**Q:** " + question + summary line
 export const NOTE_RESERVE = 90; // "N more quotes didn't fit" at the end of the last message
 const BLOCK_MAX = DISCORD_LIMITS.content - HEADER_RESERVE - 2 - NOTE_RESERVE - 2;
+/** A quote's code block: at most this many characters and lines (the rest is in the source, and the note says so). */
+const CODE_MAX = 600;
+const CODE_LINES = 15;
 
 export interface AnswerRenderOptions extends RenderOptions {
   /** Number the quotes' attributions ("— 2 · Title…") so buttons under the answer can refer to them. */
@@ -63,11 +66,23 @@ function quoteBlock(quote: Quote, number: number | null, differ: boolean, max: n
   const note = (omitted: number): string =>
     `-# […] Quote shortened here: ${plural(omitted, "more character")} in the source.`;
   const fixed = pinned.length + credit.length + 1 + (also ? also.length + 1 : 0) + note(quote.text.length).length + 1;
-  const fitted = fitQuote(quote.text, max - fixed);
+  // The code the quote announces, under it: its first lines, in at most a third of the room (the quote comes first).
+  const code =
+    quote.code === undefined
+      ? null
+      : fitCode(quote.code.text, quote.code.language, Math.min(CODE_MAX, Math.floor((max - fixed) / 3)), CODE_LINES);
+  const codeNote = (lines: number) => `-# […] Code shortened here: ${plural(lines, "more line")} in the source.`;
+  const codeRoom =
+    code === null ? 0 : code.rendered.length + 1 + (code.omittedLines > 0 ? codeNote(code.omittedLines).length + 1 : 0);
+  const fitted = fitQuote(quote.text, max - fixed - codeRoom);
   const lines: string[] = [];
   if (pinned) lines.push(PINNED_LINE);
   if (fitted.rendered) lines.push(fitted.rendered);
   if (fitted.omitted > 0) lines.push(note(fitted.omitted));
+  if (code !== null) {
+    lines.push(code.rendered);
+    if (code.omittedLines > 0) lines.push(codeNote(code.omittedLines));
+  }
   lines.push(credit);
   if (also) lines.push(also);
   return lines.join("\n");

@@ -129,3 +129,40 @@ export function fitQuote(raw: string, max: number): FittedQuote {
   }
   return { rendered: end > 0 ? blockquote(shown) : "", shown, omitted };
 }
+
+/** A code block shown under a quote: its first lines (whole lines only), and how many more the source has. */
+export interface CodeCut {
+  rendered: string;
+  omittedLines: number;
+}
+
+/**
+ * `code` as a Discord code block of at most `max` characters and `maxLines` lines, cut after a whole line (the lines
+ * shown are the source's own, unaltered: inside a code block nothing is escaped). Null when not even one line fits,
+ * or when the code holds a fence of its own ("```"), which would end the block early: it is not shown then.
+ */
+export function fitCode(code: string, language: string | null, max: number, maxLines: number): CodeCut | null {
+  const whole = normalizeNewlines(code).trimEnd();
+  let from = 0;
+  while (whole.charCodeAt(from) === 10) from++;
+  const source = whole.slice(from);
+  if (source === "" || source.includes("```")) return null;
+  const open = "```" + (language !== null && /^[\w+#.-]{1,30}$/u.test(language) ? language : "") + "\n";
+  const close = "\n```";
+  const room = max - open.length - close.length;
+  if (room <= 0) return null;
+  let end = 0;
+  let lines = 0;
+  // Whole lines while they fit: a line's end is the next newline (or the end of the code).
+  while (end < source.length && lines < maxLines) {
+    const next = source.indexOf("\n", end === 0 ? 0 : end + 1);
+    const lineEnd = next < 0 ? source.length : next;
+    if (lineEnd > room) break;
+    end = lineEnd;
+    lines++;
+  }
+  if (lines === 0) return null;
+  let omittedLines = 0;
+  for (let i = end; i < source.length; i++) if (source.charCodeAt(i) === 10) omittedLines++;
+  return { rendered: open + source.slice(0, end) + close, omittedLines };
+}

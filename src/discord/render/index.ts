@@ -8,7 +8,7 @@ export * from "./feedback.js";
 export * from "./passage.js";
 export * from "./review.js";
 export * from "./answer.js";
-export { blockquote, clipInline, cutPoint, fitQuote, type FittedQuote } from "./cut.js";
+export { blockquote, clipInline, cutPoint, fitCode, fitQuote, type CodeCut, type FittedQuote } from "./cut.js";
 export { renderDate } from "./dates.js";
 export { renderDocument } from "./document.js";
 export { escapeInline, escapeMarkdown, normalizeNewlines, unescapeMarkdown } from "./escape.js";

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { documentFromText } from "../../../src/core/ingest/document.js";
 import { buildSegment } from "../../../src/core/search/segment.js";
-import { passageSentences, quotationBalance, widen } from "../../../src/core/answer/candidates.js";
+import { announcedCode, passageSentences, quotationBalance, widen } from "../../../src/core/answer/candidates.js";
 import { answerQuestion, DEFAULT_ANSWER } from "../../../src/core/answer/quotes.js";
 import { loadDocument } from "../../../src/core/ingest/load.js";
 
@@ -133,5 +133,70 @@ describe("the focus", () => {
     expect(top?.text.startsWith("Anatoly Antonov spoke")).toBe(true);
     const focus = top?.focus as { start: number; end: number };
     expect(segment.text(0).slice(focus.start, focus.end)).toBe("He graduated in 1978 from the Moscow State Institute.");
+  });
+});
+
+describe("the code a quote announces", () => {
+  const page = [
+    "# Mocking",
+    "",
+    "Intercept a request before it leaves the process. This is what the test file looks like:",
+    "",
+    "```js",
+    "const agent = new MockAgent();",
+    "agent.disableNetConnect();",
+    "```",
+    "",
+    "The agent then answers from its interceptors.",
+    "",
+    "The pool keeps its sockets open for four seconds.",
+    "",
+    "```js",
+    "const pool = new Pool(url);",
+    "```",
+    "",
+  ].join("\n");
+  const answer = async (question: string) => {
+    const doc = await loadDocument("mocking.md", page);
+    const segment = buildSegment([doc]);
+    return {
+      text: segment.text(0),
+      quotes: answerQuestion([segment], question, 3, DEFAULT_ANSWER, { abstain: false }).quotes,
+    };
+  };
+
+  it("comes with the quote that announces it, verbatim at its offsets, with its fence's language", async () => {
+    const { text, quotes } = await answer("What does the test file look like?");
+    const top = quotes[0];
+    expect(top?.text).toContain("This is what the test file looks like:");
+    expect(top?.code?.text).toBe("const agent = new MockAgent();\nagent.disableNetConnect();");
+    expect(text.slice(top?.code?.start, top?.code?.end)).toBe(top?.code?.text);
+    expect(top?.code?.language).toBe("js");
+    // The code is shown with the quote, never part of it.
+    expect(top?.text).not.toContain("MockAgent");
+  });
+
+  it("is not taken by a sentence that does not announce it", async () => {
+    const { quotes } = await answer("How long does the pool keep its sockets open?");
+    const top = quotes[0];
+    expect(top?.text).toBe("The pool keeps its sockets open for four seconds.");
+    expect(top?.code).toBeUndefined();
+  });
+
+  it("is the block right after the sentence only: prose between, and there is none", () => {
+    const ps = sentencesOf("The command is as follows: run it twice. It then stops.");
+    expect(announcedCode(ps, 1)).toBeNull();
+    const announced = async (markdown: string) => {
+      const segment = buildSegment([await loadDocument("a.md", markdown)]);
+      const ps = passageSentences(segment, 0);
+      const at = ps.sentences.findIndex((s) => ps.text.slice(s.start, s.end).includes("following"));
+      return announcedCode(ps, at + 1)?.text ?? null;
+    };
+    return Promise.all([
+      expect(announced("The following starts a server.\n\n    server.listen(80)\n")).resolves.toBe("server.listen(80)"),
+      expect(
+        announced("The following starts a server.\n\nSee the guide.\n\n```\nserver.listen(80)\n```\n"),
+      ).resolves.toBeNull(),
+    ]);
   });
 });

@@ -5,7 +5,15 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Answer, DocumentView, Source } from "../../../src/core/index.js";
-import { clipInline, cutPoint, fitQuote, renderAnswer, renderDocument } from "../../../src/discord/render/index.js";
+import {
+  clipInline,
+  cutPoint,
+  fitCode,
+  fitQuote,
+  payloadProblems,
+  renderAnswer,
+  renderDocument,
+} from "../../../src/discord/render/index.js";
 
 const RUN = "x".repeat(100_000);
 const source = (overrides: Partial<Source> = {}): Source => ({
@@ -101,5 +109,79 @@ describe("cutting is linear in the text's length, whatever the text", () => {
     const smallMs = timed(() => cutPoint(small, room(small)));
     const largeMs = timed(() => cutPoint(large, room(large)));
     expect(largeMs).toBeLessThan(Math.max(smallMs, 0.5) * 8);
+  });
+});
+
+describe("the code a quote announces", () => {
+  const code = Array.from({ length: 40 }, (_, i) => `const step${i} = await run(${i});`).join("\n");
+  const source: Source = {
+    id: "d",
+    title: "Mocking",
+    publisher: null,
+    author: null,
+    date: null,
+    url: null,
+    path: "d.md",
+  };
+
+  it("is cut after a whole line, inside one code block, and says how many lines are left", () => {
+    const cut = fitCode(code, "js", 300, 15);
+    expect(cut).not.toBeNull();
+    const rendered = (cut as { rendered: string }).rendered;
+    expect(rendered.length).toBeLessThanOrEqual(300);
+    expect(rendered.startsWith("```js\nconst step0 = await run(0);\n")).toBe(true);
+    expect(rendered.endsWith(";\n```")).toBe(true);
+    const body = rendered.slice("```js\n".length, -"\n```".length);
+    // The lines shown are the source's own, from its start.
+    expect(code.startsWith(body)).toBe(true);
+    expect(cut?.omittedLines).toBe(40 - body.split("\n").length);
+    expect(fitCode(code, "js", 2000, 15)?.omittedLines).toBe(25);
+  });
+
+  it("is not shown when it holds a fence of its own, or when not one line fits", () => {
+    expect(fitCode("echo ```ls```", null, 500, 15)).toBeNull();
+    expect(fitCode("x".repeat(400), null, 100, 15)).toBeNull();
+    // A language that is not a fence's word is left out.
+    expect(fitCode("ls", "js\n@everyone", 100, 15)?.rendered).toBe("```\nls\n```");
+  });
+
+  it("goes under its quote in the answer, which still fits one message", () => {
+    const quote = {
+      text: "This is what the test file looks like:",
+      start: 0,
+      end: 38,
+      score: 1,
+      source,
+      alsoReportedBy: [],
+      code: { start: 40, end: 40 + code.length, text: code, language: "js" },
+    };
+    const answer: Answer = {
+      question: "How do I mock?",
+      answered: true,
+      quotes: [quote],
+      independentSources: 1,
+      closest: [],
+    };
+    const [message] = renderAnswer(answer);
+    const content = (message as { content: string }).content;
+    expect(content).toContain("> This is what the test file looks like:\n```js\nconst step0 = await run(0);");
+    expect(content).toMatch(/Code shortened here: \d+ more lines in the source\./);
+    expect(content.indexOf("```js")).toBeLessThan(content.indexOf("\n— "));
+    expect(payloadProblems(message as never)).toEqual([]);
+  });
+
+  it("is cut in time linear in its length, whatever the code", () => {
+    const ordinary = (n: number) => "let a = 1;\n".repeat(Math.ceil(n / 11)).slice(0, n);
+    for (const make of [
+      (n: number) => "x".repeat(n),
+      (n: number) => "\n".repeat(n),
+      (n: number) => " \n".repeat(n / 2),
+    ]) {
+      const badMs = timed(() => fitCode(make(400_000), null, 600, 15));
+      const goodMs = timed(() => fitCode(ordinary(400_000), null, 600, 15));
+      expect(badMs).toBeLessThan(Math.max(goodMs, 1) * 25);
+      const smallMs = timed(() => fitCode(make(25_000), null, 600, 15));
+      expect(badMs).toBeLessThan(Math.max(smallMs, 1) * 64);
+    }
   });
 });
