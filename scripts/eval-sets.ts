@@ -40,7 +40,7 @@ async function evaluate(corpus: string, questions: string): Promise<QuestionSetR
 const file = values.holdout ? "holdout.jsonl" : "dev.jsonl";
 const SETS: Array<[string, string, string]> = [
   ["bundled", `eval/bundled/${file}`, "corpus"],
-  ...["postgres-html", "manpages", "markdown-readmes", "pdf-manuals"].map(
+  ...["postgres-html", "manpages", "markdown-readmes", "pdf-manuals", "undici-docs"].map(
     (c) => [c, `eval/corpora/${c}/${file}`, `eval/corpora/${c}/docs`] as [string, string, string],
   ),
   ["squad-written", `eval/squad/${file}`, SQUAD],
