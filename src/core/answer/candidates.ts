@@ -9,7 +9,7 @@
 import type { CodeContext } from "../types.js";
 import type { Segment } from "../search/segment.js";
 
-export { itemHead } from "../ingest/structure.js";
+export { itemHead, tableHeader, type TableMemo } from "../ingest/structure.js";
 
 export interface SentenceSpan {
   start: number;

@@ -30,6 +30,8 @@ import {
   itemHead,
   passageSentences,
   type PassageSentences,
+  tableHeader,
+  type TableMemo,
   widen,
 } from "./candidates.js";
 import { answerChance, type DecisionModel, type Features, shippedDecision } from "./decision.js";
@@ -298,6 +300,8 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
   const n = context.terms.length;
   // Each sentence is read once per question, though neighbouring passages lend each other sentences as context.
   const read = new Map<Segment, Map<number, Scan>>();
+  // Per document: where each table line's table starts (each line read once, however many candidates it lends to).
+  const tables = new Map<Segment, Map<number, TableMemo>>();
   for (const hit of ranking.hits) {
     const ps = passageSentences(hit.segment, hit.passage);
     const { text, sentences } = ps;
@@ -346,11 +350,22 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
     // Per sentence: the terms of the list item head it sits under (its own first line, or its item's), if any.
     const heads: Array<ReadonlySet<string>> = [];
     const none: ReadonlySet<string> = new Set();
+    let byDoc = tables.get(hit.segment);
+    if (byDoc === undefined) tables.set(hit.segment, (byDoc = new Map()));
+    let memo = byDoc.get(ps.doc);
+    if (memo === undefined) byDoc.set(ps.doc, (memo = new Map()));
+    /** Sentences that are a table's header row: column names, which answer nothing by themselves. */
+    const headerRow: boolean[] = [];
     for (let i = 0; i < ps.last; i++) {
       const span = sentences[i] as { start: number; end: number };
       const head = i < ps.first ? null : itemHead(text, span.start, span.end);
       const previous = sentences[i - 1];
-      if (head !== null) heads.push(new Set(analyze(head).map((t) => matcher.family(t))));
+      // A table row's header row names what its cells are, as an item's head does ("Error | Error Codes | …").
+      const table = i < ps.first ? null : tableHeader(text, span.start, memo);
+      headerRow.push(table?.isHeader === true);
+      if (table !== null && table.header !== null && !table.isHeader)
+        heads.push(new Set(analyze(table.header).map((t) => matcher.family(t))));
+      else if (head !== null) heads.push(new Set(analyze(head).map((t) => matcher.family(t))));
       else if (
         previous !== undefined &&
         ps.breaks[i] !== true &&
@@ -377,7 +392,7 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
     const typeStrength = perSentence((s) => (answerType === null ? 0 : answerStrength(s, answerType, q.asked)));
     const negates = perSentence((s) => POLAR.test(s));
     for (let i = ps.first; i < ps.last; i++) {
-      if (ps.quotable[i] !== true || !scan(i).strong) continue;
+      if (ps.quotable[i] !== true || headerRow[i] === true || !scan(i).strong) continue;
       for (let w = 1; w <= params.maxSentences && i + w <= ps.last; w++) {
         if (ps.quotable[i + w - 1] !== true || (w > 1 && ps.breaks[i + w - 1] === true)) break;
         const parts: SentenceEvidence[] = [];

@@ -291,3 +291,84 @@ export function itemHead(text: string, start: number, end: number): string | nul
   return window.slice(marker.length, close);
 }
 const MAX_HEAD = 120;
+
+/** A Markdown table's delimiter row ("| --- | :-: |", "---|---"). */
+const DELIMITER_ROW = /^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$/u;
+/** A table's rows are read back at most this many lines to find its first (a longer table's rows have no header). */
+const MAX_TABLE_LINES = 400;
+/** Lines longer than this are never a table's (and are not read as one). */
+const MAX_ROW_LINE = 4000;
+
+/** Where each line of a document's tables starts its table: line start → the table's first row's start (-1: unknown). */
+export type TableMemo = Map<number, number>;
+
+/** The start of the line holding offset `at - 1`'s successor, or -1 when that line is longer than MAX_ROW_LINE. */
+const lineStartOf = (text: string, at: number) => {
+  const from = Math.max(0, at - MAX_ROW_LINE - 1);
+  const nl = text.slice(from, at).lastIndexOf("\n");
+  return nl >= 0 ? from + nl + 1 : from === 0 ? 0 : -1;
+};
+/** The line starting at `start`, read at most MAX_ROW_LINE + 1 characters far (longer lines are no table's). */
+const lineAt = (text: string, start: number) => {
+  const window = text.slice(start, start + MAX_ROW_LINE + 1);
+  const nl = window.indexOf("\n");
+  return nl < 0 ? window : window.slice(0, nl);
+};
+
+/**
+ * The header row of the table a row sits in ("Mock Error | Mock Error Codes | Description"), whose column names say
+ * what the row's cells are: the table's first row, when a Markdown delimiter row follows it or it is written as stored
+ * rows are (`| cell | cell |`). `isHeader` when the row at `start` is that header itself. Each line is read once per
+ * document with `memo` (kept per document), so finding every row's header is linear in the text.
+ */
+export function tableHeader(
+  text: string,
+  start: number,
+  memo: TableMemo,
+): { header: string | null; isHeader: boolean } {
+  const none = { header: null, isHeader: false };
+  const own = lineStartOf(text, start);
+  if (own < 0) return none;
+  const ownLine = lineAt(text, own);
+  if (ownLine.length > MAX_ROW_LINE || !ownLine.includes("|") || DELIMITER_ROW.test(ownLine)) return none;
+  let first = memo.get(own);
+  if (first === undefined) {
+    const visited: number[] = [];
+    let cur = own;
+    first = -1;
+    for (let n = 0; n < MAX_TABLE_LINES; n++) {
+      const known = memo.get(cur);
+      if (known !== undefined) {
+        first = known;
+        break;
+      }
+      visited.push(cur);
+      let previous = cur === 0 ? -1 : lineStartOf(text, cur - 1);
+      // Stored rows are blocks, a blank line apart.
+      // (A Markdown table's header, its delimiter row under it, has nothing of its table above it.)
+      const headed = DELIMITER_ROW.test(lineAt(text, cur + lineAt(text, cur).length + 1));
+      if (previous > 0 && lineAt(text, previous).trim() === "" && !headed) {
+        const above = lineStartOf(text, previous - 1);
+        previous = above >= 0 && lineAt(text, above).trimStart().startsWith("|") ? above : -1;
+      }
+      const line = previous < 0 ? "" : lineAt(text, previous);
+      // A line above too long to read: where the table starts is not known.
+      if (previous < 0 && cur > 0 && lineStartOf(text, cur - 1) < 0) break;
+      if (line.length > MAX_ROW_LINE) break;
+      if (previous < 0 || !line.includes("|")) {
+        first = cur;
+        break;
+      }
+      cur = previous;
+    }
+    for (const v of visited) memo.set(v, first);
+  }
+  if (first < 0) return none;
+  const firstLine = lineAt(text, first);
+  let next = first + firstLine.length + 1;
+  for (let blank = 0; blank < 3 && next < text.length && lineAt(text, next).trim() === ""; blank++)
+    next += lineAt(text, next).length + 1;
+  const header = DELIMITER_ROW.test(lineAt(text, next)) || firstLine.trimStart().startsWith("|") ? firstLine : null;
+  if (header === null || DELIMITER_ROW.test(firstLine)) return none;
+  return { header, isHeader: first === own };
+}

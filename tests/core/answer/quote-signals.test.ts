@@ -876,3 +876,30 @@ describe("a yes/no question", () => {
     });
   });
 });
+
+describe("a table row's header row", () => {
+  const page = [
+    "# MockErrors",
+    "",
+    "Undici mocks can throw the errors below.",
+    "",
+    "| Mock Error | Mock Error Codes | Description |",
+    "| --- | --- | --- |",
+    "| `MockNotMatchedError` | `UND_MOCK_ERR_MOCK_NOT_MATCHED` | The request does not match any registered mock dispatches. |",
+    "| `MockPoolClosedError` | `UND_MOCK_ERR_POOL_CLOSED` | The mock pool was closed before the request. |",
+    "",
+    "A mock error is raised when an interceptor cannot answer a request and the code names it.",
+    "",
+  ].join("\n");
+
+  it("stands in for the question words its column names hold, and is never quoted itself", async () => {
+    const segment = buildSegment([await loadDocument("mock-errors.md", page)]);
+    const answer = answerQuestion([segment], "What is the error code of MockNotMatchedError?", 3, DEFAULT_ANSWER, {
+      abstain: false,
+    });
+    const top = answer.quotes[0];
+    expect(top?.text).toContain("UND_MOCK_ERR_MOCK_NOT_MATCHED");
+    expect(top?.signals?.some((s) => s.name === "head")).toBe(true);
+    expect(answer.quotes.some((q) => q.text.includes("Mock Error Codes"))).toBe(false);
+  });
+});
