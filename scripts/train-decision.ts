@@ -137,7 +137,7 @@ async function extract(): Promise<{ squad: Row[]; dev: Row[] }> {
   // The development question sets, through the library exactly as the bot asks.
   const SETS: Array<[string, string, string]> = [
     ["bundled", "eval/bundled/dev.jsonl", "corpus"],
-    ...["postgres-html", "manpages", "markdown-readmes", "pdf-manuals"].map(
+    ...["postgres-html", "manpages", "markdown-readmes", "pdf-manuals", "undici-docs"].map(
       (c) => [c, `eval/corpora/${c}/dev.jsonl`, `eval/corpora/${c}/docs`] as [string, string, string],
     ),
   ];
