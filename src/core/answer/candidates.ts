@@ -201,6 +201,17 @@ export function widen(ps: PassageSentences, coreFrom: number, coreTo: number, ma
     from--;
     widened.push("previous");
   }
+  // A fragment with nothing before it to lean on ("**maxRedirections** `Integer` - Default: `0`.", an option's first
+  // sentence) reads with the sentence that carries it on in the same paragraph.
+  if (
+    !widened.includes("previous") &&
+    words(at(to - 1)) < MIN_WORDS &&
+    after(to) &&
+    !text.slice((sentences[to - 1] as SentenceSpan).end, (sentences[to] as SentenceSpan).start).includes("\n\n")
+  ) {
+    to++;
+    widened.push("next");
+  }
   const endsWithColon = (i: number) => at(i).trimEnd().endsWith(":");
   if (after(to) && (endsWithColon(to - 1) || CONTINUES.test(at(to)))) {
     to++;

@@ -711,11 +711,11 @@ export function answerQuestion(
   // Whether to answer is decided on the best candidate alone: how many quotes are shown never changes it.
   const answered = top !== undefined && (options.abstain === false || confidence >= model.threshold);
   if (!answered) {
-    // The documents of the best-scored candidates first (what the answer would have quoted), then those of the
-    // search's best passages: the closest sources are the ones nearest to answering, not only to the words.
+    // The document of the best candidate first (what the answer would have quoted), then those of the search's best
+    // passages: the closest sources are the ones nearest to answering, and then to the question's words.
     const closest: Source[] = [];
     const near = [
-      ...ranked.map((c) => sourceOf(c.ps.segment, c.ps.doc)),
+      ...(top === undefined ? [] : [sourceOf(top.ps.segment, top.ps.doc)]),
       ...q.ranking.hits.map((hit) => sourceOf(hit.segment, hit.segment.passageDoc[hit.passage] as number)),
     ];
     for (const source of near) {

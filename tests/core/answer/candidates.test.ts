@@ -99,6 +99,26 @@ describe("widen", () => {
     expect(await listQuote(long, "They are:")).toEqual({ text: "There are two steps. They are:", widened: [] });
   });
 
+  it("takes the sentence after a fragment that has none before it to lean on (an option's first sentence)", async () => {
+    const markdown = [
+      "# Agent",
+      "",
+      "* **maxRedirections** `Integer` - Default: `0`. The number of HTTP redirections to follow unless told otherwise.",
+      "* **factory** `Function` - Creates a dispatcher for each origin the agent connects to.",
+      "",
+    ].join("\n");
+    const segment = buildSegment([await loadDocument("agent.md", markdown)]);
+    const ps = passageSentences(segment, 0);
+    const core = ps.sentences.findIndex((s) => ps.text.slice(s.start, s.end).startsWith("**maxRedirections**"));
+    const span = widen(ps, core, core + 1);
+    expect(span?.widened).toEqual(["next"]);
+    expect(ps.text.slice(ps.sentences[span?.from ?? 0]?.start, ps.sentences[(span?.to ?? 1) - 1]?.end)).toBe(
+      "**maxRedirections** `Integer` - Default: `0`. The number of HTTP redirections to follow unless told otherwise.",
+    );
+    // Never across a blank line: a short paragraph stays itself.
+    expect(quoted("Short one here.\n\nThe next paragraph says something else entirely.", 0)).toBe("Short one here.");
+  });
+
   it("never starts or ends inside a quotation", () => {
     const text =
       "The minister spoke at length. “We are doomed to cooperate on many issues of strategic stability. " +
