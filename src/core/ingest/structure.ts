@@ -318,8 +318,8 @@ const lineAt = (text: string, start: number) => {
 /**
  * The header row of the table a row sits in ("Mock Error | Mock Error Codes | Description"), whose column names say
  * what the row's cells are: the table's first row, when a Markdown delimiter row follows it or it is written as stored
- * rows are (`| cell | cell |`). `isHeader` when the row at `start` is that header itself. Each line is read once per
- * document with `memo` (kept per document), so finding every row's header is linear in the text.
+ * rows are (`| cell | cell |`). `isHeader` when the row at `start` is a Markdown table's header itself. Each line is
+ * read once per document with `memo` (kept per document), so finding every row's header is linear in the text.
  */
 export function tableHeader(
   text: string,
@@ -368,7 +368,10 @@ export function tableHeader(
   let next = first + firstLine.length + 1;
   for (let blank = 0; blank < 3 && next < text.length && lineAt(text, next).trim() === ""; blank++)
     next += lineAt(text, next).length + 1;
-  const header = DELIMITER_ROW.test(lineAt(text, next)) || firstLine.trimStart().startsWith("|") ? firstLine : null;
-  if (header === null || DELIMITER_ROW.test(firstLine)) return none;
-  return { header, isHeader: first === own };
+  const delimited = DELIMITER_ROW.test(lineAt(text, next));
+  if (DELIMITER_ROW.test(firstLine)) return none;
+  // The first row itself: a header for sure only above a delimiter row (stored rows do not say whether a table has
+  // a header, and a one-row table has none), so only then is it never quoted.
+  if (first === own) return { header: null, isHeader: delimited };
+  return delimited || firstLine.trimStart().startsWith("|") ? { header: firstLine, isHeader: false } : none;
 }

@@ -32,6 +32,12 @@ describe("tableHeader", () => {
   it("is the first of stored rows, a blank line apart", () => {
     const stored = "# Errors\n\n| Name | Code |\n\n| Timeout | E1 |\n\n| Reset | E2 |\n\nProse.";
     expect(header(stored, "Reset")).toEqual({ header: "| Name | Code |", isHeader: false });
+    // Stored rows do not say whether the first is a header: it stays quotable, and a one-row table has no header.
+    expect(header(stored, "Name |")).toEqual({ header: null, isHeader: false });
+    expect(header("Fares:\n\n| ferry fare | two euros |\n\nEnd.", "ferry fare")).toEqual({
+      header: null,
+      isHeader: false,
+    });
   });
 
   it("is none for prose, a table without a header, or a row of another table", () => {
