@@ -111,6 +111,8 @@ export const DEFAULT_ANSWER: AnswerParams = {
   titleWeight: 2,
   titleCap: 1,
   sectionWeight: 3,
+  leadWeight: 2,
+  leadNames: 0.5,
   headWeight: 2,
   headCovers: true,
   askWeight: 0.5,
@@ -387,6 +389,14 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
         return v;
       };
     };
+    // The first quotable sentence of the passage when the passage opens its section (under a heading of its own).
+    const opensSection =
+      ps.section !== null &&
+      (hit.passage === 0 ||
+        hit.segment.passageDoc[hit.passage - 1] !== ps.doc ||
+        hit.segment.sectionOf(hit.passage - 1) !== ps.section);
+    let opening = -1;
+    for (let i = ps.first; opensSection && opening < 0 && i < ps.last; i++) if (ps.quotable[i] === true) opening = i;
     const asks = perSentence(endsAsQuestion);
     const { answerType } = context;
     const typeStrength = perSentence((s) => (answerType === null ? 0 : answerStrength(s, answerType, q.asked)));
@@ -441,6 +451,7 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
             titleTerms,
             headTerms: heads[i] ?? none,
             sectionTerms,
+            lead: i === opening,
             properShare,
             defines,
             typeStrength: strength,

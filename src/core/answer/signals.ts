@@ -50,6 +50,13 @@ export interface SignalParams extends MatchParams {
    */
   sectionWeight: number;
   /**
+   * The first sentence under a heading is what the heading names ("#### `MockAgent.deactivate()`" over "This method
+   * disables mocking…"): it counts this × the question's weight the heading holds and the quote does not (uncapped).
+   */
+  leadWeight: number;
+  /** …when the heading holds at least this share of the question's weight. */
+  leadNames: number;
+  /**
    * e^(this × the share of the question's term weight held by the term its list item defines): the entry
    * "-n, --dry-run  Print the commands…" is the answer to a question naming "-n".
    */
@@ -77,6 +84,7 @@ export type SignalName =
   | "properNouns"
   | "title"
   | "section"
+  | "lead"
   | "head"
   | "asks"
   | "polar"
@@ -248,6 +256,8 @@ export interface CandidateFacts {
   headTerms: ReadonlySet<string>;
   /** The terms of the innermost heading of the section the quote is in; empty when none. */
   sectionTerms: ReadonlySet<string>;
+  /** The core opens its section: the first sentence under its heading. */
+  lead: boolean;
   /** The core says its polarity in words (a negation): what a yes/no question is answered by. */
   polar: boolean;
   properShare: number;
@@ -317,7 +327,15 @@ export function scoreCandidate(facts: CandidateFacts, question: QuestionContext,
   const titleShare = standIn(fromTitle);
   // The same for the innermost heading over the quote ("Creating slash commands" over "Discord allows developers to
   // register slash commands…"), past what the title or the item's head stands in for (the head counts it twice).
-  const sectionShare = standIn(heldFor(facts.sectionTerms, facts.titleTerms, facts.headTerms));
+  const sectionHeld = heldFor(facts.sectionTerms, facts.titleTerms, facts.headTerms);
+  const sectionShare = standIn(sectionHeld);
+  // Only under a heading that names what the question asks about: most of the question's weight is in it.
+  let named = 0;
+  for (const t of facts.sectionTerms) {
+    const qt = byTerm.get(t);
+    if (qt !== undefined) named += qt.idf * qt.count;
+  }
+  const leadShare = facts.lead && wanted > 0 && named >= params.leadNames * wanted ? sectionHeld / wanted : 0;
   const spreadValue = spread(facts.quoteTerms, byTerm);
   let headHeld = 0;
   let headOnly = 0;
@@ -354,6 +372,7 @@ export function scoreCandidate(facts: CandidateFacts, question: QuestionContext,
     ["properNouns", facts.properShare, params.properNounWeight * facts.properShare],
     ["title", titleShare, params.titleWeight * titleShare],
     ["section", sectionShare, params.sectionWeight * sectionShare],
+    ["lead", leadShare, params.leadWeight * leadShare],
     ["head", headShare, params.headWeight * headShare + params.coverageWeight * headCovers],
     ["asks", facts.asks ? 1 : 0, facts.asks ? -params.askWeight : 0],
     ["polar", facts.polar && question.yesNo ? 1 : 0, facts.polar && question.yesNo ? params.polarWeight : 0],

@@ -903,3 +903,43 @@ describe("a table row's header row", () => {
     expect(answer.quotes.some((q) => q.text.includes("Mock Error Codes"))).toBe(false);
   });
 });
+
+describe("the sentence that opens a section", () => {
+  const page = [
+    "# MockAgent",
+    "",
+    "## Instance methods",
+    "",
+    "### `MockAgent.activate()`",
+    "",
+    "This method enables mocking in a MockAgent.",
+    "",
+    "### `MockAgent.deactivate()`",
+    "",
+    "This method disables mocking in MockAgent.",
+    "",
+    "### `MockAgent.enableNetConnect()`",
+    "",
+    "When requests are not matched, the agent forwards them. Therefore, this method is only effective after `MockAgent.deactivate` has been called.",
+    "",
+  ].join("\n");
+
+  it("answers 'What does X do?' under the heading that names X", async () => {
+    const segment = buildSegment([await loadDocument("mock-agent.md", page)]);
+    const ask = (leadWeight: number) =>
+      answerQuestion(
+        [segment],
+        "What does MockAgent.deactivate() do?",
+        3,
+        { ...DEFAULT_ANSWER, leadWeight },
+        {
+          abstain: false,
+        },
+      ).quotes[0];
+    const top = ask(DEFAULT_ANSWER.leadWeight);
+    expect(top?.text).toBe("This method disables mocking in MockAgent.");
+    expect(top?.signals?.some((s) => s.name === "lead")).toBe(true);
+    // Without the signal the sentence that repeats the question's words leads.
+    expect(ask(0)?.text).toContain("only effective after");
+  });
+});
