@@ -34,6 +34,7 @@ function toJson(answer: Answer): string {
         end: q.end,
         focus: q.focus ?? null,
         code: q.code ?? null,
+        columns: q.columns ?? null,
         score: q.score,
         confidence: q.confidence ?? null,
         section: q.section ?? null,

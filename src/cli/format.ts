@@ -72,7 +72,9 @@ function formatQuote(quote: Quote, n: number, explain: boolean): string {
     quote.focus !== undefined && (quote.focus.start > quote.start || quote.focus.end < quote.end)
       ? `\n    the answer: “${quote.text.slice(quote.focus.start - quote.start, quote.focus.end - quote.start).replace(/\s*\n\s*/g, " ")}”`
       : "";
-  return `${n}. “${text}”${focus}${codeOf(quote)}\n    — ${describeSource(quote.source, quote.section ?? null)}${also}\n${explain ? `${explainQuote(quote)}\n` : ""}`;
+  // The padding that aligns a Markdown table's source is not shown.
+  const columns = quote.columns === undefined ? "" : `\n    columns: ${quote.columns.text.replace(/[ \t]+/g, " ")}`;
+  return `${n}. “${text}”${focus}${columns}${codeOf(quote)}\n    — ${describeSource(quote.source, quote.section ?? null)}${also}\n${explain ? `${explainQuote(quote)}\n` : ""}`;
 }
 
 export function formatAnswer(answer: Answer, explain = false): string {

@@ -102,6 +102,8 @@ export interface Quote {
    * block's text exactly as stored (its fence lines left out), never part of the quote itself.
    */
   code?: CodeContext;
+  /** A table row's header row (its column names, exactly as stored), shown with the row so its cells can be read. */
+  columns?: Span & { text: string };
   /** The answer model's chance (0–1) that this quote answers the question. */
   confidence?: number;
   /** Why it was chosen: the scoring signals that fired and their contributions (points added, or a factor). */

@@ -169,6 +169,8 @@ interface SentenceMeaning extends Meaning {
 interface Candidate extends Scored {
   ps: PassageSentences;
   span: CandidateSpan;
+  /** The header row of the table the core is a row of. */
+  columns: Quote["columns"] | null;
   start: number;
   end: number;
   /** The quote's terms (for telling near-identical quotes apart). */
@@ -358,6 +360,8 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
     if (memo === undefined) byDoc.set(ps.doc, (memo = new Map()));
     /** Sentences that are a table's header row: column names, which answer nothing by themselves. */
     const headerRow: boolean[] = [];
+    /** Per sentence: the header row of the table it is a row of, or null. */
+    const columns: Array<Quote["columns"] | null> = [];
     for (let i = 0; i < ps.last; i++) {
       const span = sentences[i] as { start: number; end: number };
       const head = i < ps.first ? null : itemHead(text, span.start, span.end);
@@ -365,6 +369,11 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
       // A table row's header row names what its cells are, as an item's head does ("Error | Error Codes | …").
       const table = i < ps.first ? null : tableHeader(text, span.start, memo);
       headerRow.push(table?.isHeader === true);
+      columns.push(
+        table === null || table.header === null
+          ? null
+          : { start: table.headerStart, end: table.headerStart + table.header.length, text: table.header },
+      );
       if (table !== null && table.header !== null && !table.isHeader)
         heads.push(new Set(analyze(table.header).map((t) => matcher.family(t))));
       else if (head !== null) heads.push(new Set(analyze(head).map((t) => matcher.family(t))));
@@ -465,6 +474,7 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
           ...scored,
           ps,
           span,
+          columns: columns[i] ?? null,
           start,
           end,
           termSet: quoteTermSet,
@@ -636,6 +646,7 @@ function toQuote(c: Candidate, also: Source[], confidence: number): Quote {
     alsoReportedBy: also,
     focus: { start: focusStart, end: focusEnd },
     ...(code === null ? {} : { code }),
+    ...(c.columns === null || c.columns === undefined ? {} : { columns: c.columns }),
     confidence: Math.round(confidence * 1000) / 1000,
     signals: c.signals.map((s) => ({
       name: s.name,

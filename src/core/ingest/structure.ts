@@ -299,6 +299,13 @@ const MAX_TABLE_LINES = 400;
 /** Lines longer than this are never a table's (and are not read as one). */
 const MAX_ROW_LINE = 4000;
 
+/** A row's table header: its text (the whole line, pipes included) and where it starts, or null and -1. */
+export interface TableHeader {
+  header: string | null;
+  headerStart: number;
+  isHeader: boolean;
+}
+
 /** Where each line of a document's tables starts its table: line start → the table's first row's start (-1: unknown). */
 export type TableMemo = Map<number, number>;
 
@@ -321,12 +328,8 @@ const lineAt = (text: string, start: number) => {
  * rows are (`| cell | cell |`). `isHeader` when the row at `start` is a Markdown table's header itself. Each line is
  * read once per document with `memo` (kept per document), so finding every row's header is linear in the text.
  */
-export function tableHeader(
-  text: string,
-  start: number,
-  memo: TableMemo,
-): { header: string | null; isHeader: boolean } {
-  const none = { header: null, isHeader: false };
+export function tableHeader(text: string, start: number, memo: TableMemo): TableHeader {
+  const none: TableHeader = { header: null, headerStart: -1, isHeader: false };
   const own = lineStartOf(text, start);
   if (own < 0) return none;
   const ownLine = lineAt(text, own);
@@ -372,6 +375,8 @@ export function tableHeader(
   if (DELIMITER_ROW.test(firstLine)) return none;
   // The first row itself: a header for sure only above a delimiter row (stored rows do not say whether a table has
   // a header, and a one-row table has none), so only then is it never quoted.
-  if (first === own) return { header: null, isHeader: delimited };
-  return delimited || firstLine.trimStart().startsWith("|") ? { header: firstLine, isHeader: false } : none;
+  if (first === own) return { ...none, isHeader: delimited };
+  return delimited || firstLine.trimStart().startsWith("|")
+    ? { header: firstLine, headerStart: first, isHeader: false }
+    : none;
 }

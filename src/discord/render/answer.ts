@@ -36,6 +36,8 @@ const BLOCK_MAX = DISCORD_LIMITS.content - HEADER_RESERVE - 2 - NOTE_RESERVE - 2
 /** A quote's code block: at most this many characters and lines (the rest is in the source, and the note says so). */
 const CODE_MAX = 600;
 const CODE_LINES = 15;
+/** A table row's column names: at most this many characters. */
+const COLUMNS_MAX = 200;
 
 export interface AnswerRenderOptions extends RenderOptions {
   /** Number the quotes' attributions ("— 2 · Title…") so buttons under the answer can refer to them. */
@@ -65,7 +67,16 @@ function quoteBlock(quote: Quote, number: number | null, differ: boolean, max: n
   // Room for the trim note, whose length depends only on the number it states.
   const note = (omitted: number): string =>
     `-# […] Quote shortened here: ${plural(omitted, "more character")} in the source.`;
-  const fixed = pinned.length + credit.length + 1 + (also ? also.length + 1 : 0) + note(quote.text.length).length + 1;
+  // A table row's column names, so its cells can be read.
+  const columns = quote.columns === undefined ? null : `-# Columns: ${clipInline(quote.columns.text, COLUMNS_MAX)}`;
+  const fixed =
+    pinned.length +
+    credit.length +
+    1 +
+    (also ? also.length + 1 : 0) +
+    (columns === null ? 0 : columns.length + 1) +
+    note(quote.text.length).length +
+    1;
   // The code the quote announces, under it: its first lines, in at most a third of the room (the quote comes first).
   const code =
     quote.code === undefined
@@ -79,6 +90,7 @@ function quoteBlock(quote: Quote, number: number | null, differ: boolean, max: n
   if (pinned) lines.push(PINNED_LINE);
   if (fitted.rendered) lines.push(fitted.rendered);
   if (fitted.omitted > 0) lines.push(note(fitted.omitted));
+  if (columns !== null) lines.push(columns);
   if (code !== null) {
     lines.push(code.rendered);
     if (code.omittedLines > 0) lines.push(codeNote(code.omittedLines));

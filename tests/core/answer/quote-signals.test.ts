@@ -901,6 +901,9 @@ describe("a table row's header row", () => {
     expect(top?.text).toContain("UND_MOCK_ERR_MOCK_NOT_MATCHED");
     expect(top?.signals?.some((s) => s.name === "head")).toBe(true);
     expect(answer.quotes.some((q) => q.text.includes("Mock Error Codes"))).toBe(false);
+    // The header row goes with the row as its columns, verbatim at its offsets.
+    expect(top?.columns?.text).toBe("| Mock Error | Mock Error Codes | Description |");
+    expect(segment.text(0).slice(top?.columns?.start, top?.columns?.end)).toBe(top?.columns?.text);
   });
 });
 

@@ -170,6 +170,21 @@ describe("the code a quote announces", () => {
     expect(payloadProblems(message as never)).toEqual([]);
   });
 
+  it("a table row's column names go under it, escaped, on one line", () => {
+    const row = "`MockNotMatchedError` | `UND_MOCK_ERR` | No mock matched.";
+    const columns = { start: 0, end: 40, text: "| Mock Error   | Mock *Error* Codes | Description |" };
+    const answer: Answer = {
+      question: "What is the code?",
+      answered: true,
+      quotes: [{ text: row, start: 60, end: 60 + row.length, score: 1, source, alsoReportedBy: [], columns }],
+      independentSources: 1,
+      closest: [],
+    };
+    const content = (renderAnswer(answer)[0] as { content: string }).content;
+    expect(content).toContain(String.raw`
+-# Columns: \| Mock Error \| Mock \*Error\* Codes \| Description \|`);
+  });
+
   it("is cut in time linear in its length, whatever the code", () => {
     const ordinary = (n: number) => "let a = 1;\n".repeat(Math.ceil(n / 11)).slice(0, n);
     for (const make of [
