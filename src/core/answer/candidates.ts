@@ -123,7 +123,12 @@ function words(text: string): number {
 }
 
 /** A sentence that announces what follows it: "…looks like this:", "The following example…", "…as shown below." */
-const ANNOUNCES = /\b(?:the following|as follows|(?:shown |see |example |code )?below|like (?:this|so))\b/i;
+const ANNOUNCES = /\b(?:the following|as follows|like (?:this|so))\b|\bbelow[.:]?$/i;
+/** Between two sentences, a blank line (perhaps holding spaces, or a CRLF file's carriage returns): a new paragraph. */
+const BLANK_LINE = /\n[ \t\r]*\n/u;
+const blankLine = (gap: string) => BLANK_LINE.test(gap);
+/** A code fence's language word. */
+export const FENCE_LANGUAGE = /^[\w+#.-]{1,30}$/u;
 /** A Markdown fence line ("```js", "~~~"), with the language it names. */
 const FENCE = /^[ \t]*(?:`{3,}|~{3,})[ \t]*([\w+#.-]{1,30})?[^\n]*$/u;
 /** Between a sentence and the code it announces: at most this many characters (white space and a fence line). */
@@ -157,7 +162,10 @@ export function announcedCode(ps: PassageSentences, to: number): CodeContext | n
     if (/\S/u.test(text.slice(end, next.start))) break;
     end = next.end;
   }
-  return { start: first.start, end, text: text.slice(first.start, end), language };
+  // From the start of its first line: the first line's indentation is the code's as much as the others'.
+  let from = first.start;
+  while (from > last.end && (text[from - 1] === " " || text[from - 1] === "\t")) from--;
+  return { start: from, end, text: text.slice(from, end), language };
 }
 
 /**
@@ -207,7 +215,8 @@ export function widen(ps: PassageSentences, coreFrom: number, coreTo: number, ma
     !widened.includes("previous") &&
     words(at(to - 1)) < MIN_WORDS &&
     after(to) &&
-    !text.slice((sentences[to - 1] as SentenceSpan).end, (sentences[to] as SentenceSpan).start).includes("\n\n")
+    coreTo - coreFrom === 1 &&
+    !blankLine(text.slice((sentences[to - 1] as SentenceSpan).end, (sentences[to] as SentenceSpan).start))
   ) {
     to++;
     widened.push("next");
@@ -223,7 +232,7 @@ export function widen(ps: PassageSentences, coreFrom: number, coreTo: number, ma
     const grownFrom = to;
     for (let n = 0; n < LIST_SENTENCES && ok(to); n++) {
       const gap = text.slice((sentences[to - 1] as SentenceSpan).end, (sentences[to] as SentenceSpan).start);
-      const item = LIST_MARKER.test(gap) || (n > 0 && breaks[to] !== true && !gap.includes("\n\n"));
+      const item = LIST_MARKER.test(gap) || (n > 0 && breaks[to] !== true && !blankLine(gap));
       if (!item || (sentences[to] as SentenceSpan).end - (sentences[from] as SentenceSpan).start > LIST_CHARS) break;
       to++;
     }

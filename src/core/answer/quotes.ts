@@ -367,7 +367,7 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
       const head = i < ps.first ? null : itemHead(text, span.start, span.end);
       const previous = sentences[i - 1];
       // A table row's header row names what its cells are, as an item's head does ("Error | Error Codes | …").
-      const table = i < ps.first ? null : tableHeader(text, span.start, memo);
+      const table = i < ps.first || ps.quotable[i] !== true ? null : tableHeader(text, span.start, memo);
       headerRow.push(table?.isHeader === true);
       columns.push(
         table === null || table.header === null

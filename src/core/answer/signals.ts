@@ -311,14 +311,17 @@ export function scoreCandidate(facts: CandidateFacts, question: QuestionContext,
   const softCoverage = wanted > 0 ? soft / wanted : 0;
   const quoted = facts.quoteTermSet;
   // The question's weight a context holds for the quote: terms the quote does not hold itself, nor `others` already.
-  const heldFor = (context: ReadonlySet<string>, ...others: ReadonlySet<string>[]) => {
+  // The question's weight `context` holds: all of it, or only the terms `keep` accepts.
+  const weightOf = (context: ReadonlySet<string>, keep: (t: string) => boolean = () => true) => {
     let weight = 0;
     for (const t of context) {
       const qt = byTerm.get(t);
-      if (qt !== undefined && !quoted.has(t) && !others.some((o) => o.has(t))) weight += qt.idf * qt.count;
+      if (qt !== undefined && keep(t)) weight += qt.idf * qt.count;
     }
     return weight;
   };
+  const heldFor = (context: ReadonlySet<string>, ...others: ReadonlySet<string>[]) =>
+    weightOf(context, (t) => !quoted.has(t) && !others.some((o) => o.has(t)));
   // A context stands in for what the sentence need not repeat (the article's subject), never for more of the question
   // than the sentence itself holds: a headline holding "ambassador returns" does not make a sentence about someone
   // else leaving Moscow an answer to "When did the ambassador return to Moscow?".
@@ -330,11 +333,7 @@ export function scoreCandidate(facts: CandidateFacts, question: QuestionContext,
   const sectionHeld = heldFor(facts.sectionTerms, facts.titleTerms, facts.headTerms);
   const sectionShare = standIn(sectionHeld);
   // Only under a heading that names what the question asks about: most of the question's weight is in it.
-  let named = 0;
-  for (const t of facts.sectionTerms) {
-    const qt = byTerm.get(t);
-    if (qt !== undefined) named += qt.idf * qt.count;
-  }
+  const named = weightOf(facts.sectionTerms);
   const leadShare = facts.lead && wanted > 0 && named >= params.leadNames * wanted ? sectionHeld / wanted : 0;
   const spreadValue = spread(facts.quoteTerms, byTerm);
   let headHeld = 0;

@@ -292,12 +292,26 @@ export function itemHead(text: string, start: number, end: number): string | nul
 }
 const MAX_HEAD = 120;
 
-/** A Markdown table's delimiter row ("| --- | :-: |", "---|---"). */
-const DELIMITER_ROW = /^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$/u;
-/** A table's rows are read back at most this many lines to find its first (a longer table's rows have no header). */
-const MAX_TABLE_LINES = 400;
+/** One cell of a Markdown table's delimiter row: hyphens, with a colon at either end for alignment. */
+const DELIMITER_CELL = /^:?-+:?$/u;
+/**
+ * A Markdown table's delimiter row ("| --- | :-: |", "---|---", with a carriage return at its end in a CRLF file),
+ * read cell by cell (no regex over the whole line: its runs of spaces would backtrack).
+ */
+function isDelimiterRow(line: string): boolean {
+  let body = line.trim();
+  if (!body.includes("|") && !body.includes("---")) return false;
+  if (body.startsWith("|")) body = body.slice(1);
+  if (body.endsWith("|")) body = body.slice(0, -1);
+  if (body === "") return false;
+  for (const cell of body.split("|")) if (!DELIMITER_CELL.test(cell.trim())) return false;
+  return true;
+}
 /** Lines longer than this are never a table's (and are not read as one). */
 const MAX_ROW_LINE = 4000;
+
+/** Where each line of a document's tables starts its table: line start → the table's first row's start (-1: unknown). */
+export type TableMemo = Map<number, number>;
 
 /** A row's table header: its text (the whole line, pipes included) and where it starts, or null and -1. */
 export interface TableHeader {
@@ -306,57 +320,65 @@ export interface TableHeader {
   isHeader: boolean;
 }
 
-/** Where each line of a document's tables starts its table: line start → the table's first row's start (-1: unknown). */
-export type TableMemo = Map<number, number>;
-
 /** The start of the line holding offset `at - 1`'s successor, or -1 when that line is longer than MAX_ROW_LINE. */
 const lineStartOf = (text: string, at: number) => {
   const from = Math.max(0, at - MAX_ROW_LINE - 1);
   const nl = text.slice(from, at).lastIndexOf("\n");
   return nl >= 0 ? from + nl + 1 : from === 0 ? 0 : -1;
 };
-/** The line starting at `start`, read at most MAX_ROW_LINE + 1 characters far (longer lines are no table's). */
+/** The line starting at `start` (a CRLF line with its "\r"), read at most MAX_ROW_LINE + 1 characters far. */
 const lineAt = (text: string, start: number) => {
   const window = text.slice(start, start + MAX_ROW_LINE + 1);
   const nl = window.indexOf("\n");
   return nl < 0 ? window : window.slice(0, nl);
 };
+/** The line after the one starting at `start`. */
+const nextLine = (text: string, start: number) => lineAt(text, start + lineAt(text, start).length + 1);
 
 /**
  * The header row of the table a row sits in ("Mock Error | Mock Error Codes | Description"), whose column names say
  * what the row's cells are: the table's first row, when a Markdown delimiter row follows it or it is written as stored
- * rows are (`| cell | cell |`). `isHeader` when the row at `start` is a Markdown table's header itself. Each line is
- * read once per document with `memo` (kept per document), so finding every row's header is linear in the text.
+ * rows are (`| cell | cell |`, a blank line apart). `isHeader` when the row at `start` is a Markdown table's header
+ * itself. With `memo` (kept per document) each line is walked over once, so finding every row's header is linear in the
+ * text.
  */
 export function tableHeader(text: string, start: number, memo: TableMemo): TableHeader {
   const none: TableHeader = { header: null, headerStart: -1, isHeader: false };
   const own = lineStartOf(text, start);
   if (own < 0) return none;
   const ownLine = lineAt(text, own);
-  if (ownLine.length > MAX_ROW_LINE || !ownLine.includes("|") || DELIMITER_ROW.test(ownLine)) return none;
+  if (ownLine.length > MAX_ROW_LINE || !ownLine.includes("|") || isDelimiterRow(ownLine)) return none;
   let first = memo.get(own);
   if (first === undefined) {
     const visited: number[] = [];
     let cur = own;
     first = -1;
-    for (let n = 0; n < MAX_TABLE_LINES; n++) {
+    for (;;) {
       const known = memo.get(cur);
       if (known !== undefined) {
         first = known;
         break;
       }
       visited.push(cur);
-      let previous = cur === 0 ? -1 : lineStartOf(text, cur - 1);
+      // A Markdown header (its delimiter row under it) is its table's first row, whatever the line above says.
+      if (isDelimiterRow(nextLine(text, cur))) {
+        first = cur;
+        break;
+      }
+      if (cur === 0) {
+        first = cur;
+        break;
+      }
+      let previous = lineStartOf(text, cur - 1);
+      // A line above too long to read: where the table starts is not known.
+      if (previous < 0) break;
       // Stored rows are blocks, a blank line apart.
-      // (A Markdown table's header, its delimiter row under it, has nothing of its table above it.)
-      const headed = DELIMITER_ROW.test(lineAt(text, cur + lineAt(text, cur).length + 1));
-      if (previous > 0 && lineAt(text, previous).trim() === "" && !headed) {
+      if (previous > 0 && lineAt(text, previous).trim() === "") {
         const above = lineStartOf(text, previous - 1);
-        previous = above >= 0 && lineAt(text, above).trimStart().startsWith("|") ? above : -1;
+        if (above < 0) break;
+        previous = lineAt(text, above).trimStart().startsWith("|") ? above : -1;
       }
       const line = previous < 0 ? "" : lineAt(text, previous);
-      // A line above too long to read: where the table starts is not known.
-      if (previous < 0 && cur > 0 && lineStartOf(text, cur - 1) < 0) break;
       if (line.length > MAX_ROW_LINE) break;
       if (previous < 0 || !line.includes("|")) {
         first = cur;
@@ -368,15 +390,11 @@ export function tableHeader(text: string, start: number, memo: TableMemo): Table
   }
   if (first < 0) return none;
   const firstLine = lineAt(text, first);
-  let next = first + firstLine.length + 1;
-  for (let blank = 0; blank < 3 && next < text.length && lineAt(text, next).trim() === ""; blank++)
-    next += lineAt(text, next).length + 1;
-  const delimited = DELIMITER_ROW.test(lineAt(text, next));
-  if (DELIMITER_ROW.test(firstLine)) return none;
+  if (isDelimiterRow(firstLine)) return none;
+  const delimited = isDelimiterRow(nextLine(text, first));
   // The first row itself: a header for sure only above a delimiter row (stored rows do not say whether a table has
   // a header, and a one-row table has none), so only then is it never quoted.
   if (first === own) return { ...none, isHeader: delimited };
-  return delimited || firstLine.trimStart().startsWith("|")
-    ? { header: firstLine, headerStart: first, isHeader: false }
-    : none;
+  const header = firstLine.endsWith("\r") ? firstLine.slice(0, -1) : firstLine;
+  return delimited || firstLine.trimStart().startsWith("|") ? { header, headerStart: first, isHeader: false } : none;
 }

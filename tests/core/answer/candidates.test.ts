@@ -115,8 +115,12 @@ describe("widen", () => {
     expect(ps.text.slice(ps.sentences[span?.from ?? 0]?.start, ps.sentences[(span?.to ?? 1) - 1]?.end)).toBe(
       "**maxRedirections** `Integer` - Default: `0`. The number of HTTP redirections to follow unless told otherwise.",
     );
-    // Never across a blank line: a short paragraph stays itself.
+    // Never across a blank line (one holding spaces, or a CRLF file's, too): a short paragraph stays itself.
     expect(quoted("Short one here.\n\nThe next paragraph says something else entirely.", 0)).toBe("Short one here.");
+    expect(quoted("Short one here.\n \t\nThe next paragraph says something else entirely.", 0)).toBe("Short one here.");
+    expect(quoted("Short one here.\r\n\r\nThe next paragraph says something else entirely.", 0)).toBe(
+      "Short one here.",
+    );
   });
 
   it("never starts or ends inside a quotation", () => {
@@ -203,20 +207,23 @@ describe("the code a quote announces", () => {
     expect(top?.code).toBeUndefined();
   });
 
-  it("is the block right after the sentence only: prose between, and there is none", () => {
-    const ps = sentencesOf("The command is as follows: run it twice. It then stops.");
-    expect(announcedCode(ps, 1)).toBeNull();
-    const announced = async (markdown: string) => {
+  it("is the block right after a sentence that announces it, and only then", async () => {
+    const announced = async (markdown: string, sentence: string) => {
       const segment = buildSegment([await loadDocument("a.md", markdown)]);
       const ps = passageSentences(segment, 0);
-      const at = ps.sentences.findIndex((s) => ps.text.slice(s.start, s.end).includes("following"));
+      const at = ps.sentences.findIndex((s) => ps.text.slice(s.start, s.end).includes(sentence));
       return announcedCode(ps, at + 1)?.text ?? null;
     };
-    return Promise.all([
-      expect(announced("The following starts a server.\n\n    server.listen(80)\n")).resolves.toBe("server.listen(80)"),
-      expect(
-        announced("The following starts a server.\n\nSee the guide.\n\n```\nserver.listen(80)\n```\n"),
-      ).resolves.toBeNull(),
-    ]);
+    // An indented block, its indentation kept: the span starts at its first line's start.
+    expect(await announced("The following starts a server.\n\n    server.listen(80)\n", "following")).toBe(
+      "    server.listen(80)",
+    );
+    // Prose between the sentence and the block.
+    expect(
+      await announced("The following starts a server.\n\nSee the guide.\n\n```\nserver.listen(80)\n```\n", "following"),
+    ).toBeNull();
+    // A sentence that announces nothing ("below one kilobyte" is no "shown below").
+    expect(await announced("Requests below one kilobyte are buffered.\n\n```\nbuffer()\n```\n", "Requests")).toBeNull();
+    expect(await announced("The options are listed below.\n\n```\nbuffer()\n```\n", "listed")).toBe("buffer()");
   });
 });

@@ -52,6 +52,23 @@ describe("tableHeader", () => {
     expect(header(two, "a1").header).toBe("| A | B |");
   });
 
+  it("is found in a CRLF file, without its carriage return, and under a prose line holding a pipe", () => {
+    const crlf = "Errors:\r\n\r\n| Error | Code |\r\n| --- | --- |\r\n| Timeout | E1 |\r\n";
+    expect(header(crlf, "Timeout")).toMatchObject({ header: "| Error | Code |", isHeader: false });
+    expect(header(crlf, "Error |").isHeader).toBe(true);
+    const piped = "Use `a | b` for either:\n| Error | Code |\n|-|-|\n| Timeout | E1 |\n";
+    expect(header(piped, "Timeout").header).toBe("| Error | Code |");
+    expect(header(piped, "Error |").isHeader).toBe(true);
+  });
+
+  it("does not depend on which rows were asked first", () => {
+    const table = `| Name | Code |\n|---|---|\n${Array.from({ length: 900 }, (_, i) => `| row${i} | c${i} |`).join("\n")}\n`;
+    const memo: TableMemo = new Map();
+    expect(header(table, "| row300 |", memo).header).toBe("| Name | Code |");
+    expect(header(table, "| row899 |", memo).header).toBe("| Name | Code |");
+    expect(header(table, "| row899 |").header).toBe("| Name | Code |");
+  });
+
   it("reads each line once per document, whatever the number of rows (linear)", () => {
     const rows = (n: number) =>
       `| Name | Code |\n|---|---|\n${Array.from({ length: n }, (_, i) => `| row${i} | c${i} |`).join("\n")}\n`;
@@ -61,7 +78,6 @@ describe("tableHeader", () => {
       for (let at = text.indexOf("| row"); at >= 0; at = text.indexOf("| row", at + 1)) tableHeader(text, at + 2, memo);
       return performance.now() - started;
     };
-    // Tables longer than the reach (400 lines) have no header past it, and stay linear.
     time(rows(300));
     const small = Math.min(time(rows(300)), time(rows(300)));
     const large = Math.min(time(rows(4800)), time(rows(4800)));

@@ -180,7 +180,9 @@ describe("the code a quote announces", () => {
       independentSources: 1,
       closest: [],
     };
-    const content = (renderAnswer(answer)[0] as { content: string }).content;
+    const [message] = renderAnswer(answer);
+    expect(payloadProblems(message as never)).toEqual([]);
+    const content = (message as { content: string }).content;
     expect(content).toContain(String.raw`
 -# Columns: \| Mock Error \| Mock \*Error\* Codes \| Description \|`);
   });
