@@ -171,6 +171,8 @@ interface Candidate extends Scored {
   span: CandidateSpan;
   /** The header row of the table the core is a row of. */
   columns: Quote["columns"] | null;
+  /** The terms of the list item's head the core opens under (one Set per item of a passage), empty when none. */
+  head: ReadonlySet<string>;
   start: number;
   end: number;
   /** The quote's terms (for telling near-identical quotes apart). */
@@ -187,6 +189,12 @@ const overlap = (a: Set<string>, b: Set<string>): number => {
   let shared = 0;
   for (const t of a) if (b.has(t)) shared++;
   return shared / Math.min(a.size, b.size);
+};
+
+const sameTerms = (a: ReadonlySet<string>, b: ReadonlySet<string>): boolean => {
+  if (a.size !== b.size) return false;
+  for (const t of a) if (!b.has(t)) return false;
+  return true;
 };
 
 const sourceOf = (segment: Segment, doc: number): Source => (segment.docs[doc] as { source: Source }).source;
@@ -475,6 +483,7 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
           ps,
           span,
           columns: columns[i] ?? null,
+          head: heads[i] ?? none,
           start,
           end,
           termSet: quoteTermSet,
@@ -760,11 +769,19 @@ export function answerQuestion(
 
   const chosen: Array<{ c: Candidate; also: Source[]; confidence: number }> = [];
   const perDoc = new Map<string, number>();
+  // Two entries of one reference page (an option each, a term each) say different things, however many words they
+  // share: "apply … Like pop, but do not remove the state from the stash list" is not "pop … it is not removed".
+  const otherEntries = (a: Candidate, b: Candidate) =>
+    a.ps.segment === b.ps.segment &&
+    a.ps.doc === b.ps.doc &&
+    a.head.size > 0 &&
+    b.head.size > 0 &&
+    !sameTerms(a.head, b.head);
   const sameText = (a: Candidate, b: Candidate) =>
     a.ps.segment === b.ps.segment && a.ps.doc === b.ps.doc && a.start < b.end && b.start < a.end;
   for (const c of ranked) {
     if (chosen.length >= limit) break;
-    if (chosen.some(({ c: x }) => isTwin(x, c) || sameText(x, c))) continue;
+    if (chosen.some(({ c: x }) => (isTwin(x, c) && !otherEntries(x, c)) || sameText(x, c))) continue;
     const id = sourceOf(c.ps.segment, c.ps.doc).id;
     const used = perDoc.get(id) ?? 0;
     if (used >= params.perDocument) continue;

@@ -267,3 +267,30 @@ describe("one document's page on the topic", () => {
     expect(quotes.map((q) => q.source.id).sort()).toEqual(["rsync", "rsync", "tar"]);
   });
 });
+
+describe("entries of one reference page", () => {
+  // Two options of one page share most of their words and say different things: neither hides the other.
+  const page = [
+    "# stash",
+    "",
+    "- **apply** Like pop, but the stash entry is not removed from the stash list.",
+    "- **pop** When applying the stash entry fails with conflicts, the entry is not removed from the stash list.",
+    "",
+  ].join("\n");
+
+  it("are each quoted, however many words they share (without the rule the second was folded into the first)", async () => {
+    const segment = buildSegment([await loadDocument("stash.md", page)]);
+    const answer = answerQuestion(
+      [segment],
+      "Is the stash entry removed when pop fails with conflicts?",
+      3,
+      DEFAULT_ANSWER,
+      {
+        abstain: false,
+      },
+    );
+    const texts = answer.quotes.map((q) => q.text);
+    expect(texts.some((t) => t.startsWith("**apply**"))).toBe(true);
+    expect(texts.some((t) => t.startsWith("**pop**"))).toBe(true);
+  });
+});
