@@ -62,6 +62,16 @@ function firstWord(segment: string): string {
   return m?.[1] ?? "";
 }
 
+/**
+ * A break right after ".", "?" or "!" with no space before the next character is inside a token, not between sentences:
+ * a link's destination ("[here](../Reference/Plugins.md)"), a URL's query ("?x=1.2"), a version or a file name. (CJK
+ * sentences end with "。", "！", "？" and no space, and are left to ICU.)
+ */
+function gluedBreak(region: string, at: number): boolean {
+  const last = region.charCodeAt(at - 1);
+  return (last === 46 || last === 63 || last === 33) && at < region.length && !isSpaceCode(region.charCodeAt(at));
+}
+
 /** True when ICU's break after `before` is an abbreviation inside a sentence rather than a sentence end. */
 function isFalseBreak(before: string, after: string): boolean {
   const word = lastWord(before);
@@ -137,7 +147,8 @@ export function splitSentences(text: string, span: Span = { start: 0, end: text.
       // Only the ends that meet matter: the last characters before the break and the first after it.
       if (
         previous !== undefined &&
-        isFalseBreak(region.slice(Math.max(previous.start, previous.end - 80), previous.end), seg.segment)
+        (gluedBreak(region, start) ||
+          isFalseBreak(region.slice(Math.max(previous.start, previous.end - 80), previous.end), seg.segment))
       ) {
         previous.end = end;
       } else {

@@ -10,10 +10,10 @@ import { stemmer } from "stemmer";
 
 /**
  * Bump when analysis or what a passage indexes changes (4: a list item head counts twice; 5: a Markdown container's
- * fence lines are markup, not words of its first paragraph; 6: a link's destination is no term): saved indexes built
- * with another version are rebuilt, never served.
+ * fence lines are markup, not words of its first paragraph; 6: a link's destination is no term; 7: no sentence ends
+ * inside a link's destination or a URL): saved indexes built with another version are rebuilt, never served.
  */
-export const ANALYZER_VERSION = 6;
+export const ANALYZER_VERSION = 7;
 
 /** Lucene's EnglishAnalyzer stop set (the reference BM25 figures use it). */
 const STOPWORDS = new Set(

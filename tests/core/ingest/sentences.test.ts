@@ -29,3 +29,24 @@ describe("splitSentences", () => {
     expect(spans.map((s) => text.slice(s.start, s.end))).toEqual(["Take this one.", "And this."]);
   });
 });
+
+describe("no sentence ends inside a link's destination or a URL", () => {
+  const texts = (t: string) => splitSentences(t).map((s) => t.slice(s.start, s.end));
+
+  it("keeps '../' paths and URL queries inside their sentence", () => {
+    expect(
+      texts("We register it *(read [here](../Reference/Plugins.md#scope) to understand the scope)*. Then it loads."),
+    ).toEqual([
+      "We register it *(read [here](../Reference/Plugins.md#scope) to understand the scope)*.",
+      "Then it loads.",
+    ]);
+    expect(texts("Use the [helper](https://example.com/a.b/c.html?x=1.2) to do it. Then stop.")).toEqual([
+      "Use the [helper](https://example.com/a.b/c.html?x=1.2) to do it.",
+      "Then stop.",
+    ]);
+  });
+
+  it("still ends sentences that end with no space after them in CJK", () => {
+    expect(texts("你好。再见。")).toEqual(["你好。", "再见。"]);
+  });
+});
