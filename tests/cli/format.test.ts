@@ -1,17 +1,10 @@
 /** The CLI's readable answer: a quote's announced code indented under it, and a table row's columns. */
 import { describe, expect, it } from "vitest";
-import type { Answer, Quote, Source } from "../../src/core/index.js";
+import { fileSource } from "../support/sources.js";
+import type { Answer, Quote } from "../../src/core/index.js";
 import { formatAnswer } from "../../src/cli/format.js";
 
-const source: Source = {
-  id: "d",
-  title: "Mocking",
-  publisher: null,
-  author: null,
-  date: null,
-  url: null,
-  path: "d.md",
-};
+const source = fileSource("Mocking", "d.md");
 const quote = (text: string, extra: Partial<Quote>): Quote => ({
   text,
   start: 0,

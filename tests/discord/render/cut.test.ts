@@ -4,6 +4,7 @@
  * process on /source and /ask. These tests go through the renderers those commands use.
  */
 import { describe, expect, it } from "vitest";
+import { fileSource } from "../../support/sources.js";
 import type { Answer, DocumentView, Source } from "../../../src/core/index.js";
 import {
   clipInline,
@@ -114,15 +115,7 @@ describe("cutting is linear in the text's length, whatever the text", () => {
 
 describe("the code a quote announces", () => {
   const code = Array.from({ length: 40 }, (_, i) => `const step${i} = await run(${i});`).join("\n");
-  const source: Source = {
-    id: "d",
-    title: "Mocking",
-    publisher: null,
-    author: null,
-    date: null,
-    url: null,
-    path: "d.md",
-  };
+  const source = fileSource("Mocking", "d.md");
 
   it("is cut after a whole line, inside one code block, and says how many lines are left", () => {
     const cut = fitCode(code, "js", 300, 15);
