@@ -129,7 +129,7 @@ const BLANK_LINE = /\n[ \t\r]*\n/u;
 const blankLine = (gap: string) => BLANK_LINE.test(gap);
 /** A code fence's language word. */
 export const FENCE_LANGUAGE = /^[\w+#.-]{1,30}$/u;
-/** A Markdown fence line ("```js", "~~~"), with the language it names. */
+/** A Markdown fence line ("```js", "~~~"), with the language it names (a `FENCE_LANGUAGE` word). */
 const FENCE = /^[ \t]*(?:`{3,}|~{3,})[ \t]*([\w+#.-]{1,30})?[^\n]*$/u;
 /** Between a sentence and the code it announces: at most this many characters (white space and a fence line). */
 const CODE_GAP = 300;
@@ -197,6 +197,9 @@ export function quotationBalance(text: string): number {
 export function widen(ps: PassageSentences, coreFrom: number, coreTo: number, maxExtra = 3): CandidateSpan | null {
   const { sentences, text, quotable, breaks } = ps;
   const at = (i: number) => text.slice((sentences[i] as SentenceSpan).start, (sentences[i] as SentenceSpan).end);
+  /** What stands between sentence `i - 1` and sentence `i`. */
+  const gapBefore = (i: number) =>
+    text.slice((sentences[i - 1] as SentenceSpan).end, (sentences[i] as SentenceSpan).start);
   const ok = (i: number) => i >= 0 && i < sentences.length && quotable[i] === true;
   // The sentence before `from` / after `to - 1` may join the quote: quotable, and no markup between them.
   const before = (from: number) => ok(from - 1) && breaks[from] !== true;
@@ -216,7 +219,7 @@ export function widen(ps: PassageSentences, coreFrom: number, coreTo: number, ma
     words(at(to - 1)) < MIN_WORDS &&
     after(to) &&
     coreTo - coreFrom === 1 &&
-    !blankLine(text.slice((sentences[to - 1] as SentenceSpan).end, (sentences[to] as SentenceSpan).start))
+    !blankLine(gapBefore(to))
   ) {
     to++;
     widened.push("next");
@@ -231,7 +234,7 @@ export function widen(ps: PassageSentences, coreFrom: number, coreTo: number, ma
   if (endsWithColon(to - 1)) {
     const grownFrom = to;
     for (let n = 0; n < LIST_SENTENCES && ok(to); n++) {
-      const gap = text.slice((sentences[to - 1] as SentenceSpan).end, (sentences[to] as SentenceSpan).start);
+      const gap = gapBefore(to);
       const item = LIST_MARKER.test(gap) || (n > 0 && breaks[to] !== true && !blankLine(gap));
       if (!item || (sentences[to] as SentenceSpan).end - (sentences[from] as SentenceSpan).start > LIST_CHARS) break;
       to++;

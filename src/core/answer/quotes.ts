@@ -169,8 +169,8 @@ interface SentenceMeaning extends Meaning {
 interface Candidate extends Scored {
   ps: PassageSentences;
   span: CandidateSpan;
-  /** The header row of the table the core is a row of. */
-  columns: Quote["columns"] | null;
+  /** The header row of the table the core is a row of, or null. */
+  columns: NonNullable<Quote["columns"]> | null;
   /** The terms of the list item's head the core opens under (one Set per item of a passage), empty when none. */
   head: ReadonlySet<string>;
   start: number;
@@ -312,8 +312,9 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
   const n = context.terms.length;
   // Each sentence is read once per question, though neighbouring passages lend each other sentences as context.
   const read = new Map<Segment, Map<number, Scan>>();
-  // Per document: where each table line's table starts (each line read once, however many candidates it lends to).
-  const tables = new Map<Segment, Map<number, TableMemo>>();
+  // Per document: where each table line's table starts (each line read once, however many candidates it lends to),
+  // and each header row's terms (analysed once, however many of its rows are read).
+  const tables = new Map<Segment, Map<number, { lines: TableMemo; headers: Map<number, ReadonlySet<string>> }>>();
   for (const hit of ranking.hits) {
     const ps = passageSentences(hit.segment, hit.passage);
     const { text, sentences } = ps;
@@ -364,27 +365,29 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
     const none: ReadonlySet<string> = new Set();
     let byDoc = tables.get(hit.segment);
     if (byDoc === undefined) tables.set(hit.segment, (byDoc = new Map()));
-    let memo = byDoc.get(ps.doc);
-    if (memo === undefined) byDoc.set(ps.doc, (memo = new Map()));
+    let table = byDoc.get(ps.doc);
+    if (table === undefined) byDoc.set(ps.doc, (table = { lines: new Map(), headers: new Map() }));
+    const { lines, headers } = table;
+    const termsOf = (text: string) => new Set(analyze(text).map((t) => matcher.family(t)));
     /** Sentences that are a table's header row: column names, which answer nothing by themselves. */
     const headerRow: boolean[] = [];
     /** Per sentence: the header row of the table it is a row of, or null. */
-    const columns: Array<Quote["columns"] | null> = [];
+    const columns: Array<NonNullable<Quote["columns"]> | null> = [];
     for (let i = 0; i < ps.last; i++) {
       const span = sentences[i] as { start: number; end: number };
       const head = i < ps.first ? null : itemHead(text, span.start, span.end);
       const previous = sentences[i - 1];
       // A table row's header row names what its cells are, as an item's head does ("Error | Error Codes | …").
-      const table = i < ps.first || ps.quotable[i] !== true ? null : tableHeader(text, span.start, memo);
-      headerRow.push(table?.isHeader === true);
-      columns.push(
-        table === null || table.header === null
-          ? null
-          : { start: table.headerStart, end: table.headerStart + table.header.length, text: table.header },
-      );
-      if (table !== null && table.header !== null && !table.isHeader)
-        heads.push(new Set(analyze(table.header).map((t) => matcher.family(t))));
-      else if (head !== null) heads.push(new Set(analyze(head).map((t) => matcher.family(t))));
+      const row = i < ps.first || ps.quotable[i] !== true ? null : tableHeader(text, span.start, lines);
+      headerRow.push(row?.isHeader === true);
+      const header = row?.header ?? null;
+      const at = row?.headerStart ?? -1;
+      columns.push(header === null ? null : { start: at, end: at + header.length, text: header });
+      if (header !== null) {
+        let terms = headers.get(at);
+        if (terms === undefined) headers.set(at, (terms = termsOf(header)));
+        heads.push(terms);
+      } else if (head !== null) heads.push(termsOf(head));
       else if (
         previous !== undefined &&
         ps.breaks[i] !== true &&
@@ -420,6 +423,7 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
     const negates = perSentence((s) => POLAR.test(s));
     for (let i = ps.first; i < ps.last; i++) {
       if (ps.quotable[i] !== true || headerRow[i] === true || !scan(i).strong) continue;
+      const head = heads[i] ?? none;
       for (let w = 1; w <= params.maxSentences && i + w <= ps.last; w++) {
         if (ps.quotable[i + w - 1] !== true || (w > 1 && ps.breaks[i + w - 1] === true)) break;
         const parts: SentenceEvidence[] = [];
@@ -466,7 +470,7 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
             passageScore: hit.score,
             pairs,
             titleTerms,
-            headTerms: heads[i] ?? none,
+            headTerms: head,
             sectionTerms,
             lead: i === opening,
             properShare,
@@ -483,7 +487,7 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
           ps,
           span,
           columns: columns[i] ?? null,
-          head: heads[i] ?? none,
+          head,
           start,
           end,
           termSet: quoteTermSet,
@@ -655,7 +659,7 @@ function toQuote(c: Candidate, also: Source[], confidence: number): Quote {
     alsoReportedBy: also,
     focus: { start: focusStart, end: focusEnd },
     ...(code === null ? {} : { code }),
-    ...(c.columns === null || c.columns === undefined ? {} : { columns: c.columns }),
+    ...(c.columns === null ? {} : { columns: c.columns }),
     confidence: Math.round(confidence * 1000) / 1000,
     signals: c.signals.map((s) => ({
       name: s.name,
@@ -744,13 +748,10 @@ export function answerQuestion(
   if (!answered) {
     // The document of the best candidate first (what the answer would have quoted), then those of the search's best
     // passages: the closest sources are the ones nearest to answering, and then to the question's words.
-    const closest: Source[] = [];
-    const near = [
-      ...(top === undefined ? [] : [sourceOf(top.ps.segment, top.ps.doc)]),
-      ...q.ranking.hits.map((hit) => sourceOf(hit.segment, hit.segment.passageDoc[hit.passage] as number)),
-    ];
-    for (const source of near) {
+    const closest: Source[] = top === undefined ? [] : [sourceOf(top.ps.segment, top.ps.doc)];
+    for (const hit of q.ranking.hits) {
       if (closest.length >= 3) break;
+      const source = sourceOf(hit.segment, hit.segment.passageDoc[hit.passage] as number);
       if (!closest.some((s) => s.id === source.id)) closest.push(source);
     }
     const answer: Answer = { question, answered: false, quotes: [], independentSources: 0, closest, confidence };

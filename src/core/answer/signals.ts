@@ -310,7 +310,6 @@ export function scoreCandidate(facts: CandidateFacts, question: QuestionContext,
   const exactCoverage = wanted > 0 ? exact / wanted : 0;
   const softCoverage = wanted > 0 ? soft / wanted : 0;
   const quoted = facts.quoteTermSet;
-  // The question's weight a context holds for the quote: terms the quote does not hold itself, nor `others` already.
   // The question's weight `context` holds: all of it, or only the terms `keep` accepts.
   const weightOf = (context: ReadonlySet<string>, keep: (t: string) => boolean = () => true) => {
     let weight = 0;
@@ -320,6 +319,7 @@ export function scoreCandidate(facts: CandidateFacts, question: QuestionContext,
     }
     return weight;
   };
+  // The question's weight a context holds for the quote: terms the quote does not hold itself, nor `others` already.
   const heldFor = (context: ReadonlySet<string>, ...others: ReadonlySet<string>[]) =>
     weightOf(context, (t) => !quoted.has(t) && !others.some((o) => o.has(t)));
   // A context stands in for what the sentence need not repeat (the article's subject), never for more of the question
@@ -336,15 +336,9 @@ export function scoreCandidate(facts: CandidateFacts, question: QuestionContext,
   const named = weightOf(facts.sectionTerms);
   const leadShare = facts.lead && wanted > 0 && named >= params.leadNames * wanted ? sectionHeld / wanted : 0;
   const spreadValue = spread(facts.quoteTerms, byTerm);
-  let headHeld = 0;
-  let headOnly = 0;
-  for (const t of facts.headTerms) {
-    const qt = byTerm.get(t);
-    if (qt === undefined) continue;
-    // What the title already says is not the head's: the share below is of the rest of the question.
-    if (!facts.titleTerms.has(t) || quoted.has(t)) headHeld += qt.idf * qt.count;
-    if (!quoted.has(t)) headOnly += qt.idf * qt.count;
-  }
+  // What the title already says is not the head's: the share below is of the rest of the question.
+  const headHeld = weightOf(facts.headTerms, (t) => !facts.titleTerms.has(t) || quoted.has(t));
+  const headOnly = heldFor(facts.headTerms);
   // The share of what the question asks beyond the document's own subject (its title): in a man page titled "xargs",
   // the entry "-0, --null" holds all of "What does xargs -0 do?" that the page does not already say.
   const beyondTitle = wanted - fromTitle;

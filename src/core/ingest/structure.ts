@@ -320,7 +320,10 @@ export interface TableHeader {
   isHeader: boolean;
 }
 
-/** The start of the line holding offset `at - 1`'s successor, or -1 when that line is longer than MAX_ROW_LINE. */
+/**
+ * The start of the line that holds offset `at` (a line's ending newline counts as its own), or -1 when that line is
+ * longer than MAX_ROW_LINE.
+ */
 const lineStartOf = (text: string, at: number) => {
   const from = Math.max(0, at - MAX_ROW_LINE - 1);
   const nl = text.slice(from, at).lastIndexOf("\n");
