@@ -236,7 +236,12 @@ const prob = (m: Omit<DecisionModel, "threshold">, x: number[]) =>
     Math.exp(
       -(
         m.bias +
-        x.reduce((s, v, j) => s + (m.weights[j] as number) * ((v - (m.mean[j] as number)) / (m.scale[j] || 1)), 0)
+        x.reduce(
+          // An unknown value (NaN: no rival to measure a margin against) counts as average, as decision.ts reads it.
+          (s, v, j) =>
+            s + (Number.isFinite(v) ? (m.weights[j] as number) * ((v - (m.mean[j] as number)) / (m.scale[j] || 1)) : 0),
+          0,
+        )
       ),
     ));
 
