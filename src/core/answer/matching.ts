@@ -25,6 +25,37 @@ export interface MatchParams {
   maxVectorStrength: number;
 }
 
+/**
+ * Words that name a value (a month, a weekday, a season, a number, an ordinal, a figure) or a direction. GloVe puts them close
+ * together, one of a kind to another and across kinds ("June" to "two", "three" to "Sunday": they share their
+ * contexts), but another value is a different answer, never another word for the one asked.
+ */
+const SIBLINGS: ReadonlyMap<string, number> = (() => {
+  const sets = [
+    "january february march april may june july august september october november december jan feb mar apr jun jul " +
+      "aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday spring summer autumn " +
+      "winter zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen " +
+      "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million " +
+      "billion trillion dozen first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth " +
+      "twentieth hundredth",
+    "north south east west northern southern eastern western northeast northwest southeast southwest",
+  ];
+  const out = new Map<string, number>();
+  sets.forEach((words, i) => {
+    for (const w of words.split(" ")) out.set(w, i);
+  });
+  return out;
+})();
+
+/** The closed set a word names a value of (a figure, "2017", is one too), or undefined. */
+const siblingSet = (word: string): number | undefined => (/^\d+$/.test(word) ? 0 : SIBLINGS.get(word));
+
+/** Two different words of one closed set (SIBLINGS): no vector match between them. */
+function siblings(a: string, b: string): boolean {
+  const x = siblingSet(a);
+  return x !== undefined && a !== b && siblingSet(b) === x;
+}
+
 /** One question term's best match in a piece of text. */
 export interface TermMatch {
   via: MatchVia;
@@ -143,7 +174,7 @@ export class Matcher {
     if (this.vectors !== null && this.vectorWords.length > 0 && exactly === undefined) {
       const { softThreshold: t, vectorScale, maxVectorStrength } = this.params;
       for (const { q, word: asked } of this.vectorWords) {
-        if (q === exactly) continue;
+        if (q === exactly || siblings(asked, word.word)) continue;
         const cos = this.vectors.similarity(asked, word.word);
         if (cos === null || cos <= t) continue;
         const strength = Math.min(maxVectorStrength, (vectorScale * (cos - t)) / (1 - t));
