@@ -140,8 +140,16 @@ export function surelyAsked(question: string): AnswerType | null {
 /** The question asks yes or no ("Does dotenv overwrite…?", "Is Xft compatible…?"), not a question inside one. */
 export function asksYesNo(question: string): boolean {
   const q = question.length > 2000 ? question.slice(0, 2000) : question;
-  return YES_NO.test(q) && !EMBEDDED.test(q);
+  if (EMBEDDED.test(q)) return false;
+  if (YES_NO.test(q)) return true;
+  // "When the clocks jump forward in spring, do the jobs still run?", "If I add a committed file to .gitignore, will Git
+  // ignore it?": a clause setting the scene, then the yes/no question.
+  const scene = SCENE.exec(q);
+  return scene !== null && YES_NO.test(q.slice(scene[0].length));
 }
+
+/** An opening clause that sets the scene for the question after its comma (at most 200 characters of it read). */
+const SCENE = /^\s*(?:when|whenever|if|once|after|before|while|since|unless)\b[^,?]{1,200},/i;
 
 /**
  * A statement's polarity said in words: a negation ("is not compatible", "will never modify", "no longer supported",

@@ -857,6 +857,17 @@ describe("a yes/no question", () => {
     expect(asksYesNo("When did the ambassador leave?")).toBe(false);
   });
 
+  it("is one after a clause that sets the scene, and then asks no date", () => {
+    const q = "When the clocks jump forward in spring, do the jobs of the missing hour still run?";
+    expect(asksYesNo(q)).toBe(true);
+    expect(answerTypeOf(q)).toBeNull();
+    expect(asksYesNo("If I add a committed file to .gitignore, will Git start ignoring it?")).toBe(true);
+    // The scene's "when" with a question word later, or a question of its own, is no yes/no question.
+    expect(asksYesNo("When Antonov came to Washington, what word did he want to use?")).toBe(false);
+    expect(asksYesNo("If the server is down, what happens to queued requests?")).toBe(false);
+    expect(answerTypeOf("When exactly did the war end?")).toBe("time");
+  });
+
   it("is answered by a statement saying its polarity in words, read as whole words", () => {
     for (const s of [
       "Xft is not compatible.",
