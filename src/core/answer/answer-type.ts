@@ -145,8 +145,16 @@ export function asksYesNo(question: string): boolean {
   // "When the clocks jump forward in spring, do the jobs still run?", "If I add a committed file to .gitignore, will Git
   // ignore it?": a clause setting the scene, then the yes/no question.
   const scene = SCENE.exec(q);
-  return scene !== null && YES_NO.test(q.slice(scene[0].length));
+  if (scene !== null && YES_NO.test(q.slice(scene[0].length))) return true;
+  // "I want request() to reject on a 404, is there an option for that?": a statement, then the yes/no question, and no
+  // question word opening a clause anywhere ("What does it return, is it a promise?" asks "what").
+  CLAUSE_WH.lastIndex = 0;
+  return TRAILING_YES_NO.test(q) && !CLAUSE_WH.test(q);
 }
+
+/** The question's last clause opens with an auxiliary verb and asks ("…, is there an option for that?"). */
+const TRAILING_YES_NO =
+  /[,;:.!?]\s+(?:is|are|was|were|can|could|does|do|did|will|would|should|has|have|had)\s[^,;:.!?]*\?\s*$/i;
 
 /** An opening clause that sets the scene for the question after its comma (at most 200 characters of it read). */
 const SCENE = /^\s*(?:when|whenever|if|once|after|before|while|since|unless)\b[^,?]{1,200},/i;

@@ -868,6 +868,15 @@ describe("a yes/no question", () => {
     expect(answerTypeOf("When exactly did the war end?")).toBe("time");
   });
 
+  it("is one after a statement, when no question word opens a clause", () => {
+    const q = "I want request() to reject when the server answers 404 or 500, is there an option for that?";
+    expect(asksYesNo(q)).toBe(true);
+    expect(answerTypeOf(q)).toBeNull();
+    expect(asksYesNo("I only exported HTTPS_PROXY and my http:// calls skip the proxy. Is that expected?")).toBe(true);
+    expect(asksYesNo("What does it return, is it a promise?")).toBe(false);
+    expect(asksYesNo("My tests hit the network whenever a mock doesn't match, how do I stop that?")).toBe(false);
+  });
+
   it("is answered by a statement saying its polarity in words, read as whole words", () => {
     for (const s of [
       "Xft is not compatible.",
