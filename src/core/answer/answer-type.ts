@@ -398,6 +398,12 @@ const PLACE = new RegExp(
     "(?:the\\s+)?(?:(?:\\p{Ll}+\\s+){1,3}?of\\s+(?:the\\s+)?(?:\\p{Ll}+\\s+)?)?(\\p{Lu}[\\p{L}'’-]*)",
   "gu",
 );
+/**
+ * Where a manual says something is: a path, a stream or a piece of code after a preposition of place ("in /var/tmp",
+ * "to stderr", "in the `path`", "under `~/.config`").
+ */
+const PLACE_IN_TEXT =
+  /(?<![\p{L}\p{N}])(?:in|at|from|to|into|under|inside|within|on|onto)\s+(?:the\s+)?(?:`[^`\n]{1,100}`|~?\/[\w.~-]|std(?:out|err|in)\b)/iu;
 /** "During the Second World War", "until Putin's visit", "after the Geneva summit": a time told by an event. */
 const EVENT_TIME = new RegExp(
   "(?<![\\p{L}\\p{N}])(?:[Dd]uring|[Uu]ntil|[Tt]ill|[Ss]ince|[Aa]fter|[Bb]efore|[Tt]hroughout|" +
@@ -526,7 +532,7 @@ export function answerStrength(text: string, type: AnswerType, asked: ReadonlySe
         const name = m[1] as string;
         if (!NOT_PLACE.test(name) && !asked.has(bareName(name))) return 1;
       }
-      return 0;
+      return PLACE_IN_TEXT.test(text) ? 1 : 0;
   }
 }
 

@@ -997,3 +997,16 @@ describe("the sentence that opens a section", () => {
     expect(ask(0)?.text).toContain("only effective after");
   });
 });
+
+describe("where", () => {
+  it("a manual's path, stream or code after a preposition of place is a place too", () => {
+    const none = new Set<string>();
+    expect(answerStrength("By default `debug` will log to stderr.", "place", none)).toBe(1);
+    expect(answerStrength("Temporary files are kept in /var/tmp between reboots.", "place", none)).toBe(1);
+    expect(
+      answerStrength("The upstream server url should be added in the `path` of every request.", "place", none),
+    ).toBe(1);
+    expect(answerStrength("The url should be added to every request call.", "place", none)).toBe(0);
+    expect(answerStrength("It costs 1/2 of the price.", "place", none)).toBe(0);
+  });
+});
