@@ -56,6 +56,14 @@ function siblings(a: string, b: string): boolean {
   return x !== undefined && a !== b && siblingSet(b) === x;
 }
 
+/**
+ * The match is the question's word itself: the same term, its family, an irregular form of it ("became" for "become",
+ * "left" for "leave") or its other spelling ("defense" for "defence"). Only these count as holding a question's word;
+ * derivations, synonyms and vectors are other words for it.
+ */
+export const sameWord = (m: TermMatch): boolean =>
+  m.via === "exact" || m.via === "family" || m.via === "inflection" || m.via === "spelling";
+
 /** One question term's best match in a piece of text. */
 export interface TermMatch {
   via: MatchVia;

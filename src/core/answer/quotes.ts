@@ -37,7 +37,7 @@ import {
 import { answerChance, type DecisionModel, type Features, shippedDecision } from "./decision.js";
 import { shippedDictionary } from "./dictionary.js";
 import { valueComparison } from "./differ.js";
-import { Matcher, type TermMatch } from "./matching.js";
+import { Matcher, sameWord, type TermMatch } from "./matching.js";
 import { pairBonus, questionPairs } from "./pairs.js";
 import { cleanQuestion, foreignLanguage, languageOf, type TextLanguage } from "./question.js";
 import { shippedRelations, type WordRelations } from "./relations.js";
@@ -105,7 +105,7 @@ export const DEFAULT_ANSWER: AnswerParams = {
   softThreshold: 0.5,
   vectorScale: 2.5,
   maxVectorStrength: 1,
-  relationStrength: { inflection: 0.9, spelling: 0.9, derived: 0.7, synonym: 0.5, related: 0.3 },
+  relationStrength: { inflection: 1, spelling: 1, derived: 0.7, synonym: 0.5, related: 0.3 },
   definitionWeight: 0.5,
   properNounWeight: 0.25,
   titleWeight: 2,
@@ -139,8 +139,6 @@ export interface AnswerOptions {
   /** Called with the best candidate's features and whether the answer was taken (for training the model). */
   trace?: (features: Features, confidence: number) => void;
 }
-
-const isExact = (m: TermMatch) => m.via === "exact" || m.via === "family";
 
 /** What one sentence holds for the question. */
 interface Scan {
@@ -340,7 +338,7 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
           ) ||
           evidence.best.filter((m) => m !== null && m.strength >= params.softCandidateStrength).length >=
             params.softCandidateTerms;
-        const held = evidence.best.filter((m) => m !== null && isExact(m)).length;
+        const held = evidence.best.filter((m) => m !== null && sameWord(m)).length;
         s = { evidence, strong, held, words };
         seen.set(key, s);
       }
@@ -436,7 +434,7 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
           let largest = 0;
           for (let j = i; j < i + w; j++) largest = Math.max(largest, scan(j).held);
           let union = 0;
-          for (const m of coreMatches) if (m !== null && isExact(m)) union++;
+          for (const m of coreMatches) if (m !== null && sameWord(m)) union++;
           if (union <= largest) continue;
         }
         const span = widen(ps, i, i + w);
@@ -600,7 +598,7 @@ export function featuresOf(c: Candidate, q: Asked, best: number, runnerUp: numbe
   terms.forEach((t, i) => {
     const m = c.matches[i] ?? null;
     const w = t.idf * t.count;
-    const exact = m !== null && (m.via === "exact" || m.via === "family");
+    const exact = m !== null && sameWord(m);
     // A term the quote's context holds (its title, section, item head) is held as surely as one the quote repeats.
     const context = c.contextTerms.has(t.term);
     const strength = exact || context ? 1 : (m?.strength ?? 0);

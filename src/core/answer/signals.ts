@@ -12,7 +12,7 @@
 import type { ContentWord } from "../search/analyze.js";
 import type { Bm25Params, QueryTerm } from "../search/rank.js";
 import type { AnswerType } from "./answer-type.js";
-import type { Matcher, MatchParams, TermMatch } from "./matching.js";
+import { sameWord, type Matcher, type MatchParams, type TermMatch } from "./matching.js";
 
 export interface SignalParams extends MatchParams {
   bm25: Bm25Params;
@@ -112,12 +112,10 @@ export interface SentenceEvidence {
   best: Array<TermMatch | null>;
 }
 
-const isExact = (m: TermMatch) => m.via === "exact" || m.via === "family";
-
 /** True when `m` is better evidence than `had`: stronger, or as strong and the word itself. */
 export function better(m: TermMatch, had: TermMatch | null | undefined): boolean {
   if (had === null || had === undefined) return true;
-  return m.strength > had.strength || (m.strength === had.strength && isExact(m) && !isExact(had));
+  return m.strength > had.strength || (m.strength === had.strength && sameWord(m) && !sameWord(had));
 }
 
 export function sentenceEvidence(words: readonly ContentWord[], matcher: Matcher): SentenceEvidence {
@@ -303,7 +301,7 @@ export function scoreCandidate(facts: CandidateFacts, question: QuestionContext,
     if (m === null) return;
     const t = terms[q] as QueryTerm;
     const w = t.idf * t.count;
-    if (m.via === "exact" || m.via === "family") exact += w;
+    if (sameWord(m)) exact += w;
     soft += w * m.strength;
     evidence.push({ term: t.term, ...m });
   });

@@ -93,6 +93,28 @@ describe("word vectors and closed sets", () => {
   });
 });
 
+describe("the same word in another form", () => {
+  // "became" is "become" (WordNet's irregular forms), as "defense" is "defence": the word itself, not another word.
+  const segment = buildSegment([
+    documentFromText({
+      id: "arpanet",
+      title: "Packet switching",
+      text: "ARPANET and SITA HLN became operational in 1969. Other networks would become faster in the next decade.",
+    }),
+  ]);
+
+  it("holds the question's word, as fully as the word itself", () => {
+    let held = Number.NaN;
+    const answer = answerQuestion([segment], "When did ARPANET become operational?", 1, DEFAULT_ANSWER, {
+      abstain: false,
+      trace: (f) => (held = f.heldCoverage),
+    });
+    expect(answer.quotes[0]?.match?.[analyze("become")[0] as string]).toMatchObject({ via: "inflection", strength: 1 });
+    expect(answer.quotes[0]?.text).toBe("ARPANET and SITA HLN became operational in 1969.");
+    expect(held).toBe(1);
+  });
+});
+
 describe("answers with word vectors", () => {
   // Both sentences hold "Grainger market building"; only the second says what the question asks, in other words.
   const segment = buildSegment([
