@@ -149,15 +149,28 @@ export function asksYesNo(question: string): boolean {
   // "I want request() to reject on a 404, is there an option for that?": a statement, then the yes/no question, and no
   // question word opening a clause anywhere ("What does it return, is it a promise?" asks "what").
   CLAUSE_WH.lastIndex = 0;
-  return TRAILING_YES_NO.test(q) && !CLAUSE_WH.test(q);
+  return /\?\s*$/.test(q) && YES_NO.test(lastClause(q)) && !CLAUSE_WH.test(q);
 }
 
-/** The question's last clause opens with an auxiliary verb and asks ("…, is there an option for that?"). */
-const TRAILING_YES_NO =
-  /[,;:.!?]\s+(?:is|are|was|were|can|could|does|do|did|will|would|should|has|have|had)\s[^,;:.!?]*\?\s*$/i;
+/**
+ * The question's last clause: what follows its last punctuation mark that a space follows ("http://" and ".env.local"
+ * are no boundary), read back from the end once.
+ */
+function lastClause(q: string): string {
+  for (let i = q.length - 2; i >= 0; i--) {
+    if (/\s/.test(q.charAt(i + 1)) && ",;:.!?".includes(q.charAt(i))) return q.slice(i + 1);
+  }
+  return "";
+}
 
-/** An opening clause that sets the scene for the question after its comma (at most 200 characters of it read). */
-const SCENE = /^\s*(?:when|whenever|if|once|after|before|while|since|unless)\b[^,?]{1,200},/i;
+/**
+ * An opening clause that sets the scene for the question after its comma (at most 200 characters of it read); not a
+ * question of its own ("When was the treaty signed, was it before 1950?" asks when).
+ */
+const SCENE = new RegExp(
+  `^\\s*(?:when|whenever|if|once|after|before|while|since|unless)\\b(?!\\s+(?:${AUXILIARIES}|when)\\b)[^,?]{1,200},`,
+  "i",
+);
 
 /**
  * A statement's polarity said in words: a negation ("is not compatible", "will never modify", "no longer supported",
@@ -399,11 +412,11 @@ const PLACE = new RegExp(
   "gu",
 );
 /**
- * Where a manual says something is: a path, a stream or a piece of code after a preposition of place ("in /var/tmp",
- * "to stderr", "in the `path`", "under `~/.config`").
+ * Where a manual says something is: a path or a stream after a preposition of place ("in /var/tmp", "to stderr"), or a
+ * piece of code after one of inside ("in the `path`", "under `~/.config`"; "set it to `false`" says no place).
  */
 const PLACE_IN_TEXT =
-  /(?<![\p{L}\p{N}])(?:in|at|from|to|into|under|inside|within|on|onto)\s+(?:the\s+)?(?:`[^`\n]{1,100}`|~?\/[\w.~-]|std(?:out|err|in)\b)/iu;
+  /(?<![\p{L}\p{N}])(?:(?:in|into|under|inside|within)\s+(?:the\s+)?`([^`\n]{1,100})`|(?:in|at|from|to|into|under|inside|within|on|onto)\s+(?:the\s+)?(~?\/[\w.~-]+|std(?:out|err|in)\b))/giu;
 /** "During the Second World War", "until Putin's visit", "after the Geneva summit": a time told by an event. */
 const EVENT_TIME = new RegExp(
   "(?<![\\p{L}\\p{N}])(?:[Dd]uring|[Uu]ntil|[Tt]ill|[Ss]ince|[Aa]fter|[Bb]efore|[Tt]hroughout|" +
@@ -532,7 +545,9 @@ export function answerStrength(text: string, type: AnswerType, asked: ReadonlySe
         const name = m[1] as string;
         if (!NOT_PLACE.test(name) && !asked.has(bareName(name))) return 1;
       }
-      return PLACE_IN_TEXT.test(text) ? 1 : 0;
+      // A path, stream or piece of code the question itself names is no answer to where it is.
+      for (const m of text.matchAll(PLACE_IN_TEXT)) if (!givenIn((m[1] ?? m[2]) as string, asked)) return 1;
+      return 0;
   }
 }
 

@@ -26,7 +26,7 @@ export interface MatchParams {
 }
 
 /**
- * Words that name a value (a month, a weekday, a season, a number, an ordinal, a figure) or a direction. GloVe puts them close
+ * Words that name a value (a month, a weekday, a season, a number, an ordinal) or a direction. GloVe puts them close
  * together, one of a kind to another and across kinds ("June" to "two", "three" to "Sunday": they share their
  * contexts), but another value is a different answer, never another word for the one asked.
  */
@@ -47,8 +47,9 @@ const SIBLINGS: ReadonlyMap<string, number> = (() => {
   return out;
 })();
 
-/** The closed set a word names a value of (a figure, "2017", is one too), or undefined. */
-const siblingSet = (word: string): number | undefined => (/^\d+$/.test(word) ? 0 : SIBLINGS.get(word));
+/** The closed set a word (or its plural: "mondays", "hundreds", "twenties") names a value of, or undefined. */
+const siblingSet = (word: string): number | undefined =>
+  SIBLINGS.get(word) ?? SIBLINGS.get(word.replace(/ies$/, "y").replace(/s$/, ""));
 
 /** Two different words of one closed set (SIBLINGS): no vector match between them. */
 function siblings(a: string, b: string): boolean {

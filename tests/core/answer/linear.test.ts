@@ -117,7 +117,8 @@ describe("reading a text for the kind of answer asked is linear in its length", 
     ["units that never come after within or for", `within${" ".repeat(n / 4)}for${" ".repeat(n / 4)}`],
     ["circa without a year", "c. ca. c ".repeat(n / 9)],
     ["plain digits beside months", "12 Ma 3 of Jun 20 Octo 7 May ".repeat(n / 29)],
-    ["code spans that never close after in", "in the `x in `y to ~".repeat(n / 20)],
+    ["code spans that never close after in", `in \`${"x".repeat(100)} `.repeat(n / 105)],
+    ["paths and streams that never come", "in / to std at ~ under the ".repeat(n / 26)],
   ])("%s", (_, adversarial) => {
     const text = adversarial.slice(0, n);
     // Every word of the text asked: no match counts as an answer, so every pattern reads the whole text.

@@ -68,7 +68,7 @@ describe("word vectors and closed sets", () => {
     documentFromText({
       id: "council",
       title: "Council",
-      text: "The council voted on the budget on Sunday in March, with two abstentions.",
+      text: "The council voted on the budget on Sunday in March, with two abstentions and thousands of letters.",
     }),
   ]);
 
@@ -79,7 +79,7 @@ describe("word vectors and closed sets", () => {
     expect(v.similarity("three", "two")).toBeGreaterThan(DEFAULT_ANSWER.softThreshold);
     const top = answerQuestion(
       [segment],
-      "Did the council vote on the budget in June with three abstentions?",
+      "Did the council vote on the budget in June with three abstentions and hundreds of letters?",
       1,
       DEFAULT_ANSWER,
       {
@@ -89,6 +89,8 @@ describe("word vectors and closed sets", () => {
     expect(top?.text).toContain("March");
     expect(top?.match?.[analyze("June")[0] as string]).toBeUndefined();
     expect(top?.match?.[analyze("three")[0] as string]).toBeUndefined();
+    expect(v.similarity("hundreds", "thousands")).toBeGreaterThan(DEFAULT_ANSWER.softThreshold);
+    expect(top?.match?.[analyze("hundreds")[0] as string]).toBeUndefined();
     expect(top?.match?.[analyze("budget")[0] as string]).toMatchObject({ via: "exact" });
   });
 });
@@ -888,6 +890,10 @@ describe("a yes/no question", () => {
     expect(asksYesNo("When Antonov came to Washington, what word did he want to use?")).toBe(false);
     expect(asksYesNo("If the server is down, what happens to queued requests?")).toBe(false);
     expect(answerTypeOf("When exactly did the war end?")).toBe("time");
+    // A "when" that is the question, however it goes on, asks when.
+    expect(asksYesNo("When was the treaty signed, was it before 1950?")).toBe(false);
+    expect(answerTypeOf("When was the treaty signed, was it before 1950?")).toBe("time");
+    expect(asksYesNo("Since when is this option deprecated, is it since v3?")).toBe(false);
   });
 
   it("is one after a statement, when no question word opens a clause", () => {
@@ -896,6 +902,10 @@ describe("a yes/no question", () => {
     expect(answerTypeOf(q)).toBeNull();
     expect(asksYesNo("I only exported HTTPS_PROXY and my http:// calls skip the proxy. Is that expected?")).toBe(true);
     expect(asksYesNo("What does it return, is it a promise?")).toBe(false);
+    // A dot or colon inside a word of code ends no clause.
+    expect(asksYesNo("My calls skip the proxy, is that expected for http:// URLs?")).toBe(true);
+    expect(asksYesNo("I added a file, does dotenv read .env.local?")).toBe(true);
+    expect(asksYesNo("I added a file, does dotenv read .env.local")).toBe(false);
     expect(asksYesNo("My tests hit the network whenever a mock doesn't match, how do I stop that?")).toBe(false);
   });
 
@@ -1029,6 +1039,11 @@ describe("where", () => {
       answerStrength("The upstream server url should be added in the `path` of every request.", "place", none),
     ).toBe(1);
     expect(answerStrength("The url should be added to every request call.", "place", none)).toBe(0);
+    // A value is no place, nor is the path the question names.
+    expect(answerStrength("Set it to `false` to disable retries.", "place", none)).toBe(0);
+    expect(answerStrength("Call it on `error` events.", "place", none)).toBe(0);
+    const asked = questionWords("Where are files in /tmp removed?");
+    expect(answerStrength("Files in /tmp are removed at boot.", "place", asked)).toBe(0);
     expect(answerStrength("It costs 1/2 of the price.", "place", none)).toBe(0);
   });
 });
