@@ -712,6 +712,21 @@ function languageLine(question: string, segments: readonly Segment[]): Answer["l
 }
 
 /** Answers `question` from `segments` (the bundled corpus, plus a server's own documents when given). */
+/** "What does X mean?" about a name of code or an error code: the question's words, without the frame. */
+const MEANS = /^\s*what\s+(?:does|do)\s+(\S{3,100}?)\s+mean\s*\??\s*$/i;
+/** A name of code ("SecureProxyConnectionError", "pg_dump", "fs.readFile()") or an error code ("ECONNRESET"). */
+const CODE_NAME = /^(?:\p{Lu}[\p{Lu}\d_]{2,}|\S*\p{Ll}\p{Lu}\S*|\S*[\p{L}\d][_.(]\S*)$/u;
+
+/**
+ * "What does SecureProxyConnectionError mean?" asks what "What is SecureProxyConnectionError?" asks: the error's
+ * entry says it ("tls connection to a proxy failed") without the word "means". Only for a name of code or an error
+ * code: in prose, "X means …" is the answer's own wording ("What does isobaric mean?").
+ */
+export function asDefinition(question: string): string {
+  const m = MEANS.exec(question);
+  return m !== null && CODE_NAME.test(m[1] as string) ? `What is ${m[1] as string}?` : question;
+}
+
 export function answerQuestion(
   segments: readonly Segment[],
   question: string,
@@ -723,7 +738,7 @@ export function answerQuestion(
   const vectors = options.vectors === undefined ? shippedVectors() : options.vectors;
   const relations = options.relations === undefined ? shippedRelations() : options.relations;
   const model = options.decision ?? shippedDecision();
-  const q = understand(segments, cleaned, params, relations, vectors, options.accept);
+  const q = understand(segments, asDefinition(cleaned), params, relations, vectors, options.accept);
   const ranked = candidates(q, params);
   const corrected = readingsOf(q.ranking.corrections);
   const top = ranked[0];

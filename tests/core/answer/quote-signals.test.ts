@@ -7,7 +7,13 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { analyze } from "../../../src/core/search/analyze.js";
 import { documentFromStored, documentFromText } from "../../../src/core/ingest/document.js";
-import { DEFAULT_ANSWER, answerQuestion, definitionTest, endsAsQuestion } from "../../../src/core/answer/quotes.js";
+import {
+  DEFAULT_ANSWER,
+  answerQuestion,
+  asDefinition,
+  definitionTest,
+  endsAsQuestion,
+} from "../../../src/core/answer/quotes.js";
 import { buildSegment, type Segment } from "../../../src/core/search/segment.js";
 import { retrieve } from "../../../src/core/search/retrieve.js";
 import { loadFolder } from "../../support/corpus.js";
@@ -1045,5 +1051,31 @@ describe("where", () => {
     const asked = questionWords("Where are files in /tmp removed?");
     expect(answerStrength("Files in /tmp are removed at boot.", "place", asked)).toBe(0);
     expect(answerStrength("It costs 1/2 of the price.", "place", none)).toBe(0);
+  });
+});
+
+describe("what a name of code means", () => {
+  it('is asked as what it is; a word of prose keeps its "mean"', () => {
+    expect(asDefinition("What does SecureProxyConnectionError mean?")).toBe("What is SecureProxyConnectionError?");
+    expect(asDefinition("What does ECONNRESET mean")).toBe("What is ECONNRESET?");
+    expect(asDefinition("What does pg_dump mean?")).toBe("What is pg_dump?");
+    expect(asDefinition("What does isobaric mean?")).toBe("What does isobaric mean?");
+    expect(asDefinition("What does Untersee mean?")).toBe("What does Untersee mean?");
+    expect(asDefinition("What does it mean?")).toBe("What does it mean?");
+  });
+
+  it('is answered by the error\'s entry, which never says "means"', () => {
+    const segment = storedSegment(
+      "errors",
+      "Errors",
+      "errors.md",
+      "# Errors\n\n" +
+        "| Error | Code | Description |\n| --- | --- | --- |\n" +
+        "| `SecureProxyConnectionError` | `UND_ERR_PRX_TLS` | tls connection to a proxy failed |\n" +
+        "| `SocketError` | `UND_ERR_SOCKET` | there is an error with the socket |\n",
+    );
+    const answer = answerQuestion([segment], "What does SecureProxyConnectionError mean?", 1);
+    expect(answer.question).toBe("What does SecureProxyConnectionError mean?");
+    expect(answer.quotes[0]?.text).toContain("tls connection to a proxy failed");
   });
 });
