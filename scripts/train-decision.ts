@@ -29,6 +29,7 @@ import {
   type FeatureName,
   type Features,
   gated,
+  probability,
   vector,
 } from "../src/core/answer/decision.js";
 import { Library } from "../src/core/library/library.js";
@@ -230,20 +231,12 @@ function solve(A: number[][], b: number[]): number[] {
   }
   return M.map((row, i) => row[n]! / row[i]!);
 }
+/** The model's chance for a row, as the product computes it (decision.ts; an unknown value counts as average). */
 const prob = (m: Omit<DecisionModel, "threshold">, x: number[]) =>
-  1 /
-  (1 +
-    Math.exp(
-      -(
-        m.bias +
-        x.reduce(
-          // An unknown value (NaN: no rival to measure a margin against) counts as average, as decision.ts reads it.
-          (s, v, j) =>
-            s + (Number.isFinite(v) ? (m.weights[j] as number) * ((v - (m.mean[j] as number)) / (m.scale[j] || 1)) : 0),
-          0,
-        )
-      ),
-    ));
+  probability(
+    { ...m, threshold: 0 },
+    Object.fromEntries(m.features.map((n, j) => [n, x[j] ?? Number.NaN])) as Features,
+  );
 
 // Out-of-half scores.
 const scored = rows.map((r) => ({ ...r, p: 0 }));

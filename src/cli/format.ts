@@ -1,5 +1,13 @@
 /** The CLI's readable answer: each quote verbatim, then who said it. */
-import { type Answer, type Quote, readAs, type Source, sourceLabel, withoutBidiControls } from "../core/index.js";
+import {
+  type Answer,
+  type Quote,
+  readAs,
+  shownCode,
+  type Source,
+  sourceLabel,
+  withoutBidiControls,
+} from "../core/index.js";
 
 /** Control characters a terminal acts on (escape sequences, carriage returns, C1 controls), but line breaks and tabs. */
 const TERMINAL_CONTROLS = /[^\P{Cc}\n\t]/gu;
@@ -55,8 +63,8 @@ const CODE_LINES = 30;
 /** The code a quote announces, indented under it: its first `CODE_LINES` lines, and how many more the source has. */
 function codeOf(quote: Quote): string {
   if (quote.code === undefined) return "";
-  const lines = quote.code.text.replace(/\r\n?/g, "\n").trimEnd().split("\n");
-  while (lines.length > 0 && (lines[0] as string).trim() === "") lines.shift();
+  const body = shownCode(quote.code.text);
+  const lines = body === "" ? [] : body.split("\n");
   const shown = lines.slice(0, CODE_LINES).map((line) => `      ${line}`);
   const more = lines.length - shown.length;
   const language = quote.code.language === null ? "" : ` (${quote.code.language})`;

@@ -21,7 +21,7 @@ export { loadSegment, saveSegment } from "./search/persist.js";
 export { TitleIndex } from "./search/titles.js";
 export { readAs } from "./search/spelling.js";
 export { answerQuestion, type AnswerParams, DEFAULT_ANSWER } from "./answer/quotes.js";
-export { FENCE_LANGUAGE } from "./answer/candidates.js";
+export { FENCE_LANGUAGE, shownCode } from "./answer/candidates.js";
 export { arrangeBySourceDate, sourcesDiffer } from "./answer/differ.js";
 export { type DocumentWords, Library, type LibraryOptions, type OpenReport } from "./library/library.js";
 export { createPool, type Executor, inline } from "./library/pool.js";

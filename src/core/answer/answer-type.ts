@@ -568,3 +568,18 @@ const KIND_NOUN_BEFORE_VERB =
 export function withoutKindNoun(question: string): string {
   return question.replace(KIND_NOUN_BEFORE_VERB, "$1 ");
 }
+
+/** "What does X mean?" about a name of code or an error code: the question's words, without the frame. */
+const MEANS = /^\s*what\s+(?:does|do)\s+(\S{3,100}?)\s+mean\s*\??\s*$/i;
+/** A name of code ("SecureProxyConnectionError", "pg_dump", "fs.readFile()") or an error code ("ECONNRESET"). */
+const CODE_NAME = /^(?:\p{Lu}[\p{Lu}\d_]{2,}|\S*\p{Ll}\p{Lu}\S*|\S*[\p{L}\d][_.(]\S*)$/u;
+
+/**
+ * "What does SecureProxyConnectionError mean?" asks what "What is SecureProxyConnectionError?" asks: the error's
+ * entry says it ("tls connection to a proxy failed") without the word "means". Only for a name of code or an error
+ * code: in prose, "X means …" is the answer's own wording ("What does isobaric mean?").
+ */
+export function asDefinition(question: string): string {
+  const m = MEANS.exec(question);
+  return m !== null && CODE_NAME.test(m[1] as string) ? `What is ${m[1] as string}?` : question;
+}

@@ -127,10 +127,11 @@ const ANNOUNCES = /\b(?:the following|as follows|like (?:this|so))\b|\bbelow[.:]
 /** Between two sentences, a blank line (perhaps holding spaces, or a CRLF file's carriage returns): a new paragraph. */
 const BLANK_LINE = /\n[ \t\r]*\n/u;
 const blankLine = (gap: string) => BLANK_LINE.test(gap);
-/** A code fence's language word. */
-export const FENCE_LANGUAGE = /^[\w+#.-]{1,30}$/u;
+/** A code fence's language word ("js", "c++", "objective-c"). */
+const LANGUAGE_WORD = String.raw`[\w+#.-]{1,30}`;
+export const FENCE_LANGUAGE = new RegExp(`^${LANGUAGE_WORD}$`, "u");
 /** A Markdown fence line ("```js", "~~~"), with the language it names (a `FENCE_LANGUAGE` word). */
-const FENCE = /^[ \t]*(?:`{3,}|~{3,})[ \t]*([\w+#.-]{1,30})?[^\n]*$/u;
+const FENCE = new RegExp("^[ \\t]*(?:`{3,}|~{3,})[ \\t]*(" + LANGUAGE_WORD + ")?[^\\n]*$", "u");
 /** Between a sentence and the code it announces: at most this many characters (white space and a fence line). */
 const CODE_GAP = 300;
 
@@ -166,6 +167,18 @@ export function announcedCode(ps: PassageSentences, to: number): CodeContext | n
   let from = first.start;
   while (from > last.end && (text[from - 1] === " " || text[from - 1] === "\t")) from--;
   return { start: from, end, text: text.slice(from, end), language };
+}
+
+/**
+ * A code block's text as it is shown under a quote: newlines as "\n", without its trailing white space or its leading
+ * blank lines (the first line's own indentation stays). Linear in its length.
+ */
+export function shownCode(text: string): string {
+  const whole = text.replace(/\r\n?/g, "\n").trimEnd();
+  let from = 0;
+  for (let nl = whole.indexOf("\n"); nl >= 0 && whole.slice(from, nl).trim() === ""; nl = whole.indexOf("\n", from))
+    from = nl + 1;
+  return whole.slice(from);
 }
 
 /**

@@ -51,12 +51,6 @@ const SIBLINGS: ReadonlyMap<string, number> = (() => {
 const siblingSet = (word: string): number | undefined =>
   SIBLINGS.get(word) ?? SIBLINGS.get(word.replace(/ies$/, "y").replace(/s$/, ""));
 
-/** Two different words of one closed set (SIBLINGS): no vector match between them. */
-function siblings(a: string, b: string): boolean {
-  const x = siblingSet(a);
-  return x !== undefined && a !== b && siblingSet(b) === x;
-}
-
 /**
  * The match is the question's word itself: the same term, its family, an irregular form of it ("became" for "become",
  * "left" for "leave") or its other spelling ("defense" for "defence"). Only these count as holding a question's word;
@@ -115,8 +109,8 @@ export class Matcher {
   private readonly familyOf: (term: string) => string;
   /** related term → [question term index, kind] (the strongest, when two question terms share a relative) */
   private readonly relatedTo = new Map<string, Array<[number, RelationKind]>>();
-  /** For vectors: each question term's words that have a vector. */
-  private readonly vectorWords: Array<{ q: number; word: string }> = [];
+  /** For vectors: each question term's words that have a vector, and the closed set each names a value of. */
+  private readonly vectorWords: Array<{ q: number; word: string; set: number | undefined }> = [];
   private readonly byWord = new Map<string, Array<[number, TermMatch]>>();
 
   constructor(
@@ -145,7 +139,7 @@ export class Matcher {
         const q = this.index.get(w.term);
         if (q === undefined || seen.has(w.word) || !vectors.has(w.word)) continue;
         seen.add(w.word);
-        this.vectorWords.push({ q, word: w.word });
+        this.vectorWords.push({ q, word: w.word, set: siblingSet(w.word) });
       }
     }
   }
@@ -182,8 +176,10 @@ export class Matcher {
     // down", GloVe puts "down" near "shut", and it would count twice.
     if (this.vectors !== null && this.vectorWords.length > 0 && exactly === undefined) {
       const { softThreshold: t, vectorScale, maxVectorStrength } = this.params;
-      for (const { q, word: asked } of this.vectorWords) {
-        if (q === exactly || siblings(asked, word.word)) continue;
+      const set = siblingSet(word.word);
+      for (const { q, word: asked, set: askedSet } of this.vectorWords) {
+        // Two different words of one closed set (SIBLINGS) are two values, never one word for the other.
+        if (q === exactly || (set !== undefined && set === askedSet && asked !== word.word)) continue;
         const cos = this.vectors.similarity(asked, word.word);
         if (cos === null || cos <= t) continue;
         const strength = Math.min(maxVectorStrength, (vectorScale * (cos - t)) / (1 - t));

@@ -21,6 +21,7 @@ import {
   asksYesNo,
   FIGURES,
   POLAR,
+  asDefinition,
   questionWords,
   withoutKindNoun,
 } from "./answer-type.js";
@@ -712,21 +713,6 @@ function languageLine(question: string, segments: readonly Segment[]): Answer["l
 }
 
 /** Answers `question` from `segments` (the bundled corpus, plus a server's own documents when given). */
-/** "What does X mean?" about a name of code or an error code: the question's words, without the frame. */
-const MEANS = /^\s*what\s+(?:does|do)\s+(\S{3,100}?)\s+mean\s*\??\s*$/i;
-/** A name of code ("SecureProxyConnectionError", "pg_dump", "fs.readFile()") or an error code ("ECONNRESET"). */
-const CODE_NAME = /^(?:\p{Lu}[\p{Lu}\d_]{2,}|\S*\p{Ll}\p{Lu}\S*|\S*[\p{L}\d][_.(]\S*)$/u;
-
-/**
- * "What does SecureProxyConnectionError mean?" asks what "What is SecureProxyConnectionError?" asks: the error's
- * entry says it ("tls connection to a proxy failed") without the word "means". Only for a name of code or an error
- * code: in prose, "X means …" is the answer's own wording ("What does isobaric mean?").
- */
-export function asDefinition(question: string): string {
-  const m = MEANS.exec(question);
-  return m !== null && CODE_NAME.test(m[1] as string) ? `What is ${m[1] as string}?` : question;
-}
-
 export function answerQuestion(
   segments: readonly Segment[],
   question: string,

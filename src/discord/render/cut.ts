@@ -3,7 +3,7 @@
  * grapheme. Linear in the room available, whatever the text: only the prefix that could possibly fit is segmented
  * (Intl.Segmenter's memory grows faster than linearly with its input on Node 20, so it never sees a whole document).
  */
-import { FENCE_LANGUAGE, withoutBidiControls } from "../../core/index.js";
+import { FENCE_LANGUAGE, shownCode, withoutBidiControls } from "../../core/index.js";
 import { escapeInline, escapeMarkdown, normalizeNewlines } from "./escape.js";
 
 const sentences = new Intl.Segmenter("en", { granularity: "sentence" });
@@ -142,12 +142,7 @@ export interface CodeCut {
  * or when the code holds a fence of its own ("```"), which would end the block early: it is not shown then.
  */
 export function fitCode(code: string, language: string | null, max: number, maxLines: number): CodeCut | null {
-  const whole = normalizeNewlines(code).trimEnd();
-  // Leading blank lines go (those holding only spaces too); the first line's own indentation stays.
-  let from = 0;
-  for (let nl = whole.indexOf("\n"); nl >= 0 && whole.slice(from, nl).trim() === ""; nl = whole.indexOf("\n", from))
-    from = nl + 1;
-  const source = whole.slice(from);
+  const source = shownCode(code);
   if (source === "" || source.includes("```")) return null;
   const open = "```" + (language !== null && FENCE_LANGUAGE.test(language) ? language : "") + "\n";
   const close = "\n```";

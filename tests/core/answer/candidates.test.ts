@@ -4,6 +4,7 @@
  * quotation; and the sentence that answers is marked as the quote's focus.
  */
 import { describe, expect, it } from "vitest";
+import { fileSegment, rankedQuotes } from "../../support/answers.js";
 import { documentFromText } from "../../../src/core/ingest/document.js";
 import { buildSegment } from "../../../src/core/search/segment.js";
 import { announcedCode, passageSentences, quotationBalance, widen } from "../../../src/core/answer/candidates.js";
@@ -107,7 +108,7 @@ describe("widen", () => {
       "* **factory** `Function` - Creates a dispatcher for each origin the agent connects to.",
       "",
     ].join("\n");
-    const segment = buildSegment([await loadDocument("agent.md", markdown)]);
+    const segment = await fileSegment("agent.md", markdown);
     const ps = passageSentences(segment, 0);
     const core = ps.sentences.findIndex((s) => ps.text.slice(s.start, s.end).startsWith("**maxRedirections**"));
     const span = widen(ps, core, core + 1);
@@ -181,12 +182,8 @@ describe("the code a quote announces", () => {
     "",
   ].join("\n");
   const answer = async (question: string) => {
-    const doc = await loadDocument("mocking.md", page);
-    const segment = buildSegment([doc]);
-    return {
-      text: segment.text(0),
-      quotes: answerQuestion([segment], question, 3, DEFAULT_ANSWER, { abstain: false }).quotes,
-    };
+    const segment = await fileSegment("mocking.md", page);
+    return { text: segment.text(0), quotes: rankedQuotes([segment], question, 3) };
   };
 
   it("comes with the quote that announces it, verbatim at its offsets, with its fence's language", async () => {
@@ -209,7 +206,7 @@ describe("the code a quote announces", () => {
 
   it("is the block right after a sentence that announces it, and only then", async () => {
     const announced = async (markdown: string, sentence: string) => {
-      const segment = buildSegment([await loadDocument("a.md", markdown)]);
+      const segment = await fileSegment("a.md", markdown);
       const ps = passageSentences(segment, 0);
       const at = ps.sentences.findIndex((s) => ps.text.slice(s.start, s.end).includes(sentence));
       return announcedCode(ps, at + 1)?.text ?? null;

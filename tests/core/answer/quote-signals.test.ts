@@ -5,15 +5,10 @@
  * Each ranking test is paired with one showing the signal, not the sentences' order, decides it.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { fileSegment, rankedQuotes, textSegment } from "../../support/answers.js";
 import { analyze } from "../../../src/core/search/analyze.js";
 import { documentFromStored, documentFromText } from "../../../src/core/ingest/document.js";
-import {
-  DEFAULT_ANSWER,
-  answerQuestion,
-  asDefinition,
-  definitionTest,
-  endsAsQuestion,
-} from "../../../src/core/answer/quotes.js";
+import { DEFAULT_ANSWER, answerQuestion, definitionTest, endsAsQuestion } from "../../../src/core/answer/quotes.js";
 import { buildSegment, type Segment } from "../../../src/core/search/segment.js";
 import { retrieve } from "../../../src/core/search/retrieve.js";
 import { loadFolder } from "../../support/corpus.js";
@@ -23,6 +18,7 @@ import { shippedRelations, type WordRelations } from "../../../src/core/answer/r
 import {
   answerStrength,
   answerTypeOf,
+  asDefinition,
   asksYesNo,
   POLAR,
   questionWords,
@@ -70,28 +66,21 @@ describe("shipped word vectors", () => {
 
 describe("word vectors and closed sets", () => {
   // GloVe puts months, weekdays and numbers close together; another one is a different answer, not another word for it.
-  const segment = buildSegment([
-    documentFromText({
-      id: "council",
-      title: "Council",
-      text: "The council voted on the budget on Sunday in March, with two abstentions and thousands of letters.",
-    }),
-  ]);
+  const segment = textSegment(
+    "council",
+    "Council",
+    "The council voted on the budget on Sunday in March, with two abstentions and thousands of letters.",
+  );
 
   it("another month, weekday or number is no match of the one asked", () => {
     const v = shippedVectors() as WordVectors;
     // Without the rule these would count: the vectors rate them well above the match threshold.
     expect(v.similarity("june", "march")).toBeGreaterThan(DEFAULT_ANSWER.softThreshold);
     expect(v.similarity("three", "two")).toBeGreaterThan(DEFAULT_ANSWER.softThreshold);
-    const top = answerQuestion(
+    const top = rankedQuotes(
       [segment],
       "Did the council vote on the budget in June with three abstentions and hundreds of letters?",
-      1,
-      DEFAULT_ANSWER,
-      {
-        abstain: false,
-      },
-    ).quotes[0];
+    )[0];
     expect(top?.text).toContain("March");
     expect(top?.match?.[analyze("June")[0] as string]).toBeUndefined();
     expect(top?.match?.[analyze("three")[0] as string]).toBeUndefined();
@@ -103,13 +92,11 @@ describe("word vectors and closed sets", () => {
 
 describe("the same word in another form", () => {
   // "became" is "become" (WordNet's irregular forms), as "defense" is "defence": the word itself, not another word.
-  const segment = buildSegment([
-    documentFromText({
-      id: "arpanet",
-      title: "Packet switching",
-      text: "ARPANET and SITA HLN became operational in 1969. Other networks would become faster in the next decade.",
-    }),
-  ]);
+  const segment = textSegment(
+    "arpanet",
+    "Packet switching",
+    "ARPANET and SITA HLN became operational in 1969. Other networks would become faster in the next decade.",
+  );
 
   it("holds the question's word, as fully as the word itself", () => {
     let held = Number.NaN;
@@ -982,14 +969,12 @@ describe("a table row's header row", () => {
   ].join("\n");
 
   it("stands in for the question words its column names hold, and is never quoted itself", async () => {
-    const segment = buildSegment([await loadDocument("mock-errors.md", page)]);
-    const answer = answerQuestion([segment], "What is the error code of MockNotMatchedError?", 3, DEFAULT_ANSWER, {
-      abstain: false,
-    });
-    const top = answer.quotes[0];
+    const segment = await fileSegment("mock-errors.md", page);
+    const quotes = rankedQuotes([segment], "What is the error code of MockNotMatchedError?", 3);
+    const top = quotes[0];
     expect(top?.text).toContain("UND_MOCK_ERR_MOCK_NOT_MATCHED");
     expect(top?.signals?.some((s) => s.name === "head")).toBe(true);
-    expect(answer.quotes.some((q) => q.text.includes("Mock Error Codes"))).toBe(false);
+    expect(quotes.some((q) => q.text.includes("Mock Error Codes"))).toBe(false);
     // The header row goes with the row as its columns, verbatim at its offsets.
     expect(top?.columns?.text).toBe("| Mock Error | Mock Error Codes | Description |");
     expect(segment.text(0).slice(top?.columns?.start, top?.columns?.end)).toBe(top?.columns?.text);
@@ -1017,17 +1002,9 @@ describe("the sentence that opens a section", () => {
   ].join("\n");
 
   it("answers 'What does X do?' under the heading that names X", async () => {
-    const segment = buildSegment([await loadDocument("mock-agent.md", page)]);
+    const segment = await fileSegment("mock-agent.md", page);
     const ask = (leadWeight: number) =>
-      answerQuestion(
-        [segment],
-        "What does MockAgent.deactivate() do?",
-        3,
-        { ...DEFAULT_ANSWER, leadWeight },
-        {
-          abstain: false,
-        },
-      ).quotes[0];
+      rankedQuotes([segment], "What does MockAgent.deactivate() do?", 3, { ...DEFAULT_ANSWER, leadWeight })[0];
     const top = ask(DEFAULT_ANSWER.leadWeight);
     expect(top?.text).toBe("This method disables mocking in MockAgent.");
     expect(top?.signals?.some((s) => s.name === "lead")).toBe(true);

@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { fileSegment, rankedQuotes } from "../../support/answers.js";
 import { loadDocument } from "../../../src/core/ingest/load.js";
 import { REPO_ROOT } from "../../support/paths.js";
 import { documentFromText } from "../../../src/core/ingest/document.js";
@@ -279,17 +280,10 @@ describe("entries of one reference page", () => {
   ].join("\n");
 
   it("are each quoted, however many words they share (without the rule the second was folded into the first)", async () => {
-    const segment = buildSegment([await loadDocument("stash.md", page)]);
-    const answer = answerQuestion(
-      [segment],
-      "Is the stash entry removed when pop fails with conflicts?",
-      3,
-      DEFAULT_ANSWER,
-      {
-        abstain: false,
-      },
+    const segment = await fileSegment("stash.md", page);
+    const texts = rankedQuotes([segment], "Is the stash entry removed when pop fails with conflicts?", 3).map(
+      (q) => q.text,
     );
-    const texts = answer.quotes.map((q) => q.text);
     expect(texts.some((t) => t.startsWith("**apply**"))).toBe(true);
     expect(texts.some((t) => t.startsWith("**pop**"))).toBe(true);
   });
