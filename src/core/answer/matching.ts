@@ -47,6 +47,17 @@ const SIBLINGS: ReadonlyMap<string, number> = (() => {
   return out;
 })();
 
+/**
+ * The calendar's words (but "may" and "march", which are verbs too): no vector match to or from any other word either.
+ * GloVe puts "held" beside "wednesday" and "october" beside "united" at full strength, for the company they keep.
+ */
+const CALENDAR = new Set(
+  (
+    "january february april june july august september october november december jan feb apr jun jul aug sep sept oct " +
+    "nov dec monday tuesday wednesday thursday friday saturday sunday spring summer autumn winter"
+  ).split(" "),
+);
+
 /** The closed set a word (or its plural: "mondays", "hundreds", "twenties") names a value of, or undefined. */
 const siblingSet = (word: string): number | undefined =>
   SIBLINGS.get(word) ?? SIBLINGS.get(word.replace(/ies$/, "y").replace(/s$/, ""));
@@ -109,8 +120,9 @@ export class Matcher {
   private readonly familyOf: (term: string) => string;
   /** related term → [question term index, kind] (the strongest, when two question terms share a relative) */
   private readonly relatedTo = new Map<string, Array<[number, RelationKind]>>();
-  /** For vectors: each question term's words that have a vector, and the closed set each names a value of. */
-  private readonly vectorWords: Array<{ q: number; word: string; set: number | undefined }> = [];
+  /** For vectors: each question term's words that have a vector, the closed set each names a value of, and whether
+   * it is a word of the calendar. */
+  private readonly vectorWords: Array<{ q: number; word: string; set: number | undefined; calendar: boolean }> = [];
   private readonly byWord = new Map<string, Array<[number, TermMatch]>>();
 
   constructor(
@@ -139,7 +151,7 @@ export class Matcher {
         const q = this.index.get(w.term);
         if (q === undefined || seen.has(w.word) || !vectors.has(w.word)) continue;
         seen.add(w.word);
-        this.vectorWords.push({ q, word: w.word, set: siblingSet(w.word) });
+        this.vectorWords.push({ q, word: w.word, set: siblingSet(w.word), calendar: CALENDAR.has(w.word) });
       }
     }
   }
@@ -177,9 +189,12 @@ export class Matcher {
     if (this.vectors !== null && this.vectorWords.length > 0 && exactly === undefined) {
       const { softThreshold: t, vectorScale, maxVectorStrength } = this.params;
       const set = siblingSet(word.word);
-      for (const { q, word: asked, set: askedSet } of this.vectorWords) {
+      const calendar = CALENDAR.has(word.word);
+      for (const { q, word: asked, set: askedSet, calendar: askedCalendar } of this.vectorWords) {
         // Two different words of one closed set (SIBLINGS) are two values, never one word for the other.
         if (q === exactly || (set !== undefined && set === askedSet && asked !== word.word)) continue;
+        // A day, month or season is itself or nothing: GloVe learns its company ("held on Wednesday"), not its sense.
+        if ((calendar || askedCalendar) && asked !== word.word) continue;
         const cos = this.vectors.similarity(asked, word.word);
         if (cos === null || cos <= t) continue;
         const strength = Math.min(maxVectorStrength, (vectorScale * (cos - t)) / (1 - t));

@@ -346,7 +346,10 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
       return s;
     };
     const source = sourceOf(hit.segment, ps.doc);
-    const titleTerms = new Set(analyze(source.title ?? "").map((t) => matcher.family(t)));
+    // The publisher is said with the title ("The Kyiv Independent says…", "according to TASS"): context as the title is.
+    const titleTerms = new Set(
+      analyze(`${source.title ?? ""} ${source.publisher ?? ""}`).map((t) => matcher.family(t)),
+    );
     // The innermost heading only: its ancestors ("Guide", "OPTIONS") are what every passage under them shares (measured
     // alike out of half, 0.385 either way, with less for a page's top headings to stand in for).
     const innermost = (ps.section ?? "").split(" › ").pop() ?? "";

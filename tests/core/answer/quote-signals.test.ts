@@ -90,6 +90,19 @@ describe("word vectors and closed sets", () => {
   });
 });
 
+describe("word vectors and the calendar", () => {
+  // "held on Wednesday", "in October, the United…": GloVe learns a day's or a month's company, not another word for it.
+  it("a day, month or season is never another word for a word outside the calendar, nor one for it", () => {
+    const v = shippedVectors() as WordVectors;
+    expect(v.similarity("held", "wednesday")).toBeGreaterThan(DEFAULT_ANSWER.softThreshold);
+    const segment = textSegment("summit", "Summit", "The summit talks were in Geneva on Wednesday.");
+    const top = rankedQuotes([segment], "Where was the summit held?")[0];
+    expect(top?.text).toContain("Geneva");
+    expect(top?.match?.[analyze("held")[0] as string]?.word).not.toBe("wednesday");
+    expect(top?.match?.[analyze("summit")[0] as string]).toMatchObject({ via: "exact" });
+  });
+});
+
 describe("the same word in another form", () => {
   // "became" is "become" (WordNet's irregular forms), as "defense" is "defence": the word itself, not another word.
   const segment = textSegment(
@@ -240,14 +253,12 @@ describe("the title as context", () => {
     documentFromText({
       id: "gateshead",
       title: "Gateshead",
-      text:
-        "The Evolution Festival is held every May on the Newcastle Quayside, with rock, indie, folk and dance acts from Newcastle " +
-        "and the wider region playing on several open-air stages over the bank holiday weekend.",
+      text: "Newcastle holds the Evolution Festival every May: it is held on the Newcastle Quayside.",
     }),
     documentFromText({
       id: "newcastle",
       title: "Newcastle upon Tyne",
-      text: "The city has many theatres. In October, there is the Design Event festival, an annual show of new work.",
+      text: "The city has many theatres. In October, there is the Design Event, an annual festival of new work.",
     }),
   ]);
   const question = "What festival is held in October in Newcastle?";
@@ -261,6 +272,36 @@ describe("the title as context", () => {
     const top = answerQuestion([segment], question, 1, { ...DEFAULT_ANSWER, titleWeight: 0 }, { abstain: false })
       .quotes[0];
     expect(top?.source.id).toBe("gateshead");
+  });
+});
+
+describe("the publisher as context", () => {
+  // "The Kyiv Independent says…": the question names where it read it, which the article's sentence never repeats.
+  const text = "Relations between the two nations are the worst in decades.";
+  const heldWith = (publisher: string | null) => {
+    let held = Number.NaN;
+    const segment = buildSegment([
+      documentFromText({ id: "envoy", title: "Envoy concludes his term", publisher, text }),
+    ]);
+    const answer = answerQuestion(
+      [segment],
+      "The Kyiv Independent says relations are the worst in how long?",
+      1,
+      DEFAULT_ANSWER,
+      {
+        abstain: false,
+        trace: (f) => (held = f.heldCoverage),
+      },
+    );
+    return { held, quote: answer.quotes[0]?.text };
+  };
+
+  it("holds the publisher's name the question gives", () => {
+    const named = heldWith("Kyiv Independent");
+    const unnamed = heldWith(null);
+    expect(named.quote).toBe(text);
+    // "Kyiv" and "Independent" are the question's rarest words: held, they are most of its weight.
+    expect(named.held - unnamed.held).toBeGreaterThan(0.3);
   });
 });
 
