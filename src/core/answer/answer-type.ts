@@ -566,8 +566,16 @@ const KIND_NOUN_BEFORE_VERB =
  * through word vectors, "according"). "What date format does…" keeps its noun: a noun follows it, not a verb.
  */
 export function withoutKindNoun(question: string): string {
-  return question.replace(KIND_NOUN_BEFORE_VERB, "$1 ");
+  const searched = question.replace(KIND_NOUN_BEFORE_VERB, "$1 ");
+  // "Where was the summit held?", "When did the fire take place?": the verb says only that it happened somewhere or
+  // at some time, which the question word already asks; the answer says where ("summit talks in Geneva") without it.
+  const type = askedKind(question).type;
+  return type === "place" || type === "time" || type === "day" ? searched.replace(EVENT_VERB_LAST, "") : searched;
 }
+
+/** A question's last words when they only say that something happened, was held or is located. */
+const EVENT_VERB_LAST =
+  /(?<!\s)\s+(?:held|located|situated|based|tak(?:e|es|en)\s+place|took\s+place|happen(?:s|ed)?|occur(?:s|red)?)\s*\??\s*$/iu;
 
 /** "What does X mean?" about a name of code or an error code: the question's words, without the frame. */
 const MEANS = /^\s*what\s+(?:does|do)\s+(\S{3,100}?)\s+mean\s*\??\s*$/i;

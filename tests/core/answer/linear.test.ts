@@ -37,6 +37,8 @@ describe("answering is linear in the question's length", () => {
     ["a masked link left open after its spaces", `[a](${" ".repeat(n)}x`],
     ["underscores between words and after them", `a${"_".repeat(n / 2)} ${"treaty_".repeat(n / 14)}`],
     ["What does X do? with a long X", `What does ${"(treaty ".repeat(n / 8)} do?`],
+    ["where questions of whitespace before a verb that only says it happened", `where ${" ".repeat(n - 12)}held?`],
+    ["spaces between event verbs that never end the question", `When ${"held \t ".repeat(n / 8)}x`],
   ])("%s", (_, adversarial) => {
     const base = timed(ask(ordinary));
     expect(timed(ask(adversarial.slice(0, n)))).toBeLessThan(10 * base + 50);

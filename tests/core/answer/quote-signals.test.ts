@@ -715,6 +715,32 @@ describe("a noun that names the kind of answer", () => {
     expect(withoutKindNoun("What is the date of the summit?")).toBe("What is the date of the summit?");
   });
 
+  it("nor is a last verb that only says it happened, when the question asks where or when", () => {
+    expect(withoutKindNoun("Where was the Biden Putin summit held?")).toBe("Where was the Biden Putin summit");
+    expect(withoutKindNoun("When did the fire take place?")).toBe("When did the fire");
+    expect(withoutKindNoun("Where is the embassy located ?")).toBe("Where is the embassy");
+    // Not asked where or when, or not the last word: the verb stays.
+    expect(withoutKindNoun("Who held the summit?")).toBe("Who held the summit?");
+    expect(withoutKindNoun("Why was the summit held?")).toBe("Why was the summit held?");
+    expect(withoutKindNoun("Where was the summit held in 2021?")).toBe("Where was the summit held in 2021?");
+  });
+
+  it("so 'Where was the summit held?' is answered by the sentence that names the place without 'held'", () => {
+    const segment = buildSegment([
+      documentFromText({
+        id: "summit",
+        title: "Summit",
+        text:
+          "The Biden Putin summit was held after months of talks between the two foreign ministries. " +
+          "Biden and Putin met for summit talks in Geneva, where the two presidents agreed to return ambassadors.",
+      }),
+    ]);
+    const top = answerQuestion([segment], "Where was the Biden Putin summit held?", 1, DEFAULT_ANSWER, {
+      abstain: false,
+    }).quotes[0];
+    expect(top?.text).toMatch(/in Geneva/);
+  });
+
   // Both sentences hold "Antonov" and "returned"; the first holds "dated" too, the second the date.
   const segment = buildSegment([
     documentFromText({
