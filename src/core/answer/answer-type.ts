@@ -575,7 +575,7 @@ export function withoutKindNoun(question: string): string {
 
 /** A question's last words when they only say that something happened, was held or is located. */
 const EVENT_VERB_LAST =
-  /(?<!\s)\s+(?:held|located|situated|based|tak(?:e|es|en)\s+place|took\s+place|happen(?:s|ed)?|occur(?:s|red)?)\s*\??\s*$/iu;
+  /(?<!\s)\s+(?:held|located|situated|based|tak(?:e|es|en)\s+place|took\s+place|happen(?:s|ed)?|occur(?:s|red)?)\s*(?:\?\s*)?$/iu;
 
 /** "What does X mean?" about a name of code or an error code: the question's words, without the frame. */
 const MEANS = /^\s*what\s+(?:does|do)\s+(\S{3,100}?)\s+mean\s*\??\s*$/i;

@@ -8,7 +8,12 @@ import { documentFromText } from "../../../src/core/ingest/document.js";
 import { buildSegment } from "../../../src/core/search/segment.js";
 import { answerQuestion, DEFAULT_ANSWER } from "../../../src/core/answer/quotes.js";
 import { itemHead, quotationBalance } from "../../../src/core/answer/candidates.js";
-import { answerStrength, type AnswerType, questionWords } from "../../../src/core/answer/answer-type.js";
+import {
+  answerStrength,
+  type AnswerType,
+  questionWords,
+  withoutKindNoun,
+} from "../../../src/core/answer/answer-type.js";
 import { bestTime } from "../../support/timing.js";
 
 const timed = (f: () => void, runs = 3) => bestTime(f, runs);
@@ -42,6 +47,13 @@ describe("answering is linear in the question's length", () => {
   ])("%s", (_, adversarial) => {
     const base = timed(ask(ordinary));
     expect(timed(ask(adversarial.slice(0, n)))).toBeLessThan(10 * base + 50);
+  });
+});
+
+describe("reading a question's last verb is linear in its length", () => {
+  it("withoutKindNoun on a long blank run after the verb (cleanQuestion is not in front of it)", () => {
+    const base = timed(() => withoutKindNoun(`Where was it held ${"x".repeat(100_000)}`));
+    expect(timed(() => withoutKindNoun(`Where was it held${" ".repeat(100_000)}x`))).toBeLessThan(20 * base + 20);
   });
 });
 
