@@ -726,18 +726,13 @@ describe("a noun that names the kind of answer", () => {
   });
 
   it("so 'Where was the summit held?' is answered by the sentence that names the place without 'held'", () => {
-    const segment = buildSegment([
-      documentFromText({
-        id: "summit",
-        title: "Summit",
-        text:
-          "The Biden Putin summit was held after months of talks between the two foreign ministries. " +
-          "Biden and Putin met for summit talks in Geneva, where the two presidents agreed to return ambassadors.",
-      }),
-    ]);
-    const top = answerQuestion([segment], "Where was the Biden Putin summit held?", 1, DEFAULT_ANSWER, {
-      abstain: false,
-    }).quotes[0];
+    const segment = textSegment(
+      "summit",
+      "Summit",
+      "The Biden Putin summit was held after months of talks between the two foreign ministries. " +
+        "Biden and Putin met for summit talks in Geneva, where the two presidents agreed to return ambassadors.",
+    );
+    const top = rankedQuotes([segment], "Where was the Biden Putin summit held?", 1)[0];
     expect(top?.text).toMatch(/in Geneva/);
   });
 
