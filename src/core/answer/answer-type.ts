@@ -8,6 +8,8 @@
  * reasons. Measured on SQuAD (tuning set): each kind lifts answerTop1 by 0.1–0.3 points, 0.6 together.
  */
 
+import { fold, isPhrasing } from "../search/analyze.js";
+
 export type AnswerType =
   | "time"
   | "day"
@@ -563,19 +565,52 @@ const KIND_NOUN_BEFORE_VERB =
 /**
  * `question` without a noun that only names the kind of answer asked for ("On what date did Antonov return?" is
  * searched as "On what did Antonov return?": "date" is the answer type, and as a word it would match any "dated" or,
- * through word vectors, "according"). "What date format does…" keeps its noun: a noun follows it, not a verb.
+ * through word vectors, "according"). "What date format does…" keeps its noun: a noun follows it, not a verb. A
+ * "where" or "when" question loses its last verb too when it only says that the thing happened (withoutEventVerb).
  */
 export function withoutKindNoun(question: string): string {
   const searched = question.replace(KIND_NOUN_BEFORE_VERB, "$1 ");
-  // "Where was the summit held?", "When did the fire take place?": the verb says only that it happened somewhere or
-  // at some time, which the question word already asks; the answer says where ("summit talks in Geneva") without it.
   const type = askedKind(question).type;
-  return type === "place" || type === "time" || type === "day" ? searched.replace(EVENT_VERB_LAST, "") : searched;
+  return type === "place" || type === "time" || type === "day" || type === "occasion"
+    ? withoutEventVerb(searched)
+    : searched;
 }
 
-/** A question's last words when they only say that something happened, was held or is located. */
-const EVENT_VERB_LAST =
-  /(?<!\s)\s+(?:held|located|situated|based|tak(?:e|es|en)\s+place|took\s+place|happen(?:s|ed)?|occur(?:s|red)?)\s*(?:\?\s*)?$/iu;
+/** A verb that only says something happened, was held or is located; "take place" is read as two words. */
+const EVENT_VERB = /^(?:held|located|situated|based|happen(?:s|ed|ing)?|occur(?:s|red|ring)?)$/iu;
+const TAKE = /^(?:take|takes|taken|took|taking)$/iu;
+/** Words that open a clause of their own: a verb after one belongs to that clause, not to the question. */
+const CLAUSE_OPENER = /^(?:when|whenever|where|if|after|before|while|because|since|until|once|unless)$/iu;
+const QUESTION_WORD = /^(?:where|when|what|which)$/iu;
+const WORD_IN_QUESTION = /[\p{L}\p{N}]+/gu;
+
+/**
+ * "Where was the summit held?", "When did the fire take place?": the last verb says only that it happened somewhere or
+ * at some time, which the question word already asks; the answer says where ("summit talks in Geneva") without it, so
+ * the verb is not searched for. It stays when it is not the question's last word ("…held in 2021?"), when a clause of
+ * its own holds it ("Where is the config read when a restart happens?"), and when nothing would be left to search
+ * ("Where was it held?"). One pass over the question's words: linear in its length.
+ */
+function withoutEventVerb(question: string): string {
+  // The last word, whatever punctuation follows it ("held?", "held ?!", "held…", "held？").
+  const words = [...question.matchAll(WORD_IN_QUESTION)];
+  const last = words.at(-1);
+  if (last === undefined) return question;
+  let verb = words.length - 1;
+  if (/^place$/iu.test(last[0]) && TAKE.test(words[verb - 1]?.[0] ?? "")) verb -= 1;
+  else if (!EVENT_VERB.test(last[0])) return question;
+  const start = (words[verb] as RegExpExecArray).index;
+  // A joined word ("well-located", "so-called") is not the verb.
+  if (!/\s/u.test(question.charAt(start - 1))) return question;
+  const asked = words.findIndex((w) => QUESTION_WORD.test(w[0]));
+  let content = false;
+  for (let i = 0; i < verb; i += 1) {
+    const word = (words[i] as RegExpExecArray)[0];
+    if (i > asked && asked >= 0 && CLAUSE_OPENER.test(word)) return question;
+    if (!isPhrasing(fold(word))) content = true;
+  }
+  return content ? question.slice(0, start).trimEnd() : question;
+}
 
 /** "What does X mean?" about a name of code or an error code: the question's words, without the frame. */
 const MEANS = /^\s*what\s+(?:does|do)\s+(\S{3,100}?)\s+mean\s*\??\s*$/i;

@@ -55,6 +55,12 @@ describe("reading a question's last verb is linear in its length", () => {
     const base = timed(() => withoutKindNoun(`Where was it held ${"x".repeat(100_000)}`));
     expect(timed(() => withoutKindNoun(`Where was it held${" ".repeat(100_000)}x`))).toBeLessThan(20 * base + 20);
   });
+
+  it("withoutKindNoun on many words before the verb and a long run of punctuation after it", () => {
+    const base = timed(() => withoutKindNoun(`Where was ${"x".repeat(100_000)}`));
+    const words = `Where was ${"the summit ".repeat(9_000)}held${"?!…".repeat(300)}`;
+    expect(timed(() => withoutKindNoun(words))).toBeLessThan(20 * base + 20);
+  });
 });
 
 describe("answering is linear in the documents' length", () => {

@@ -725,6 +725,29 @@ describe("a noun that names the kind of answer", () => {
     expect(withoutKindNoun("Where was the summit held in 2021?")).toBe("Where was the summit held in 2021?");
   });
 
+  it("whatever ends the question, and in every tense of the verb", () => {
+    expect(withoutKindNoun("Where was the summit held?!")).toBe("Where was the summit");
+    expect(withoutKindNoun("Where was the summit held…")).toBe("Where was the summit");
+    expect(withoutKindNoun("Where was the summit held？")).toBe("Where was the summit");
+    expect(withoutKindNoun("where was the summit held.")).toBe("where was the summit");
+    expect(withoutKindNoun("Where is the festival taking place?")).toBe("Where is the festival");
+    expect(withoutKindNoun("When is the eclipse happening?")).toBe("When is the eclipse");
+    // "When does…" asks for an occasion; the verb says no more there.
+    expect(withoutKindNoun("When does the vacuum take place?")).toBe("When does the vacuum");
+  });
+
+  it("but stays when nothing else would be searched, or when a clause of its own holds it", () => {
+    expect(withoutKindNoun("Where was it held?")).toBe("Where was it held?");
+    expect(withoutKindNoun("When did it happen?")).toBe("When did it happen?");
+    expect(withoutKindNoun("Where is the config read when a restart happens?")).toBe(
+      "Where is the config read when a restart happens?",
+    );
+    expect(withoutKindNoun("When is the log rotated if a crash occurs?")).toBe(
+      "When is the log rotated if a crash occurs?",
+    );
+    expect(withoutKindNoun("Where is the office well-located?")).toBe("Where is the office well-located?");
+  });
+
   it("so 'Where was the summit held?' is answered by the sentence that names the place without 'held'", () => {
     const segment = textSegment(
       "summit",
