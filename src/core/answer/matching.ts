@@ -58,9 +58,16 @@ const CALENDAR = new Set(
   ).split(" "),
 );
 
-/** The closed set a word (or its plural: "mondays", "hundreds", "twenties") names a value of, or undefined. */
-const siblingSet = (word: string): number | undefined =>
-  SIBLINGS.get(word) ?? SIBLINGS.get(word.replace(/ies$/, "y").replace(/s$/, ""));
+/** A word's singular when it ends as a plural ("mondays", "hundreds", "twenties"); itself otherwise. */
+const singular = (word: string): string => word.replace(/ies$/, "y").replace(/s$/, "");
+
+/** The closed set a word (or its plural) names a value of, or undefined. */
+const siblingSet = (word: string): number | undefined => SIBLINGS.get(word) ?? SIBLINGS.get(singular(word));
+
+/** A word of the calendar, or its plural ("on Mondays", "summers"). */
+const inCalendar = (word: string): boolean => CALENDAR.has(word) || CALENDAR.has(singular(word));
+/** The parts of a week that days are ("open at weekends": "on Saturdays and Sundays"), which a day may stand for. */
+const WEEK_PART = new Set(["weekend", "weekends", "weekday", "weekdays"]);
 
 /**
  * The match is the question's word itself: the same term, its family, an irregular form of it ("became" for "become",
@@ -151,7 +158,7 @@ export class Matcher {
         const q = this.index.get(w.term);
         if (q === undefined || seen.has(w.word) || !vectors.has(w.word)) continue;
         seen.add(w.word);
-        this.vectorWords.push({ q, word: w.word, set: siblingSet(w.word), calendar: CALENDAR.has(w.word) });
+        this.vectorWords.push({ q, word: w.word, set: siblingSet(w.word), calendar: inCalendar(w.word) });
       }
     }
   }
@@ -189,12 +196,15 @@ export class Matcher {
     if (this.vectors !== null && this.vectorWords.length > 0 && exactly === undefined) {
       const { softThreshold: t, vectorScale, maxVectorStrength } = this.params;
       const set = siblingSet(word.word);
-      const calendar = CALENDAR.has(word.word);
+      const calendar = inCalendar(word.word);
       for (const { q, word: asked, set: askedSet, calendar: askedCalendar } of this.vectorWords) {
         // Two different words of one closed set (SIBLINGS) are two values, never one word for the other.
         if (q === exactly || (set !== undefined && set === askedSet && asked !== word.word)) continue;
         // A day, month or season is itself or nothing: GloVe learns its company ("held on Wednesday"), not its sense.
-        if ((calendar || askedCalendar) && asked !== word.word) continue;
+        // Only the part of the week a day falls in may stand for it ("weekends" for "Saturdays").
+        if (calendar !== askedCalendar || (calendar && asked !== word.word)) {
+          if (!WEEK_PART.has(calendar ? asked : word.word)) continue;
+        }
         const cos = this.vectors.similarity(asked, word.word);
         if (cos === null || cos <= t) continue;
         const strength = Math.min(maxVectorStrength, (vectorScale * (cos - t)) / (1 - t));
