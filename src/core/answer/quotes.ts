@@ -346,10 +346,14 @@ function candidates(q: Asked, params: AnswerParams): Candidate[] {
       return s;
     };
     const source = sourceOf(hit.segment, ps.doc);
-    // The publisher is said with the title ("The Kyiv Independent says…", "according to TASS"): context as the title is.
-    const titleTerms = new Set(
-      analyze(`${source.title ?? ""} ${source.publisher ?? ""}`).map((t) => matcher.family(t)),
-    );
+    const titleTerms = new Set(analyze(source.title ?? "").map((t) => matcher.family(t)));
+    // The publisher is said with the title ("The Kyiv Independent says…", "according to TASS"): context as the title is,
+    // but only for a name the question gives as one. Every page of "Stack Overflow" or "The New York Times" would
+    // otherwise hold a question's "stack", "new" or "times" for it.
+    for (const t of analyze(source.publisher ?? "")) {
+      const term = matcher.family(t);
+      if (q.proper.has(term)) titleTerms.add(term);
+    }
     // The innermost heading only: its ancestors ("Guide", "OPTIONS") are what every passage under them shares (measured
     // alike out of half, 0.385 either way, with less for a page's top headings to stand in for).
     const innermost = (ps.section ?? "").split(" › ").pop() ?? "";
@@ -603,7 +607,8 @@ export function featuresOf(c: Candidate, q: Asked, best: number, runnerUp: numbe
     const m = c.matches[i] ?? null;
     const w = t.idf * t.count;
     const exact = m !== null && sameWord(m);
-    // A term the quote's context holds (its title, section, item head) is held as surely as one the quote repeats.
+    // A term the quote's context holds (its title or named publisher, section, item head) is held as surely as one the
+    // quote repeats.
     const context = c.contextTerms.has(t.term);
     const strength = exact || context ? 1 : (m?.strength ?? 0);
     if (exact) matched++;

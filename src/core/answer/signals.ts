@@ -38,9 +38,12 @@ export interface SignalParams extends MatchParams {
   spreadWeight: number;
   /** e^(this) when it defines what "What is X?" asks about ("X is…", "known as X"). */
   definitionWeight: number;
-  /** e^(this × the share of the question's proper nouns its passage holds, title included). */
+  /** e^(this × the share of the question's proper nouns its passage holds, title and named publisher included). */
   properNounWeight: number;
-  /** e^(this × the share of the question's term weight the document's title holds and the quote does not)… */
+  /**
+   * e^(this × the share of the question's term weight the document's title holds and the quote does not; the title
+   * here is its title and any of its publisher's name that the question gives as a name: "according to TASS")…
+   */
   titleWeight: number;
   /** …that share counted up to this × the share the quote holds itself (the section's share, separately, too). */
   titleCap: number;
@@ -249,6 +252,7 @@ export interface CandidateFacts {
   quoteSentences: number;
   passageScore: number;
   pairs: number;
+  /** The terms of the document's title, and of its publisher's name where the question gives them as names. */
   titleTerms: ReadonlySet<string>;
   /** The terms of the list item's head (the option or term it defines) the quote opens under; empty when none. */
   headTerms: ReadonlySet<string>;
@@ -271,7 +275,10 @@ export interface CandidateFacts {
 export interface Scored {
   score: number;
   signals: Signal[];
-  /** The question's terms the quote's context holds (its title, its section's innermost heading, its item's head). */
+  /**
+   * The question's terms the quote's context holds (its title and named publisher, its section's innermost heading,
+   * its item's head).
+   */
   contextTerms: ReadonlySet<string>;
   evidence: TermEvidence[];
 }

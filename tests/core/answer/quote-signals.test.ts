@@ -309,21 +309,18 @@ describe("the title as context", () => {
 describe("the publisher as context", () => {
   // "The Kyiv Independent says…": the question names where it read it, which the article's sentence never repeats.
   const text = "Relations between the two nations are the worst in decades.";
-  const heldWith = (publisher: string | null) => {
+  const heldWith = (
+    publisher: string | null,
+    question = "The Kyiv Independent says relations are the worst in how long?",
+  ) => {
     let held = Number.NaN;
     const segment = buildSegment([
       documentFromText({ id: "envoy", title: "Envoy concludes his term", publisher, text }),
     ]);
-    const answer = answerQuestion(
-      [segment],
-      "The Kyiv Independent says relations are the worst in how long?",
-      1,
-      DEFAULT_ANSWER,
-      {
-        abstain: false,
-        trace: (f) => (held = f.heldCoverage),
-      },
-    );
+    const answer = answerQuestion([segment], question, 1, DEFAULT_ANSWER, {
+      abstain: false,
+      trace: (f) => (held = f.heldCoverage),
+    });
     return { held, quote: answer.quotes[0]?.text };
   };
 
@@ -333,6 +330,16 @@ describe("the publisher as context", () => {
     expect(named.quote).toBe(text);
     // "Kyiv" and "Independent" are the question's rarest words: held, they are most of its weight.
     expect(named.held - unnamed.held).toBeGreaterThan(0.3);
+  });
+
+  it("but not an ordinary word of the question that a publisher's name happens to hold", () => {
+    // "times" is the question's word, not its source: The New York Times does not hold it for every article.
+    const question = "How many times have relations between the two nations been the worst?";
+    expect(heldWith("The New York Times", question).held).toBe(heldWith(null, question).held);
+    expect(heldWith("The New York Times", question).held).toBeLessThan(1);
+    // Named as the source, it is held.
+    const named = "The New York Times says relations are the worst in how long?";
+    expect(heldWith("The New York Times", named).held).toBeGreaterThan(heldWith(null, named).held);
   });
 });
 
