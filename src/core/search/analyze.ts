@@ -23,16 +23,25 @@ const STOPWORDS = new Set(
 );
 
 /**
- * Words a question is phrased with rather than about. They are dropped from questions only (documents keep them, so a
- * phrase search for "how it works" still matches), and they never count as evidence when deciding to abstain.
+ * Words a question is phrased with rather than about, and a chat message's thanks and "btw". They are dropped from
+ * questions only (documents keep them, so a phrase search for "how it works" still matches), and they never count as
+ * evidence when deciding to abstain.
  */
 const QUESTION_WORDS = new Set(
   (
     "what whats when where which who whom whose why how does do did done is are was were be been being has have had " +
     "can could should would will shall may might must please tell me us about i you your my any some describe explain " +
-    "give show find know list there here much many often he she him his her hers it its they them their we our"
+    "give show find know list there here much many often he she him his her hers it its they them their we our " +
+    "thanks thank thx pls plz lol btw wondering"
   ).split(" "),
 );
+
+/**
+ * Words a chat message opens with before it asks ("ok so in that interview…", "hey, who…", "um, well, what…"):
+ * dropped from a question only while nothing else has come before them. Elsewhere they can be what is asked
+ * ("When is response.ok true?", "How well does it scale?", "the hello command").
+ */
+const OPENERS = new Set("ok okay so hey hi hello um uh umm hmm well alright anyway".split(" "));
 
 /**
  * A contraction's pieces, which are function words however the apostrophe splits them: "won't" is "won" + "t", not the
@@ -158,6 +167,8 @@ export function contentWords(text: string, isQuestion: boolean): ContentWord[] {
   const inLink = linkDestinations(text);
   WORD.lastIndex = 0;
   let opening = true;
+  // Only openers so far: the question's first words, while they are chat ("ok so…").
+  let chat = isQuestion;
   for (let m = WORD.exec(text); m !== null; m = WORD.exec(text), opening = false) {
     if (inLink(m.index)) continue;
     const raw = m[0];
@@ -166,6 +177,8 @@ export function contentWords(text: string, isQuestion: boolean): ContentWord[] {
       if (isQuestion || isApostrophe(before)) continue;
     }
     const word = fold(raw);
+    chat &&= OPENERS.has(word);
+    if (chat) continue;
     if (isQuestion && (QUESTION_WORDS.has(word) || contractionPiece(text, m.index, m.index + raw.length, word)))
       continue;
     const term = termOf(raw);

@@ -71,6 +71,36 @@ describe("cleanQuestion", () => {
   });
 });
 
+describe("chat filler", () => {
+  // "ok", "so" and "thanks" are in no document: as unknown words they had the highest weight of the question, and
+  // word vectors matched them to "you" and "despite" at full strength, so the sentence that answers lost the top.
+  const segment = buildSegment([
+    documentFromText({
+      id: "kyiv",
+      title: "Antonov concludes term",
+      text:
+        "Despite the current tensions, Antonov expressed openness to working with Washington on arms control in an " +
+        'August interview with TASS. "You and I need to take a piece of paper," he said.',
+    }),
+    documentFromText({
+      id: "defence",
+      title: "Russia's ambassador concludes his term",
+      text:
+        "Prior to relocating to Washington, he gained a reputation as a savvy negotiator in arms control. " +
+        "In an interview with TASS in August, Antonov expressed Russia's willingness to explore a treaty with " +
+        "Washington regarding arms control.",
+    }),
+  ]);
+  it("is not searched for: 'ok so …' is answered as the question alone", () => {
+    const plain =
+      "in that august interview with TASS, what did antonov say russia was willing to explore with washington?";
+    const chatty = `ok so ${plain}`;
+    const top = (q: string) => answerQuestion([segment], q, 1, DEFAULT_ANSWER, { abstain: false }).quotes[0]?.text;
+    expect(top(plain)).toMatch(/explore a treaty/);
+    expect(top(chatty)).toBe(top(plain));
+  });
+});
+
 describe("informative terms", () => {
   const term = (t: string, idf: number): QueryTerm => ({ term: t, count: 1, df: 1, idf });
   it("are the question's rarest terms", () => {

@@ -35,6 +35,20 @@ describe("question analysis", () => {
     ]);
   });
 
+  it("drops the words a chat message opens with, and its thanks: 'ok so', 'hey', 'thanks', 'btw'", () => {
+    expect(
+      contentWords("ok so hey, in that August interview with TASS, what did Antonov explore? thanks btw", true).map(
+        (w) => w.word,
+      ),
+    ).toEqual(["august", "interview", "tass", "antonov", "explore"]);
+    // Only while nothing else came first: after it, they are what is asked.
+    expect(contentWords("When is response.ok true?", true).map((w) => w.word)).toEqual(["response", "ok", "true"]);
+    expect(contentWords("How well does it scale?", true).map((w) => w.word)).toEqual(["well", "scale"]);
+    expect(contentWords("Um, well, how do I print hello?", true).map((w) => w.word)).toEqual(["print", "hello"]);
+    // A document's words stay: "ok so" is indexed as written.
+    expect(analyze("ok so")).toEqual(["ok", "so"]);
+  });
+
   it("leaves documents' words as they are (the index does not change)", () => {
     expect(analyze("He won't say")).toEqual(["he", "won", "t", "sai"]);
   });
