@@ -67,6 +67,8 @@ export async function answerFor(
   const isPrivate = place.ephemeral || guildId === null;
   // What members ask is theirs: logged only at debug, and a private question not even then.
   context.logger.debug({ guildId, answered: answer.answered, ...(isPrivate ? {} : { question }) }, "question answered");
+  // "hey", "ok so?": nothing was asked, so it is no gap in the corpus for /stats and has nothing to report.
+  if (answer.nothingAsked === true) return renderAnswer(answer, { ephemeral: place.ephemeral });
   if (guildId !== null && context.guilds !== undefined) {
     // For /stats, in the background: the member's answer never waits for this write. A private question is counted,
     // its text never stored.

@@ -45,6 +45,7 @@ function toJson(answer: Answer): string {
         terms: q.terms ?? [],
       })),
       closest: answer.closest.map(source),
+      nothingAsked: answer.nothingAsked === true,
       language: answer.language ?? null,
       corrected: answer.corrected ?? [],
     }),

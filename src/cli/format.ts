@@ -96,6 +96,8 @@ function formatUnsafe(answer: Answer, explain: boolean): string {
 
 function formatRead(answer: Answer, explain: boolean): string {
   if (!answer.answered) {
+    if (answer.nothingAsked === true)
+      return `Nothing to look up in “${answer.question}”: ask about something the documents may say (a name, an event, an option).\n`;
     if (answer.language !== undefined) {
       return `Not in the corpus: the corpus is in ${answer.language.corpus}${answer.language.question !== null ? `, and this question looks like ${answer.language.question}` : ""}. Try asking in ${answer.language.corpus}.\n`;
     }

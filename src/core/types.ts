@@ -168,6 +168,11 @@ export interface Answer {
   sourcesDiffer?: SourcesDiffer;
   /** The answer model's chance (0–1) that the best quote answers the question; whether to answer is decided on it. */
   confidence?: number;
+  /**
+   * When not answered because the question has nothing to look up: only the words a question is phrased with, or chat
+   * ("hey", "ok so?", "what is it?"). Then no sources are close either.
+   */
+  nothingAsked?: true;
   /** When not answered because the question is in a language the corpus does not use: both languages. */
   language?: { question: string | null; corpus: string };
   /** Question words read as mistyped ("ambasador" as "ambassador"), when any was: said with the answer. */

@@ -202,6 +202,13 @@ describe("buttons under every answer", () => {
     expect(firstQuote).toContain("hard to say");
   });
 
+  it("says there is nothing to look up in chat alone: no sources, no buttons, no gap counted in /stats", async () => {
+    const reply = await ask(A, "hey, ok so?");
+    expect(plain(reply)).toContain("Nothing to look up.");
+    expect(reply.content).not.toMatch(/Not in the corpus|Closest sources/);
+    expect(buttonsOf(reply)).toEqual([]);
+  });
+
   it("shows the quote inside its passage, privately, and moves to the neighbouring passages", async () => {
     const passage = click(wrongAnswer, "Passage 2");
     expect((await passage.response).type).toBe(4);
@@ -387,6 +394,8 @@ describe("/stats, /help and Ask Verbatim", () => {
     expect(text).toMatch(/Feedback, last 7 days:\*\* \d+ answers? voted helpful, [1-9]\d* answers? reported/);
     expect(text).toMatch(/Review:\*\* 0 open reports · 1 pinned passage · 1 excluded passage/);
     expect(text).not.toContain("secret recipe");
+    // Chat with nothing asked is no question the corpus failed to answer.
+    expect(text).not.toContain("ok so");
   });
 
   it("lists the commands as clickable mentions with their registered ids, and says what the buttons do", async () => {

@@ -120,4 +120,14 @@ describe("npm run ask -- --corpus", () => {
     const json = await ask(["--json", "--corpus", "docs", "When does the ferry leave in wintr?"]);
     expect(JSON.parse(json.stdout).corrected).toEqual([{ asked: "wintr", read: "winter" }]);
   });
+
+  it("says when a question has nothing to look up, in the text and in --json", async () => {
+    const text = await ask(["--corpus", "docs", "hey, ok so?"]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^Nothing to look up in “hey, ok so\?”/);
+    const json = JSON.parse((await ask(["--json", "--corpus", "docs", "hey, ok so?"])).stdout);
+    expect(json).toMatchObject({ answered: false, nothingAsked: true, closest: [] });
+    const asked = JSON.parse((await ask(["--json", "--corpus", "docs", "When does the ferry leave?"])).stdout);
+    expect(asked.nothingAsked).toBe(false);
+  });
 });

@@ -44,3 +44,19 @@ describe("formatAnswer", () => {
     expect(out).toContain("“`E1` | Timeout”\n    columns: | Error | Code |\n");
   });
 });
+
+describe("a question with nothing to look up", () => {
+  it("says so, and names no sources as close", () => {
+    const text = formatAnswer({
+      question: "hey, ok so?",
+      answered: false,
+      quotes: [],
+      independentSources: 0,
+      closest: [],
+      nothingAsked: true,
+    });
+    expect(text).toBe(
+      "Nothing to look up in “hey, ok so?”: ask about something the documents may say (a name, an event, an option).\n",
+    );
+  });
+});

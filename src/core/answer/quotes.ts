@@ -732,6 +732,9 @@ export function answerQuestion(
   const vectors = options.vectors === undefined ? shippedVectors() : options.vectors;
   const relations = options.relations === undefined ? shippedRelations() : options.relations;
   const model = options.decision ?? shippedDecision();
+  // "hey", "ok so?", "what is it?": no word to look up, so nothing is close to answering it either.
+  if (contentWords(cleaned, true).length === 0)
+    return { question, answered: false, quotes: [], independentSources: 0, closest: [], nothingAsked: true };
   const q = understand(segments, asDefinition(cleaned), params, relations, vectors, options.accept);
   const ranked = candidates(q, params);
   const corrected = readingsOf(q.ranking.corrections);

@@ -140,6 +140,10 @@ export function renderAnswer(answer: Answer, options: AnswerRenderOptions = {}):
   const question = questionLine(answer.question);
   // A blank quote answers nothing.
   const quotes = answer.quotes.filter((quote) => quote.text.trim() !== "");
+  if (answer.nothingAsked === true) {
+    const line = "**Nothing to look up.** Ask about something the documents may say: a name, an event, an option.";
+    return [payload([question, line].filter((l) => l !== null).join("\n"), options)];
+  }
   if (!answer.answered || quotes.length === 0)
     return [renderNotAnswered(question, answer.closest, options, answer.language, correctedLine(answer.corrected))];
 

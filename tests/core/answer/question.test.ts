@@ -101,6 +101,23 @@ describe("chat filler", () => {
   });
 });
 
+describe("a question with nothing to look up", () => {
+  const segment = buildSegment([
+    documentFromText({ id: "a", title: "Envoy", text: "Antonov returned to Moscow on Sunday. It was raining." }),
+  ]);
+  it.each(["hey", "ok so?", "What is it?", "?", "Thanks!", "<@123456789012345678> um"])(
+    "%s: says so, with no closest sources",
+    (question) => {
+      const answer = answerQuestion([segment], question);
+      expect(answer).toMatchObject({ answered: false, nothingAsked: true, quotes: [], closest: [] });
+    },
+  );
+  it("but a question naming anything is looked up, answered or not", () => {
+    expect(answerQuestion([segment], "What is Antonov?").nothingAsked).toBeUndefined();
+    expect(answerQuestion([segment], "What is the weather?").nothingAsked).toBeUndefined();
+  });
+});
+
 describe("informative terms", () => {
   const term = (t: string, idf: number): QueryTerm => ({ term: t, count: 1, df: 1, idf });
   it("are the question's rarest terms", () => {

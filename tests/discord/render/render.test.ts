@@ -294,6 +294,19 @@ describe("renderAnswer", () => {
     expect(text).not.toMatch(/quotes? from/);
   });
 
+  it("says there is nothing to look up in a question of chat alone, with no sources", () => {
+    const payloads = renderAnswer(
+      answer([], { answered: false, question: "hey @everyone, ok so?", closest: [], nothingAsked: true }),
+    );
+    expectSendable(payloads);
+    expect(payloads).toHaveLength(1);
+    const text = content(payloads[0]);
+    expect(text).toContain("**Nothing to look up.**");
+    expect(text).not.toMatch(/Not in the corpus|Closest sources/);
+    // The question is echoed clipped and without pinging (expectSendable checks @everyone is defused).
+    expect(text.startsWith("**Q:** ")).toBe(true);
+  });
+
   it("lists only as many closest sources as fit in one message", () => {
     const long = source({
       title: "t ".repeat(300),
